@@ -1,0 +1,70 @@
+#pragma once
+// The plug-in interface of a modelled accelerator and its registry (a factory keyed by the YAML
+// `accelerator.name`). A model registers itself from its own folder with SPARSIM_REGISTER_ACCELERATOR.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/config/config.hpp"
+#include "sim/result.hpp"
+#include "workloads/network.hpp"
+
+namespace sparsim {
+
+enum class TimingMode { Fast, Detailed };
+
+// Reports progress on stderr (only when it is a terminal); models call it as jobs finish.
+struct Progress {
+  virtual ~Progress() = default;
+  virtual void job_done(std::size_t done, std::size_t total, const std::string& what) = 0;
+};
+
+struct RunContext {
+  const Config& config;
+  const TrainingStep& step;
+  TimingMode mode = TimingMode::Fast;
+  bool functional = false;
+  std::uint64_t seed = 1;
+  Progress* progress = nullptr;  // may be null
+};
+
+class Accelerator {
+ public:
+  virtual ~Accelerator() = default;
+  // Builds the SystemC modules (called before sc_start). The context outlives the simulation.
+  virtual void elaborate(const RunContext& context) = 0;
+  // Called after sc_start returns: every job of every variant.
+  virtual RunResults collect() = 0;
+};
+
+struct AcceleratorInfo {
+  std::string name;         // YAML accelerator.name
+  std::string description;  // one line for --help and docs
+  std::vector<ParamSpec> params;  // its own parameters (accelerator.*, memory.*), with defaults
+  // Cross-key checks beyond types and ranges (e.g. N <= M, buffer holds one tile); throw via cfg.fail.
+  std::function<void(const Config&)> validate;
+  std::function<std::unique_ptr<Accelerator>()> make;
+};
+
+class AcceleratorRegistry {
+ public:
+  static AcceleratorRegistry& instance();
+  void add(AcceleratorInfo info);
+  const AcceleratorInfo* find(const std::string& name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::vector<AcceleratorInfo> infos_;
+};
+
+struct AcceleratorRegistrar {
+  explicit AcceleratorRegistrar(AcceleratorInfo info) { AcceleratorRegistry::instance().add(std::move(info)); }
+};
+
+#define SPARSIM_CONCAT_INNER(a, b) a##b
+#define SPARSIM_CONCAT(a, b) SPARSIM_CONCAT_INNER(a, b)
+#define SPARSIM_REGISTER_ACCELERATOR(info_expr) \
+  static ::sparsim::AcceleratorRegistrar SPARSIM_CONCAT(sparsim_registrar_, __LINE__)(info_expr)
+
+}  // namespace sparsim

@@ -1,0 +1,114 @@
+#include "sim/config/schema.hpp"
+
+#include <sstream>
+
+namespace sparsim {
+
+namespace {
+ParamSpec make(std::string path, ParamType type, std::string def, std::string unit, std::string doc) {
+  ParamSpec p;
+  p.path = std::move(path);
+  p.type = type;
+  p.default_value = std::move(def);
+  p.unit = std::move(unit);
+  p.doc = std::move(doc);
+  return p;
+}
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+}  // namespace
+
+ParamSpec int_param(std::string path, long long def, long long min, long long max, std::string unit,
+                    std::string doc) {
+  ParamSpec p = make(std::move(path), ParamType::Int, std::to_string(def), std::move(unit), std::move(doc));
+  p.min = static_cast<double>(min);
+  p.max = static_cast<double>(max);
+  return p;
+}
+
+ParamSpec float_param(std::string path, double def, double min, double max, std::string unit,
+                      std::string doc) {
+  ParamSpec p = make(std::move(path), ParamType::Float, number_text(def), std::move(unit), std::move(doc));
+  p.min = min;
+  p.max = max;
+  return p;
+}
+
+ParamSpec optional_float_param(std::string path, double min, double max, std::string unit, std::string doc) {
+  ParamSpec p = make(std::move(path), ParamType::Float, "", std::move(unit), std::move(doc));
+  p.min = min;
+  p.max = max;
+  p.optional = true;
+  return p;
+}
+
+ParamSpec bool_param(std::string path, bool def, std::string doc) {
+  return make(std::move(path), ParamType::Bool, def ? "true" : "false", "", std::move(doc));
+}
+
+ParamSpec string_param(std::string path, std::string def, std::string doc) {
+  return make(std::move(path), ParamType::String, std::move(def), "", std::move(doc));
+}
+
+ParamSpec enum_param(std::string path, std::string def, std::vector<std::string> choices, std::string doc) {
+  ParamSpec p = make(std::move(path), ParamType::Enum, std::move(def), "", std::move(doc));
+  p.choices = std::move(choices);
+  return p;
+}
+
+ParamSpec path_param(std::string path, std::string def, std::string doc) {
+  return make(std::move(path), ParamType::Path, std::move(def), "", std::move(doc));
+}
+
+const char* type_name(ParamType type) {
+  switch (type) {
+    case ParamType::Int: return "integer";
+    case ParamType::Float: return "number";
+    case ParamType::Bool: return "boolean";
+    case ParamType::String: return "string";
+    case ParamType::Enum: return "choice";
+    case ParamType::Path: return "path";
+  }
+  return "?";
+}
+
+const std::vector<ParamSpec>& common_params() {
+  static const std::vector<ParamSpec> params = {
+      string_param("accelerator.name", "sat",
+                   "Accelerator model to simulate, by registry name (`sparsim --help` lists them)."),
+      string_param("workload.network", "resnet18",
+                   "Built-in network name (`sparsim workloads list`) or path of a network YAML file."),
+      int_param("workload.batch", 4, 1, 1 << 20, "samples", "Mini-batch size of the training step."),
+      int_param("workload.sparsity.n", 2, 0, 64, "",
+                "N of the N:M weight pattern applied to every prunable layer (0 with m 0: keep the "
+                "network's own sparsity)."),
+      int_param("workload.sparsity.m", 8, 0, 64, "",
+                "M of the N:M weight pattern (group size along the reduction dimension)."),
+      optional_float_param("workload.sparsity.activation_density", 0.0, 1.0, "",
+                           "If set, input-activation density of every layer (else the network's own)."),
+      optional_float_param("workload.sparsity.gradient_density", 0.0, 1.0, "",
+                           "If set, output-gradient density of every layer (else the network's own)."),
+      string_param("workload.layers", "",
+                   "Comma-separated layer names to simulate (empty: all layers of the network)."),
+      enum_param("workload.phases", "FF,BP,WU", {"FF,BP,WU", "FF", "BP", "WU", "FF,BP", "FF,WU", "BP,WU"},
+                 "Training phases to simulate."),
+      enum_param("run.mode", "fast", {"fast", "detailed"},
+                 "fast: advance deterministic steady states in one step; detailed: tick every cycle."),
+      bool_param("run.functional", false,
+                 "Compute real values in the sparse datapaths and check them against a dense reference."),
+      int_param("run.seed", 1, 0, 4294967295LL, "", "Seed of every random generator (masks, data)."),
+      path_param("energy.table", "builtin:45nm",
+                 "Energy table: `builtin:45nm` or the path of an energy-table YAML file."),
+      float_param("energy.scale", 1.0, 1e-6, 1e6, "",
+                  "Multiplies every per-action energy, to move the table to another technology node; "
+                  "1.0 keeps the table's own values (see docs/energy.md)."),
+  };
+  return params;
+}
+
+}  // namespace sparsim

@@ -1,0 +1,158 @@
+#include "sim/energy.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "sim/errors.hpp"
+
+namespace sparsim {
+
+namespace {
+constexpr const char kSramRead[] = "sram_read_byte@";
+constexpr const char kSramWrite[] = "sram_write_byte@";
+
+std::string line_of(const std::string& name, const YAML::Node& n) {
+  return n.Mark().line >= 0 ? name + ":" + std::to_string(n.Mark().line + 1) : name;
+}
+
+double number_at(const YAML::Node& parent, const char* key, const std::string& name, const std::string& path) {
+  const YAML::Node v = parent[key];
+  if (!v || !v.IsScalar()) throw InputError(located(line_of(name, parent), path + "." + key, "missing number"));
+  try {
+    const double d = v.as<double>();
+    if (!(d >= 0) || !std::isfinite(d))
+      throw InputError(located(line_of(name, v), path + "." + key, "must be a finite non-negative number"));
+    return d;
+  } catch (const YAML::Exception&) {
+    throw InputError(located(line_of(name, v), path + "." + key, "expected a number, got '" + v.Scalar() + "'"));
+  }
+}
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+}  // namespace
+
+const std::string& builtin_energy_table_text() {
+  static const std::string text =
+#include "builtin_energy_45nm.inc"
+      ;
+  return text;
+}
+
+EnergyTable EnergyTable::load(const std::string& spec, double scale) {
+  if (spec == "builtin:45nm") return from_text(builtin_energy_table_text(), "builtin:45nm", scale);
+  if (starts_with(spec, "builtin:"))
+    throw InputError(located("energy.table", "", "unknown built-in table '" + spec + "' (known: builtin:45nm)"));
+  std::ifstream in(spec);
+  if (!in) throw InputError(located(spec, "", "cannot open energy table file"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return from_text(text.str(), spec, scale);
+}
+
+EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::string& name, double scale) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(name + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw InputError(located(name, "", "an energy table is a mapping with 'actions'"));
+  EnergyTable t;
+  t.source_ = name;
+  t.scale_ = scale;
+  t.name_ = root["name"] ? root["name"].as<std::string>() : name;
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const auto key = it->first.as<std::string>();
+    if (key != "name" && key != "technology" && key != "actions" && key != "sram")
+      throw InputError(located(line_of(name, it->first), key, "unknown key (known: name, technology, actions, sram)"));
+  }
+  const YAML::Node actions = root["actions"];
+  if (!actions || !actions.IsMap()) throw InputError(located(name, "actions", "missing mapping of actions"));
+  for (auto it = actions.begin(); it != actions.end(); ++it) {
+    const std::string action = it->first.as<std::string>();
+    const std::string path = "actions." + action;
+    const YAML::Node a = it->second;
+    if (!a.IsMap()) throw InputError(located(line_of(name, it->first), path, "expected {energy_pj, per, source}"));
+    for (auto f = a.begin(); f != a.end(); ++f) {
+      const auto field = f->first.as<std::string>();
+      if (field != "energy_pj" && field != "per" && field != "source")
+        throw InputError(located(line_of(name, f->first), path + "." + field, "unknown key (known: energy_pj, per, source)"));
+    }
+    if (!a["per"] || !a["source"])
+      throw InputError(located(line_of(name, it->first), path, "every action needs 'per' and 'source'"));
+    t.actions_[action] = EnergyAction{action, number_at(a, "energy_pj", name, path) * scale,
+                                      a["per"].as<std::string>(), a["source"].as<std::string>()};
+  }
+  if (const YAML::Node sram = root["sram"]) {
+    if (!sram.IsSequence()) throw InputError(located(line_of(name, sram), "sram", "expected a list of points"));
+    for (std::size_t i = 0; i < sram.size(); ++i) {
+      const std::string path = "sram[" + std::to_string(i) + "]";
+      t.sram_.push_back(SramPoint{number_at(sram[i], "capacity_bytes", name, path),
+                                  number_at(sram[i], "read_pj_64b", name, path) / 8.0 * scale,
+                                  number_at(sram[i], "write_pj_64b", name, path) / 8.0 * scale});
+    }
+    std::sort(t.sram_.begin(), t.sram_.end(),
+              [](const SramPoint& a, const SramPoint& b) { return a.capacity_bytes < b.capacity_bytes; });
+  }
+  return t;
+}
+
+bool EnergyTable::has(const std::string& action) const {
+  if (starts_with(action, kSramRead) || starts_with(action, kSramWrite)) return !sram_.empty();
+  return actions_.count(action) > 0;
+}
+
+double EnergyTable::pj(const std::string& action) const {
+  const bool read = starts_with(action, kSramRead);
+  if (read || starts_with(action, kSramWrite)) {
+    if (sram_.empty()) throw InputError(located(source_, "sram", "table has no SRAM points but '" + action + "' is charged"));
+    const double cap = std::stod(action.substr(action.find('@') + 1));
+    auto val = [&](const SramPoint& p) { return read ? p.read_pj_per_byte : p.write_pj_per_byte; };
+    if (cap <= sram_.front().capacity_bytes) return val(sram_.front());
+    if (cap >= sram_.back().capacity_bytes) {
+      if (sram_.size() == 1) return val(sram_.back());
+      // Beyond the largest point: extend the last segment's slope in log(capacity).
+      const auto& a = sram_[sram_.size() - 2];
+      const auto& b = sram_.back();
+      const double f = std::log(cap / a.capacity_bytes) / std::log(b.capacity_bytes / a.capacity_bytes);
+      return val(a) + f * (val(b) - val(a));
+    }
+    for (std::size_t i = 1; i < sram_.size(); ++i) {
+      const auto& a = sram_[i - 1];
+      const auto& b = sram_[i];
+      if (cap <= b.capacity_bytes) {
+        const double f = std::log(cap / a.capacity_bytes) / std::log(b.capacity_bytes / a.capacity_bytes);
+        return val(a) + f * (val(b) - val(a));
+      }
+    }
+  }
+  auto it = actions_.find(action);
+  if (it == actions_.end())
+    throw InputError(located(source_, "actions." + action, "the energy table has no such action, but a counter charges it"));
+  return it->second.energy_pj;
+}
+
+std::string sram_read_action(std::uint64_t capacity_bytes) { return kSramRead + std::to_string(capacity_bytes); }
+std::string sram_write_action(std::uint64_t capacity_bytes) { return kSramWrite + std::to_string(capacity_bytes); }
+
+std::vector<EnergyItem> energy_of(const std::vector<CounterSample>& counters, const EnergyTable& table) {
+  std::vector<EnergyItem> out;
+  for (const auto& c : counters) {
+    if (c.energy_action.empty()) continue;
+    out.push_back(EnergyItem{c.block, c.name, c.energy_action, c.value,
+                             static_cast<double>(c.value) * table.pj(c.energy_action)});
+  }
+  return out;
+}
+
+double total_pj(const std::vector<EnergyItem>& items) {
+  double sum = 0.0;
+  for (const auto& i : items) sum += i.pj;
+  return sum;
+}
+
+}  // namespace sparsim

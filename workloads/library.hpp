@@ -1,0 +1,52 @@
+#pragma once
+// The network library: built-in networks register themselves by name (one file per family under
+// workloads/networks/); files in the YAML network format (docs/workloads.md) load the same way.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "workloads/network.hpp"
+
+namespace sparsim {
+
+struct NetworkInfo {
+  std::string name;
+  std::string description;  // one line: what it is and where its shapes/densities come from
+  std::function<Network()> build;
+};
+
+class NetworkLibrary {
+ public:
+  static NetworkLibrary& instance();
+  void add(NetworkInfo info);
+  const NetworkInfo* find(const std::string& name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::vector<NetworkInfo> infos_;
+};
+
+struct NetworkRegistrar {
+  explicit NetworkRegistrar(NetworkInfo info) { NetworkLibrary::instance().add(std::move(info)); }
+};
+
+#define SPARSIM_NET_CONCAT_INNER(a, b) a##b
+#define SPARSIM_NET_CONCAT(a, b) SPARSIM_NET_CONCAT_INNER(a, b)
+#define SPARSIM_REGISTER_NETWORK(name, description, builder) \
+  static ::sparsim::NetworkRegistrar SPARSIM_NET_CONCAT(sparsim_network_, __LINE__)({name, description, builder})
+
+// A built-in name or a YAML file path. Throws InputError naming the file, line and key on bad input.
+Network load_network(const std::string& name_or_path);
+Network parse_network_yaml(const std::string& text, const std::string& file);
+// The network in the YAML network format (round-trips through parse_network_yaml).
+std::string network_to_yaml(const Network& net);
+// Checks shapes and densities; throws InputError("<source>: layer <name>: ...").
+void validate_network(const Network& net);
+
+// Builders for layer lists, shared by the built-in network files.
+Layer conv(std::string name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k,
+           std::int64_t stride, std::int64_t pad, std::int64_t groups = 1);
+Layer fc(std::string name, std::int64_t cin, std::int64_t cout, std::int64_t tokens = 1);
+Layer matmul(std::string name, std::int64_t m, std::int64_t k, std::int64_t n, std::int64_t count);
+
+}  // namespace sparsim

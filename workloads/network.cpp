@@ -1,0 +1,160 @@
+#include "workloads/network.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace sparsim {
+
+const char* phase_name(Phase p) {
+  switch (p) {
+    case Phase::FF: return "FF";
+    case Phase::BP: return "BP";
+    case Phase::WU: return "WU";
+  }
+  return "?";
+}
+
+const char* layer_kind_name(LayerKind k) {
+  switch (k) {
+    case LayerKind::Conv: return "conv";
+    case LayerKind::FullyConnected: return "fc";
+    case LayerKind::MatMul: return "matmul";
+  }
+  return "?";
+}
+
+std::int64_t Layer::out_h() const {
+  return kind == LayerKind::Conv ? (h + 2 * pad - kh) / stride + 1 : 1;
+}
+std::int64_t Layer::out_w() const {
+  return kind == LayerKind::Conv ? (w + 2 * pad - kw) / stride + 1 : 1;
+}
+
+std::int64_t Layer::weight_count() const {
+  switch (kind) {
+    case LayerKind::Conv: return cout * (cin / groups) * kh * kw;
+    case LayerKind::FullyConnected: return cout * cin;
+    case LayerKind::MatMul: return 0;
+  }
+  return 0;
+}
+
+std::int64_t Layer::macs_per_sample() const {
+  switch (kind) {
+    case LayerKind::Conv: return weight_count() * out_h() * out_w();
+    case LayerKind::FullyConnected: return weight_count() * tokens;
+    case LayerKind::MatMul: return m * k * n * count;
+  }
+  return 0;
+}
+
+std::int64_t Network::weight_count() const {
+  std::int64_t sum = 0;
+  for (const auto& l : layers) sum += l.weight_count();
+  return sum;
+}
+
+std::int64_t Network::macs_per_sample() const {
+  std::int64_t sum = 0;
+  for (const auto& l : layers) sum += l.macs_per_sample();
+  return sum;
+}
+
+namespace {
+
+double weight_density(const Layer& l) {
+  return l.sparsity.nm.active() ? l.sparsity.nm.density() * l.sparsity.weight_density : l.sparsity.weight_density;
+}
+
+GemmOp make_op(const Layer& l, int index, Phase phase, std::int64_t M, std::int64_t K, std::int64_t N,
+               std::int64_t instances) {
+  GemmOp op;
+  op.layer_index = index;
+  op.layer = l.name;
+  op.phase = phase;
+  op.M = M;
+  op.K = K;
+  op.N = N;
+  op.instances = instances;
+  return op;
+}
+
+// The three phases of one layer as GEMMs (see the header for the lowering).
+std::vector<GemmOp> lower(const Layer& l, int index, std::int64_t batch, Phase phase) {
+  std::vector<GemmOp> ops;
+  const bool has_weights = l.kind != LayerKind::MatMul;
+  std::int64_t out_ch = 0, red = 0, cols = 0, inst = 1;  // weight rows, weight cols (reduction), positions
+  if (l.kind == LayerKind::Conv) {
+    out_ch = l.cout / l.groups;
+    red = (l.cin / l.groups) * l.kh * l.kw;
+    cols = batch * l.out_h() * l.out_w();
+    inst = l.groups;
+  } else if (l.kind == LayerKind::FullyConnected) {
+    out_ch = l.cout;
+    red = l.cin;
+    cols = batch * l.tokens;
+  }
+  const NMPattern nm = l.sparsity.prunable ? l.sparsity.nm : NMPattern{};
+  const double wd = l.sparsity.prunable ? weight_density(l) : 1.0;
+  if (has_weights) {
+    if (phase == Phase::FF) {
+      GemmOp op = make_op(l, index, phase, out_ch, red, cols, inst);
+      op.a_nm = nm;
+      op.a_density = wd;
+      op.b_density = l.sparsity.activation_density;
+      ops.push_back(op);
+    } else if (phase == Phase::BP) {
+      if (!l.needs_input_gradient) return ops;
+      GemmOp op = make_op(l, index, phase, red, out_ch, cols, inst);
+      op.a_nm = nm;  // second mask: N:M groups along the output channels of W
+      op.a_density = wd;
+      op.b_density = l.sparsity.gradient_density;
+      ops.push_back(op);
+    } else {
+      GemmOp op = make_op(l, index, phase, out_ch, cols, red, inst);
+      op.a_density = l.sparsity.gradient_density;
+      op.b_density = l.sparsity.activation_density;
+      op.a_is_weight = false;
+      ops.push_back(op);
+    }
+  } else {
+    // C[m x n] = A[m x k] B[k x n] per instance; BP: dA = dC B^T; "WU": dB = A^T dC (no weights).
+    const std::int64_t instances = l.count * batch;
+    GemmOp op;
+    if (phase == Phase::FF) {
+      op = make_op(l, index, phase, l.m, l.k, l.n, instances);
+      op.b_density = l.sparsity.activation_density;
+    } else if (phase == Phase::BP) {
+      if (!l.needs_input_gradient) return ops;
+      op = make_op(l, index, phase, l.m, l.n, l.k, instances);
+      op.a_density = l.sparsity.gradient_density;
+    } else {
+      if (!l.needs_input_gradient) return ops;
+      op = make_op(l, index, phase, l.k, l.m, l.n, instances);
+      op.b_density = l.sparsity.gradient_density;
+    }
+    op.a_is_weight = false;
+    ops.push_back(op);
+  }
+  return ops;
+}
+
+}  // namespace
+
+TrainingStep expand_training_step(const Network& net, std::int64_t batch, const std::vector<Phase>& phases) {
+  TrainingStep step;
+  step.network = net;
+  step.batch = batch;
+  auto wants = [&](Phase p) { return std::find(phases.begin(), phases.end(), p) != phases.end(); };
+  if (wants(Phase::FF))
+    for (std::size_t i = 0; i < net.layers.size(); ++i)
+      for (auto& op : lower(net.layers[i], static_cast<int>(i), batch, Phase::FF)) step.ops.push_back(op);
+  for (std::size_t r = net.layers.size(); r-- > 0;) {
+    for (Phase p : {Phase::BP, Phase::WU})
+      if (wants(p))
+        for (auto& op : lower(net.layers[r], static_cast<int>(r), batch, p)) step.ops.push_back(op);
+  }
+  return step;
+}
+
+}  // namespace sparsim

@@ -1,0 +1,86 @@
+#pragma once
+// What is computed: a network's layers with their shapes and sparsity, and the expansion of one training
+// step into GEMM-shaped operations per phase (FF forward, BP backward-data, WU weight-gradient).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sparsim {
+
+enum class LayerKind { Conv, FullyConnected, MatMul };
+enum class Phase { FF, BP, WU };
+
+const char* phase_name(Phase p);
+const char* layer_kind_name(LayerKind k);
+
+// N:M structured sparsity: N kept values in every group of M consecutive values. n == 0: none.
+struct NMPattern {
+  int n = 0;
+  int m = 0;
+  bool active() const { return n > 0 && m > 0 && n < m; }
+  double density() const { return active() ? static_cast<double>(n) / m : 1.0; }
+};
+
+struct LayerSparsity {
+  double weight_density = 1.0;      // fraction of non-zero weights (unstructured pruning)
+  NMPattern nm;                     // N:M weight pattern (bidirectional: FF along Cin, BP along Cout)
+  double activation_density = 1.0;  // fraction of non-zero input activations
+  double gradient_density = 1.0;    // fraction of non-zero output gradients (BP input)
+  bool prunable = true;             // false: the network keeps this layer dense (e.g. first conv)
+  std::string mask_file;            // optional real weight mask (see docs/workloads.md)
+};
+
+struct Layer {
+  std::string name;
+  LayerKind kind = LayerKind::Conv;
+  // Conv and fully connected: input batch x cin x h x w, kernel kh x kw, cout filters.
+  std::int64_t cin = 1, cout = 1, h = 1, w = 1, kh = 1, kw = 1, stride = 1, pad = 0, groups = 1;
+  // MatMul between activations (attention scores/context): per-instance [m x k] * [k x n], `count`
+  // instances per sample (heads). No weights: nothing to prune.
+  std::int64_t m = 0, k = 0, n = 0, count = 1;
+  // Fully connected layers over sequences apply to `tokens` rows per sample (1 for CNN classifiers).
+  std::int64_t tokens = 1;
+  bool needs_input_gradient = true;  // false for the first layer: no BP into the network input
+  LayerSparsity sparsity;
+
+  std::int64_t out_h() const;
+  std::int64_t out_w() const;
+  std::int64_t weight_count() const;      // parameters (without bias)
+  std::int64_t macs_per_sample() const;   // forward multiply-accumulates for one sample
+};
+
+struct Network {
+  std::string name;
+  std::string source;  // "builtin" or the file it was loaded from
+  std::vector<Layer> layers;
+  std::int64_t weight_count() const;
+  std::int64_t macs_per_sample() const;
+};
+
+// One GEMM-shaped operation: out[M x N] = A[M x K] * B[K x N], `instances` independent copies
+// (conv groups, attention heads, batch for per-sample matmuls). A is the weight-side operand; when
+// `a_nm` is active, A keeps N of every M values along K (the reduction dimension).
+struct GemmOp {
+  int layer_index = 0;
+  std::string layer;
+  Phase phase = Phase::FF;
+  std::int64_t M = 0, K = 0, N = 0, instances = 1;
+  NMPattern a_nm;             // structure of A along K (FF: W along Cin; BP: W^T along Cout)
+  double a_density = 1.0;     // non-zero fraction of A
+  double b_density = 1.0;     // non-zero fraction of B
+  bool a_is_weight = true;    // A is a weight tensor (FF, BP) rather than a gradient (WU)
+  std::int64_t macs() const { return M * K * N * instances; }
+};
+
+struct TrainingStep {
+  Network network;
+  std::int64_t batch = 1;
+  std::vector<GemmOp> ops;  // in execution order: all FF, then BP and WU in reverse layer order
+};
+
+// Expands every selected layer into its phases. FF: A = W (Cout x Cin*R*S), B = im2col(X), N = batch*Ho*Wo.
+// BP: A = W^T (Cin*R*S x Cout) with N:M along Cout, B = dY. WU: A = dY (Cout x batch*Ho*Wo), B = X^T, dense.
+TrainingStep expand_training_step(const Network& net, std::int64_t batch, const std::vector<Phase>& phases);
+
+}  // namespace sparsim

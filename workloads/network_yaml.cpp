@@ -1,0 +1,250 @@
+// The YAML network format (docs/workloads.md): reading with strict key checks, writing, validation.
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "sim/errors.hpp"
+#include "workloads/library.hpp"
+
+namespace sparsim {
+
+namespace {
+
+std::string at(const std::string& file, const YAML::Node& n) {
+  return n.Mark().line >= 0 ? file + ":" + std::to_string(n.Mark().line + 1) : file;
+}
+
+struct LayerReader {
+  const std::string& file;
+  const YAML::Node& node;
+  std::string path;  // "layers[3]"
+
+  [[noreturn]] void fail(const YAML::Node& where, const std::string& key, const std::string& msg) const {
+    throw InputError(located(at(file, where), path + (key.empty() ? "" : "." + key), msg));
+  }
+
+  std::int64_t integer(const char* key, std::int64_t def, std::int64_t min) const {
+    const YAML::Node v = node[key];
+    if (!v) return def;
+    std::int64_t out = 0;
+    try {
+      out = v.as<std::int64_t>();
+    } catch (const YAML::Exception&) {
+      fail(v, key, "expected an integer, got '" + (v.IsScalar() ? v.Scalar() : std::string("a collection")) + "'");
+    }
+    if (out < min) fail(v, key, "must be at least " + std::to_string(min) + ", got " + std::to_string(out));
+    return out;
+  }
+
+  double density(const char* key, double def) const {
+    const YAML::Node v = node[key];
+    if (!v) return def;
+    double out = 0;
+    try {
+      out = v.as<double>();
+    } catch (const YAML::Exception&) {
+      fail(v, key, "expected a number in [0, 1], got '" + (v.IsScalar() ? v.Scalar() : std::string("a collection")) + "'");
+    }
+    if (!(out >= 0.0 && out <= 1.0)) fail(v, key, "density must be in [0, 1], got " + v.Scalar());
+    return out;
+  }
+
+  bool flag(const char* key, bool def) const {
+    const YAML::Node v = node[key];
+    if (!v) return def;
+    try {
+      return v.as<bool>();
+    } catch (const YAML::Exception&) {
+      fail(v, key, "expected true or false");
+    }
+  }
+
+  NMPattern nm(const char* key) const {
+    const YAML::Node v = node[key];
+    if (!v) return {};
+    const std::string text = v.IsScalar() ? v.Scalar() : "";
+    const auto colon = text.find(':');
+    NMPattern p;
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument("no colon");
+      std::size_t used = 0;
+      p.n = std::stoi(text.substr(0, colon), &used);
+      if (used != colon) throw std::invalid_argument("n");
+      const std::string ms = text.substr(colon + 1);
+      p.m = std::stoi(ms, &used);
+      if (used != ms.size()) throw std::invalid_argument("m");
+    } catch (const std::exception&) {
+      fail(v, key, "expected an N:M pattern such as \"2:4\", got '" + text + "'");
+    }
+    if (p.n < 1 || p.m < 1) fail(v, key, "N and M must be positive");
+    if (p.n > p.m) fail(v, key, "N (" + std::to_string(p.n) + ") must not exceed M (" + std::to_string(p.m) + ")");
+    return p;
+  }
+};
+
+const std::set<std::string> kLayerKeys = {"name", "type", "cin", "cout", "h", "w", "hw", "kernel", "kh", "kw",
+                                          "stride", "pad", "groups", "tokens", "m", "k", "n", "count",
+                                          "weight_density", "nm", "activation_density", "gradient_density",
+                                          "prunable", "input_gradient", "mask_file"};
+
+Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t index) {
+  LayerReader r{file, node, "layers[" + std::to_string(index) + "]"};
+  if (!node.IsMap()) r.fail(node, "", "each layer is a mapping");
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const auto key = it->first.as<std::string>();
+    if (!kLayerKeys.count(key)) r.fail(it->first, key, "unknown key");
+  }
+  Layer l;
+  if (!node["name"] || !node["name"].IsScalar()) r.fail(node, "name", "every layer needs a name");
+  l.name = node["name"].Scalar();
+  r.path = "layer " + l.name;
+  const std::string type = node["type"] && node["type"].IsScalar() ? node["type"].Scalar() : "";
+  if (type == "conv") {
+    l.kind = LayerKind::Conv;
+    l.cin = r.integer("cin", 0, 1);
+    l.cout = r.integer("cout", 0, 1);
+    const std::int64_t hw = r.integer("hw", 0, 0);
+    l.h = r.integer("h", hw, 1);
+    l.w = r.integer("w", hw, 1);
+    const std::int64_t k = r.integer("kernel", 1, 1);
+    l.kh = r.integer("kh", k, 1);
+    l.kw = r.integer("kw", k, 1);
+    l.stride = r.integer("stride", 1, 1);
+    l.pad = r.integer("pad", 0, 0);
+    l.groups = r.integer("groups", 1, 1);
+    if (!node["cin"] || !node["cout"] || (!node["hw"] && (!node["h"] || !node["w"])))
+      r.fail(node, "", "a conv layer needs cin, cout and hw (or h and w)");
+  } else if (type == "fc") {
+    l.kind = LayerKind::FullyConnected;
+    l.cin = r.integer("cin", 0, 1);
+    l.cout = r.integer("cout", 0, 1);
+    l.tokens = r.integer("tokens", 1, 1);
+    if (!node["cin"] || !node["cout"]) r.fail(node, "", "an fc layer needs cin and cout");
+  } else if (type == "matmul") {
+    l.kind = LayerKind::MatMul;
+    l.m = r.integer("m", 0, 1);
+    l.k = r.integer("k", 0, 1);
+    l.n = r.integer("n", 0, 1);
+    l.count = r.integer("count", 1, 1);
+    l.sparsity.prunable = false;
+    if (!node["m"] || !node["k"] || !node["n"]) r.fail(node, "", "a matmul layer needs m, k and n");
+  } else {
+    r.fail(node["type"] ? node["type"] : node, "type", "expected conv, fc or matmul, got '" + type + "'");
+  }
+  l.sparsity.weight_density = r.density("weight_density", 1.0);
+  l.sparsity.nm = r.nm("nm");
+  l.sparsity.activation_density = r.density("activation_density", 1.0);
+  l.sparsity.gradient_density = r.density("gradient_density", 1.0);
+  l.sparsity.prunable = r.flag("prunable", l.sparsity.prunable);
+  l.needs_input_gradient = r.flag("input_gradient", true);
+  if (node["mask_file"]) l.sparsity.mask_file = node["mask_file"].as<std::string>();
+  return l;
+}
+
+}  // namespace
+
+Network parse_network_yaml(const std::string& text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw InputError(located(file, "", "a network file is a mapping with 'name' and 'layers'"));
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const auto key = it->first.as<std::string>();
+    if (key != "name" && key != "layers" && key != "description")
+      throw InputError(located(at(file, it->first), key, "unknown key (known: name, description, layers)"));
+  }
+  Network net;
+  net.source = file;
+  net.name = root["name"] ? root["name"].as<std::string>()
+                          : std::filesystem::path(file).stem().string();
+  const YAML::Node layers = root["layers"];
+  if (!layers || !layers.IsSequence() || layers.size() == 0)
+    throw InputError(located(layers ? at(file, layers) : file, "layers", "expected a non-empty list of layers"));
+  for (std::size_t i = 0; i < layers.size(); ++i) net.layers.push_back(read_layer(file, layers[i], i));
+  validate_network(net);
+  return net;
+}
+
+Network load_network(const std::string& name_or_path) {
+  if (const auto* info = NetworkLibrary::instance().find(name_or_path)) {
+    Network net = info->build();
+    net.source = "builtin";
+    validate_network(net);
+    return net;
+  }
+  std::ifstream in(name_or_path);
+  if (!in) {
+    std::string names;
+    for (const auto& n : NetworkLibrary::instance().names()) names += (names.empty() ? "" : ", ") + n;
+    throw InputError(located(name_or_path, "workload.network",
+                             "neither a built-in network (" + names + ") nor a readable file"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_network_yaml(text.str(), name_or_path);
+}
+
+void validate_network(const Network& net) {
+  std::set<std::string> names;
+  for (const auto& l : net.layers) {
+    auto fail = [&](const std::string& msg) {
+      throw InputError(located(net.source, "layer " + l.name, msg));
+    };
+    if (!names.insert(l.name).second) fail("duplicate layer name");
+    if (l.kind == LayerKind::Conv) {
+      if (l.cin % l.groups || l.cout % l.groups)
+        fail("cin (" + std::to_string(l.cin) + ") and cout (" + std::to_string(l.cout) +
+             ") must be multiples of groups (" + std::to_string(l.groups) + ")");
+      if (l.h + 2 * l.pad < l.kh || l.w + 2 * l.pad < l.kw)
+        fail("kernel larger than the padded input (" + std::to_string(l.h) + "x" + std::to_string(l.w) + ")");
+    }
+    for (double d : {l.sparsity.weight_density, l.sparsity.activation_density, l.sparsity.gradient_density})
+      if (!(d >= 0.0 && d <= 1.0)) fail("density outside [0, 1]");
+    if (l.sparsity.nm.n > l.sparsity.nm.m) fail("N:M pattern with N > M");
+  }
+}
+
+std::string network_to_yaml(const Network& net) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << net.name;
+  out << YAML::Key << "layers" << YAML::Value << YAML::BeginSeq;
+  for (const auto& l : net.layers) {
+    out << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << l.name;
+    out << YAML::Key << "type" << YAML::Value << layer_kind_name(l.kind);
+    if (l.kind == LayerKind::MatMul) {
+      out << YAML::Key << "m" << YAML::Value << l.m << YAML::Key << "k" << YAML::Value << l.k;
+      out << YAML::Key << "n" << YAML::Value << l.n << YAML::Key << "count" << YAML::Value << l.count;
+    } else {
+      out << YAML::Key << "cin" << YAML::Value << l.cin << YAML::Key << "cout" << YAML::Value << l.cout;
+      if (l.kind == LayerKind::Conv) {
+        out << YAML::Key << "h" << YAML::Value << l.h << YAML::Key << "w" << YAML::Value << l.w;
+        out << YAML::Key << "kh" << YAML::Value << l.kh << YAML::Key << "kw" << YAML::Value << l.kw;
+        out << YAML::Key << "stride" << YAML::Value << l.stride << YAML::Key << "pad" << YAML::Value << l.pad;
+        if (l.groups != 1) out << YAML::Key << "groups" << YAML::Value << l.groups;
+      } else if (l.tokens != 1) {
+        out << YAML::Key << "tokens" << YAML::Value << l.tokens;
+      }
+    }
+    const auto& s = l.sparsity;
+    if (s.weight_density != 1.0) out << YAML::Key << "weight_density" << YAML::Value << s.weight_density;
+    if (s.nm.n > 0) out << YAML::Key << "nm" << YAML::Value << (std::to_string(s.nm.n) + ":" + std::to_string(s.nm.m));
+    if (s.activation_density != 1.0) out << YAML::Key << "activation_density" << YAML::Value << s.activation_density;
+    if (s.gradient_density != 1.0) out << YAML::Key << "gradient_density" << YAML::Value << s.gradient_density;
+    if (!s.prunable && l.kind != LayerKind::MatMul) out << YAML::Key << "prunable" << YAML::Value << false;
+    if (!l.needs_input_gradient) out << YAML::Key << "input_gradient" << YAML::Value << false;
+    if (!s.mask_file.empty()) out << YAML::Key << "mask_file" << YAML::Value << s.mask_file;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace sparsim
