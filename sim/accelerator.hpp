@@ -20,6 +20,15 @@ struct Progress {
   virtual void job_done(std::size_t done, std::size_t total, const std::string& what) = 0;
 };
 
+// Lets a block outside the accelerator couple to its schedule (the cDMA offload path, for one): the
+// model's controller calls before_job(i) before it starts op i of the *design* variant (the call may wait
+// in simulated time, which stalls the accelerator) and after_job(i) once the op's last output is written.
+struct JobGate {
+  virtual ~JobGate() = default;
+  virtual void before_job(std::size_t op_index, const GemmOp& op) = 0;
+  virtual void after_job(std::size_t op_index, const GemmOp& op) = 0;
+};
+
 struct RunContext {
   const Config& config;
   const TrainingStep& step;
@@ -27,6 +36,7 @@ struct RunContext {
   bool functional = false;
   std::uint64_t seed = 1;
   Progress* progress = nullptr;  // may be null
+  JobGate* gate = nullptr;        // may be null
 };
 
 class Accelerator {
