@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Measure dense vs 2:4 semi-structured sparse GEMM kernel time on one NVIDIA GPU.
+
+Why: docs/validation/stc.md compares the stc model's predicted sparse-over-dense speedup with what a real
+GPU achieves. This script produces the measured side (bench/gpu/h200_gemm_measured.csv).
+
+Method
+- Sparse operand = the weight W (M x K, row-major, 2:4 pruned along K by magnitude), compressed with
+  torch.sparse.to_sparse_semi_structured on the cuSPARSELt backend (_FORCE_CUTLASS = False).
+- "square" cases: C = A(MxK) @ B(KxN) with M = N = K, torch.mm(A_sparse, B) vs torch.mm(A, B).
+- "linear" cases: Y = F.linear(X(N x K), W(M x K)): M = out features, N = tokens, K = in features.
+- Dense baseline uses the UNPRUNED random weight (what a dense model runs; zeros can change clocks/power).
+- Time = sum of the device-side durations of every kernel/memset recorded by torch.profiler for the
+  timed calls, divided by the number of calls (kernel time, not host time). CUDA-event time per call is
+  recorded alongside as a cross-check. Several input sets are rotated so that operands are not L2
+  resident from the previous call (as in a training step where weights stream from HBM).
+- Warm-up calls before each profiled window; one profiled window per case and variant.
+- Checks: relative Frobenius error of the sparse result against the dense product of the pruned W.
+Output: CSV at $OUT (or argv[1]) plus a clocks log from nvidia-smi (started by the caller).
+"""
+import csv
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+from torch.profiler import ProfilerActivity, profile
+from torch.sparse import SparseSemiStructuredTensor, to_sparse_semi_structured
+
+L2_BYTES = 60 * 2**20
+TIME_LIMIT_S = float(os.environ.get("STC_TIME_LIMIT_S", "420"))
+
+
+def prune_24(w):
+    """Keep the 2 largest-magnitude values of every 4 consecutive values along the last dim."""
+    g = w.reshape(-1, 4)
+    idx = g.abs().topk(2, dim=1).indices
+    mask = torch.zeros_like(g, dtype=torch.bool).scatter_(1, idx, True)
+    return (g * mask).reshape(w.shape)
+
+
+def kernel_time_us(fn, nsets, reps):
+    """Mean per-call sum of device activity durations from torch.profiler, and kernel names."""
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        for i in range(reps):
+            fn(i % nsets)
+        torch.cuda.synchronize()
+    total = 0.0
+    names = {}
+    for e in prof.events():
+        if e.device_type == torch.autograd.DeviceType.CUDA:
+            d = e.time_range.elapsed_us()
+            total += d
+            names[e.name] = names.get(e.name, 0.0) + d
+    main = max(names, key=names.get) if names else ""
+    return total / reps, main, len(names)
+
+
+def event_time_us(fn, nsets, reps):
+    start = torch.cuda.Event(enable_timing=True)
+    stop = torch.cuda.Event(enable_timing=True)
+    start.record()
+    for i in range(reps):
+        fn(i % nsets)
+    stop.record()
+    torch.cuda.synchronize()
+    return start.elapsed_time(stop) * 1000.0 / reps
+
+
+def cases():
+    out = []
+    for n in (1024, 2048, 4096, 8192, 12288, 16384):
+        out.append(("square", f"sq{n}", n, n, n))
+    # (name, in_features K, out_features M): LLaMA-style hidden 4096 and BERT-base hidden 768.
+    layers = [
+        ("llama_qkv", 4096, 12288), ("llama_o", 4096, 4096), ("llama_up11008", 4096, 11008),
+        ("llama_down11008", 11008, 4096), ("llama_up14336", 4096, 14336), ("llama_down14336", 14336, 4096),
+        ("llama_qkv_bp", 12288, 4096), ("bert_qkv", 768, 2304), ("bert_ff1", 768, 3072), ("bert_ff2", 3072, 768),
+    ]
+    for tokens in (128, 512, 1024, 2048, 4096, 8192, 16384):
+        for name, k, m in layers:
+            out.append(("linear", f"{name}_t{tokens}", m, tokens, k))
+    return out
+
+
+def run_case(kind, m, n, k, dtype):
+    flops = 2.0 * m * n * k
+    esize = 2
+    footprint = esize * (m * k + k * n + m * n)
+    nsets = max(1, min(24, math.ceil(3 * L2_BYTES / footprint)))
+    est_us = flops / 700e12 * 1e6 + 5.0
+    reps = int(max(10, min(200, 30000.0 / est_us)))
+    w = [torch.randn(m, k, device="cuda", dtype=dtype) for _ in range(nsets)]
+    wp = [prune_24(x) for x in w]
+    ws = [to_sparse_semi_structured(x) for x in wp]
+    if kind == "square":
+        b = [torch.randn(k, n, device="cuda", dtype=dtype) for _ in range(nsets)]
+        dense = lambda i: torch.mm(w[i], b[i])
+        sparse = lambda i: torch.mm(ws[i], b[i])
+        ref = torch.mm(wp[0], b[0])
+    else:
+        b = [torch.randn(n, k, device="cuda", dtype=dtype) for _ in range(nsets)]
+        dense = lambda i: F.linear(b[i], w[i])
+        sparse = lambda i: F.linear(b[i], ws[i])
+        ref = F.linear(b[0], wp[0])
+    got = sparse(0)
+    rel_err = ((got.float() - ref.float()).norm() / ref.float().norm()).item()
+    del wp, ref, got
+    res = {}
+    for label, fn in (("dense", dense), ("sparse", sparse)):
+        for i in range(max(3, nsets)):
+            fn(i % nsets)
+        torch.cuda.synchronize()
+        res[label] = kernel_time_us(fn, nsets, reps)
+        res[label + "_ev"] = event_time_us(fn, nsets, reps)
+    return flops, nsets, reps, rel_err, res
+
+
+def main():
+    out_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.environ.get("OUT", "."), "h200_gemm_measured.csv")
+    SparseSemiStructuredTensor._FORCE_CUTLASS = False
+    torch.manual_seed(1234)
+    props = torch.cuda.get_device_properties(0)
+    try:
+        drv = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+                             capture_output=True, text=True).stdout.strip()
+    except OSError:
+        drv = "unknown"
+    try:
+        cslt = torch.backends.cusparselt.version()
+    except Exception:  # noqa: BLE001 -- only for the header
+        cslt = "unknown"
+    header = [
+        f"# gpu: {props.name}, {props.multi_processor_count} SMs, L2 {getattr(props, 'L2_cache_size', 0)} B",
+        f"# driver: {drv}; torch {torch.__version__}; cuda {torch.version.cuda}; cusparselt {cslt}",
+        f"# date: {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}; host {platform.node()}",
+        "# method: bench/gpu/measure_stc.py; time_us = mean per call of the summed device durations of all "
+        "kernels/memsets recorded by torch.profiler (after warm-up, rotating input sets); *_ev_us = CUDA-event "
+        "time per call; sparse = to_sparse_semi_structured (cuSPARSELt), dense = cuBLAS via torch.mm/F.linear",
+        "# GEMM view: sparse operand W is M x K (2:4 along K); dense operand is K x N (N = tokens for linear)",
+    ]
+    cols = ["kind", "name", "dtype", "M", "N", "K", "gflop", "nsets", "reps", "dense_us", "sparse_us",
+            "speedup", "dense_ev_us", "sparse_ev_us", "dense_tflops", "sparse_tflops", "rel_err",
+            "dense_kernel", "sparse_kernel", "dense_nkernels", "sparse_nkernels"]
+    t0 = time.time()
+    with open(out_path, "w", newline="") as f:
+        for h in header:
+            f.write(h + "\n")
+        wr = csv.writer(f)
+        wr.writerow(cols)
+        for dtype, dname in ((torch.float16, "fp16"), (torch.bfloat16, "bf16")):
+            for kind, name, m, n, k in cases():
+                if time.time() - t0 > TIME_LIMIT_S:
+                    print("time limit reached; stopping", flush=True)
+                    break
+                try:
+                    flops, nsets, reps, err, r = run_case(kind, m, n, k, dtype)
+                except Exception as ex:  # noqa: BLE001 -- record and go on
+                    print(f"FAILED {name} {dname}: {ex}", flush=True)
+                    continue
+                d, s = r["dense"][0], r["sparse"][0]
+                row = [kind, name, dname, m, n, k, f"{flops / 1e9:.3f}", nsets, reps, f"{d:.3f}", f"{s:.3f}",
+                       f"{d / s:.4f}", f"{r['dense_ev']:.3f}", f"{r['sparse_ev']:.3f}",
+                       f"{flops / d / 1e6:.1f}", f"{flops / s / 1e6:.1f}", f"{err:.2e}",
+                       r["dense"][1][:160], r["sparse"][1][:160], r["dense"][2], r["sparse"][2]]
+                wr.writerow(row)
+                f.flush()
+                print(f"{dname} {name:24s} M={m:6d} N={n:6d} K={k:6d} dense {d:9.1f}us sparse {s:9.1f}us "
+                      f"x{d / s:5.2f} err {err:.1e}", flush=True)
+                torch.cuda.empty_cache()
+    print(f"done in {time.time() - t0:.0f}s -> {out_path}")
+
+
+if __name__ == "__main__":
+    main()
