@@ -32,7 +32,7 @@ from torch.profiler import ProfilerActivity, profile
 from torch.sparse import SparseSemiStructuredTensor, to_sparse_semi_structured
 
 L2_BYTES = 60 * 2**20
-TIME_LIMIT_S = float(os.environ.get("STC_TIME_LIMIT_S", "420"))
+TIME_LIMIT_S = float(os.environ.get("STC_TIME_LIMIT_S", "480"))
 
 
 def prune_24(w):
@@ -117,6 +117,8 @@ def run_case(kind, m, n, k, dtype):
         torch.cuda.synchronize()
         res[label] = kernel_time_us(fn, nsets, reps)
         res[label + "_ev"] = event_time_us(fn, nsets, reps)
+        if res[label][0] <= 0.0:  # profiler saw no device activity: fall back to events, marked in the name
+            res[label] = (res[label + "_ev"], "EVENT_TIME_FALLBACK", 0)
     return flops, nsets, reps, rel_err, res
 
 
@@ -152,8 +154,8 @@ def main():
             f.write(h + "\n")
         wr = csv.writer(f)
         wr.writerow(cols)
-        for dtype, dname in ((torch.float16, "fp16"), (torch.bfloat16, "bf16")):
-            for kind, name, m, n, k in cases():
+        for kind, name, m, n, k in cases():
+            for dtype, dname in ((torch.float16, "fp16"), (torch.bfloat16, "bf16")):
                 if time.time() - t0 > TIME_LIMIT_S:
                     print("time limit reached; stopping", flush=True)
                     break
