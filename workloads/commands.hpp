@@ -1,0 +1,12 @@
+#pragma once
+// `sparsim workloads ...` subcommands (list, show NAME, validate FILE, import-onnx MODEL -o NET.yaml).
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace sparsim {
+
+// args excludes "sparsim workloads". Returns the exit status; bad input throws InputError.
+int workloads_command(const std::vector<std::string>& args, std::ostream& out);
+
+}  // namespace sparsim
