@@ -32,7 +32,8 @@ from torch.profiler import ProfilerActivity, profile
 from torch.sparse import SparseSemiStructuredTensor, to_sparse_semi_structured
 
 L2_BYTES = 60 * 2**20
-TIME_LIMIT_S = float(os.environ.get("STC_TIME_LIMIT_S", "480"))
+TIME_LIMIT_S = float(os.environ.get("STC_TIME_LIMIT_S", "500"))
+WINDOWS = int(os.environ.get("STC_WINDOWS", "3"))
 
 
 def prune_24(w):
@@ -111,14 +112,26 @@ def run_case(kind, m, n, k, dtype):
     rel_err = ((got.float() - ref.float()).norm() / ref.float().norm()).item()
     del wp, ref, got
     res = {}
+    windows = {"dense": [], "sparse": []}
     for label, fn in (("dense", dense), ("sparse", sparse)):
         for i in range(max(3, nsets)):
             fn(i % nsets)
         torch.cuda.synchronize()
-        res[label] = kernel_time_us(fn, nsets, reps)
         res[label + "_ev"] = event_time_us(fn, nsets, reps)
-        if res[label][0] <= 0.0:  # profiler saw no device activity: fall back to events, marked in the name
-            res[label] = (res[label + "_ev"], "EVENT_TIME_FALLBACK", 0)
+    # WINDOWS profiled windows per variant, alternating dense/sparse so slow drifts (clocks, temperature)
+    # hit both; the reported time is the median window, the spread is (max - min) / median.
+    for _ in range(WINDOWS):
+        for label, fn in (("dense", dense), ("sparse", sparse)):
+            t, main, nk = kernel_time_us(fn, nsets, reps)
+            if t <= 0.0:  # profiler saw no device activity: fall back to events, marked in the name
+                t, main, nk = event_time_us(fn, nsets, reps), "EVENT_TIME_FALLBACK", 0
+            windows[label].append(t)
+            res[label] = (t, main, nk)
+    for label in ("dense", "sparse"):
+        ts = sorted(windows[label])
+        med = ts[len(ts) // 2]
+        res[label] = (med, res[label][1], res[label][2])
+        res[label + "_spread"] = (ts[-1] - ts[0]) / med
     return flops, nsets, reps, rel_err, res
 
 
@@ -140,13 +153,13 @@ def main():
         f"# gpu: {props.name}, {props.multi_processor_count} SMs, L2 {getattr(props, 'L2_cache_size', 0)} B",
         f"# driver: {drv}; torch {torch.__version__}; cuda {torch.version.cuda}; cusparselt {cslt}",
         f"# date: {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}; host {platform.node()}",
-        "# method: bench/gpu/measure_stc.py; time_us = mean per call of the summed device durations of all "
+        f"# method: bench/gpu/measure_stc.py; time_us = median over {WINDOWS} profiled windows of the mean per call of the summed device durations of all "
         "kernels/memsets recorded by torch.profiler (after warm-up, rotating input sets); *_ev_us = CUDA-event "
         "time per call; sparse = to_sparse_semi_structured (cuSPARSELt), dense = cuBLAS via torch.mm/F.linear",
         "# GEMM view: sparse operand W is M x K (2:4 along K); dense operand is K x N (N = tokens for linear)",
     ]
     cols = ["kind", "name", "dtype", "M", "N", "K", "gflop", "nsets", "reps", "dense_us", "sparse_us",
-            "speedup", "dense_ev_us", "sparse_ev_us", "dense_tflops", "sparse_tflops", "rel_err",
+            "speedup", "dense_spread", "sparse_spread", "dense_ev_us", "sparse_ev_us", "dense_tflops", "sparse_tflops", "rel_err",
             "dense_kernel", "sparse_kernel", "dense_nkernels", "sparse_nkernels"]
     t0 = time.time()
     with open(out_path, "w", newline="") as f:
@@ -166,13 +179,13 @@ def main():
                     continue
                 d, s = r["dense"][0], r["sparse"][0]
                 row = [kind, name, dname, m, n, k, f"{flops / 1e9:.3f}", nsets, reps, f"{d:.3f}", f"{s:.3f}",
-                       f"{d / s:.4f}", f"{r['dense_ev']:.3f}", f"{r['sparse_ev']:.3f}",
+                       f"{d / s:.4f}", f"{r['dense_spread']:.3f}", f"{r['sparse_spread']:.3f}", f"{r['dense_ev']:.3f}", f"{r['sparse_ev']:.3f}",
                        f"{flops / d / 1e6:.1f}", f"{flops / s / 1e6:.1f}", f"{err:.2e}",
                        r["dense"][1][:160], r["sparse"][1][:160], r["dense"][2], r["sparse"][2]]
                 wr.writerow(row)
                 f.flush()
                 print(f"{dname} {name:24s} M={m:6d} N={n:6d} K={k:6d} dense {d:9.1f}us sparse {s:9.1f}us "
-                      f"x{d / s:5.2f} err {err:.1e}", flush=True)
+                      f"x{d / s:5.2f} spread {r['dense_spread']:.2f}/{r['sparse_spread']:.2f} err {err:.1e}", flush=True)
                 torch.cuda.empty_cache()
     print(f"done in {time.time() - t0:.0f}s -> {out_path}")
 
