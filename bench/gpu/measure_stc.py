@@ -187,6 +187,20 @@ def main():
                 print(f"{dname} {name:24s} M={m:6d} N={n:6d} K={k:6d} dense {d:9.1f}us sparse {s:9.1f}us "
                       f"x{d / s:5.2f} spread {r['dense_spread']:.2f}/{r['sparse_spread']:.2f} err {err:.1e}", flush=True)
                 torch.cuda.empty_cache()
+        log = os.environ.get("STC_CLOCK_LOG")
+        if log and os.path.exists(log):
+            # nvidia-smi samples (1 s) taken by the caller while this ran: the SM clock is not fixed (boost and
+            # power capping), which the model's single clock parameter cannot follow.
+            sm, mem = [], []
+            for line in open(log).read().splitlines()[1:]:
+                p = [x.strip() for x in line.split(",")]
+                if len(p) >= 3 and p[1].endswith("MHz"):
+                    sm.append(int(p[1].split()[0]))
+                    mem.append(int(p[2].split()[0]))
+            busy = sorted(x for x in sm if x > 1000)
+            if busy:
+                f.write(f"# clocks seen (nvidia-smi, 1 s samples while busy, n={len(busy)}): SM min {busy[0]} median "
+                        f"{busy[len(busy) // 2]} max {busy[-1]} MHz; memory {max(mem)} MHz\n")
     print(f"done in {time.time() - t0:.0f}s -> {out_path}")
 
 
