@@ -50,7 +50,8 @@ std::int64_t Layer::macs_per_sample() const {
 
 std::int64_t Network::weight_count() const {
   std::int64_t sum = 0;
-  for (const auto& l : layers) sum += l.weight_count();
+  for (const auto& l : layers)
+    if (l.shares_weights.empty()) sum += l.weight_count();
   return sum;
 }
 

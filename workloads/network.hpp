@@ -43,6 +43,9 @@ struct Layer {
   std::int64_t tokens = 1;
   bool needs_input_gradient = true;  // false for the first layer: no BP into the network input
   LayerSparsity sparsity;
+  // Recurrent steps: the name of an earlier layer of the same weight shape whose weights (and mask) this
+  // layer reuses. Empty: the layer has weights of its own. Shared weights count once in Network::weight_count.
+  std::string shares_weights;
 
   std::int64_t out_h() const;
   std::int64_t out_w() const;
@@ -54,7 +57,7 @@ struct Network {
   std::string name;
   std::string source;  // "builtin" or the file it was loaded from
   std::vector<Layer> layers;
-  std::int64_t weight_count() const;
+  std::int64_t weight_count() const;  // distinct parameters: layers that share weights count once
   std::int64_t macs_per_sample() const;
 };
 

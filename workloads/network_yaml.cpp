@@ -89,7 +89,7 @@ struct LayerReader {
 const std::set<std::string> kLayerKeys = {"name", "type", "cin", "cout", "h", "w", "hw", "kernel", "kh", "kw",
                                           "stride", "pad", "groups", "tokens", "m", "k", "n", "count",
                                           "weight_density", "nm", "activation_density", "gradient_density",
-                                          "prunable", "input_gradient", "mask_file"};
+                                          "prunable", "input_gradient", "mask_file", "shares_weights"};
 
 Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t index) {
   LayerReader r{file, node, "layers[" + std::to_string(index) + "]"};
@@ -142,6 +142,7 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
   l.sparsity.prunable = r.flag("prunable", l.sparsity.prunable);
   l.needs_input_gradient = r.flag("input_gradient", true);
   if (node["mask_file"]) l.sparsity.mask_file = node["mask_file"].as<std::string>();
+  if (node["shares_weights"]) l.shares_weights = node["shares_weights"].as<std::string>();
   return l;
 }
 
@@ -193,7 +194,8 @@ Network load_network(const std::string& name_or_path) {
 
 void validate_network(const Network& net) {
   std::set<std::string> names;
-  for (const auto& l : net.layers) {
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
     auto fail = [&](const std::string& msg) {
       throw InputError(located(net.source, "layer " + l.name, msg));
     };
@@ -208,6 +210,24 @@ void validate_network(const Network& net) {
     for (double d : {l.sparsity.weight_density, l.sparsity.activation_density, l.sparsity.gradient_density})
       if (!(d >= 0.0 && d <= 1.0)) fail("density outside [0, 1]");
     if (l.sparsity.nm.n > l.sparsity.nm.m) fail("N:M pattern with N > M");
+    if (l.sparsity.nm.n < 0 || l.sparsity.nm.m < 0) fail("N:M pattern with a negative N or M");
+    if (l.kind == LayerKind::Conv && (l.cin < 1 || l.cout < 1 || l.h < 1 || l.w < 1 || l.kh < 1 || l.kw < 1 ||
+                                      l.stride < 1 || l.pad < 0 || l.groups < 1))
+      fail("conv shape has a non-positive dimension");
+    if (l.kind == LayerKind::FullyConnected && (l.cin < 1 || l.cout < 1 || l.tokens < 1))
+      fail("fc shape has a non-positive dimension");
+    if (l.kind == LayerKind::MatMul && (l.m < 1 || l.k < 1 || l.n < 1 || l.count < 1))
+      fail("matmul shape has a non-positive dimension");
+    if (!l.shares_weights.empty()) {
+      const Layer* owner = nullptr;
+      for (std::size_t j = 0; j < i; ++j)
+        if (net.layers[j].name == l.shares_weights) owner = &net.layers[j];
+      if (!owner) fail("shares_weights names no earlier layer: '" + l.shares_weights + "'");
+      if (!owner->shares_weights.empty()) fail("shares_weights must name the layer that owns the weights");
+      if (owner->kind != l.kind || owner->cin != l.cin || owner->cout != l.cout || owner->kh != l.kh ||
+          owner->kw != l.kw || owner->groups != l.groups)
+        fail("shares_weights with layer '" + owner->name + "' of a different weight shape");
+    }
   }
 }
 
@@ -241,6 +261,7 @@ std::string network_to_yaml(const Network& net) {
     if (!s.prunable && l.kind != LayerKind::MatMul) out << YAML::Key << "prunable" << YAML::Value << false;
     if (!l.needs_input_gradient) out << YAML::Key << "input_gradient" << YAML::Value << false;
     if (!s.mask_file.empty()) out << YAML::Key << "mask_file" << YAML::Value << s.mask_file;
+    if (!l.shares_weights.empty()) out << YAML::Key << "shares_weights" << YAML::Value << l.shares_weights;
     out << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::EndMap;
