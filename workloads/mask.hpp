@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "workloads/network.hpp"
+
 namespace sparsim {
 
 using Rng = std::mt19937_64;
@@ -36,8 +38,48 @@ class Mask {
 };
 
 namespace masks {
-// Exactly round(density * size) non-zeros at uniformly random positions.
+// Exactly round(density * size) non-zeros at uniformly random positions (random pruning).
 Mask uniform(const std::vector<std::int64_t>& shape, double density, Rng& rng);
+
+// Synthetic trained-like weights: Gaussian, with a log-normal scale per slice along dim 0 (per filter or
+// output row) so that rows differ in importance as in trained networks; magnitude pruning then leaves
+// rows of unequal density (load imbalance), unlike uniform pruning.
+std::vector<float> synthetic_weights(const std::vector<std::int64_t>& shape, Rng& rng);
+
+// Magnitude-style pruning (Han et al. 2015): keep the round(density * size) largest |w| of the tensor.
+Mask magnitude(const std::vector<std::int64_t>& shape, double density, Rng& rng);
+Mask top_magnitude(const std::vector<float>& weights, const std::vector<std::int64_t>& shape, double density);
+
+// N:M top-k: in every group of M consecutive elements along `axis`, keep the N largest |w| (ties: lower
+// index). A trailing group shorter than M keeps min(N, its length).
+Mask nm(const std::vector<std::int64_t>& shape, NMPattern p, int axis, Rng& rng);
+Mask nm_from_weights(const std::vector<float>& weights, const std::vector<std::int64_t>& shape, NMPattern p,
+                     int axis);
+
+// Bidirectional weight pruning (BDWP, SAT): two masks of the same weights [Cout, Cin, ...]. The forward
+// mask has N:M groups along Cin (axis 1, the FF reduction); the backward mask along Cout (axis 0, the
+// reduction of the BP GEMM with W^T).
+struct NMPair {
+  Mask forward;
+  Mask backward;
+};
+NMPair bidirectional_nm(const std::vector<std::int64_t>& shape, NMPattern p, Rng& rng);
+
+// Coarse-grained pruning: keep the round(density * blocks) blocks with the largest L2 norm of synthetic
+// weights; a block is one unit of the granularity.
+Mask coarse(const std::vector<std::int64_t>& shape, double density, Granularity g, Rng& rng);
+
+// Spatially clustered activations over [..., H, W] (ReLU outputs of a smooth feature map): a random field
+// per channel, interpolated from a coarse grid of spacing `cluster` pixels, plus a per-channel offset and
+// fine noise; the round(density * size) largest values are non-zero. cluster <= 1 gives no clustering.
+Mask clustered(const std::vector<std::int64_t>& shape, double density, double cluster, Rng& rng);
+
+// Whether every group of M along `axis` has at most N non-zeros.
+bool satisfies_nm(const Mask& mask, NMPattern p, int axis);
+// The N:M pattern the mask follows along `axis` (M in 2, 4, 8, 16): the largest count per group must be
+// N < M and at least 90 % of the full groups hold exactly N (so a sparse but unstructured mask is not
+// taken for a pattern). The sparsest pattern wins, then the smallest M. None: NMPattern{}.
+NMPattern detect_nm(const Mask& mask, int axis);
 }  // namespace masks
 
 }  // namespace sparsim

@@ -23,6 +23,16 @@ const char* layer_kind_name(LayerKind k) {
   return "?";
 }
 
+const char* granularity_name(Granularity g) {
+  switch (g) {
+    case Granularity::Element: return "element";
+    case Granularity::Vector: return "vector";
+    case Granularity::Kernel: return "kernel";
+    case Granularity::Filter: return "filter";
+  }
+  return "?";
+}
+
 std::int64_t Layer::out_h() const {
   return kind == LayerKind::Conv ? (h + 2 * pad - kh) / stride + 1 : 1;
 }

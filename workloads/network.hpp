@@ -22,6 +22,12 @@ struct NMPattern {
   double density() const { return active() ? static_cast<double>(n) / m : 1.0; }
 };
 
+// Coarse-grained pruning units for weights [Cout, Cin, R, S] (Mao et al. 2017): one element, a kernel row
+// (vector of S), a whole R x S kernel, or a whole filter (Cin x R x S). Shapes of lower rank are padded with
+// trailing 1s first, so an fc weight [Cout, Cin] is a 1x1 conv: vector = kernel = element, filter = a row.
+enum class Granularity { Element, Vector, Kernel, Filter };
+const char* granularity_name(Granularity g);
+
 struct LayerSparsity {
   double weight_density = 1.0;      // fraction of non-zero weights (unstructured pruning)
   NMPattern nm;                     // N:M weight pattern (bidirectional: FF along Cin, BP along Cout)
@@ -29,6 +35,8 @@ struct LayerSparsity {
   double gradient_density = 1.0;    // fraction of non-zero output gradients (BP input)
   bool prunable = true;             // false: the network keeps this layer dense (e.g. first conv)
   std::string mask_file;            // optional real weight mask (see docs/workloads.md)
+  std::string mask_file_bp;         // optional second mask for BP (bidirectional N:M along Cout)
+  Granularity granularity = Granularity::Element;  // unit of unstructured pruning in generated masks
 };
 
 struct Layer {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sim/errors.hpp"
+#include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
 
 namespace sparsim {
@@ -89,7 +90,8 @@ struct LayerReader {
 const std::set<std::string> kLayerKeys = {"name", "type", "cin", "cout", "h", "w", "hw", "kernel", "kh", "kw",
                                           "stride", "pad", "groups", "tokens", "m", "k", "n", "count",
                                           "weight_density", "nm", "activation_density", "gradient_density",
-                                          "prunable", "input_gradient", "mask_file", "shares_weights"};
+                                          "prunable", "input_gradient", "mask_file", "mask_file_bp",
+                                          "granularity", "shares_weights"};
 
 Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t index) {
   LayerReader r{file, node, "layers[" + std::to_string(index) + "]"};
@@ -142,7 +144,18 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
   l.sparsity.prunable = r.flag("prunable", l.sparsity.prunable);
   l.needs_input_gradient = r.flag("input_gradient", true);
   if (node["mask_file"]) l.sparsity.mask_file = node["mask_file"].as<std::string>();
+  if (node["mask_file_bp"]) l.sparsity.mask_file_bp = node["mask_file_bp"].as<std::string>();
   if (node["shares_weights"]) l.shares_weights = node["shares_weights"].as<std::string>();
+  if (const YAML::Node g = node["granularity"]) {
+    const std::string text = g.IsScalar() ? g.Scalar() : "";
+    bool found = false;
+    for (Granularity c : {Granularity::Element, Granularity::Vector, Granularity::Kernel, Granularity::Filter})
+      if (text == granularity_name(c)) {
+        l.sparsity.granularity = c;
+        found = true;
+      }
+    if (!found) r.fail(g, "granularity", "expected element, vector, kernel or filter, got '" + text + "'");
+  }
   return l;
 }
 
@@ -229,6 +242,7 @@ void validate_network(const Network& net) {
         fail("shares_weights with layer '" + owner->name + "' of a different weight shape");
     }
   }
+  check_mask_files(net, false);  // headers only: bitmaps stay on disk until a model asks for them
 }
 
 std::string network_to_yaml(const Network& net) {
@@ -261,6 +275,9 @@ std::string network_to_yaml(const Network& net) {
     if (!s.prunable && l.kind != LayerKind::MatMul) out << YAML::Key << "prunable" << YAML::Value << false;
     if (!l.needs_input_gradient) out << YAML::Key << "input_gradient" << YAML::Value << false;
     if (!s.mask_file.empty()) out << YAML::Key << "mask_file" << YAML::Value << s.mask_file;
+    if (!s.mask_file_bp.empty()) out << YAML::Key << "mask_file_bp" << YAML::Value << s.mask_file_bp;
+    if (s.granularity != Granularity::Element)
+      out << YAML::Key << "granularity" << YAML::Value << granularity_name(s.granularity);
     if (!l.shares_weights.empty()) out << YAML::Key << "shares_weights" << YAML::Value << l.shares_weights;
     out << YAML::EndMap;
   }

@@ -1,0 +1,137 @@
+#include "workloads/layer_masks.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+#include "sim/errors.hpp"
+#include "workloads/mask_file.hpp"
+
+namespace sparsim {
+
+namespace {
+
+enum Purpose : std::uint64_t { kWeights = 1, kActivations = 2, kGradients = 3 };
+
+// SplitMix64 finaliser: decorrelates nearby (seed, layer, purpose) triples.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+Rng rng_for(std::uint64_t seed, int index, std::uint64_t purpose, std::int64_t sample = 0) {
+  return Rng(mix(mix(mix(seed) ^ static_cast<std::uint64_t>(index)) ^ purpose) ^ static_cast<std::uint64_t>(sample));
+}
+
+int owner_of(const Network& net, int index) {
+  const Layer& l = net.layers.at(static_cast<std::size_t>(index));
+  if (l.shares_weights.empty()) return index;
+  for (int j = 0; j < index; ++j)
+    if (net.layers[static_cast<std::size_t>(j)].name == l.shares_weights) return j;
+  throw InputError(located(net.source, "layer " + l.name, "shares_weights names no earlier layer: '" + l.shares_weights + "'"));
+}
+
+Mask all_ones(const std::vector<std::int64_t>& shape) {
+  Mask m(shape);
+  for (auto& w : m.words()) w = ~std::uint64_t{0};
+  if (m.size() % 64) m.words().back() = (std::uint64_t{1} << (m.size() % 64)) - 1;
+  return m;
+}
+
+Mask from_file(const Network& net, const Layer& l, const std::string& file) {
+  LazyMask lazy(resolve_mask_path(net, file), weight_mask_shape(l), "layer " + l.name);
+  return lazy.get();
+}
+
+}  // namespace
+
+std::vector<std::int64_t> weight_mask_shape(const Layer& l) {
+  switch (l.kind) {
+    case LayerKind::Conv: return {l.cout, l.cin / l.groups, l.kh, l.kw};
+    case LayerKind::FullyConnected: return {l.cout, l.cin};
+    case LayerKind::MatMul: return {};
+  }
+  return {};
+}
+
+std::vector<std::int64_t> activation_mask_shape(const Layer& l) {
+  switch (l.kind) {
+    case LayerKind::Conv: return {l.cin, l.h, l.w};
+    case LayerKind::FullyConnected: return {l.tokens, l.cin};
+    case LayerKind::MatMul: return {l.count, l.k, l.n};
+  }
+  return {};
+}
+
+std::vector<std::int64_t> gradient_mask_shape(const Layer& l) {
+  switch (l.kind) {
+    case LayerKind::Conv: return {l.cout, l.out_h(), l.out_w()};
+    case LayerKind::FullyConnected: return {l.tokens, l.cout};
+    case LayerKind::MatMul: return {l.count, l.m, l.n};
+  }
+  return {};
+}
+
+std::string resolve_mask_path(const Network& net, const std::string& mask_file) {
+  const std::filesystem::path p(mask_file);
+  if (p.is_absolute() || net.source.empty() || net.source == "builtin") return mask_file;
+  return (std::filesystem::path(net.source).parent_path() / p).string();
+}
+
+Mask weight_mask(const Network& net, int index, Phase phase, std::uint64_t seed) {
+  const int owner = owner_of(net, index);
+  const Layer& l = net.layers[static_cast<std::size_t>(owner)];
+  const auto shape = weight_mask_shape(l);
+  if (shape.empty()) return Mask();
+  const LayerSparsity& s = l.sparsity;
+  if (phase == Phase::BP && !s.mask_file_bp.empty()) return from_file(net, l, s.mask_file_bp);
+  if (!s.mask_file.empty()) return from_file(net, l, s.mask_file);
+  if (!s.prunable) return all_ones(shape);
+  Rng rng = rng_for(seed, owner, kWeights);
+  if (s.nm.active()) {
+    auto w = masks::synthetic_weights(shape, rng);
+    const Mask structured = masks::nm_from_weights(w, shape, s.nm, phase == Phase::BP ? 0 : 1);
+    if (s.weight_density >= 1.0) return structured;
+    for (std::int64_t i = 0; i < structured.size(); ++i)
+      if (!structured.get(i)) w[static_cast<std::size_t>(i)] = 0.0f;
+    return masks::top_magnitude(w, shape, s.nm.density() * s.weight_density);
+  }
+  if (s.weight_density >= 1.0) return all_ones(shape);
+  if (s.granularity != Granularity::Element) return masks::coarse(shape, s.weight_density, s.granularity, rng);
+  return masks::magnitude(shape, s.weight_density, rng);
+}
+
+Mask activation_mask(const Network& net, int index, std::int64_t sample, std::uint64_t seed) {
+  const Layer& l = net.layers.at(static_cast<std::size_t>(index));
+  Rng rng = rng_for(seed, index, kActivations, sample);
+  return masks::clustered(activation_mask_shape(l), l.sparsity.activation_density,
+                          l.kind == LayerKind::Conv ? kActivationCluster : 1.0, rng);
+}
+
+Mask gradient_mask(const Network& net, int index, std::int64_t sample, std::uint64_t seed) {
+  const Layer& l = net.layers.at(static_cast<std::size_t>(index));
+  Rng rng = rng_for(seed, index, kGradients, sample);
+  return masks::clustered(gradient_mask_shape(l), l.sparsity.gradient_density,
+                          l.kind == LayerKind::Conv ? kActivationCluster : 1.0, rng);
+}
+
+void check_mask_files(const Network& net, bool full) {
+  for (const auto& l : net.layers) {
+    for (const std::string* file : {&l.sparsity.mask_file, &l.sparsity.mask_file_bp}) {
+      if (file->empty()) continue;
+      const std::string path = resolve_mask_path(net, *file);
+      const std::string context = "layer " + l.name;
+      if (l.kind == LayerKind::MatMul)
+        throw InputError(located(path, context, "a matmul layer has no weights to mask"));
+      const LazyMask lazy(path, weight_mask_shape(l), context);  // header and shape
+      if (full) verify_mask_file(path, context);
+      const double want = (l.sparsity.nm.active() ? l.sparsity.nm.density() : 1.0) * l.sparsity.weight_density;
+      if (std::abs(lazy.header().density() - want) > 0.005)
+        throw InputError(located(path, context, "mask density " + std::to_string(lazy.header().density()) +
+                                                    " disagrees with the layer's weight density " + std::to_string(want)));
+    }
+  }
+}
+
+}  // namespace sparsim
