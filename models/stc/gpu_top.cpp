@@ -1,0 +1,167 @@
+#include "models/stc/gpu_top.hpp"
+
+#include <algorithm>
+#include <random>
+#include <string>
+
+#include "models/stc/sparse24.hpp"
+#include "sim/energy.hpp"
+
+namespace sparsim::stc {
+
+namespace {
+std::uint64_t now_cycles() { return static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)); }
+}  // namespace
+
+bool fits_24(const NMPattern& nm) {
+  if (!nm.active()) return false;
+  return nm.m % 4 == 0 ? nm.n <= 2 : (nm.m == 2 && nm.n <= 1);
+}
+
+std::vector<StcJob> stc_jobs(const TrainingStep& step) {
+  std::vector<StcJob> jobs;
+  for (const char* variant : {"sparse", "dense", "sparse-bp-dense"}) {
+    const std::string v = variant;
+    for (std::size_t i = 0; i < step.ops.size(); ++i) {
+      const GemmOp& op = step.ops[i];
+      StcJob j;
+      j.op_index = i;
+      j.op = op;
+      j.variant = v;
+      j.design = v == "sparse";
+      const bool can = op.a_is_weight && fits_24(op.a_nm) && op.phase != Phase::WU;
+      j.sparse = can && (v == "sparse" || (v == "sparse-bp-dense" && op.phase == Phase::FF));
+      j.transposable = j.sparse && v == "sparse";
+      jobs.push_back(j);
+    }
+  }
+  return jobs;
+}
+
+GpuTop::GpuTop(const sc_core::sc_module_name& name, const StcParams& params, TimingMode mode, bool functional,
+               std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress)
+    : sc_module(name), params_(params), functional_(functional), seed_(seed), jobs_(std::move(jobs)), gate_(gate), progress_(progress) {
+  const gemm::GpuMachine& m = params_.machine;
+  sm_counters_.macs = &tc_stats_.add("macs", "tensor-core multiplies performed (a sparse MMA performs half of the logical ones)", "mac_fp16");
+  sm_counters_.tc_busy = &tc_stats_.add("busy_cycles", "cycles the tensor-core pipes were busy, summed over simulated SMs");
+  sm_counters_.smem_read = &smem_stats_.add("read_bytes", "shared-memory bytes read (MMA operands, tile stores)",
+                                            sram_read_action(static_cast<std::uint64_t>(m.smem_bytes)));
+  sm_counters_.smem_write = &smem_stats_.add("write_bytes", "shared-memory bytes written (TMA fills incl. zero fill, epilogue)",
+                                             sram_write_action(static_cast<std::uint64_t>(m.smem_bytes)));
+  sm_counters_.rf_read = &rf_stats_.add("read_bytes", "accumulator bytes read from the register file by epilogues", "register_byte");
+  sm_counters_.port_read = &noc_stats_.add("read_bytes", "bytes from the L2 to SMs", "crossbar_byte");
+  sm_counters_.port_write = &noc_stats_.add("write_bytes", "bytes from SMs to the L2", "crossbar_byte");
+  l2_read_ = &l2_stats_.add("read_bytes", "L2 bytes read", sram_read_action(static_cast<std::uint64_t>(m.l2_bytes)));
+  l2_write_ = &l2_stats_.add("write_bytes", "L2 bytes written", sram_write_action(static_cast<std::uint64_t>(m.l2_bytes)));
+  l2_busy_ = &l2_stats_.add("busy_cycles", "cycles the L2 bandwidth server was busy");
+  hbm_read_ = &hbm_stats_.add("read_bytes", "HBM bytes read", "dram_byte");
+  hbm_write_ = &hbm_stats_.add("write_bytes", "HBM bytes written", "dram_byte");
+  hbm_busy_ = &hbm_stats_.add("busy_cycles", "cycles the HBM bandwidth server was busy");
+  for (StatGroup* g : {&tc_stats_, &smem_stats_, &rf_stats_, &noc_stats_, &l2_stats_, &hbm_stats_}) registry_.attach(*g);
+
+  l2_ = std::make_unique<Server>("l2", m.l2_bytes_per_cycle, 1, mode, l2_read_, l2_write_, l2_busy_);
+  hbm_ = std::make_unique<Server>("hbm", m.hbm_num, m.hbm_den, mode, hbm_read_, hbm_write_, hbm_busy_);
+  job_.representative = params_.sm_model == SmModel::Representative;
+  job_.sms = m.sms;
+  const int simulated = job_.representative ? 1 : m.sms;
+  for (int i = 0; i < simulated; ++i)
+    sms_.push_back(std::make_unique<Sm>(("sm" + std::to_string(i)).c_str(), job_, params_.machine, mode,
+                                        SharedMemory{l2_.get(), hbm_.get()}, sm_counters_));
+  SC_HAS_PROCESS(GpuTop);
+  SC_THREAD(control);
+}
+
+const gemm::KernelPlan& GpuTop::plan_for(const gemm::GemmShape& g) {
+  const auto key = std::make_tuple(g.M, g.N, g.K, g.instances, g.sparse);
+  auto it = plans_.find(key);
+  if (it == plans_.end())
+    it = plans_.emplace(key, gemm::plan_gemm(g, params_.machine, g.sparse ? params_.sparse_tiles : params_.dense_tiles)).first;
+  return it->second;
+}
+
+void GpuTop::control() {
+  const gemm::GpuMachine& m = params_.machine;
+  for (std::size_t j = 0; j < jobs_.size(); ++j) {
+    const StcJob& sj = jobs_[j];
+    const GemmOp& op = sj.op;
+    if (sj.design && gate_) gate_->before_job(sj.op_index, op);
+    gemm::GemmShape g{op.M, op.N, op.K, op.instances, sj.sparse};
+    job_.shape = g;
+    job_.plan = plan_for(g);
+    job_.reuse = gemm::wave_reuse(job_.plan, g, m);
+    job_.next_cta = 0;
+    job_.operand_wait = job_.smem_bound = job_.epilogue = 0;
+    job_.slot_end.clear();
+    const int slots = (job_.representative ? 1 : m.sms) * job_.plan.ctas_per_sm;
+    job_.slots_left = slots;
+    const auto before = registry_.snapshot();
+    const std::uint64_t t0 = now_cycles();
+    job_.start.notify(sc_core::SC_ZERO_TIME);
+    sc_core::wait(job_.all_done);
+    const gemm::KernelPlan& p = job_.plan;
+    if (p.split_k > 1) {  // reduce the fp32 partials held in the L2; what did not fit spills to HBM
+      l2_->set_den(1);
+      hbm_->set_den(m.hbm_den);
+      const std::int64_t partial = g.M * g.N * g.instances * 4 * p.split_k, out = g.M * g.N * g.instances * m.elem_bytes;
+      const std::int64_t spill = std::max<std::int64_t>(0, partial - m.l2_bytes);
+      reduce_.clear(1);
+      if (spill > 0) reduce_.add(hbm_.get(), m.hbm_latency, 2 * spill);
+      reduce_.add(l2_.get(), m.l2_latency, partial);
+      reduce_.add(l2_.get(), 0, out, true);
+      reduce_.add(hbm_.get(), m.hbm_latency, out, true);
+      reduce_.start();
+      reduce_.wait_done();
+    }
+    const std::uint64_t t1 = now_cycles();
+
+    JobResult r;
+    r.layer_index = op.layer_index;
+    r.layer = op.layer;
+    r.phase = op.phase;
+    r.variant = sj.variant;
+    r.cycles = t1 - t0;
+    r.dense_macs = static_cast<std::uint64_t>(op.macs());
+    r.peak_macs_per_cycle = static_cast<std::uint64_t>(m.sms) * static_cast<std::uint64_t>(m.tc_macs_per_cycle);
+    r.counters = StatsRegistry::difference(registry_.snapshot(), before);
+    for (const auto& c : r.counters)
+      if (c.block == "tensor_core" && c.name == "macs") r.issued_macs = c.value;
+    std::uint64_t tail = 0;
+    for (auto e : job_.slot_end) tail += t1 - std::min(t1, e);
+    const auto per_slot = [&](std::uint64_t v) { return v / static_cast<std::uint64_t>(slots); };
+    r.stall_cycles["operand_wait"] = per_slot(job_.operand_wait);
+    r.stall_cycles["smem_bandwidth"] = per_slot(job_.smem_bound);
+    r.stall_cycles["epilogue"] = per_slot(job_.epilogue);
+    r.stall_cycles["wave_tail"] = per_slot(tail);
+    const std::int64_t waves = (p.ctas + job_.reuse.wave_ctas - 1) / job_.reuse.wave_ctas;
+    r.mapping = {{"kernel", p.name},
+                 {"sparse", p.sparse},
+                 {"transposable_mask", sj.transposable},
+                 {"tile", std::to_string(p.tile.m) + "x" + std::to_string(p.tile.n) + "x" + std::to_string(p.tile.k)},
+                 {"stages", p.stages},
+                 {"ctas_per_sm", p.ctas_per_sm},
+                 {"split_k", p.split_k},
+                 {"ctas", p.ctas},
+                 {"waves", waves},
+                 {"sm_model", job_.representative ? "representative" : "all"},
+                 {"l2_miss_a_wave0", job_.reuse.a_miss.front()},
+                 {"l2_miss_b_wave0", job_.reuse.b_miss.front()},
+                 {"estimate_cycles", p.estimate_cycles},
+                 {"estimate_error", (p.estimate_cycles - static_cast<double>(r.cycles)) / static_cast<double>(std::max<std::uint64_t>(1, r.cycles))}};
+    if (functional_ && sj.sparse) {
+      // Real values through the compressed operand on one tile of this GEMM's shape (capped in size).
+      std::mt19937_64 rng(seed_ * 0x9E3779B97F4A7C15ULL + j);
+      const int tm = static_cast<int>(std::clamp<std::int64_t>(op.M / 4 * 4, 4, 64));
+      const int tk = static_cast<int>(std::clamp<std::int64_t>(op.K / 16 * 16, 16, 128));
+      const int tn = static_cast<int>(std::clamp<std::int64_t>(op.N, 1, 32));
+      const double err = check_sparse_tile(tm, tk, tn, sj.transposable, rng);
+      r.functional_checked = true;
+      r.functional_max_abs_error = err;
+      r.functional_pass = err <= 1e-9;
+    }
+    results_.push_back(std::move(r));
+    if (sj.design && gate_) gate_->after_job(sj.op_index, op);
+    if (progress_) progress_->job_done(j + 1, jobs_.size(), sj.variant + " " + op.layer + " " + phase_name(op.phase));
+  }
+}
+
+}  // namespace sparsim::stc

@@ -1,0 +1,64 @@
+#pragma once
+// The whole GPU: HBM and L2 servers shared by all SMs, the SMs (all of them, or one representative SM per
+// wave), and the controller that runs the jobs (op x variant) one after another as kernel launches and
+// records a JobResult for each.
+#include <systemc>
+
+#include <map>
+#include <memory>
+#include <tuple>
+#include <vector>
+
+#include "models/stc/job.hpp"
+#include "models/stc/params.hpp"
+#include "models/stc/server.hpp"
+#include "models/stc/sm.hpp"
+#include "sim/accelerator.hpp"
+#include "sim/result.hpp"
+
+namespace sparsim::stc {
+
+struct StcJob {
+  std::size_t op_index = 0;
+  GemmOp op;
+  std::string variant;
+  bool sparse = false;        // runs on the 2:4 sparse kernel
+  bool transposable = false;  // the weight's mask is the transposable 2:4 one (FF and BP both sparse)
+  bool design = false;        // job of the design variant (the JobGate sees these)
+};
+
+// Variants: "sparse" (design: FF and BP sparse with a transposable mask, WU dense), "dense" (baseline),
+// "sparse-bp-dense" (FF sparse, BP falls back to dense). Ops whose pattern is not 2:4-compatible run dense.
+std::vector<StcJob> stc_jobs(const TrainingStep& step);
+// True when every aligned group of 4 along K is guaranteed to hold at most 2 non-zeros.
+bool fits_24(const NMPattern& nm);
+
+class GpuTop : public sc_core::sc_module {
+ public:
+  GpuTop(const sc_core::sc_module_name& name, const StcParams& params, TimingMode mode, bool functional,
+         std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress);
+  const std::vector<JobResult>& results() const { return results_; }
+  const gemm::KernelPlan& plan_for(const gemm::GemmShape& g);
+
+ private:
+  void control();
+  StcParams params_;
+  bool functional_;
+  std::uint64_t seed_;
+  std::vector<StcJob> jobs_;
+  JobGate* gate_;
+  Progress* progress_;
+  StatGroup tc_stats_{"tensor_core"}, smem_stats_{"smem"}, rf_stats_{"rf"}, noc_stats_{"l2_port"}, l2_stats_{"l2"},
+      hbm_stats_{"hbm"};
+  SmCounters sm_counters_{};
+  Counter *l2_read_, *l2_write_, *l2_busy_, *hbm_read_, *hbm_write_, *hbm_busy_;
+  StatsRegistry registry_;
+  JobContext job_;
+  std::unique_ptr<Server> l2_, hbm_;
+  std::vector<std::unique_ptr<Sm>> sms_;
+  Transfer reduce_;
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool>, gemm::KernelPlan> plans_;
+  std::vector<JobResult> results_;
+};
+
+}  // namespace sparsim::stc

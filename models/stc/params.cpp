@@ -1,0 +1,96 @@
+#include "models/stc/params.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace sparsim::stc {
+
+const std::vector<ParamSpec>& stc_params() {
+  // Defaults: an H200 SXM (H100 SXM compute, 141 GB HBM3e). Sources in docs/stc.md.
+  static const std::vector<ParamSpec> params = {
+      float_param("accelerator.clock_ghz", 1.98, 0.1, 5.0, "GHz",
+                  "SM clock; converts cycles to seconds and HBM bandwidth to bytes per cycle."),
+      int_param("accelerator.sms", 132, 1, 1024, "SMs", "Streaming multiprocessors."),
+      int_param("accelerator.sm.tc_macs_per_cycle", 2048, 64, 65536, "MACs/cycle",
+                "Dense fp16/bf16 tensor-core multiply-accumulates per cycle per SM; a 2:4 sparse MMA covers twice "
+                "the K depth in the same cycles."),
+      int_param("accelerator.sm.smem_kib", 228, 16, 4096, "KiB", "Shared memory per SM available to one kernel."),
+      int_param("accelerator.sm.smem_banks", 32, 1, 256, "banks", "Shared-memory banks per SM."),
+      int_param("accelerator.sm.smem_bank_bytes", 4, 1, 64, "bytes/cycle",
+                "Bytes one bank delivers per cycle; banks x this is the SM's shared-memory bandwidth, shared by "
+                "TMA fills and MMA operand reads."),
+      int_param("accelerator.sm.rf_bytes_per_cycle", 512, 16, 65536, "bytes/cycle",
+                "Register-file read bandwidth available to the epilogue (accumulators out of the registers)."),
+      int_param("accelerator.sm.l2_port_bytes_per_cycle", 64, 8, 4096, "bytes/cycle",
+                "Bandwidth of one SM's path from the L2 (and back for stores)."),
+      int_param("accelerator.sm.max_ctas", 32, 1, 64, "CTAs", "Most thread blocks resident on one SM."),
+      int_param("accelerator.sm.mma_m", 64, 16, 256, "rows",
+                "Rows of A one warpgroup MMA covers; each such MMA reads the whole B chunk from shared memory."),
+      enum_param("accelerator.kernel.dtype", "fp16", {"fp16", "bf16"},
+                 "Operand type (both 2 bytes, same tensor-core rate on these machines)."),
+      string_param("accelerator.kernel.dense_tiles", "64x64x64,128x64x64,64x128x64,128x128x64,128x256x64,256x128x64",
+                   "Dense kernel menu, CTA tiles MxNxK (cuBLAS-like; the tiler picks one per GEMM)."),
+      string_param("accelerator.kernel.sparse_tiles", "128x256x64",
+                   "2:4 sparse kernel menu, CTA tiles MxNxK with K the logical depth (cuSPARSELt's default algorithm "
+                   "used 128x256x64 on the measured H200)."),
+      int_param("accelerator.kernel.max_stages", 8, 2, 32, "stages", "Deepest shared-memory pipeline a kernel uses."),
+      int_param("accelerator.kernel.max_split_k", 8, 1, 64, "", "Largest split-K factor the tiler considers."),
+      enum_param("accelerator.sim.sm_model", "representative", {"representative", "all"},
+                 "representative: one SM stands for the SMs of each wave (they share L2 and HBM bandwidth); all: "
+                 "every SM is simulated."),
+      int_param("memory.l2.capacity_mib", 60, 1, 4096, "MiB", "L2 cache capacity."),
+      int_param("memory.l2.bytes_per_cycle", 5120, 64, 1 << 20, "bytes/cycle", "L2 bandwidth for the whole GPU."),
+      int_param("memory.l2.latency_cycles", 200, 1, 100000, "cycles", "L2 hit latency."),
+      float_param("memory.hbm.bandwidth_gbps", 4800.0, 1.0, 1e6, "GB/s", "HBM bandwidth."),
+      float_param("memory.hbm.latency_ns", 480.0, 1.0, 1e6, "ns", "HBM access latency beyond the L2."),
+  };
+  return params;
+}
+
+StcParams stc_params_from(const Config& cfg) {
+  StcParams p;
+  gemm::GpuMachine& m = p.machine;
+  p.clock_ghz = cfg.f64("accelerator.clock_ghz");
+  m.sms = static_cast<int>(cfg.i64("accelerator.sms"));
+  m.tc_macs_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.tc_macs_per_cycle"));
+  m.smem_bytes = cfg.i64("accelerator.sm.smem_kib") * 1024;
+  m.smem_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.smem_banks") * cfg.i64("accelerator.sm.smem_bank_bytes"));
+  m.rf_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.rf_bytes_per_cycle"));
+  m.l2_port_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.l2_port_bytes_per_cycle"));
+  m.max_ctas_per_sm = static_cast<int>(cfg.i64("accelerator.sm.max_ctas"));
+  m.mma_m = static_cast<int>(cfg.i64("accelerator.sm.mma_m"));
+  m.max_stages = static_cast<int>(cfg.i64("accelerator.kernel.max_stages"));
+  m.max_split_k = static_cast<int>(cfg.i64("accelerator.kernel.max_split_k"));
+  m.l2_bytes = cfg.i64("memory.l2.capacity_mib") << 20;
+  m.l2_bytes_per_cycle = static_cast<int>(cfg.i64("memory.l2.bytes_per_cycle"));
+  m.l2_latency = static_cast<int>(cfg.i64("memory.l2.latency_cycles"));
+  // HBM bytes per SM cycle as an exact fraction: GB/s over GHz, in 1/1000 byte steps.
+  m.hbm_num = static_cast<std::int64_t>(std::llround(cfg.f64("memory.hbm.bandwidth_gbps") / p.clock_ghz * 1000.0));
+  m.hbm_den = 1000;
+  if (m.hbm_num < 1) cfg.fail("memory.hbm.bandwidth_gbps", "less than 1/1000 byte per cycle at this clock");
+  m.hbm_latency = static_cast<int>(std::llround(cfg.f64("memory.hbm.latency_ns") * p.clock_ghz));
+  m.elem_bytes = 2;
+  p.dtype = cfg.str("accelerator.kernel.dtype");
+  p.sm_model = cfg.str("accelerator.sim.sm_model") == "all" ? SmModel::All : SmModel::Representative;
+  for (const char* key : {"accelerator.kernel.dense_tiles", "accelerator.kernel.sparse_tiles"}) {
+    std::vector<gemm::TileShape> menu;
+    try {
+      menu = gemm::parse_tile_menu(cfg.str(key));
+    } catch (const std::invalid_argument& e) {
+      cfg.fail(key, e.what());
+    }
+    for (const auto& t : menu) {
+      if (t.m % m.mma_m != 0)
+        cfg.fail(key, "tile M " + std::to_string(t.m) + " is not a multiple of accelerator.sm.mma_m (" +
+                          std::to_string(m.mma_m) + ")");
+      const std::int64_t stage = static_cast<std::int64_t>(t.m) * t.k * 2 + static_cast<std::int64_t>(t.k) * t.n * 2;
+      if (2 * stage > m.smem_bytes)
+        cfg.fail(key, "tile " + std::to_string(t.m) + "x" + std::to_string(t.n) + "x" + std::to_string(t.k) +
+                          " needs " + std::to_string(2 * stage) + " bytes for two stages, more than accelerator.sm.smem_kib");
+    }
+    (std::string(key).find("sparse") != std::string::npos ? p.sparse_tiles : p.dense_tiles) = menu;
+  }
+  return p;
+}
+
+}  // namespace sparsim::stc

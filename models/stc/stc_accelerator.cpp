@@ -1,0 +1,45 @@
+// Registers "stc": a GPU-like machine with Sparse Tensor Cores (2:4) running the GEMMs of a training
+// step dense and 2:4 sparse through CUTLASS/cuBLAS-style tiled kernels (see docs/stc.md).
+#include <memory>
+
+#include "models/stc/gpu_top.hpp"
+#include "models/stc/params.hpp"
+#include "sim/accelerator.hpp"
+
+namespace sparsim::stc {
+namespace {
+
+class StcAccelerator : public Accelerator {
+ public:
+  void elaborate(const RunContext& ctx) override {
+    params_ = stc_params_from(ctx.config);
+    top_ = std::make_unique<GpuTop>("stc", params_, ctx.mode, ctx.functional, ctx.seed, stc_jobs(ctx.step), ctx.gate,
+                                    ctx.progress);
+  }
+  RunResults collect() override {
+    RunResults r;
+    r.jobs = top_->results();
+    r.clock_ghz = params_.clock_ghz;
+    r.design_variant = "sparse";
+    r.baseline_variant = "dense";
+    r.extra["stc"] = {{"variants", {"sparse", "dense", "sparse-bp-dense"}},
+                      {"sm_model", params_.sm_model == SmModel::All ? "all" : "representative"},
+                      {"dtype", params_.dtype}};
+    return r;
+  }
+
+ private:
+  StcParams params_;
+  std::unique_ptr<GpuTop> top_;
+};
+
+}  // namespace
+
+SPARSIM_REGISTER_ACCELERATOR((AcceleratorInfo{
+    "stc",
+    "GPU with 2:4 Sparse Tensor Cores: tiled GEMM kernels over SMs, shared memory, L2 and HBM (H200 by default)",
+    stc_params(),
+    [](const Config& cfg) { (void)stc_params_from(cfg); },
+    [] { return std::make_unique<StcAccelerator>(); }}));
+
+}  // namespace sparsim::stc
