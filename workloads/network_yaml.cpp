@@ -269,7 +269,8 @@ std::string network_to_yaml(const Network& net) {
     }
     const auto& s = l.sparsity;
     if (s.weight_density != 1.0) out << YAML::Key << "weight_density" << YAML::Value << s.weight_density;
-    if (s.nm.n > 0) out << YAML::Key << "nm" << YAML::Value << (std::to_string(s.nm.n) + ":" + std::to_string(s.nm.m));
+    if (s.nm.n > 0)  // quoted: YAML 1.1 readers would take 2:4 for a base-60 integer
+      out << YAML::Key << "nm" << YAML::Value << YAML::DoubleQuoted << (std::to_string(s.nm.n) + ":" + std::to_string(s.nm.m));
     if (s.activation_density != 1.0) out << YAML::Key << "activation_density" << YAML::Value << s.activation_density;
     if (s.gradient_density != 1.0) out << YAML::Key << "gradient_density" << YAML::Value << s.gradient_density;
     if (!s.prunable && l.kind != LayerKind::MatMul) out << YAML::Key << "prunable" << YAML::Value << false;

@@ -1,0 +1,162 @@
+#include "workloads/onnx_import.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/errors.hpp"
+#include "workloads/layer_masks.hpp"
+#include "workloads/library.hpp"
+#include "workloads/mask_file.hpp"
+
+namespace sparsim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : fallback;
+}
+
+// A scratch directory removed when the import ends, however it ends.
+struct ScratchDir {
+  fs::path path;
+  ScratchDir() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("sparsim-onnx-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::string first_line(const std::string& text) {
+  const auto end = text.find('\n');
+  return end == std::string::npos ? text : text.substr(0, end);
+}
+
+std::string safe_file_name(const std::string& name) {
+  std::string out;
+  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  return out;
+}
+
+Mask read_bits(const fs::path& file, const std::vector<std::int64_t>& shape, const std::string& model,
+               const std::string& layer) {
+  Mask mask(shape);
+  std::ifstream in(file, std::ios::binary);
+  const std::size_t bytes = static_cast<std::size_t>((mask.size() + 7) / 8);
+  std::vector<unsigned char> raw(bytes);
+  if (!in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(bytes)))
+    throw InputError(located(model, "node " + layer, "importer produced a short weight bitmap"));
+  for (std::size_t i = 0; i < bytes; ++i)
+    mask.words()[i / 8] |= static_cast<std::uint64_t>(raw[i]) << (8 * (i % 8));
+  return mask;
+}
+
+std::int64_t get(const nlohmann::json& j, const char* key) { return j.at(key).get<std::int64_t>(); }
+
+}  // namespace
+
+Network import_onnx(const std::string& model, const std::string& out_yaml, std::ostream& log) {
+  if (!fs::is_regular_file(model)) throw InputError(located(model, "", "cannot read the ONNX model"));
+  const std::string python = env_or("SPARSIM_PYTHON", "/usr/bin/python3");
+  const std::string script = env_or("SPARSIM_ONNX_SCRIPT", std::string(SPARSIM_SOURCE_DIR) + "/workloads/onnx_import.py");
+  ScratchDir scratch;
+  const fs::path err = scratch.path / "stderr";
+  const std::string cmd = quoted(python) + " " + quoted(script) + " " + quoted(model) + " " +
+                          quoted(scratch.path.string()) + " >/dev/null 2>" + quoted(err.string());
+  const int status = std::system(cmd.c_str());
+  if (status != 0) {
+    std::ifstream e(err);
+    std::stringstream text;
+    text << e.rdbuf();
+    const std::string msg = first_line(text.str());
+    throw InputError(model + ": " + (msg.empty() ? "the ONNX reader (" + python + " " + script + ") failed" : msg));
+  }
+
+  nlohmann::json doc;
+  try {
+    std::ifstream in(scratch.path / "layers.json");
+    doc = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw InputError(located(model, "", std::string("unreadable importer output: ") + e.what()));
+  }
+
+  const fs::path yaml_path(out_yaml);
+  const std::string stem = yaml_path.stem().string();
+  const fs::path mask_dir = yaml_path.parent_path() / (stem + ".masks");
+  Network net;
+  net.name = doc.value("name", stem);
+  net.source = out_yaml;
+  int index = 0;
+  for (const auto& j : doc.at("layers")) {
+    Layer l;
+    l.name = j.at("name").get<std::string>();
+    const std::string type = j.at("type").get<std::string>();
+    if (type == "conv") {
+      l.kind = LayerKind::Conv;
+      l.cin = get(j, "cin"), l.cout = get(j, "cout"), l.h = get(j, "h"), l.w = get(j, "w");
+      l.kh = get(j, "kh"), l.kw = get(j, "kw"), l.stride = get(j, "stride"), l.pad = get(j, "pad");
+      l.groups = get(j, "groups");
+    } else if (type == "fc") {
+      l.kind = LayerKind::FullyConnected;
+      l.cin = get(j, "cin"), l.cout = get(j, "cout"), l.tokens = get(j, "tokens");
+    } else {
+      l.kind = LayerKind::MatMul;
+      l.m = get(j, "m"), l.k = get(j, "k"), l.n = get(j, "n"), l.count = get(j, "count");
+      l.sparsity.prunable = false;
+    }
+    l.needs_input_gradient = j.at("input_gradient").get<bool>();
+    std::string pattern = "-";
+    if (j.contains("bits")) {
+      const auto shape = j.at("weight_shape").get<std::vector<std::int64_t>>();
+      if (shape != weight_mask_shape(l))
+        throw InputError(located(model, "node " + l.name, "weight shape does not match the layer's shape"));
+      const Mask mask = read_bits(scratch.path / j.at("bits").get<std::string>(), shape, model, l.name);
+      if (mask.count() != j.at("nonzeros").get<std::int64_t>())
+        throw InputError(located(model, "node " + l.name, "weight bitmap disagrees with the non-zero count"));
+      if (mask.count() < mask.size()) {
+        l.sparsity.nm = masks::detect_nm(mask, 1);  // N:M along Cin, the FF reduction dimension
+        l.sparsity.weight_density = std::min(1.0, mask.density() / l.sparsity.nm.density());
+        fs::create_directories(mask_dir);
+        const std::string file = std::to_string(index) + "_" + safe_file_name(l.name) + ".spmask";
+        write_mask_file((mask_dir / file).string(), mask, "layer " + l.name);
+        l.sparsity.mask_file = stem + ".masks/" + file;
+        if (l.sparsity.nm.active()) pattern = std::to_string(l.sparsity.nm.n) + ":" + std::to_string(l.sparsity.nm.m);
+        const NMPattern along_cout = masks::detect_nm(mask, 0);
+        if (along_cout.active())
+          pattern += " (also " + std::to_string(along_cout.n) + ":" + std::to_string(along_cout.m) + " along Cout)";
+      }
+      log << "  " << l.name << ": " << layer_kind_name(l.kind) << ", weight density " << mask.density()
+          << ", N:M " << pattern << "\n";
+    } else {
+      log << "  " << l.name << ": matmul between activations\n";
+    }
+    net.layers.push_back(l);
+    ++index;
+  }
+  std::ofstream out(out_yaml, std::ios::trunc);
+  if (!out) throw InputError(located(out_yaml, "", "cannot write the network file"));
+  out << "# Imported from " << model << " by sparsim workloads import-onnx\n" << network_to_yaml(net);
+  out.close();
+  return load_network(out_yaml);
+}
+
+}  // namespace sparsim
