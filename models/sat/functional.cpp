@@ -1,0 +1,100 @@
+#include "models/sat/functional.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace sparsim::sat {
+
+std::vector<std::uint8_t> nm_mask_by_rank(const std::vector<double>& v, Nm nm) {
+  std::vector<std::uint8_t> keep(v.size(), 1);
+  if (!nm.sparse()) return keep;
+  for (std::size_t g = 0; g < v.size(); g += nm.m) {
+    const std::size_t end = std::min(v.size(), g + nm.m);
+    for (std::size_t i = g; i < end; ++i) {
+      i64 beaten_by = 0;  // one comparator per pair: |v_j| > |v_i|, or equal with j before i
+      for (std::size_t j = g; j < end; ++j)
+        if (j != i && (std::abs(v[j]) > std::abs(v[i]) || (std::abs(v[j]) == std::abs(v[i]) && j < i))) ++beaten_by;
+      keep[i] = beaten_by < nm.n;
+    }
+  }
+  return keep;
+}
+
+std::vector<std::uint8_t> nm_mask_by_sort(const std::vector<double>& v, Nm nm) {
+  std::vector<std::uint8_t> keep(v.size(), 1);
+  if (!nm.sparse()) return keep;
+  for (std::size_t g = 0; g < v.size(); g += nm.m) {
+    const std::size_t end = std::min(v.size(), g + nm.m);
+    std::vector<std::size_t> order(end - g);
+    std::iota(order.begin(), order.end(), g);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return std::abs(v[x]) > std::abs(v[y]); });
+    for (std::size_t r = 0; r < order.size(); ++r) keep[order[r]] = r < static_cast<std::size_t>(nm.n);
+  }
+  return keep;
+}
+
+FunctionalOp::FunctionalOp(i64 m, i64 k, i64 n, Nm pattern, std::uint64_t seed, i64 max_cols)
+    : M(m), K(k), N(n), nm(pattern) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> dist(0.0, 1.0);
+  a.resize(static_cast<std::size_t>(M * K));
+  for (auto& x : a) x = dist(rng);
+  // Prune each row of A along K (the reduction dimension) and compress it.
+  row_start.resize(static_cast<std::size_t>(M + 1), 0);
+  for (i64 r = 0; r < M; ++r) {
+    std::vector<double> row(a.begin() + r * K, a.begin() + (r + 1) * K);
+    const auto keep = nm_mask_by_rank(row, nm);
+    for (i64 c = 0; c < K; ++c) {
+      if (!keep[c]) {
+        a[r * K + c] = 0.0;
+        continue;
+      }
+      kept_val.push_back(row[c]);
+      kept_idx.push_back(static_cast<std::uint8_t>(nm.sparse() ? c % nm.m : 0));
+    }
+    row_start[r + 1] = static_cast<i64>(kept_val.size());
+  }
+  const i64 nc = std::min(N, max_cols);
+  for (i64 j = 0; j < nc; ++j) cols.push_back(nc == N ? j : j * N / nc);
+  b.resize(static_cast<std::size_t>(K * nc));
+  for (auto& x : b) x = dist(rng);
+  out.assign(static_cast<std::size_t>(M * nc), 0.0);
+}
+
+void FunctionalOp::tile(i64 m0, i64 ml, i64 k0, i64 kl, i64 n0, i64 nl) {
+  const i64 nc = static_cast<i64>(cols.size());
+  std::vector<i64> in_tile;
+  for (i64 j = 0; j < nc; ++j)
+    if (cols[j] >= n0 && cols[j] < n0 + nl) in_tile.push_back(j);
+  if (in_tile.empty()) return;
+  const i64 group = nm.sparse() ? nm.m : 1;
+  for (i64 r = m0; r < m0 + ml; ++r) {
+    // The PE holds whole groups: N kept values per group of M, so a value's group is its position in
+    // the compressed row divided by N, and its k is the group base plus the stored in-group index.
+    const i64 q0 = row_start[r] + kept(nm, k0);
+    const i64 q1 = row_start[r] + kept(nm, std::min(K, k0 + kl));
+    for (i64 q = q0; q < q1; ++q) {
+      const i64 pos = q - row_start[r];
+      const i64 k = nm.sparse() ? pos / nm.n * group + kept_idx[q] : pos;
+      const double w = kept_val[q];
+      for (i64 j : in_tile) out[r * nc + j] += w * b[k * nc + j];
+    }
+  }
+}
+
+double FunctionalOp::max_abs_error() const {
+  const i64 nc = static_cast<i64>(cols.size());
+  double err = 0;
+  for (i64 r = 0; r < M; ++r)
+    for (i64 j = 0; j < nc; ++j) {
+      double ref = 0;
+      for (i64 k = 0; k < K; ++k) ref += a[r * K + k] * b[k * nc + j];
+      err = std::max(err, std::abs(ref - out[r * nc + j]));
+    }
+  return err;
+}
+
+double FunctionalOp::tolerance() const { return 1e-9 * static_cast<double>(K + 1); }
+
+}  // namespace sparsim::sat

@@ -1,0 +1,39 @@
+#pragma once
+// Real values for --functional runs: random operands of one op, the N:M pruning and compression the
+// mask unit produces (values plus in-group indices), the array's per-tile computation through index
+// selection, and a dense reference GEMM with the pruned weights to compare against.
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "dataflows/sat/sat_geometry.hpp"
+
+namespace sparsim::sat {
+
+// Top-N of each group of M consecutive values of `v` (by magnitude; ties keep the lower index), the
+// way the mask unit's comparator lanes rank them: an element is kept when fewer than N others beat it.
+std::vector<std::uint8_t> nm_mask_by_rank(const std::vector<double>& v, Nm nm);
+// Reference for the same mask: sorts each group.
+std::vector<std::uint8_t> nm_mask_by_sort(const std::vector<double>& v, Nm nm);
+
+struct FunctionalOp {
+  i64 M = 0, K = 0, N = 0;
+  Nm nm;
+  std::vector<double> a;        // M x K, pruned (dense layout), what the reference multiplies
+  std::vector<double> kept_val;  // compressed A: per row, kept values in k order
+  std::vector<std::uint8_t> kept_idx;  // their positions inside their group of M
+  std::vector<i64> row_start;   // offset of each row's kept values
+  std::vector<i64> cols;        // output columns checked (a deterministic sample of N)
+  std::vector<double> b;        // K x cols.size()
+  std::vector<double> out;      // M x cols.size(), accumulated tile by tile by the array
+
+  FunctionalOp(i64 M, i64 K, i64 N, Nm nm, std::uint64_t seed, i64 max_cols);
+  // The array's datapath for rows [m0, m0+ml), reduction range [k0, k0+kl) (group-aligned), columns
+  // [n0, n0+nl): each kept weight selects its activation by group base + index.
+  void tile(i64 m0, i64 ml, i64 k0, i64 kl, i64 n0, i64 nl);
+  // Max |out - A_pruned * B| over the checked outputs.
+  double max_abs_error() const;
+  double tolerance() const;
+};
+
+}  // namespace sparsim::sat

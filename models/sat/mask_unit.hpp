@@ -1,0 +1,57 @@
+#pragma once
+// The N:M mask-generation unit of bidirectional weight pruning. After a layer's weight update it streams
+// the updated dense W from DRAM, ranks every group of M along Cin (the FF mask) and every group of M along
+// Cout (the BP mask, for W^T) in `lanes` comparator lanes per cycle, and writes both compressed weight
+// copies (values + in-group indices) back. It runs in its own thread, so it overlaps the array's next
+// job; it shares the DRAM channel with it.
+#include <ostream>
+
+#include <systemc>
+
+#include "models/sat/dram_channel.hpp"
+#include "sim/stats.hpp"
+
+namespace sparsim::sat {
+
+struct MaskJob {
+  i64 cout = 0;     // rows of W
+  i64 red = 0;      // Cin * kh * kw: columns of W
+  i64 instances = 1;  // conv groups
+  Nm nm;
+  // sc_fifo's print() needs it.
+  friend std::ostream& operator<<(std::ostream& os, const MaskJob& j) { return os << j.cout << "x" << j.red; }
+};
+
+// Cycles the comparator lanes need to rank both masks of one layer (plus the pipeline depth).
+i64 mask_rank_cycles(const Hw& hw, const MaskJob& j);
+
+class MaskUnit : public sc_core::sc_module {
+ public:
+  MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, DramChannel& dram, StatsRegistry& registry);
+  // Hands a job over (the caller's thread waits while the unit's one-entry queue is full).
+  void submit(const MaskJob& job) {
+    ++submitted_;
+    queue_.write(job);
+  }
+  // Waits (in the caller's thread) until every submitted job is done.
+  void wait_idle();
+  // Ranking cycles of one job's two masks (for reports).
+  i64 rank_cycles(const MaskJob& job) const;
+
+  StatGroup stats{"mask_unit"};
+
+ private:
+  void run();
+  Hw hw_;
+  bool detailed_;
+  DramChannel& dram_;
+  sc_core::sc_fifo<MaskJob> queue_;
+  i64 submitted_ = 0, finished_ = 0;
+  sc_core::sc_event idle_;
+  Counter& groups_;
+  Counter& compares_;
+  Counter& busy_cycles_;
+  Counter& jobs_;
+};
+
+}  // namespace sparsim::sat

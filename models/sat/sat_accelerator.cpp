@@ -1,0 +1,139 @@
+// Registers the SAT-style N:M sparse training accelerator ("sat"): the same hardware runs every op of
+// the training step twice, in N:M mode (variant "sparse", the design) and in dense mode (variant
+// "dense", the baseline). See docs/sat.md.
+#include <map>
+#include <memory>
+
+#include "models/sat/sat_params.hpp"
+#include "models/sat/sat_top.hpp"
+#include "sim/errors.hpp"
+
+namespace sparsim::sat {
+
+namespace {
+
+class SatAccelerator : public Accelerator {
+ public:
+  void elaborate(const RunContext& ctx) override;
+  RunResults collect() override;
+
+ private:
+  const RunContext* ctx_ = nullptr;
+  Hw hw_;
+  std::unique_ptr<SatTop> top_;
+};
+
+// The N:M pattern the array executes for an op in a variant; checks it against the index hardware.
+Nm executed_nm(const Config& cfg, const Hw& hw, const GemmOp& op, bool sparse) {
+  if (!sparse || !op.a_is_weight || !op.a_nm.active()) return {};
+  const Nm nm{op.a_nm.n, op.a_nm.m};
+  if (nm.m > hw.max_m)
+    cfg.fail("accelerator.array.max_m", "layer " + op.layer + " uses M = " + std::to_string(nm.m) +
+                                            ", more than the PE index hardware selects from");
+  if (hw.pe_multipliers % nm.n != 0)
+    cfg.fail("accelerator.array.pe_multipliers",
+             "layer " + op.layer + " uses N = " + std::to_string(nm.n) + ", which does not divide the multipliers per PE");
+  return nm;
+}
+
+void SatAccelerator::elaborate(const RunContext& ctx) {
+  ctx_ = &ctx;
+  hw_ = hw_from_config(ctx.config);
+  std::vector<Job> jobs;
+  for (const bool sparse : {true, false}) {
+    for (std::size_t i = 0; i < ctx.step.ops.size(); ++i) {
+      const GemmOp& op = ctx.step.ops[i];
+      Job j;
+      j.op_index = i;
+      j.op = &op;
+      j.design = sparse;
+      j.variant = sparse ? "sparse" : "dense";
+      j.problem = Problem{op.M, op.K, op.N, op.instances, executed_nm(ctx.config, hw_, op, sparse)};
+      try {
+        j.mapping = map_op(hw_, j.problem);
+      } catch (const std::runtime_error& e) {
+        ctx.config.fail("accelerator.glb.capacity_bytes", "layer " + op.layer + ": " + e.what());
+      }
+      // Bidirectional pruning: after the sparse variant's weight update of a pruned layer, the mask unit
+      // regenerates the FF (along Cin) and BP (along Cout) masks from the updated dense weights.
+      if (sparse && op.phase == Phase::WU && op.layer_index >= 0 &&
+          static_cast<std::size_t>(op.layer_index) < ctx.step.network.layers.size()) {
+        const Layer& l = ctx.step.network.layers[static_cast<std::size_t>(op.layer_index)];
+        if (l.sparsity.prunable && l.sparsity.nm.active() && l.kind != LayerKind::MatMul) {
+          j.mask_after = true;
+          j.mask = MaskJob{op.M, op.N, op.instances, Nm{l.sparsity.nm.n, l.sparsity.nm.m}};
+        }
+      }
+      JobResult& r = j.result;
+      r.layer_index = op.layer_index;
+      r.layer = op.layer;
+      r.phase = op.phase;
+      r.variant = j.variant;
+      r.dense_macs = static_cast<std::uint64_t>(op.macs());
+      jobs.push_back(std::move(j));
+    }
+  }
+  top_ = std::make_unique<SatTop>("sat", ctx, hw_, std::move(jobs));
+}
+
+std::uint64_t counter(const JobResult& r, const std::string& block, const std::string& name) {
+  for (const auto& c : r.counters)
+    if (c.block == block && c.name == name) return c.value;
+  return 0;
+}
+
+RunResults SatAccelerator::collect() {
+  RunResults out;
+  out.clock_ghz = ctx_->config.f64("accelerator.clock_ghz");
+  out.design_variant = "sparse";
+  out.baseline_variant = "dense";
+  const std::uint64_t peak = static_cast<std::uint64_t>(hw_.rows * hw_.cols * hw_.pe_multipliers);
+  std::map<std::string, std::map<std::string, double>> phase_cycles;  // variant -> phase -> cycles
+  for (Job& j : top_->jobs()) {
+    JobResult& r = j.result;
+    r.issued_macs = counter(r, "array", "macs");
+    r.peak_macs_per_cycle = peak;
+    r.stall_cycles = {{"operand_starvation", counter(r, "array", "stall_operand_cycles")},
+                      {"dram_bandwidth", counter(r, "array", "stall_dram_cycles")},
+                      {"bank_conflict", counter(r, "array", "stall_bank_conflict_cycles")},
+                      {"fill_drain", counter(r, "array", "stall_fill_drain_cycles")},
+                      {"mask_generation", counter(r, "array", "stall_mask_cycles")},
+                      {"gate", counter(r, "array", "stall_gate_cycles")}};
+    nlohmann::ordered_json m = j.mapping.to_json(hw_, j.problem);
+    for (auto it = r.mapping.begin(); it != r.mapping.end(); ++it) m[it.key()] = it.value();
+    const double sim = static_cast<double>(r.cycles);
+    m["simulated_cycles"] = r.cycles;
+    m["busy_cycles"] = counter(r, "array", "busy_cycles");
+    m["estimate_error"] = sim > 0 ? (j.mapping.estimate_cycles - sim) / sim : 0.0;
+    if (j.mask_after) m["mask_rank_cycles"] = mask_rank_cycles(hw_, j.mask);
+    r.mapping = std::move(m);
+    phase_cycles[r.variant][phase_name(r.phase)] += sim;
+    phase_cycles[r.variant]["step"] += sim;
+    out.jobs.push_back(r);
+  }
+  const double n = static_cast<double>(ctx_->config.i64("workload.sparsity.n"));
+  const double mm = static_cast<double>(ctx_->config.i64("workload.sparsity.m"));
+  const double ideal = (n > 0 && mm > 0 && n < mm) ? 3.0 / (2.0 * n / mm + 1.0) : 1.0;
+  nlohmann::ordered_json speedup;
+  for (const char* ph : {"FF", "BP", "WU", "step"}) {
+    const double d = phase_cycles["dense"][ph], s = phase_cycles["sparse"][ph];
+    if (s > 0) speedup[ph] = d / s;
+  }
+  out.extra["ideal_speedup_bound"] = ideal;
+  out.extra["ideal_speedup_formula"] = "3 / (2 N/M + 1): FF and BP at N/M of the dense work, WU dense";
+  out.extra["speedup"] = speedup;
+  if (speedup.contains("step")) out.extra["fraction_of_ideal"] = speedup["step"].get<double>() / ideal;
+  out.extra["mask_unit_rank_cycles"] = top_->mask_cycles_total();
+  out.extra["array"] = {{"rows", hw_.rows}, {"cols", hw_.cols}, {"pe_multipliers", hw_.pe_multipliers},
+                        {"peak_macs_per_cycle", peak}};
+  return out;
+}
+
+}  // namespace
+
+SPARSIM_REGISTER_ACCELERATOR((AcceleratorInfo{
+    "sat",
+    "SAT-style N:M sparse training array (bidirectional weight pruning) vs the same array dense",
+    sat_params(), validate_sat, [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); }}));
+
+}  // namespace sparsim::sat

@@ -1,0 +1,91 @@
+#include "models/sat/sat_params.hpp"
+
+#include <string>
+
+#include "dataflows/sat/sat_mapper.hpp"
+
+namespace sparsim::sat {
+
+std::vector<ParamSpec> sat_params() {
+  const long long big = 1LL << 40;
+  return {
+      float_param("accelerator.clock_ghz", 1.0, 1e-3, 100.0, "GHz",
+                  "Clock of the array, buffers and DRAM interface; converts cycles to seconds only."),
+      int_param("accelerator.array.rows", 32, 1, 4096, "PEs", "PE rows of the systolic array."),
+      int_param("accelerator.array.cols", 32, 1, 4096, "PEs", "PE columns of the systolic array."),
+      int_param("accelerator.array.pe_multipliers", 2, 1, 64, "multipliers",
+                "Multipliers per PE; in N:M mode they hold kept weights, so it must be a multiple of N."),
+      int_param("accelerator.array.max_m", 16, 2, 64, "",
+                "Largest group size M the PE's index registers and activation selector support."),
+      enum_param("accelerator.dataflow", "auto", {"auto", "weight_stationary", "output_stationary"},
+                 "Array dataflow: let the mapper choose per op, or force one stationarity."),
+      int_param("accelerator.data_bytes", 2, 1, 4, "bytes",
+                "Operand width (1: int8, 2: fp16, 4: fp32); picks the MAC energy action."),
+      int_param("accelerator.accumulator_bytes", 4, 1, 8, "bytes", "Partial-sum width in the accumulator buffer."),
+      int_param("accelerator.glb.capacity_bytes", 2 << 20, 1, big, "bytes",
+                "Global buffer capacity, split in two halves for double buffering of operand tiles."),
+      int_param("accelerator.glb.banks", 16, 1, 1024, "banks",
+                "Global buffer banks; each serves one access of bank_width_bytes per cycle."),
+      int_param("accelerator.glb.bank_width_bytes", 32, 1, 4096, "bytes", "Width of one bank access."),
+      int_param("accelerator.obuf.capacity_bytes", 256 << 10, 1, big, "bytes",
+                "Accumulator (output) buffer at the array's bottom edge, two halves (compute/store)."),
+      int_param("accelerator.mask_unit.lanes", 16, 1, 4096, "groups/cycle",
+                "N:M groups whose top-N the mask unit's comparator lanes rank per cycle."),
+      int_param("accelerator.mask_unit.latency_cycles", 8, 0, 1 << 20, "cycles",
+                "Pipeline depth of the mask unit's comparator network."),
+      int_param("memory.dram.bandwidth_bytes_per_cycle", 32, 1, 1 << 20, "bytes/cycle",
+                "Peak DRAM channel bandwidth."),
+      int_param("memory.dram.latency_cycles", 100, 0, 1 << 20, "cycles",
+                "Cycles from a request's last transfer to its completion at the requester."),
+      int_param("memory.dram.queue_depth", 8, 1, 1 << 16, "requests",
+                "Requests the channel's queue holds; a requester waits when it is full."),
+      int_param("memory.dram.burst_bytes", 64, 1, 1 << 16, "bytes",
+                "Bytes per DRAM burst; each row of a block occupies whole bursts."),
+  };
+}
+
+Hw hw_from_config(const Config& cfg) {
+  Hw hw;
+  hw.rows = cfg.i64("accelerator.array.rows");
+  hw.cols = cfg.i64("accelerator.array.cols");
+  hw.pe_multipliers = cfg.i64("accelerator.array.pe_multipliers");
+  hw.max_m = cfg.i64("accelerator.array.max_m");
+  hw.data_bytes = cfg.i64("accelerator.data_bytes");
+  hw.acc_bytes = cfg.i64("accelerator.accumulator_bytes");
+  hw.dataflow = cfg.str("accelerator.dataflow");
+  hw.glb_capacity = cfg.i64("accelerator.glb.capacity_bytes");
+  hw.glb_banks = cfg.i64("accelerator.glb.banks");
+  hw.glb_bank_width = cfg.i64("accelerator.glb.bank_width_bytes");
+  hw.obuf_capacity = cfg.i64("accelerator.obuf.capacity_bytes");
+  hw.mask_lanes = cfg.i64("accelerator.mask_unit.lanes");
+  hw.mask_latency = cfg.i64("accelerator.mask_unit.latency_cycles");
+  hw.dram_bw = cfg.i64("memory.dram.bandwidth_bytes_per_cycle");
+  hw.dram_latency = cfg.i64("memory.dram.latency_cycles");
+  hw.dram_queue = cfg.i64("memory.dram.queue_depth");
+  hw.dram_burst = cfg.i64("memory.dram.burst_bytes");
+  return hw;
+}
+
+void validate_sat(const Config& cfg) {
+  const Hw hw = hw_from_config(cfg);
+  if (hw.data_bytes == 3) cfg.fail("accelerator.data_bytes", "must be 1, 2 or 4 (int8, fp16, fp32)");
+  const i64 n = cfg.i64("workload.sparsity.n"), m = cfg.i64("workload.sparsity.m");
+  if ((n == 0) != (m == 0)) cfg.fail("workload.sparsity.n", "N and M must both be 0 (no N:M) or both positive");
+  if (n > 0) {
+    if (n > m) cfg.fail("workload.sparsity.n", "N (" + std::to_string(n) + ") exceeds M (" + std::to_string(m) + ")");
+    if (m > hw.max_m)
+      cfg.fail("workload.sparsity.m", "M (" + std::to_string(m) + ") exceeds accelerator.array.max_m (" +
+                                          std::to_string(hw.max_m) + "), the largest group the PE index hardware selects from");
+    if (n < m && hw.pe_multipliers % n != 0)
+      cfg.fail("accelerator.array.pe_multipliers", "must be a multiple of N (" + std::to_string(n) +
+                                                       ") so that each PE holds whole N:M groups");
+  }
+  std::string why;
+  const Nm nm = (n > 0 && n < m) ? Nm{n, m} : Nm{};
+  if (!minimal_tile_fits(hw, Nm{}, &why) || !minimal_tile_fits(hw, nm, &why)) {
+    if (why.find("output") != std::string::npos) cfg.fail("accelerator.obuf.capacity_bytes", why);
+    cfg.fail("accelerator.glb.capacity_bytes", why);
+  }
+}
+
+}  // namespace sparsim::sat

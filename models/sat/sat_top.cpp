@@ -1,0 +1,196 @@
+#include "models/sat/sat_top.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace sparsim::sat {
+
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+namespace {
+i64 now_cycles() { return static_cast<i64>(sc_core::sc_time_stamp() / sc_time(1, SC_NS)); }
+}  // namespace
+
+SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw, std::vector<Job> jobs)
+    : sc_module(name),
+      ctx_(ctx),
+      hw_(hw),
+      jobs_(std::move(jobs)),
+      dram_("dram", hw, ctx.mode == TimingMode::Detailed, registry_),
+      mask_("mask_unit", hw, ctx.mode == TimingMode::Detailed, dram_, registry_),
+      pe_(hw, ctx.mode == TimingMode::Detailed, registry_),
+      loader_jobs_("loader_jobs", 1),
+      ready_("ready", 2),
+      free_slots_("free_glb_halves", 2),
+      obuf_free_("free_obuf_halves", 2),
+      store_q_("stores", 1) {
+  SC_HAS_PROCESS(SatTop);
+  SC_THREAD(control);
+  SC_THREAD(loader);
+  SC_THREAD(storer);
+}
+
+void SatTop::loader() {
+  for (;;) {
+    Job* j = nullptr;
+    loader_jobs_.read(j);
+    const Problem& p = j->problem;
+    const TileSequence seq(p, j->mapping);
+    const i64 db = hw_.data_bytes;
+    // Which store (counted from the job's start) last wrote each output block: a block whose run
+    // resumes past k = 0 may reload its partial sums only after that spill has reached DRAM.
+    std::vector<i64> last_store(static_cast<std::size_t>(p.instances * j->mapping.tm * j->mapping.tn), -1);
+    i64 stores = 0;
+    for (i64 g = 0; g < seq.size(); ++g) {
+      const GlbTile t = seq.at(g);
+      const std::size_t block = static_cast<std::size_t>((t.instance * j->mapping.tm + t.im) * j->mapping.tn + t.in);
+      free_slots_.read();
+      if (t.load_psum)
+        while (stores_done_ < j->store_base + last_store[block] + 1) wait(store_done_);
+      DramRequest a, b, ps;
+      if (t.load_a) {
+        a.bursts = block_bursts(hw_, t.ml, a_row_bytes(hw_, p.nm, t.kl));
+        a.bytes = a_bytes(hw_, p.nm, t.ml, t.kl);
+      }
+      if (t.load_b) {
+        b.bursts = block_bursts(hw_, t.kl, t.nl * db);
+        b.bytes = t.kl * t.nl * db;
+      }
+      if (t.load_psum) {
+        ps.bursts = block_bursts(hw_, t.ml, t.nl * hw_.acc_bytes);
+        ps.bytes = t.ml * t.nl * hw_.acc_bytes;
+      }
+      for (DramRequest* r : {&a, &b, &ps})
+        if (r->bursts) dram_.submit(r);
+      for (DramRequest* r : {&a, &b, &ps})
+        if (r->bursts) r->wait_done(hw_.dram_latency);
+      pe_.glb_write_bytes += a.bytes + b.bytes;
+      pe_.obuf_write_bytes += ps.bytes;
+      if (t.run_end) last_store[block] = stores++;
+      ready_.write(g);
+    }
+  }
+}
+
+void SatTop::storer() {
+  for (;;) {
+    const Store s = store_q_.read();
+    DramRequest w;
+    w.write = true;
+    w.bursts = s.bursts;
+    w.bytes = s.bytes;
+    dram_.submit(&w);
+    w.wait_done(hw_.dram_latency);
+    obuf_free_.write(1);
+    ++stores_done_;
+    store_done_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void SatTop::run_job(Job& j) {
+  const Problem& p = j.problem;
+  const TileSequence seq(p, j.mapping);
+  std::unique_ptr<FunctionalOp> f;
+  if (ctx_.functional) {
+    const std::uint64_t seed = ctx_.seed * 0x9E3779B97F4A7C15ULL + j.op_index * 2 + (j.design ? 1 : 0);
+    f = std::make_unique<FunctionalOp>(p.M, p.K, p.N, p.nm, seed, 16);
+  }
+  j.store_base = stores_done_;
+  loader_jobs_.write(&j);
+  i64 issued = 0;
+  auto waited = [&](i64 since) { pe_.stall_dram += now_cycles() - since; };
+  for (i64 g = 0; g < seq.size(); ++g) {
+    const GlbTile t = seq.at(g);
+    i64 t0 = now_cycles();
+    ready_.read();
+    if (t.run_start) obuf_free_.read();
+    waited(t0);
+    pe_.run_glb_tile(t, j.mapping.stationarity, p.nm, t.instance == 0 ? f.get() : nullptr);
+    free_slots_.write(1);
+    if (t.run_end) {
+      const i64 bytes_per = t.final_k ? hw_.data_bytes : hw_.acc_bytes;
+      Store s{block_bursts(hw_, t.ml, t.nl * bytes_per), t.ml * t.nl * bytes_per};
+      pe_.obuf_read_bytes += s.bytes;
+      t0 = now_cycles();
+      store_q_.write(s);
+      waited(t0);
+      ++issued;
+    }
+  }
+  const i64 t0 = now_cycles();
+  while (stores_done_ < j.store_base + issued) wait(store_done_);
+  waited(t0);
+  if (f) {
+    j.result.functional_checked = true;
+    j.result.functional_max_abs_error = f->max_abs_error();
+    j.result.functional_pass = j.result.functional_max_abs_error <= f->tolerance();
+    j.result.mapping["functional_columns_checked"] = f->cols.size();
+  }
+}
+
+// Functional check of the mask unit's rank network on the layer's weights: both masks against sorting.
+void SatTop::check_masks(Job& j) {
+  const MaskJob& mj = j.mask;
+  std::mt19937_64 rng(ctx_.seed * 0xD1B54A32D192ED03ULL + j.op_index);
+  std::normal_distribution<double> dist(0.0, 1.0);
+  const i64 rows = std::min<i64>(mj.cout, 64), cols = std::min<i64>(mj.red, 64);
+  bool ok = true;
+  std::vector<double> w(static_cast<std::size_t>(rows * cols));
+  for (auto& x : w) x = dist(rng);
+  for (i64 r = 0; r < rows; ++r) {  // FF mask: groups along Cin (a row of W)
+    std::vector<double> v(w.begin() + r * cols, w.begin() + (r + 1) * cols);
+    ok = ok && nm_mask_by_rank(v, mj.nm) == nm_mask_by_sort(v, mj.nm);
+  }
+  for (i64 c = 0; c < cols; ++c) {  // BP mask: groups along Cout (a column of W, a row of W^T)
+    std::vector<double> v;
+    for (i64 r = 0; r < rows; ++r) v.push_back(w[r * cols + c]);
+    ok = ok && nm_mask_by_rank(v, mj.nm) == nm_mask_by_sort(v, mj.nm);
+  }
+  j.result.mapping["mask_functional_pass"] = ok;
+  j.result.functional_pass = j.result.functional_pass && ok;
+}
+
+void SatTop::control() {
+  for (int i = 0; i < 2; ++i) {
+    free_slots_.write(1);
+    obuf_free_.write(1);
+  }
+  const std::size_t total = jobs_.size();
+  i64 prev_end = now_cycles();
+  for (std::size_t n = 0; n < total; ++n) {
+    Job& j = jobs_[n];
+    const auto before = registry_.snapshot();
+    if (j.design && ctx_.gate) {
+      const i64 t0 = now_cycles();
+      ctx_.gate->before_job(j.op_index, *j.op);
+      pe_.stall_gate += now_cycles() - t0;
+    }
+    run_job(j);
+    if (j.mask_after) {
+      const i64 t0 = now_cycles();
+      mask_.submit(j.mask);  // waits only while the unit is still busy with an earlier layer
+      pe_.stall_mask += now_cycles() - t0;
+      mask_cycles_ += mask_.rank_cycles(j.mask);
+      if (ctx_.functional) check_masks(j);
+    }
+    const bool variant_ends = n + 1 == total || jobs_[n + 1].variant != j.variant;
+    if (variant_ends) {
+      // The step is over only when the last masks are written (the next step's FF needs them).
+      const i64 t0 = now_cycles();
+      mask_.wait_idle();
+      pe_.stall_mask += now_cycles() - t0;
+    }
+    if (j.design && ctx_.gate) ctx_.gate->after_job(j.op_index, *j.op);
+    const i64 end = now_cycles();
+    JobResult& r = j.result;
+    r.cycles = static_cast<std::uint64_t>(end - prev_end);
+    prev_end = end;
+    r.counters = StatsRegistry::difference(registry_.snapshot(), before);
+    if (ctx_.progress) ctx_.progress->job_done(n + 1, total, j.variant + " " + j.op->layer + " " + phase_name(j.op->phase));
+  }
+  sc_core::sc_stop();
+}
+
+}  // namespace sparsim::sat

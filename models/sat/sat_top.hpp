@@ -1,0 +1,70 @@
+#pragma once
+// The SAT-style accelerator as one SystemC design: a controller thread that sequences jobs and drives
+// the PE array tile by tile, a loader thread (DMA) that fetches the next GLB tile into the free half of
+// the double-buffered GLB, a store thread that drains finished output blocks from the accumulator
+// buffer, the DRAM channel and the mask unit. They interact only through sc_fifo tokens (free GLB
+// halves, loaded tiles, free accumulator halves, stores) and the DRAM queue, so load, compute, store and
+// mask generation overlap exactly as far as those resources allow.
+#include <memory>
+#include <vector>
+
+#include <systemc>
+
+#include "dataflows/sat/sat_mapper.hpp"
+#include "models/sat/dram_channel.hpp"
+#include "models/sat/mask_unit.hpp"
+#include "models/sat/pe_array.hpp"
+#include "sim/accelerator.hpp"
+
+namespace sparsim::sat {
+
+struct Job {
+  std::size_t op_index = 0;
+  const GemmOp* op = nullptr;
+  bool design = false;  // the sparse variant (gated, masks regenerated)
+  std::string variant;
+  Problem problem;
+  Mapping mapping;
+  bool mask_after = false;
+  MaskJob mask;
+  i64 store_base = 0;  // stores completed before the job began
+  JobResult result;
+};
+
+class SatTop : public sc_core::sc_module {
+ public:
+  SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw, std::vector<Job> jobs);
+  std::vector<Job>& jobs() { return jobs_; }
+  i64 mask_cycles_total() const { return mask_cycles_; }
+
+ private:
+  void control();
+  void loader();
+  void storer();
+  void run_job(Job& j);
+  void check_masks(Job& j);
+
+  struct Store {
+    i64 bursts = 0, bytes = 0;
+    // sc_fifo's print() needs it.
+    friend std::ostream& operator<<(std::ostream& os, const Store& s) { return os << s.bytes << "B"; }
+  };
+
+  const RunContext& ctx_;
+  Hw hw_;
+  std::vector<Job> jobs_;
+  StatsRegistry registry_;
+  DramChannel dram_;
+  MaskUnit mask_;
+  PeArray pe_;
+  sc_core::sc_fifo<Job*> loader_jobs_;
+  sc_core::sc_fifo<i64> ready_;
+  sc_core::sc_fifo<int> free_slots_;
+  sc_core::sc_fifo<int> obuf_free_;
+  sc_core::sc_fifo<Store> store_q_;
+  i64 stores_done_ = 0;
+  sc_core::sc_event store_done_;
+  i64 mask_cycles_ = 0;
+};
+
+}  // namespace sparsim::sat

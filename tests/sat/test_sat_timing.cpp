@@ -1,0 +1,133 @@
+// Timing of the SAT-style model against closed forms and expected stall behaviour.
+#include <catch2/catch.hpp>
+
+#include "tests/sat/sat_harness.hpp"
+
+using namespace sat_test;
+
+namespace {
+// A 4 x 4 weight-stationary array, 1 multiplier per PE, small DRAM and GLB numbers easy to follow.
+const char* kTiny = R"(  array: {rows: 4, cols: 4, pe_multipliers: 1, max_m: 8}
+  dataflow: weight_stationary
+  glb: {capacity_bytes: 65536, banks: 4, bank_width_bytes: 8}
+  obuf: {capacity_bytes: 65536}
+memory:
+  dram: {bandwidth_bytes_per_cycle: 16, latency_cycles: 10, queue_depth: 4, burst_bytes: 16}
+workload:
+  sparsity: {n: 0, m: 0}
+)";
+
+std::uint64_t stall_sum(const JobResult& j) {
+  std::uint64_t s = 0;
+  for (const auto& [k, v] : j.stall_cycles) s += v;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("one dense weight-stationary tile: load + weight load + stream + fill-drain + store match the closed form") {
+  const Config cfg = config(kTiny);
+  const std::int64_t R = 4, C = 4, S = 20, db = 2, bw = 16, lat = 10, burst = 16, banks = 4, width = 8;
+  // FC 4 -> 4, batch 20: FF is out[4 x 20] = W[4 x 4] * X[4 x 20], exactly one array tile.
+  const TrainingStep step = step_of(net_of({fc("fc", R, C)}), 0, 0, S, {Phase::FF});
+  const RunResults r = simulate(cfg, step, TimingMode::Fast);
+  const JobResult& j = job(r, "dense", Phase::FF);
+  auto bursts = [&](std::int64_t rows, std::int64_t row_bytes) { return rows * ((row_bytes + burst - 1) / burst); };
+  // DRAM: A then B back to back on the bus; the loader sees B one latency after its last transfer.
+  const std::int64_t a_cycles = bursts(C, R * db) * burst / bw, b_cycles = bursts(R, S * db) * burst / bw;
+  const std::int64_t load = a_cycles + b_cycles + lat;
+  const std::int64_t weight_load = std::max(R, ((C * R * db + width - 1) / width + banks - 1) / banks);
+  const std::int64_t stream = S;  // one column window (4 x 2 bytes) is one bank access: no starvation
+  const std::int64_t fill_drain = R + C - 2;
+  const std::int64_t store = bursts(C, S * db) * burst / bw + lat;
+  CHECK(j.cycles == static_cast<std::uint64_t>(load + weight_load + stream + fill_drain + store));
+  CHECK(j.stall_cycles.at("fill_drain") == static_cast<std::uint64_t>(weight_load + fill_drain));
+  CHECK(j.stall_cycles.at("dram_bandwidth") == static_cast<std::uint64_t>(load + store));
+  CHECK(j.stall_cycles.at("operand_starvation") == 0);
+  CHECK(counter(j, "array", "busy_cycles") == static_cast<std::uint64_t>(S));
+  CHECK(j.issued_macs == static_cast<std::uint64_t>(R * C * S));
+  CHECK(counter(j, "dram", "read_bytes") == static_cast<std::uint64_t>((bursts(C, R * db) + bursts(R, S * db)) * burst));
+  CHECK(counter(j, "dram", "write_bytes") == static_cast<std::uint64_t>(bursts(C, S * db) * burst));
+}
+
+TEST_CASE("sparse MACs are N/M of dense for 1:2 and 2:4 and 2:8 and 1:8; WU stays dense") {
+  for (auto [n, m] : std::vector<std::pair<int, int>>{{1, 2}, {2, 4}, {2, 8}, {1, 8}}) {
+    // One process runs one design: each pattern in its own child.
+    const std::string out = in_child([n = n, m = m] {
+      const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n",
+                                {"workload.sparsity.n=" + std::to_string(n), "workload.sparsity.m=" + std::to_string(m)});
+      const TrainingStep step = step_of(net_of({fc("fc", 256, 16)}), n, m, 8, {Phase::FF, Phase::BP, Phase::WU});
+      const RunResults r = simulate(cfg, step, TimingMode::Fast);
+      std::ostringstream s;
+      for (const auto& j : r.jobs)
+        s << j.variant << phase_name(j.phase) << " " << j.dense_macs << " " << j.issued_macs << " "
+          << counter(j, "array", "skipped_macs") << "\n";
+      return s.str();
+    });
+    std::istringstream in(out);
+    std::string tag;
+    std::uint64_t dense = 0, issued = 0, skipped = 0;
+    int lines = 0;
+    while (in >> tag >> dense >> issued >> skipped) {
+      ++lines;
+      INFO(n << ":" << m << " " << tag);
+      CHECK(dense + 0 == issued + skipped);
+      if (tag == "sparseFF" || tag == "sparseBP")
+        CHECK(issued * static_cast<std::uint64_t>(m) == dense * static_cast<std::uint64_t>(n));
+      else
+        CHECK(issued == dense);
+    }
+    CHECK(lines == 6);
+  }
+}
+
+TEST_CASE("a GLB too narrow for the M/N-times activation stream starves the sparse array but not the dense one") {
+  // 8 rows x 2 multipliers at 2:8 cover 64 reduction positions per column: 128 bytes per cycle, but two
+  // 32-byte banks give 64: every column takes two cycles. Dense needs 32 bytes: no starvation.
+  const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
+                            "  dataflow: weight_stationary\n"
+                            "  glb: {banks: 2, bank_width_bytes: 32}\n");
+  const TrainingStep step = step_of(net_of({fc("fc", 512, 8)}), 2, 8, 64, {Phase::FF});
+  const RunResults r = simulate(cfg, step, TimingMode::Fast);
+  const JobResult& s = job(r, "sparse", Phase::FF);
+  const JobResult& d = job(r, "dense", Phase::FF);
+  CHECK(counter(s, "array", "busy_cycles") > 0);
+  CHECK(s.stall_cycles.at("operand_starvation") == counter(s, "array", "busy_cycles"));
+  CHECK(d.stall_cycles.at("operand_starvation") == 0);
+}
+
+TEST_CASE("with banks for the full M/N-times stream the sparse array does not starve") {
+  const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
+                            "  dataflow: weight_stationary\n"
+                            "  glb: {banks: 4, bank_width_bytes: 32}\n");
+  const TrainingStep step = step_of(net_of({fc("fc", 512, 8)}), 2, 8, 64, {Phase::FF});
+  const RunResults r = simulate(cfg, step, TimingMode::Fast);
+  CHECK(job(r, "sparse", Phase::FF).stall_cycles.at("operand_starvation") == 0);
+}
+
+TEST_CASE("a starved DRAM channel makes DRAM the dominant stall") {
+  const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
+                            "memory:\n  dram: {bandwidth_bytes_per_cycle: 1}\n");
+  const TrainingStep step = step_of(net_of({conv("c", 32, 32, 8, 3, 1, 1)}), 2, 8, 2, {Phase::FF});
+  const RunResults r = simulate(cfg, step, TimingMode::Fast);
+  for (const auto& j : r.jobs) CHECK(j.stall_cycles.at("dram_bandwidth") * 2 > j.cycles);
+}
+
+TEST_CASE("busy cycles and stalls by cause add up to every job's cycles; mask generation is reported") {
+  const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n");
+  const TrainingStep step = step_of(net_of({conv("c1", 16, 32, 8, 3, 1, 1), conv("c2", 32, 32, 8, 3, 1, 1), fc("fc", 2048, 10)}),
+                                    2, 8, 2, {Phase::FF, Phase::BP, Phase::WU});
+  const RunResults r = simulate(cfg, step, TimingMode::Fast);
+  std::uint64_t groups = 0;
+  for (const auto& j : r.jobs) {
+    INFO(j.variant << " " << j.layer << " " << phase_name(j.phase));
+    CHECK(counter(j, "array", "busy_cycles") + stall_sum(j) == j.cycles);
+    CHECK(j.mapping.contains("estimate_error"));
+    if (j.variant == "sparse" && j.phase == Phase::WU) CHECK(j.mapping.contains("mask_rank_cycles"));
+    groups += counter(j, "mask_unit", "groups");
+  }
+  // Both masks of every layer: Cout x ceil(Cin*k*k/8) groups along Cin plus Cin*k*k x ceil(Cout/8).
+  const std::uint64_t expect = (32 * 18 + 144 * 4) + (32 * 36 + 288 * 4) + (10 * 256 + 2048 * 2);
+  CHECK(groups == expect);
+  CHECK(r.extra["ideal_speedup_bound"].get<double>() == Approx(2.0));
+  CHECK(r.extra["speedup"]["step"].get<double>() > 1.0);
+}
