@@ -1,0 +1,78 @@
+#include "sim/workload_setup.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "sim/errors.hpp"
+#include "workloads/library.hpp"
+
+namespace sparsim {
+
+namespace {
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+}  // namespace
+
+Network configured_network(const Config& cfg) {
+  const std::string& name = cfg.str("workload.network");
+  Network net;
+  try {
+    net = NetworkLibrary::instance().find(name) ? load_network(name) : load_network(cfg.resolved_path("workload.network"));
+  } catch (const InputError& e) {
+    // A missing file is the config's fault: say where the config named it.
+    if (!NetworkLibrary::instance().find(name) && std::string(e.what()).find("neither a built-in") != std::string::npos)
+      cfg.fail("workload.network", "'" + name + "' is neither a built-in network nor a readable file");
+    throw;
+  }
+
+  const auto n = cfg.i64("workload.sparsity.n");
+  const auto m = cfg.i64("workload.sparsity.m");
+  if ((n == 0) != (m == 0)) cfg.fail(n == 0 ? "workload.sparsity.n" : "workload.sparsity.m",
+                                     "set both N and M (or both 0 to keep the network's own sparsity)");
+  if (n > m) cfg.fail("workload.sparsity.n", "N (" + std::to_string(n) + ") must not exceed M (" + std::to_string(m) + ")");
+  for (auto& layer : net.layers) {
+    if (n > 0 && layer.kind != LayerKind::MatMul) layer.sparsity.nm = NMPattern{static_cast<int>(n), static_cast<int>(m)};
+    if (cfg.is_set("workload.sparsity.activation_density"))
+      layer.sparsity.activation_density = cfg.f64("workload.sparsity.activation_density");
+    if (cfg.is_set("workload.sparsity.gradient_density"))
+      layer.sparsity.gradient_density = cfg.f64("workload.sparsity.gradient_density");
+  }
+
+  const auto wanted = split_commas(cfg.str("workload.layers"));
+  if (!wanted.empty()) {
+    std::set<std::string> known;
+    for (const auto& l : net.layers) known.insert(l.name);
+    for (const auto& w : wanted)
+      if (!known.count(w)) cfg.fail("workload.layers", "network '" + net.name + "' has no layer '" + w + "'");
+    std::vector<Layer> kept;
+    for (const auto& l : net.layers)
+      if (std::find(wanted.begin(), wanted.end(), l.name) != wanted.end()) kept.push_back(l);
+    net.layers = std::move(kept);
+  }
+  return net;
+}
+
+std::vector<Phase> configured_phases(const Config& cfg) {
+  std::vector<Phase> phases;
+  for (const auto& p : split_commas(cfg.str("workload.phases"))) {
+    if (p == "FF") phases.push_back(Phase::FF);
+    if (p == "BP") phases.push_back(Phase::BP);
+    if (p == "WU") phases.push_back(Phase::WU);
+  }
+  return phases;
+}
+
+TrainingStep configured_training_step(const Config& cfg) {
+  return expand_training_step(configured_network(cfg), cfg.i64("workload.batch"), configured_phases(cfg));
+}
+
+}  // namespace sparsim

@@ -1,0 +1,111 @@
+// The command line as a contract: exit status, messages, reports, determinism.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+namespace {
+// A small but real run: the fc layer of ResNet-18, all three phases.
+const std::string kSmall = "--set workload.layers=fc,layer4.1.conv2 --set workload.batch=2";
+}
+
+TEST_CASE("--help and --version succeed") {
+  auto r = run_sparsim("--help");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("sparsim run") != std::string::npos);
+  CHECK(r.out.find("sat:") != std::string::npos);
+  r = run_sparsim("--version");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("sparsim ") == 0);
+}
+
+TEST_CASE("a run writes report.json and layers.csv with one row per layer and phase") {
+  const auto dir = temp_dir("run");
+  const auto r = run_sparsim("run " + kSmall + " --out " + dir);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("speedup of sparse over dense") != std::string::npos);
+  const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+  CHECK(report["accelerator"]["name"] == "sat");
+  CHECK(report["seed"] == 1);
+  CHECK(report["config"]["workload"]["batch"] == 2);
+  CHECK(report["summary"]["speedup"].contains("step"));
+  const std::string csv = slurp(dir + "/layers.csv");
+  CHECK(csv.rfind("layer_index,layer,phase,", 0) == 0);
+  // fc: FF, BP, WU; layer4.1.conv2: FF, BP, WU -> 6 rows + header
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 7);
+  CHECK(csv.find(",fc,BP,") != std::string::npos);
+}
+
+TEST_CASE("same config and seed give byte-identical reports") {
+  const auto a = temp_dir("det_a"), b = temp_dir("det_b");
+  REQUIRE(run_sparsim("run " + kSmall + " --seed 5 --out " + a).status == 0);
+  REQUIRE(run_sparsim("run " + kSmall + " --seed 5 --out " + b).status == 0);
+  CHECK(slurp(a + "/report.json") == slurp(b + "/report.json"));
+  CHECK(slurp(a + "/layers.csv") == slurp(b + "/layers.csv"));
+}
+
+TEST_CASE("bad input exits 2 with one line naming file, line and key, and writes no report") {
+  const auto dir = temp_dir("bad");
+  const auto cfg = write_file(dir, "bad.yaml", "workload:\n  batch: 2\n  sparsity:\n    n: 4\n    m: 2\n");
+  auto r = run_sparsim("run " + cfg + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(cfg + ":4: workload.sparsity.n: N (4)") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/report.json"));
+
+  const auto typo = write_file(dir, "typo.yaml", "accelerator:\n  name: sat\n  colums: 3\n");
+  r = run_sparsim("run " + typo + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(typo + ":3: accelerator.colums: unknown key") != std::string::npos);
+
+  r = run_sparsim("run /no/such/config.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("/no/such/config.yaml: cannot open config file") != std::string::npos);
+
+  r = run_sparsim("run --workload /no/such/net.yaml --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("workload.network") != std::string::npos);
+
+  const auto net = write_file(dir, "net.yaml", "name: n\nlayers:\n  - {name: a, type: conv, cin: 4, cout: 8, hw: 8, kernel: 3, activation_density: 1.5}\n");
+  r = run_sparsim("run --workload " + net + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(net + ":3: layer a.activation_density: density must be in [0, 1]") != std::string::npos);
+
+  r = run_sparsim("run --set accelerator.array.rows=0 --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("accelerator.array.rows") != std::string::npos);
+
+  r = run_sparsim("run --mode warp");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("run.mode") != std::string::npos);
+
+  r = run_sparsim("frobnicate");
+  CHECK(r.status == 2);
+  r = run_sparsim("run --set");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--set: expects a value") != std::string::npos);
+}
+
+TEST_CASE("config --dump prints the effective config, which runs as it is") {
+  const auto dir = temp_dir("dump");
+  const auto r = run_sparsim("config --dump --set workload.batch=3");
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("batch: 3") != std::string::npos);
+  const auto cfg = write_file(dir, "dumped.yaml", r.out);
+  const auto again = run_sparsim("config --dump " + cfg);
+  CHECK(again.status == 0);
+  CHECK(again.out == r.out);
+}
+
+TEST_CASE("workloads list and show") {
+  auto r = run_sparsim("workloads list");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("resnet50") != std::string::npos);
+  r = run_sparsim("workloads show vgg16");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("conv5_3") != std::string::npos);
+  r = run_sparsim("workloads show nosuchnet");
+  CHECK(r.status == 2);
+}
