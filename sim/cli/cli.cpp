@@ -8,6 +8,7 @@
 #include "sim/config/docs.hpp"
 #include "sim/errors.hpp"
 #include "sim/run.hpp"
+#include "sim/sweep/sweep.hpp"
 #include "workloads/commands.hpp"
 
 namespace sparsim {
@@ -21,6 +22,8 @@ const char* const kUsage =
     "  sparsim config --dump [CONFIG.yaml] [--set key.path=value]...   effective config with all defaults\n"
     "  sparsim config --doc                                            reference of every key (markdown)\n"
     "  sparsim workloads list | show NAME|FILE [--yaml] | validate FILE | import-onnx MODEL.onnx -o NET.yaml\n"
+    "  sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] | --emit-jobs FILE | --collect DIR\n"
+    "  sparsim plot RESULTS.csv|REPORT.json [--kind KIND] [-o FILE]\n"
     "  sparsim --help | --version\n"
     "\n"
     "Without CONFIG, `run` simulates the embedded default: the SAT-style array at 2:8 against the same array\n"
@@ -108,6 +111,8 @@ int cli_main(int argc, char* argv[], std::ostream& out, std::ostream& err) {
     if (command == "run") return run_command(rest, out);
     if (command == "config") return config_command(rest, out);
     if (command == "workloads") return workloads_command(rest, out);
+    if (command == "sweep") return sweep_command(rest, out);
+    if (command == "plot") return plot_command(rest, out);
     throw InputError(located("command line", command, "unknown command (see sparsim --help)"));
   } catch (const InputError& e) {
     err << "sparsim: error: " << e.what() << "\n";
