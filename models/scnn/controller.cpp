@@ -1,0 +1,215 @@
+#include "models/scnn/controller.hpp"
+
+#include <algorithm>
+
+namespace sparsim::scnn {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+  // SplitMix64 step: decorrelates the seeds of the per-layer generators.
+  std::uint64_t z = a + 0x9E3779B97F4A7C15ULL * (b + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+std::string module_name(const std::string& v) {
+  std::string s = v;
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+}
+
+}  // namespace
+
+std::vector<OpPlan> plan_ops(const TrainingStep& step, const ScnnParams& p) {
+  std::vector<OpPlan> plans;
+  const auto& layers = step.network.layers;
+  for (std::size_t i = 0; i < step.ops.size(); ++i) {
+    const GemmOp& op = step.ops[i];
+    if (op.phase != Phase::FF) continue;
+    const Layer& l = layers[static_cast<std::size_t>(op.layer_index)];
+    OpPlan plan;
+    plan.op_index = i;
+    plan.op = &op;
+    plan.shape = conv_shape_of(l);
+    plan.instances = instances_of(l);
+    plan.densities.weights = op.a_density;
+    plan.densities.inputs = op.b_density;
+    // The ReLU pattern of the outputs: the next layer's input density (1.0 after the last layer).
+    const auto next = static_cast<std::size_t>(op.layer_index) + 1;
+    plan.densities.outputs = next < layers.size() ? layers[next].sparsity.activation_density : 1.0;
+    plan.mapping[0] = map_sparse(plan.shape, p.grid, plan.densities);
+    plan.mapping[1] = map_dense(plan.shape, p.grid, plan.densities);
+    for (auto& m : plan.mapping) m.kc = std::max<std::int64_t>(1, m.kc), m.groups = ceil_div(plan.shape.K, m.kc);
+    plans.push_back(plan);
+  }
+  // Activations stay on chip (OARAM becomes the next layer's IARAM) unless a layer is chunked: a chunked
+  // layer reads its inputs from and writes its outputs to DRAM, and so do its neighbours.
+  for (int df = 0; df < 2; ++df)
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      const bool chunked = plans[i].mapping[df].chunks > 1;
+      plans[i].from_dram[df] = i == 0 || chunked || plans[i - 1].spill_out[df];
+      plans[i].spill_out[df] = i + 1 == plans.size() || chunked || plans[i + 1].mapping[df].chunks > 1;
+    }
+  return plans;
+}
+
+Variant::Variant(const std::string& n, const ScnnParams& p, TimingMode mode, int index)
+    : name(n),
+      stats(n, p),
+      dram((module_name(n) + "_dram").c_str(), p.grid.dram_bytes_per_cycle, p.dram_latency_cycles, mode),
+      drain((module_name(n) + "_drain").c_str(), mode) {
+  stats.attach(registry);
+  if (index == 0)
+    sparse = std::make_unique<SparseGrid>((module_name(n) + "_grid").c_str(), p, mode, stats);
+  else
+    dense = std::make_unique<DenseGrid>((module_name(n) + "_grid").c_str(), p, mode, stats, index == 2, index == 2);
+}
+
+ScnnTop::ScnnTop(sc_core::sc_module_name name, const RunContext& ctx, const ScnnParams& p, std::vector<OpPlan> plans)
+    : sc_module(name), ctx_(ctx), p_(p), plans_(std::move(plans)) {
+  for (int v = 0; v < 3; ++v) variants_.push_back(std::make_unique<Variant>(kVariants[v], p, ctx.mode, v));
+  SC_HAS_PROCESS(ScnnTop);
+  SC_THREAD(run);
+}
+
+template <typename Grid>
+void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const LayerData& data, int df,
+                           std::map<std::string, std::uint64_t>& stalls) {
+  VariantStats& st = v.stats;
+  const PlaneMapping& m = plan.mapping[df];
+  const bool sparse = df == 0;
+  const auto wait_dram = [&](const std::shared_ptr<DramChannel::Request>& r) {
+    const auto t0 = sc_core::sc_time_stamp();
+    v.dram.wait_for(r);
+    stalls["dram"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
+  };
+  std::vector<std::uint64_t> wbytes;
+  if (sparse) {
+    wbytes = sparse_group_weight_bytes(data, m, p_.grid);
+  } else {
+    for (std::int64_t k0 = 0; k0 < data.shape.K; k0 += m.kc)
+      wbytes.push_back(static_cast<std::uint64_t>(std::min(m.kc, data.shape.K - k0) * data.shape.C * data.shape.R *
+                                                  data.shape.S) *
+                       static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8));
+  }
+  for (std::int64_t chunk = 0; chunk < m.chunks; ++chunk) {
+    grid.load_chunk(data, m, chunk);
+    if (plan.from_dram[df]) {
+      const std::uint64_t in = grid.chunk_input_bytes();
+      st.dram_act_read_bytes += in;
+      if (sparse) st.iaram_write_bytes += in;
+      wait_dram(v.dram.submit(in));  // the IARAMs must be full before the first group starts
+    }
+    auto wreq = v.dram.submit(wbytes[0]);
+    st.dram_weight_bytes += wbytes[0];
+    for (std::int64_t g = 0; g < m.groups; ++g) {
+      wait_dram(wreq);
+      if (g + 1 < m.groups) {  // prefetch the next group's weights (and re-read any IARAM overflow)
+        const std::uint64_t over = grid.chunk_overflow_bytes();
+        wreq = v.dram.submit(wbytes[static_cast<std::size_t>(g) + 1] + over);
+        st.dram_weight_bytes += wbytes[static_cast<std::size_t>(g) + 1];
+        st.dram_act_read_bytes += over;
+      }
+      grid.load_group(data, m, g);
+      const auto t0 = sc_core::sc_time_stamp();
+      v.drain.acquire_buffer();
+      stalls["drain"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
+      const GroupOutcome o = grid.run_group();
+      v.drain.post(o.halo_cycles, o.ppu_cycles);
+    }
+    const auto t0 = sc_core::sc_time_stamp();
+    v.drain.wait_idle();
+    stalls["drain"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
+    if (plan.spill_out[df]) {  // written behind the next chunk's work
+      const std::uint64_t out = grid.chunk_output_bytes();
+      st.dram_act_write_bytes += out;
+      st.oaram_read_bytes += out;
+      v.dram.submit(out);
+    }
+  }
+}
+
+void ScnnTop::run() {
+  const std::uint64_t seed = ctx_.seed;
+  std::size_t done = 0;
+  const std::size_t total = plans_.size() * 3;
+  for (int vi = 0; vi < 3; ++vi) {
+    Variant& v = *variants_[static_cast<std::size_t>(vi)];
+    const int df = vi == 0 ? 0 : 1;
+    for (const OpPlan& plan : plans_) {
+      const GemmOp& op = *plan.op;
+      if (vi == 0 && ctx_.gate) ctx_.gate->before_job(plan.op_index, op);
+      const auto before = v.registry.snapshot();
+      const auto start = sc_core::sc_time_stamp();
+      std::map<std::string, std::uint64_t> stalls;
+      JobResult job;
+      job.layer_index = op.layer_index;
+      job.layer = op.layer;
+      job.phase = op.phase;
+      job.variant = v.name;
+      const bool functional = ctx_.functional && vi == 0;
+      job.functional_checked = functional;
+      job.functional_pass = functional;
+      std::uint64_t max_iaram = 0;
+      for (std::int64_t image = 0; image < ctx_.step.batch; ++image)
+        for (std::int64_t inst = 0; inst < plan.instances; ++inst) {
+          // Same masks for every variant: the generators depend only on the seed, layer, instance, image.
+          Rng wrng(mix(mix(seed, static_cast<std::uint64_t>(op.layer_index)), static_cast<std::uint64_t>(inst)));
+          Rng arng(mix(mix(mix(seed ^ 0xA5A5A5A5ULL, static_cast<std::uint64_t>(op.layer_index)),
+                           static_cast<std::uint64_t>(inst)),
+                       static_cast<std::uint64_t>(image)));
+          const LayerData data = make_layer_data(plan.shape, plan.densities, wrng, arng, functional);
+          if (v.sparse) {
+            v.sparse->begin_layer(data);
+            run_instance(v, *v.sparse, plan, data, df, stalls);
+            max_iaram = std::max(max_iaram, v.sparse->max_iaram_bytes());
+            if (functional) {
+              const auto ref = reference_conv(data);
+              const auto& got = v.sparse->outputs();
+              for (std::size_t i = 0; i < ref.size(); ++i) {
+                const double err = std::abs(static_cast<double>(ref[i] - got[i]));
+                job.functional_max_abs_error = std::max(job.functional_max_abs_error, err);
+                if (err != 0) job.functional_pass = false;
+              }
+            }
+          } else {
+            run_instance(v, *v.dense, plan, data, df, stalls);
+            max_iaram = std::max(max_iaram, v.dense->max_iaram_bytes());
+          }
+        }
+      const auto t0 = sc_core::sc_time_stamp();
+      v.dram.wait_idle();  // outputs written back before the job ends
+      stalls["dram"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
+      if (v.sparse) v.sparse->flush_bytes();
+      job.cycles = static_cast<std::uint64_t>((sc_core::sc_time_stamp() - start).to_seconds() * 1e9 + 0.5);
+      job.counters = StatsRegistry::difference(v.registry.snapshot(), before);
+      job.dense_macs = static_cast<std::uint64_t>(op.macs());
+      job.peak_macs_per_cycle = static_cast<std::uint64_t>(p_.grid.pe_rows * p_.grid.pe_cols * p_.grid.F * p_.grid.I);
+      std::uint64_t conflicts = 0, barrier = 0;
+      for (const auto& c : job.counters) {
+        if (c.block == v.name + ".mult" && c.name == "multiplies") job.issued_macs = c.value;
+        if (c.block == v.name + ".mult" && c.name == "conflict_pe_cycles") conflicts = c.value;
+        if (c.block == v.name + ".mult" && c.name == "barrier_pe_cycles") barrier = c.value;
+      }
+      // PE-cycle stalls as whole-grid cycles (averaged over the PEs).
+      const auto npe = static_cast<std::uint64_t>(p_.grid.pe_rows * p_.grid.pe_cols);
+      stalls["bank_conflict"] = conflicts / npe;
+      stalls["load_imbalance"] = barrier / npe;
+      job.stall_cycles = stalls;
+      job.mapping = plan.mapping[df].to_json();
+      job.mapping["from_dram"] = plan.from_dram[df];
+      job.mapping["spill_to_dram"] = plan.spill_out[df];
+      job.mapping["max_iaram_bytes_per_pe"] = max_iaram;
+      job.mapping["densities"] = {{"weights", plan.densities.weights},
+                                  {"inputs", plan.densities.inputs},
+                                  {"outputs", plan.densities.outputs}};
+      jobs_.push_back(std::move(job));
+      if (vi == 0 && ctx_.gate) ctx_.gate->after_job(plan.op_index, op);
+      if (ctx_.progress) ctx_.progress->job_done(++done, total, v.name + " " + op.layer);
+    }
+  }
+}
+
+}  // namespace sparsim::scnn

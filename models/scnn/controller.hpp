@@ -1,0 +1,65 @@
+#pragma once
+// The top of the SCNN model: the three variants (scnn, dcnn, dcnn-opt), each with its own PE grid, DRAM
+// channel, drain unit and counters, and one controller thread that runs every FF op on each variant in
+// turn (the variants never overlap in simulated time; each job's cycles are its own).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "models/scnn/blocks.hpp"
+#include "models/scnn/dense_grid.hpp"
+#include "models/scnn/params.hpp"
+#include "models/scnn/scnn_stats.hpp"
+#include "models/scnn/sparse_grid.hpp"
+#include "sim/accelerator.hpp"
+
+namespace sparsim::scnn {
+
+// One FF op as it will run: the convolution, its densities and the mappings of both dataflows.
+struct OpPlan {
+  std::size_t op_index = 0;
+  const GemmOp* op = nullptr;
+  ConvShape shape;
+  std::int64_t instances = 1;
+  Densities densities;
+  PlaneMapping mapping[2];  // [0] sparse (SCNN), [1] dense (DCNN, DCNN-opt)
+  bool from_dram[2] = {true, true}, spill_out[2] = {true, true};
+};
+
+std::vector<OpPlan> plan_ops(const TrainingStep& step, const ScnnParams& p);
+
+inline constexpr const char* kVariants[3] = {"scnn", "dcnn", "dcnn-opt"};
+
+struct Variant {
+  Variant(const std::string& name, const ScnnParams& p, TimingMode mode, int index);
+  std::string name;
+  VariantStats stats;
+  StatsRegistry registry;
+  DramChannel dram;
+  DrainUnit drain;
+  std::unique_ptr<SparseGrid> sparse;
+  std::unique_ptr<DenseGrid> dense;
+};
+
+class ScnnTop : public sc_core::sc_module {
+ public:
+  ScnnTop(sc_core::sc_module_name name, const RunContext& ctx, const ScnnParams& p, std::vector<OpPlan> plans);
+  const std::vector<JobResult>& jobs() const { return jobs_; }
+  const std::vector<OpPlan>& plans() const { return plans_; }
+
+ private:
+  void run();
+  template <typename Grid>
+  void run_instance(Variant& v, Grid& grid, const OpPlan& plan, const LayerData& data, int df,
+                    std::map<std::string, std::uint64_t>& stalls);
+  const RunContext& ctx_;
+  ScnnParams p_;
+  std::vector<OpPlan> plans_;
+  std::vector<std::unique_ptr<Variant>> variants_;
+  std::vector<JobResult> jobs_;
+};
+
+}  // namespace sparsim::scnn

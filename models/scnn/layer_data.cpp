@@ -1,0 +1,61 @@
+#include "models/scnn/layer_data.hpp"
+
+namespace sparsim::scnn {
+
+namespace {
+
+// Non-zero values in [-4, 4] \ {0}: products and sums stay exact in integers.
+void fill_values(const Mask& mask, std::vector<std::int16_t>& values, Rng& rng) {
+  values.assign(static_cast<std::size_t>(mask.size()), 0);
+  for (std::int64_t i = 0; i < mask.size(); ++i)
+    if (mask.get(i)) {
+      const auto v = static_cast<std::int16_t>(1 + static_cast<int>(rng() % 4));
+      values[static_cast<std::size_t>(i)] = (rng() & 1U) ? v : static_cast<std::int16_t>(-v);
+    }
+}
+
+}  // namespace
+
+LayerData make_layer_data(const ConvShape& s, const Densities& d, Rng& weight_rng, Rng& act_rng,
+                          bool functional) {
+  LayerData data;
+  data.shape = s;
+  data.densities = d;
+  data.weights = masks::uniform({s.K, s.C, s.R, s.S}, d.weights, weight_rng);
+  if (functional) fill_values(data.weights, data.weight_values, weight_rng);
+  next_image(data, act_rng);
+  return data;
+}
+
+void next_image(LayerData& data, Rng& act_rng) {
+  const ConvShape& s = data.shape;
+  data.inputs = masks::uniform({s.C, s.H, s.W}, data.densities.inputs, act_rng);
+  data.outputs = masks::uniform({s.K, s.Ho(), s.Wo()}, data.densities.outputs, act_rng);
+  if (!data.weight_values.empty()) fill_values(data.inputs, data.input_values, act_rng);
+}
+
+std::vector<std::int64_t> reference_conv(const LayerData& data) {
+  const ConvShape& s = data.shape;
+  const std::int64_t Ho = s.Ho(), Wo = s.Wo();
+  std::vector<std::int64_t> out(static_cast<std::size_t>(s.K * Ho * Wo), 0);
+  for (std::int64_t k = 0; k < s.K; ++k)
+    for (std::int64_t yo = 0; yo < Ho; ++yo)
+      for (std::int64_t xo = 0; xo < Wo; ++xo) {
+        std::int64_t sum = 0;
+        for (std::int64_t c = 0; c < s.C; ++c)
+          for (std::int64_t r = 0; r < s.R; ++r) {
+            const std::int64_t y = yo * s.stride - s.pad + r;
+            if (y < 0 || y >= s.H) continue;
+            for (std::int64_t q = 0; q < s.S; ++q) {
+              const std::int64_t x = xo * s.stride - s.pad + q;
+              if (x < 0 || x >= s.W) continue;
+              sum += static_cast<std::int64_t>(data.weight_values[static_cast<std::size_t>(data.widx(k, c, r, q))]) *
+                     data.input_values[static_cast<std::size_t>(data.iidx(c, y, x))];
+            }
+          }
+        out[static_cast<std::size_t>((k * Ho + yo) * Wo + xo)] = sum;
+      }
+  return out;
+}
+
+}  // namespace sparsim::scnn

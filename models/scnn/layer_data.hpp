@@ -1,0 +1,34 @@
+#pragma once
+// The operands of one convolution instance as the hardware sees them: sparsity masks generated at the
+// layer's densities (weights K x C x R x S, input activations C x H x W, and the ReLU pattern of the
+// outputs K x Ho x Wo that the post-processing unit compresses), plus values when the run is functional.
+#include <cstdint>
+#include <vector>
+
+#include "dataflows/scnn/mapper.hpp"
+#include "workloads/mask.hpp"
+
+namespace sparsim::scnn {
+
+struct LayerData {
+  ConvShape shape;
+  Densities densities;
+  Mask weights, inputs, outputs;
+  std::vector<std::int16_t> weight_values, input_values;  // functional runs only (dense layout, 0 where masked)
+  bool functional() const { return !weight_values.empty(); }
+  std::int64_t widx(std::int64_t k, std::int64_t c, std::int64_t r, std::int64_t s) const {
+    return ((k * shape.C + c) * shape.R + r) * shape.S + s;
+  }
+  std::int64_t iidx(std::int64_t c, std::int64_t y, std::int64_t x) const { return (c * shape.H + y) * shape.W + x; }
+};
+
+// Weight masks come from `weight_rng` (shared by every image), activation masks from `act_rng`.
+LayerData make_layer_data(const ConvShape& shape, const Densities& d, Rng& weight_rng, Rng& act_rng,
+                          bool functional);
+// Regenerates only the activation masks (next image of the batch).
+void next_image(LayerData& data, Rng& act_rng);
+
+// Dense reference convolution of the masked values (functional check): K x Ho x Wo, exact in int64.
+std::vector<std::int64_t> reference_conv(const LayerData& data);
+
+}  // namespace sparsim::scnn

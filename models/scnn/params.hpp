@@ -1,0 +1,23 @@
+#pragma once
+// SCNN's hardware parameters: their declarations (defaults, ranges, meaning) and the values of one run.
+#include <vector>
+
+#include "dataflows/scnn/mapper.hpp"
+#include "sim/config/config.hpp"
+
+namespace sparsim::scnn {
+
+struct ScnnParams {
+  GridSpec grid;
+  double clock_ghz = 1.0;
+  int acc_bits = 24;                 // accumulator (partial sum) width
+  int halo_entries_per_cycle = 4;    // partial sums a PE sends to its neighbours per cycle
+  int ppu_outputs_per_cycle = 4;     // outputs the post-processing unit rectifies and compresses per cycle
+  int dram_latency_cycles = 100;
+};
+
+const std::vector<ParamSpec>& scnn_param_specs();
+void validate_scnn(const Config& cfg);
+ScnnParams scnn_params(const Config& cfg);
+
+}  // namespace sparsim::scnn

@@ -1,0 +1,131 @@
+#include "models/scnn/pe_core.hpp"
+
+#include <algorithm>
+
+namespace sparsim::scnn {
+
+void Accumulator::reset(std::int64_t entries, int banks, bool functional) {
+  touched.assign(static_cast<std::size_t>(entries), 0);
+  if (functional) values.assign(static_cast<std::size_t>(entries), 0);
+  else values.clear();
+  bank_load.assign(static_cast<std::size_t>(banks), 0);
+}
+
+int scatter_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame& f, const ArrayShape& x,
+                    Accumulator& acc, PeTally& t) {
+  std::uint16_t* load = acc.bank_load.data();
+  std::int32_t used[64 * 64];  // banks touched this cycle, to clear them afterwards (F*I <= 4096)
+  int n_used = 0;
+  int worst = 0;
+  const bool functional = !acc.values.empty();
+  for (int i = 0; i < na; ++i) {
+    const std::int64_t ay = a[i].y + x.pad, ax = a[i].x + x.pad;
+    for (int j = 0; j < nw; ++j) {
+      std::int64_t yo = ay - w[j].r, xo = ax - w[j].s;
+      if (x.stride != 1) {
+        if (yo % x.stride != 0 || xo % x.stride != 0) continue;  // lands between output positions
+        yo /= x.stride;
+        xo /= x.stride;
+      }
+      if (!f.valid_y.contains(yo) || !f.valid_x.contains(xo)) continue;  // padding border or another chunk
+      const std::int64_t addr = acc_address(f, x.kc, w[j].k, yo, xo);
+      const auto bank = static_cast<std::size_t>(addr % x.banks);
+      if (load[bank] == 0) used[n_used++] = static_cast<std::int32_t>(bank);
+      worst = std::max(worst, static_cast<int>(++load[bank]));
+      acc.touched[static_cast<std::size_t>(addr)] = 1;
+      if (functional) acc.values[static_cast<std::size_t>(addr)] += static_cast<std::int64_t>(a[i].value) * w[j].value;
+      ++t.valid;
+    }
+  }
+  for (int u = 0; u < n_used; ++u) load[used[u]] = 0;
+  t.products += static_cast<std::uint64_t>(na) * static_cast<std::uint64_t>(nw);
+  const int cycles = std::max(1, worst);
+  t.conflict_cycles += static_cast<std::uint64_t>(cycles - 1);
+  return cycles;
+}
+
+PeTally run_group_fast(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc) {
+  PeTally t;
+  for (std::int64_t c = 0; c < op.channels; ++c) {
+    const std::int64_t a0 = (*op.act_offsets)[static_cast<std::size_t>(c)];
+    const std::int64_t na = (*op.act_offsets)[static_cast<std::size_t>(c) + 1] - a0;
+    const std::int64_t w0 = (*op.wt_offsets)[static_cast<std::size_t>(c)];
+    const std::int64_t nw = (*op.wt_offsets)[static_cast<std::size_t>(c) + 1] - w0;
+    if (na == 0 || nw == 0) continue;
+    t.wt_writes += static_cast<std::uint64_t>(nw);
+    const ActEntry* acts = op.acts->data() + a0;
+    const WtEntry* wts = op.wts->data() + w0;
+    // The weight FIFO holds at most fifo_entries weights: a longer slice is processed in passes, each pass
+    // streaming every activation vector again.
+    for (std::int64_t p0 = 0; p0 < nw; p0 += x.fifo_entries) {
+      const std::int64_t pn = std::min<std::int64_t>(x.fifo_entries, nw - p0);
+      for (std::int64_t ai = 0; ai < na; ai += x.I) {
+        const int va = static_cast<int>(std::min<std::int64_t>(x.I, na - ai));
+        t.act_reads += static_cast<std::uint64_t>(va);
+        for (std::int64_t wi = 0; wi < pn; wi += x.F) {
+          const int vw = static_cast<int>(std::min<std::int64_t>(x.F, pn - wi));
+          t.wt_reads += static_cast<std::uint64_t>(vw);
+          t.cycles += static_cast<std::uint64_t>(scatter_vectors(acts + ai, va, wts + p0 + wi, vw, f, x, acc, t));
+        }
+      }
+    }
+  }
+  return t;
+}
+
+PeCursor::PeCursor(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc)
+    : op_(&op), f_(&f), x_(&x), acc_(&acc) {
+  settle();
+}
+
+void PeCursor::settle() {
+  // Move (c, pass, av, wv) to the next pair that has operands; count FIFO fills as a channel starts.
+  while (c_ < op_->channels) {
+    const auto cu = static_cast<std::size_t>(c_);
+    const std::int64_t na = (*op_->act_offsets)[cu + 1] - (*op_->act_offsets)[cu];
+    const std::int64_t nw = (*op_->wt_offsets)[cu + 1] - (*op_->wt_offsets)[cu];
+    const std::int64_t pn = std::min<std::int64_t>(x_->fifo_entries, nw - pass_ * x_->fifo_entries);
+    if (na > 0 && nw > 0 && pn > 0) {
+      if (wv_ * x_->F < pn && av_ * x_->I < na) return;
+      if (wv_ * x_->F >= pn) {  // next activation vector
+        wv_ = 0;
+        ++av_;
+        if (av_ * x_->I < na) return;
+      }
+      av_ = 0;  // next FIFO pass
+      ++pass_;
+      if (pass_ * x_->fifo_entries < nw) return;
+    }
+    ++c_;
+    pass_ = av_ = wv_ = 0;
+  }
+  done_ = true;
+}
+
+void PeCursor::tick() {
+  if (stall_ > 0) {  // the crossbar is still draining a conflicting cycle
+    --stall_;
+    ++tally_.cycles;
+    return;
+  }
+  if (done_) return;
+  const auto cu = static_cast<std::size_t>(c_);
+  const std::int64_t a0 = (*op_->act_offsets)[cu], na = (*op_->act_offsets)[cu + 1] - a0;
+  const std::int64_t w0 = (*op_->wt_offsets)[cu], nw = (*op_->wt_offsets)[cu + 1] - w0;
+  if (pass_ == 0 && av_ == 0 && wv_ == 0) tally_.wt_writes += static_cast<std::uint64_t>(nw);
+  const std::int64_t p0 = pass_ * x_->fifo_entries;
+  const std::int64_t pn = std::min<std::int64_t>(x_->fifo_entries, nw - p0);
+  const std::int64_t ai = av_ * x_->I, wi = wv_ * x_->F;
+  const int va = static_cast<int>(std::min<std::int64_t>(x_->I, na - ai));
+  const int vw = static_cast<int>(std::min<std::int64_t>(x_->F, pn - wi));
+  if (wv_ == 0) tally_.act_reads += static_cast<std::uint64_t>(va);
+  tally_.wt_reads += static_cast<std::uint64_t>(vw);
+  const int cycles = scatter_vectors(op_->acts->data() + a0 + ai, va, op_->wts->data() + w0 + p0 + wi, vw, *f_, *x_,
+                                     *acc_, tally_);
+  ++tally_.cycles;
+  stall_ = cycles - 1;
+  ++wv_;
+  settle();
+}
+
+}  // namespace sparsim::scnn

@@ -1,0 +1,101 @@
+#pragma once
+// The heart of an SCNN PE: an F x I multiplier array fed with F non-zero weights and I non-zero input
+// activations per cycle, coordinate computation from their indices, and the F*I x A scatter crossbar into A
+// accumulator banks. Products that meet in one bank in one cycle serialise: the array stalls until the
+// busiest bank has taken all of its products. Plain C++: the SystemC grid calls it, one PE at a time.
+#include <cstdint>
+#include <vector>
+
+#include "dataflows/scnn/geometry.hpp"
+
+namespace sparsim::scnn {
+
+struct ActEntry {
+  std::int32_t y = 0, x = 0;  // input coordinates
+  std::int32_t value = 0;     // functional runs
+};
+struct WtEntry {
+  std::int32_t k = 0, r = 0, s = 0;  // k relative to the output-channel group
+  std::int32_t value = 0;
+};
+
+// Where one PE's products may land in one chunk.
+struct PeFrame {
+  Range own_y, own_x;      // the PE's output tile
+  Range acc_y, acc_x;      // accumulator extent (own tile plus halo)
+  Range valid_y, valid_x;  // outputs of the chunk; products elsewhere are discarded
+  std::int64_t acc_plane() const { return acc_y.size() * acc_x.size(); }
+};
+
+struct ArrayShape {
+  int F = 4, I = 4, banks = 32, fifo_entries = 50;
+  int stride = 1, pad = 0;
+  std::int64_t kc = 1;  // output channels of the current group
+};
+
+// Accumulator address of output (k, yo, xo): output channel innermost, so the products of one activation
+// with the F weights of a vector (mostly the same r, s and neighbouring k) fall into neighbouring banks.
+// The bank is the address modulo A.
+inline std::int64_t acc_address(const PeFrame& f, std::int64_t kc, std::int64_t k, std::int64_t yo, std::int64_t xo) {
+  return ((yo - f.acc_y.lo) * f.acc_x.size() + (xo - f.acc_x.lo)) * kc + k;
+}
+
+// What one PE did in one output-channel group.
+struct PeTally {
+  std::uint64_t cycles = 0;           // busy cycles (multiplier cycles plus conflict stalls)
+  std::uint64_t products = 0;         // multiplies issued (valid and discarded)
+  std::uint64_t valid = 0;            // products scattered to an accumulator
+  std::uint64_t conflict_cycles = 0;  // stall cycles from bank conflicts
+  std::uint64_t act_reads = 0;        // activation entries read from the IARAM
+  std::uint64_t wt_reads = 0;         // weight entries read from the weight FIFO
+  std::uint64_t wt_writes = 0;        // weight entries written into the weight FIFO
+  bool operator==(const PeTally&) const = default;
+};
+
+// The accumulator of one PE for one group: which entries received a product (for the halo) and, in
+// functional runs, their values.
+struct Accumulator {
+  std::vector<std::uint8_t> touched;
+  std::vector<std::int64_t> values;  // empty unless functional
+  std::vector<std::uint16_t> bank_load;
+  void reset(std::int64_t entries, int banks, bool functional);
+};
+
+// The operands of one PE for one group: per input channel c, a span of its activations and a span of the
+// group's weights (shared by all PEs: weights are broadcast).
+struct PeOperands {
+  const std::vector<ActEntry>* acts = nullptr;
+  const std::vector<std::int64_t>* act_offsets = nullptr;  // C + 1 offsets into acts
+  const std::vector<WtEntry>* wts = nullptr;
+  const std::vector<std::int64_t>* wt_offsets = nullptr;   // C + 1 offsets into wts
+  std::int64_t channels = 0;
+};
+
+// Cycles of one Cartesian product of `na` activations and `nw` weights, scattering the valid products.
+int scatter_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame& f, const ArrayShape& x,
+                    Accumulator& acc, PeTally& t);
+
+// Fast mode: runs the PE's whole group in a tight loop.
+PeTally run_group_fast(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc);
+
+// Detailed mode: the same PE stepped one cycle at a time.
+class PeCursor {
+ public:
+  PeCursor(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc);
+  bool done() const { return done_ && stall_ == 0; }
+  void tick();  // one clock cycle
+  const PeTally& tally() const { return tally_; }
+
+ private:
+  void settle();  // skip empty channels / passes to the next pair, or finish
+  const PeOperands* op_;
+  const PeFrame* f_;
+  const ArrayShape* x_;
+  Accumulator* acc_;
+  PeTally tally_;
+  std::int64_t c_ = 0, pass_ = 0, av_ = 0, wv_ = 0;
+  int stall_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace sparsim::scnn

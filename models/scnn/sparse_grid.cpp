@@ -1,0 +1,259 @@
+#include "models/scnn/sparse_grid.hpp"
+
+#include <algorithm>
+
+#include "models/scnn/blocks.hpp"
+#include "models/scnn/format.hpp"
+
+namespace sparsim::scnn {
+
+namespace {
+// The PE (along one axis) whose output tile holds coordinate v.
+std::size_t owner(const AxisTiling& t, std::int64_t v) {
+  for (std::size_t i = 0; i < t.out.size(); ++i)
+    if (t.out[i].contains(v)) return i;
+  return 0;
+}
+}  // namespace
+
+SparseGrid::SparseGrid(sc_core::sc_module_name name, const ScnnParams& p, TimingMode mode, VariantStats& stats)
+    : sc_module(name), p_(p), mode_(mode), st_(stats) {
+  shape_.F = p.grid.F;
+  shape_.I = p.grid.I;
+  shape_.banks = p.grid.banks;
+  shape_.fifo_entries = p.grid.fifo_entries;
+  frames_.resize(static_cast<std::size_t>(pes()));
+  acts_.resize(static_cast<std::size_t>(pes()));
+  act_offsets_.resize(static_cast<std::size_t>(pes()));
+  accs_.resize(static_cast<std::size_t>(pes()));
+}
+
+void SparseGrid::begin_layer(const LayerData& data) {
+  data_ = &data;
+  if (data.functional())
+    outputs_.assign(static_cast<std::size_t>(data.shape.K * data.shape.Ho() * data.shape.Wo()), 0);
+  else
+    outputs_.clear();
+}
+
+void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::int64_t chunk) {
+  data_ = &data;
+  const ConvShape& s = data.shape;
+  shape_.stride = static_cast<int>(s.stride);
+  shape_.pad = static_cast<int>(s.pad);
+  rows_ = tile_axis(s.H, s.R, s.stride, s.pad, chunk_rows(s, m, chunk), p_.grid.pe_rows);
+  cols_ = tile_axis(s.W, s.S, s.stride, s.pad, {0, s.Wo()}, p_.grid.pe_cols);
+  chunk_input_bytes_ = overflow_bytes_ = max_iaram_bytes_ = chunk_output_bytes_ = 0;
+  const int bits = p_.grid.value_bits + p_.grid.index_bits;
+  const bool functional = data.functional();
+  for (int i = 0; i < p_.grid.pe_rows; ++i)
+    for (int j = 0; j < p_.grid.pe_cols; ++j) {
+      const auto pe = static_cast<std::size_t>(i * p_.grid.pe_cols + j);
+      PeFrame& f = frames_[pe];
+      f.own_y = rows_.out[static_cast<std::size_t>(i)];
+      f.own_x = cols_.out[static_cast<std::size_t>(j)];
+      f.acc_y = rows_.acc[static_cast<std::size_t>(i)];
+      f.acc_x = cols_.acc[static_cast<std::size_t>(j)];
+      f.valid_y = rows_.valid;
+      f.valid_x = cols_.valid;
+      const Range in_y = rows_.in[static_cast<std::size_t>(i)], in_x = cols_.in[static_cast<std::size_t>(j)];
+      auto& acts = acts_[pe];
+      auto& offs = act_offsets_[pe];
+      acts.clear();
+      offs.assign(static_cast<std::size_t>(s.C) + 1, 0);
+      std::int64_t entries = 0;
+      for (std::int64_t c = 0; c < s.C; ++c) {
+        // Each channel of the tile is one compressed stream, row-major over the tile.
+        EntryCounter counter(p_.grid.index_bits);
+        std::int64_t pos = 0;
+        for (std::int64_t y = in_y.lo; y < in_y.hi; ++y)
+          for (std::int64_t x = in_x.lo; x < in_x.hi; ++x, ++pos) {
+            const std::int64_t idx = data.iidx(c, y, x);
+            if (!data.inputs.get(idx)) continue;
+            counter.nonzero_at(pos);
+            acts.push_back({static_cast<std::int32_t>(y), static_cast<std::int32_t>(x),
+                            functional ? data.input_values[static_cast<std::size_t>(idx)] : 0});
+          }
+        entries += counter.entries();
+        offs[static_cast<std::size_t>(c) + 1] = static_cast<std::int64_t>(acts.size());
+      }
+      const auto bytes = static_cast<std::uint64_t>(bytes_of(entries, bits, 0));
+      chunk_input_bytes_ += bytes;
+      max_iaram_bytes_ = std::max(max_iaram_bytes_, bytes);
+      if (bytes > static_cast<std::uint64_t>(p_.grid.iaram_bytes))
+        overflow_bytes_ += bytes - static_cast<std::uint64_t>(p_.grid.iaram_bytes);
+    }
+}
+
+std::uint64_t SparseGrid::load_group(const LayerData& data, const PlaneMapping& m, std::int64_t g) {
+  const ConvShape& s = data.shape;
+  group_ = g;
+  kc_lo_ = g * m.kc;
+  kc_n_ = std::min(m.kc, s.K - kc_lo_);
+  wts_.clear();
+  wt_offsets_.assign(static_cast<std::size_t>(s.C) + 1, 0);
+  const bool functional = data.functional();
+  const int bits = p_.grid.value_bits + p_.grid.index_bits;
+  std::uint64_t bytes = 0;
+  for (std::int64_t c = 0; c < s.C; ++c) {
+    EntryCounter counter(p_.grid.index_bits);
+    // Output channel innermost: the F weights of a vector mostly share (r, s) and differ in k, so their
+    // products with neighbouring activations land on distinct accumulator entries.
+    for (std::int64_t r = 0; r < s.R; ++r)
+      for (std::int64_t q = 0; q < s.S; ++q)
+        for (std::int64_t k = 0; k < kc_n_; ++k) {
+          const std::int64_t idx = data.widx(kc_lo_ + k, c, r, q);
+          if (!data.weights.get(idx)) continue;
+          counter.nonzero_at((r * s.S + q) * kc_n_ + k);
+          wts_.push_back({static_cast<std::int32_t>(k), static_cast<std::int32_t>(r), static_cast<std::int32_t>(q),
+                          functional ? data.weight_values[static_cast<std::size_t>(idx)] : 0});
+        }
+    wt_offsets_[static_cast<std::size_t>(c) + 1] = static_cast<std::int64_t>(wts_.size());
+    bytes += static_cast<std::uint64_t>(bytes_of(counter.entries(), bits, 0));
+  }
+  return bytes;
+}
+
+GroupOutcome SparseGrid::run_group() {
+  const ConvShape& s = data_->shape;
+  const bool functional = data_->functional();
+  shape_.kc = kc_n_;
+  std::vector<PeOperands> ops(static_cast<std::size_t>(pes()));
+  for (std::size_t pe = 0; pe < ops.size(); ++pe) {
+    ops[pe] = PeOperands{&acts_[pe], &act_offsets_[pe], &wts_, &wt_offsets_, s.C};
+    accs_[pe].reset(kc_n_ * frames_[pe].acc_plane(), shape_.banks, functional);
+  }
+  std::vector<PeTally> tallies(ops.size());
+  std::uint64_t cycles = 0;
+  if (mode_ == TimingMode::Fast) {
+    for (std::size_t pe = 0; pe < ops.size(); ++pe) {
+      tallies[pe] = run_group_fast(ops[pe], frames_[pe], shape_, accs_[pe]);
+      cycles = std::max(cycles, tallies[pe].cycles);
+    }
+    wait_cycles(cycles, mode_);
+  } else {
+    std::vector<PeCursor> cursors;
+    cursors.reserve(ops.size());
+    for (std::size_t pe = 0; pe < ops.size(); ++pe) cursors.emplace_back(ops[pe], frames_[pe], shape_, accs_[pe]);
+    for (;;) {
+      bool all_done = true;
+      for (auto& c : cursors) all_done = all_done && c.done();
+      if (all_done) break;
+      for (auto& c : cursors) c.tick();
+      sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
+      ++cycles;
+    }
+    for (std::size_t pe = 0; pe < ops.size(); ++pe) tallies[pe] = cursors[pe].tally();
+  }
+  GroupOutcome out;
+  out.cycles = cycles;
+  finish_group(tallies, cycles, out);
+  return out;
+}
+
+void SparseGrid::finish_group(const std::vector<PeTally>& tallies, std::uint64_t cycles, GroupOutcome& out) {
+  const ConvShape& s = data_->shape;
+  const int entry_bits = p_.grid.value_bits + p_.grid.index_bits;
+  const std::uint64_t acc_bytes = static_cast<std::uint64_t>((p_.acc_bits + 7) / 8);
+  const bool functional = data_->functional();
+  for (std::size_t pe = 0; pe < tallies.size(); ++pe) {
+    const PeTally& t = tallies[pe];
+    st_.mults += t.products;
+    st_.mults_discarded += t.products - t.valid;
+    st_.busy_pe_cycles += t.cycles;
+    st_.conflict_pe_cycles += t.conflict_cycles;
+    st_.barrier_pe_cycles += cycles - t.cycles;
+    st_.xbar_bytes += t.valid * acc_bytes;
+    st_.acc_read_bytes += t.valid * acc_bytes;
+    st_.acc_write_bytes += t.valid * acc_bytes;
+    act_read_bits_ += t.act_reads * static_cast<std::uint64_t>(entry_bits);
+    wt_read_bits_ += t.wt_reads * static_cast<std::uint64_t>(entry_bits);
+    wt_write_bits_ += t.wt_writes * static_cast<std::uint64_t>(entry_bits);
+  }
+  // Halo exchange and post-processing of every PE's accumulator.
+  for (int i = 0; i < p_.grid.pe_rows; ++i)
+    for (int j = 0; j < p_.grid.pe_cols; ++j) {
+      const auto pe = static_cast<std::size_t>(i * p_.grid.pe_cols + j);
+      const PeFrame& f = frames_[pe];
+      Accumulator& acc = accs_[pe];
+      std::uint64_t halo = 0;
+      const std::int64_t ah = f.acc_y.size(), aw = f.acc_x.size();
+      for (std::int64_t yy = 0; yy < ah; ++yy)
+        for (std::int64_t xx = 0; xx < aw; ++xx)
+          for (std::int64_t k = 0; k < kc_n_; ++k) {
+            const std::int64_t yo = f.acc_y.lo + yy, xo = f.acc_x.lo + xx;
+            const auto a = static_cast<std::size_t>(acc_address(f, kc_n_, k, yo, xo));
+            if (!acc.touched[a]) continue;
+            if (f.own_y.contains(yo) && f.own_x.contains(xo)) continue;
+            ++halo;
+            if (!functional) continue;
+            // Route the partial sum to the PE whose output tile holds (yo, xo).
+            const std::size_t oi = owner(rows_, yo), oj = owner(cols_, xo);
+            const PeFrame& of = frames_[oi * static_cast<std::size_t>(p_.grid.pe_cols) + oj];
+            Accumulator& oacc = accs_[oi * static_cast<std::size_t>(p_.grid.pe_cols) + oj];
+            oacc.values[static_cast<std::size_t>(acc_address(of, kc_n_, k, yo, xo))] += acc.values[a];
+          }
+      st_.halo_bytes += halo * acc_bytes;
+      st_.halo_adds += halo;
+      out.halo_cycles = std::max<std::uint64_t>(
+          out.halo_cycles, (halo + static_cast<std::uint64_t>(p_.halo_entries_per_cycle) - 1) /
+                               static_cast<std::uint64_t>(p_.halo_entries_per_cycle));
+      const auto outputs = static_cast<std::uint64_t>(kc_n_ * f.own_y.size() * f.own_x.size());
+      st_.ppu_outputs += outputs;
+      out.ppu_cycles = std::max<std::uint64_t>(out.ppu_cycles, (outputs + static_cast<std::uint64_t>(p_.ppu_outputs_per_cycle) - 1) /
+                                                                   static_cast<std::uint64_t>(p_.ppu_outputs_per_cycle));
+      // The PPU compresses the rectified outputs (their ReLU pattern) into the OARAM.
+      for (std::int64_t k = 0; k < kc_n_; ++k) {
+        EntryCounter counter(p_.grid.index_bits);
+        std::int64_t pos = 0;
+        for (std::int64_t yo = f.own_y.lo; yo < f.own_y.hi; ++yo)
+          for (std::int64_t xo = f.own_x.lo; xo < f.own_x.hi; ++xo, ++pos)
+            if (data_->outputs.get(((kc_lo_ + k) * s.Ho() + yo) * s.Wo() + xo)) counter.nonzero_at(pos);
+        const auto b = static_cast<std::uint64_t>(bytes_of(counter.entries(), entry_bits, 0));
+        st_.oaram_write_bytes += b;
+        chunk_output_bytes_ += b;
+      }
+    }
+  if (!functional) return;
+  // Functional: after the halos, each PE's own tile holds complete sums.
+  for (const auto& f : frames_) {
+    const Accumulator& acc = accs_[static_cast<std::size_t>(&f - frames_.data())];
+    for (std::int64_t k = 0; k < kc_n_; ++k)
+      for (std::int64_t yo = f.own_y.lo; yo < f.own_y.hi; ++yo)
+        for (std::int64_t xo = f.own_x.lo; xo < f.own_x.hi; ++xo)
+          outputs_[static_cast<std::size_t>(((kc_lo_ + k) * s.Ho() + yo) * s.Wo() + xo)] =
+              acc.values[static_cast<std::size_t>(acc_address(f, kc_n_, k, yo, xo))];
+  }
+}
+
+void SparseGrid::flush_bytes() {
+  st_.iaram_read_bytes += act_read_bits_ / 8;
+  st_.wfifo_read_bytes += wt_read_bits_ / 8;
+  st_.wfifo_write_bytes += wt_write_bits_ / 8;
+  act_read_bits_ %= 8;
+  wt_read_bits_ %= 8;
+  wt_write_bits_ %= 8;
+}
+
+}  // namespace sparsim::scnn
+
+namespace sparsim::scnn {
+std::vector<std::uint64_t> sparse_group_weight_bytes(const LayerData& data, const PlaneMapping& m, const GridSpec& g) {
+  const ConvShape& s = data.shape;
+  std::vector<std::uint64_t> out;
+  for (std::int64_t k0 = 0; k0 < s.K; k0 += m.kc) {
+    const std::int64_t kn = std::min(m.kc, s.K - k0);
+    std::uint64_t bytes = 0;
+    for (std::int64_t c = 0; c < s.C; ++c) {
+      EntryCounter counter(g.index_bits);
+      for (std::int64_t r = 0; r < s.R; ++r)
+        for (std::int64_t q = 0; q < s.S; ++q)
+          for (std::int64_t k = 0; k < kn; ++k)
+            if (data.weights.get(data.widx(k0 + k, c, r, q))) counter.nonzero_at((r * s.S + q) * kn + k);
+      bytes += static_cast<std::uint64_t>(bytes_of(counter.entries(), g.value_bits + g.index_bits, 0));
+    }
+    out.push_back(bytes);
+  }
+  return out;
+}
+}  // namespace sparsim::scnn
