@@ -1,0 +1,114 @@
+#include "models/cdma/accelerator.hpp"
+
+#include "sim/errors.hpp"
+
+namespace sparsim::cdma {
+
+void CdmaAccelerator::elaborate(const RunContext& context) {
+  ctx_ = &context;
+  const Config& cfg = context.config;
+  params_ = Params::from(cfg);
+  PlanOptions po;
+  po.batch = context.step.batch;
+  po.bytes_per_element = static_cast<int>(params_.bytes_per_element);
+  po.policy = params_.offload_policy;
+  if (cfg.is_set("workload.sparsity.activation_density"))
+    po.density_override = cfg.f64("workload.sparsity.activation_density");
+  tensors_ = build_plan(context.step.network, po);
+  SampleOptions so;
+  so.chunk_bytes = static_cast<std::uint64_t>(params_.chunk_bytes);
+  so.sample_chunks = static_cast<std::uint64_t>(params_.sample_chunks);
+  so.clustering = params_.clustering;
+  so.bytes_per_element = po.bytes_per_element;
+  so.zlib_level = params_.zlib_level;
+  so.seed = context.seed;
+  data_.clear();
+  for (const auto& t : tensors_) data_.push_back(t.offloaded ? sample_tensor(t, so) : TensorData{});
+
+  const struct {
+    const char* name;
+    bool offload;
+    Codec codec;
+  } kinds[] = {{"oracle", false, Codec::None}, {"vdnn", true, Codec::None}, {"cdma", true, params_.codec}};
+  variants_.clear();
+  variants_.reserve(3);
+  for (const auto& k : kinds) {
+    Variant v;
+    v.name = k.name;
+    v.codec = k.codec;
+    v.offload = k.offload;
+    v.registry = std::make_unique<StatsRegistry>();
+    const std::string prefix = std::string("cdma.") + k.name;
+    if (k.offload) {
+      v.path = std::make_unique<OffloadPath>((prefix_ + k.name + "_dma").c_str(), params_, k.codec, context.step,
+                                             tensors_, data_, context.mode, prefix + ".dma");
+      v.path->attach_stats(*v.registry);
+    }
+    v.compute = std::make_unique<RooflineCompute>((prefix_ + k.name + "_gpu").c_str(), params_, context.step,
+                                                  context.mode, v.path.get(), *v.registry, prefix + ".gpu");
+    variants_.push_back(std::move(v));
+  }
+}
+
+RunResults CdmaAccelerator::collect() {
+  RunResults rr;
+  rr.clock_ghz = params_.clock_ghz;
+  rr.design_variant = "cdma";
+  rr.baseline_variant = "vdnn";
+  const TrainingStep& step = ctx_->step;
+  for (const auto& v : variants_) {
+    if (!v.compute->finished()) throw std::logic_error("cdma: variant " + v.name + " did not finish its step");
+    const auto& recs = v.compute->records();
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+      const GemmOp& op = step.ops[i];
+      const OpRecord& r = recs[i];
+      JobResult j;
+      j.layer_index = op.layer_index;
+      j.layer = op.layer;
+      j.phase = op.phase;
+      j.variant = v.name;
+      j.cycles = r.end - r.start;
+      j.dense_macs = static_cast<std::uint64_t>(op.macs());
+      j.issued_macs = j.dense_macs;  // a GPU without sparse compute does every MAC
+      j.peak_macs_per_cycle = static_cast<std::uint64_t>(params_.macs_per_cycle);
+      if (r.stall) j.stall_cycles[op.phase == Phase::FF ? "offload_wait" : "prefetch_wait"] = r.stall;
+      j.counters = r.counters;
+      j.mapping = {{"model", "roofline"},
+                   {"compute_cycles", r.cost.compute_cycles},
+                   {"memory_cycles", r.cost.memory_cycles},
+                   {"bound", r.cost.compute_cycles >= r.cost.memory_cycles ? "compute" : "memory"}};
+      if (ctx_->functional && v.name == "cdma" && op.phase == Phase::FF) {
+        // The codec round trip of the tensors this layer offloads (samples.cpp) is the functional check.
+        for (const auto& t : tensors_) {
+          if (!t.offloaded || t.first_consumer() != op.layer_index) continue;
+          const auto& cs = data_[static_cast<std::size_t>(t.id)].codec[static_cast<int>(v.codec)];
+          j.functional_checked = true;
+          j.functional_pass = cs.mismatches == 0;
+        }
+      }
+      rr.jobs.push_back(std::move(j));
+    }
+  }
+  rr.extra = offload_report(params_, step, tensors_, data_, variants_);
+  return rr;
+}
+
+namespace {
+
+AcceleratorInfo info() {
+  AcceleratorInfo i;
+  i.name = "cdma";
+  i.description =
+      "vDNN activation offload over PCIe with a compressing DMA engine (Rhu et al. HPCA 2018); variants oracle, "
+      "vdnn, cdma on a roofline GPU";
+  i.params = param_specs();
+  i.validate = validate;
+  i.make = [] { return std::make_unique<CdmaAccelerator>(); };
+  return i;
+}
+
+}  // namespace
+
+SPARSIM_REGISTER_ACCELERATOR(info());
+
+}  // namespace sparsim::cdma

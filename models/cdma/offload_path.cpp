@@ -1,0 +1,188 @@
+#include "models/cdma/offload_path.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace sparsim::cdma {
+
+namespace {
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+}
+
+OffloadPath::OffloadPath(sc_core::sc_module_name name, const Params& params, Codec codec, const TrainingStep& step,
+                         const std::vector<TensorPlan>& tensors, const std::vector<TensorData>& data,
+                         TimingMode mode, const std::string& block_prefix)
+    : sc_core::sc_module(name), params_(params), codec_(codec), step_(step), tensors_(tensors), data_(data) {
+  const std::size_t n = tensors.size(), layers = step.network.layers.size();
+  times_.resize(n);
+  for (std::size_t t = 0; t < n; ++t) {
+    offload_done_ev_.push_back(std::make_unique<sc_core::sc_event>());
+    prefetch_done_ev_.push_back(std::make_unique<sc_core::sc_event>());
+  }
+  resident_.assign(n, false);
+  prefetch_issued_.assign(n, false);
+  ff_started_.assign(layers, false);
+  bwd_started_.assign(layers, false);
+  last_bwd_op_.assign(layers, kNone);
+  for (std::size_t i = 0; i < step.ops.size(); ++i)
+    if (step.ops[i].phase != Phase::FF) last_bwd_op_[static_cast<std::size_t>(step.ops[i].layer_index)] = i;
+
+  const bool compressed = codec != Codec::None;
+  const std::uint64_t lat = params.latency_cycles();
+  const std::size_t slots = static_cast<std::size_t>(std::max<std::int64_t>(1, params.buffer_bytes / params.chunk_bytes));
+  std::vector<StageSpec> out_specs, in_specs;
+  out_specs.push_back({"gpu_read", false, params.gpu_rate(), nullptr, 0, "dram_byte"});
+  if (compressed) out_specs.push_back({"compressor", false, params.codec_rate(codec), nullptr, 0, ""});
+  out_specs.push_back({"link_out", true, params.link_rate(), &params_.pcie, lat, "pcie_byte"});
+  out_specs.push_back({"host_write", true, params.host_rate(), nullptr, 0, "dram_byte"});
+  in_specs.push_back({"host_read", true, params.host_rate(), nullptr, 0, "dram_byte"});
+  in_specs.push_back({"link_in", true, params.link_rate(), &params_.pcie, lat, "pcie_byte"});
+  if (compressed) in_specs.push_back({"decompressor", false, params.codec_rate(codec), nullptr, 0, ""});
+  in_specs.push_back({"gpu_write", false, params.gpu_rate(), nullptr, 0, "dram_byte"});
+  // Staging buffers: offload, between the compressor (or GPU read) and the link; prefetch, after the link.
+  build_chain(offload_, out_specs, compressed ? 2 : 1, slots, mode, block_prefix);
+  build_chain(prefetch_, in_specs, 2, slots, mode, block_prefix);
+  SC_THREAD(issue_offload_thread);
+  SC_THREAD(issue_prefetch_thread);
+  SC_THREAD(complete_offload_thread);
+  SC_THREAD(complete_prefetch_thread);
+}
+
+void OffloadPath::build_chain(Chain& chain, const std::vector<StageSpec>& specs, std::size_t buffer_after,
+                              std::size_t buffer_slots, TimingMode mode, const std::string& block_prefix) {
+  chain.requests = std::make_unique<sc_core::sc_fifo<int>>(static_cast<int>(tensors_.size() + 1));
+  for (std::size_t i = 0; i <= specs.size(); ++i) {
+    // fifos[i] feeds stage i; the fifo after stage buffer_after-1 is the staging buffer.
+    const int depth = i == buffer_after ? static_cast<int>(buffer_slots) : 2;
+    chain.fifos.push_back(std::make_unique<sc_core::sc_fifo<Chunk>>(depth));
+  }
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    auto stage = std::make_unique<Stage>(specs[i].name.c_str(), specs[i], mode, block_prefix + "." + specs[i].name);
+    stage->in(*chain.fifos[i]);
+    stage->out(*chain.fifos[i + 1]);
+    if (specs[i].pcie) chain.link = stage.get();
+    chain.stages.push_back(std::move(stage));
+  }
+}
+
+void OffloadPath::attach_stats(StatsRegistry& registry) {
+  for (auto& s : offload_.stages) registry.attach(s->stats());
+  for (auto& s : prefetch_.stages) registry.attach(s->stats());
+}
+
+std::uint64_t OffloadPath::offload_link_busy() const { return offload_.link->busy_cycles(); }
+std::uint64_t OffloadPath::prefetch_link_busy() const { return prefetch_.link->busy_cycles(); }
+
+std::uint64_t OffloadPath::now() const {
+  return static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS));
+}
+
+void OffloadPath::feed(Chain& chain, int tensor) {
+  const TensorData& d = data_[static_cast<std::size_t>(tensor)];
+  const std::uint64_t n = d.chunk_count();
+  for (std::uint64_t j = 0; j < n; ++j) {
+    Chunk c;
+    c.tensor = tensor;
+    c.raw_bytes = d.raw_of(j);
+    c.packed_bytes = d.packed_of(codec_, j);
+    c.last = j + 1 == n;
+    chain.fifos.front()->write(c);
+  }
+}
+
+void OffloadPath::issue_offload_thread() {
+  for (;;) feed(offload_, offload_.requests->read());
+}
+
+void OffloadPath::issue_prefetch_thread() {
+  for (;;) feed(prefetch_, prefetch_.requests->read());
+}
+
+void OffloadPath::complete_offload_thread() {
+  for (;;) {
+    const Chunk c = offload_.fifos.back()->read();
+    bytes_sent_ += c.packed_bytes;
+    if (!c.last) continue;
+    // The last byte is written in host memory once the link latency has passed too.
+    if (c.ready_at > now()) wait(static_cast<double>(c.ready_at - now()), sc_core::SC_NS);
+    auto& t = times_[static_cast<std::size_t>(c.tensor)];
+    t.offloaded = true;
+    t.offload_done = now();
+    offload_done_ev_[static_cast<std::size_t>(c.tensor)]->notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void OffloadPath::complete_prefetch_thread() {
+  for (;;) {
+    const Chunk c = prefetch_.fifos.back()->read();
+    if (!c.last) continue;
+    auto& t = times_[static_cast<std::size_t>(c.tensor)];
+    t.prefetched = true;
+    t.prefetch_done = now();
+    prefetch_done_ev_[static_cast<std::size_t>(c.tensor)]->notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void OffloadPath::alloc(int tensor) {
+  if (resident_[static_cast<std::size_t>(tensor)]) return;
+  resident_[static_cast<std::size_t>(tensor)] = true;
+  resident_bytes_ += tensors_[static_cast<std::size_t>(tensor)].bytes;
+  peak_resident_ = std::max(peak_resident_, resident_bytes_);
+}
+
+void OffloadPath::release(int tensor) {
+  if (!resident_[static_cast<std::size_t>(tensor)]) return;
+  resident_[static_cast<std::size_t>(tensor)] = false;
+  resident_bytes_ -= tensors_[static_cast<std::size_t>(tensor)].bytes;
+}
+
+void OffloadPath::before_job(std::size_t, const GemmOp& op) {
+  const int layer = op.layer_index;
+  const auto L = static_cast<std::size_t>(layer);
+  if (op.phase == Phase::FF) {
+    if (ff_started_[L]) return;
+    ff_started_[L] = true;
+    for (const auto& t : tensors_) {
+      if (!t.offloaded || t.last_consumer() + 1 != layer) continue;
+      auto& tt = times_[static_cast<std::size_t>(t.id)];
+      while (!tt.offloaded) sc_core::wait(*offload_done_ev_[static_cast<std::size_t>(t.id)]);
+      release(t.id);  // the GPU copy is dropped once it is safely in host memory
+    }
+    for (const auto& t : tensors_) {
+      if (t.first_consumer() != layer) continue;
+      alloc(t.id);
+      if (!t.offloaded) continue;
+      times_[static_cast<std::size_t>(t.id)].offload_issue = now();
+      offload_.requests->write(t.id);
+    }
+    return;
+  }
+  if (bwd_started_[L]) return;
+  bwd_started_[L] = true;
+  auto issue_prefetch = [&](const TensorPlan& t) {
+    if (prefetch_issued_[static_cast<std::size_t>(t.id)]) return;
+    prefetch_issued_[static_cast<std::size_t>(t.id)] = true;
+    // A tensor is prefetched only after its offload finished (always true under the FF rule above).
+    alloc(t.id);
+    times_[static_cast<std::size_t>(t.id)].prefetch_issue = now();
+    prefetch_.requests->write(t.id);
+  };
+  for (const auto& t : tensors_) {
+    if (!t.offloaded || std::find(t.consumers.begin(), t.consumers.end(), layer) == t.consumers.end()) continue;
+    issue_prefetch(t);  // normally issued already, as the previous layer's backward started
+    auto& tt = times_[static_cast<std::size_t>(t.id)];
+    while (!tt.prefetched) sc_core::wait(*prefetch_done_ev_[static_cast<std::size_t>(t.id)]);
+  }
+  for (const auto& t : tensors_)
+    if (t.offloaded && t.last_consumer() == layer - 1) issue_prefetch(t);
+}
+
+void OffloadPath::after_job(std::size_t op_index, const GemmOp& op) {
+  const auto L = static_cast<std::size_t>(op.layer_index);
+  if (op.phase == Phase::FF || last_bwd_op_[L] != op_index) return;
+  for (const auto& t : tensors_)
+    if (t.first_consumer() == op.layer_index) release(t.id);
+}
+
+}  // namespace sparsim::cdma
+

@@ -1,0 +1,59 @@
+#pragma once
+// The built-in compute model of the offload study: a GPU as a roofline. Each op takes
+//   cycles = max(ceil(MACs / macs_per_cycle), ceil(bytes / (memory.gpu.bandwidth / clock)))
+// where bytes are the op's tensors read once and written once (FF: W + X + Y, BP: W + dY + dX,
+// WU: dY + X + dW; elements of accelerator.compute.bytes_per_element) -- the best case of a tuned GEMM/conv
+// library, so offload stalls are if anything overstated. Ops run in order; around each op the compute
+// block calls JobGate::before_job/after_job (the offload controller), and time spent waiting in before_job
+// is the op's stall.
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+
+#include "models/cdma/params.hpp"
+#include "sim/accelerator.hpp"
+#include "sim/stats.hpp"
+
+namespace sparsim::cdma {
+
+struct RooflineCost {
+  std::uint64_t compute_cycles = 0, memory_cycles = 0, bytes = 0;
+  std::uint64_t cycles() const { return compute_cycles > memory_cycles ? compute_cycles : memory_cycles; }
+};
+RooflineCost roofline_cost(const Params& p, const TrainingStep& step, const GemmOp& op);
+
+struct OpRecord {
+  std::uint64_t start = 0;  // the previous op's end (or 0): the op's time includes its gate stall
+  std::uint64_t stall = 0;  // cycles waited in JobGate::before_job
+  std::uint64_t end = 0;
+  RooflineCost cost;
+  std::vector<CounterSample> counters;
+};
+
+class RooflineCompute : public sc_core::sc_module {
+ public:
+  RooflineCompute(sc_core::sc_module_name name, const Params& params, const TrainingStep& step, TimingMode mode,
+                  JobGate* gate, StatsRegistry& registry, const std::string& block);
+  SC_HAS_PROCESS(RooflineCompute);
+  const std::vector<OpRecord>& records() const { return records_; }
+  bool finished() const { return finished_; }
+
+ private:
+  void run();
+  void settle();
+  Params params_;
+  const TrainingStep& step_;
+  TimingMode mode_;
+  JobGate* gate_;
+  StatsRegistry& registry_;
+  StatGroup stats_;
+  Counter& macs_;
+  Counter& dram_bytes_;
+  Counter& busy_cycles_;
+  Counter& stall_cycles_;
+  std::vector<OpRecord> records_;
+  bool finished_ = false;
+};
+
+}  // namespace sparsim::cdma

@@ -1,0 +1,57 @@
+#include "models/cdma/stage.hpp"
+
+namespace sparsim::cdma {
+
+std::uint64_t StageClock::cycles_for(std::uint64_t bytes) {
+  const std::uint64_t work = bytes * Rate::kDen;
+  if (work <= credit) {
+    credit -= work;
+    return 1;
+  }
+  const std::uint64_t need = work - credit;
+  const std::uint64_t cycles = (need + rate_.num - 1) / rate_.num;
+  credit = cycles * rate_.num - need;
+  return cycles;
+}
+
+Stage::Stage(sc_core::sc_module_name name, const StageSpec& spec, TimingMode mode, const std::string& block)
+    : sc_core::sc_module(name),
+      spec_(spec),
+      stats_(block),
+      mode_(mode),
+      clock_(spec.rate),
+      chunks_(stats_.add("chunks", "DMA chunks that passed the " + spec.name + " stage")),
+      bytes_(stats_.add("bytes", "payload bytes through the " + spec.name + " stage", spec.pcie ? "" : spec.energy_action)),
+      wire_bytes_(stats_.add("wire_bytes", "bytes on the wire incl. packet overhead (link stages)",
+                            spec.pcie ? spec.energy_action : "")),
+      busy_cycles_(stats_.add("busy_cycles", "cycles the " + spec.name + " stage was transferring")) {
+  SC_THREAD(run);
+}
+
+void Stage::run() {
+  const sc_core::sc_time cycle(1, sc_core::SC_NS);
+  for (;;) {
+    Chunk c = in.read();
+    const auto now = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle);
+    if (c.ready_at > now) wait(static_cast<double>(c.ready_at - now), sc_core::SC_NS);
+    const std::uint64_t payload = spec_.packed ? c.packed_bytes : c.raw_bytes;
+    const std::uint64_t wire = spec_.pcie ? spec_.pcie->wire_bytes(payload) : payload;
+    // A chunk occupies the stage for at least one cycle (one chunk per cycle at most), so counters are only
+    // committed right after a timed wait: the first delta of an instant, the same in both modes.
+    const std::uint64_t cycles = clock_.cycles_for(wire);
+    if (mode_ == TimingMode::Fast) {
+      wait(static_cast<double>(cycles), sc_core::SC_NS);
+    } else {
+      for (std::uint64_t k = 0; k < cycles; ++k) wait(cycle);  // tick; nothing else changes inside a chunk
+    }
+    // Counters are committed when the chunk leaves the stage, in both modes.
+    ++chunks_;
+    bytes_ += payload;
+    wire_bytes_ += wire;
+    busy_cycles_ += cycles;
+    c.ready_at = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle) + spec_.latency_cycles;
+    out.write(c);
+  }
+}
+
+}  // namespace sparsim::cdma

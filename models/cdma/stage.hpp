@@ -1,0 +1,74 @@
+#pragma once
+// One stage of the DMA data path (GPU-memory read, compressor, PCIe link, host-memory write, and the
+// reverse on the prefetch path). A stage takes chunks from its input FIFO one at a time, is busy for as
+// many cycles as its throughput needs for the chunk's bytes (plus packet overhead on the link), and hands
+// the chunk on; a full output FIFO blocks it (back-pressure), an empty input FIFO idles it. Latency (the
+// link's) delays a chunk's arrival downstream without occupying the stage, so transfers pipeline.
+#include <cstdint>
+#include <string>
+
+#include <systemc>
+
+#include "models/cdma/params.hpp"
+#include "sim/accelerator.hpp"
+#include "sim/stats.hpp"
+
+namespace sparsim::cdma {
+
+struct Chunk {
+  int tensor = -1;
+  std::uint64_t raw_bytes = 0;     // uncompressed
+  std::uint64_t packed_bytes = 0;  // after the codec (== raw_bytes when uncompressed)
+  bool last = false;               // last chunk of its tensor
+  std::uint64_t ready_at = 0;      // cycle from which the next stage may use it (link latency)
+};
+
+inline std::ostream& operator<<(std::ostream& os, const Chunk& c) {
+  return os << "chunk(" << c.tensor << "," << c.raw_bytes << "," << c.packed_bytes << ")";
+}
+
+struct StageSpec {
+  std::string name;                // "offload.link", ...
+  bool packed = false;             // works on packed (compressed) bytes rather than raw bytes
+  Rate rate;                       // bytes per cycle
+  const PcieParams* pcie = nullptr;  // set on link stages: packetize with per-TLP overhead
+  std::uint64_t latency_cycles = 0;
+  std::string energy_action;       // charged per byte moved ("" for none)
+};
+
+// Exact time of a stage: ceil((bytes * den - credit) / num) cycles, at least 1; leftover capacity of the
+// last cycle carries over as credit, so long transfers see the exact mean throughput.
+class StageClock {
+ public:
+  explicit StageClock(Rate r) : rate_(r) {}
+  std::uint64_t cycles_for(std::uint64_t bytes);
+  std::uint64_t credit = 0;
+
+ private:
+  Rate rate_;
+};
+
+class Stage : public sc_core::sc_module {
+ public:
+  sc_core::sc_fifo_in<Chunk> in;
+  sc_core::sc_fifo_out<Chunk> out;
+
+  // The stage's counters form the StatGroup `block` (e.g. "cdma.offload.link").
+  Stage(sc_core::sc_module_name name, const StageSpec& spec, TimingMode mode, const std::string& block);
+  SC_HAS_PROCESS(Stage);
+  StatGroup& stats() { return stats_; }
+  std::uint64_t busy_cycles() const { return busy_cycles_.value; }
+
+ private:
+  void run();
+  StageSpec spec_;
+  StatGroup stats_;
+  TimingMode mode_;
+  StageClock clock_;
+  Counter& chunks_;
+  Counter& bytes_;
+  Counter& wire_bytes_;
+  Counter& busy_cycles_;
+};
+
+}  // namespace sparsim::cdma

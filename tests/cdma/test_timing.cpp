@@ -1,0 +1,158 @@
+// Timing of the offload path: vDNN rules, link-bound and compute-bound limits, fast == detailed.
+#include <catch2/catch.hpp>
+
+#include <systemc>
+
+#include "harness.hpp"
+#include "models/cdma/roofline.hpp"
+
+using namespace cdma_test;
+using namespace sparsim::cdma;
+
+namespace {
+
+std::uint64_t total_cycles(const RunResults& rr, const std::string& variant) {
+  std::uint64_t c = 0;
+  for (const auto& j : rr.jobs)
+    if (j.variant == variant) c += j.cycles;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("vDNN rules hold on the timeline and compression shortens the stalls") {
+  auto in = make_instance("rules", tiny_net(), 4, {"memory.pcie.lanes=1", "memory.pcie.generation=1"},
+                          TimingMode::Fast);
+  sc_core::sc_start();
+  const RunResults rr = in.acc->collect();
+  const auto& ops = in.step->ops;
+  for (std::size_t k = 1; k < 3; ++k) {
+    const Variant& v = in.acc->variants()[k];
+    const auto& recs = v.compute->records();
+    for (const auto& t : in.acc->tensors()) {
+      if (!t.offloaded) continue;
+      const auto& tt = v.path->times()[static_cast<std::size_t>(t.id)];
+      REQUIRE(tt.offloaded);
+      REQUIRE(tt.prefetched);
+      for (std::size_t i = 0; i < ops.size(); ++i) {
+        const std::uint64_t op_begin = recs[i].start + recs[i].stall;
+        // FF of the layer after the last consumer starts only after the offload is done.
+        if (ops[i].phase == Phase::FF && ops[i].layer_index == t.last_consumer() + 1)
+          REQUIRE(op_begin >= tt.offload_done);
+        // Backward ops of a consumer start only after the prefetch is done.
+        if (ops[i].phase != Phase::FF && ops[i].layer_index == t.last_consumer()) REQUIRE(op_begin >= tt.prefetch_done);
+        // The offload is issued as the first consumer's FF starts.
+        if (ops[i].phase == Phase::FF && ops[i].layer_index == t.first_consumer())
+          REQUIRE(tt.offload_issue == op_begin);
+      }
+      REQUIRE(tt.prefetch_issue >= tt.offload_done);
+    }
+  }
+  const std::uint64_t oracle = total_cycles(rr, "oracle"), vdnn = total_cycles(rr, "vdnn"),
+                      cdma = total_cycles(rr, "cdma");
+  REQUIRE(oracle < cdma);  // an x1 gen1 link cannot keep up
+  REQUIRE(cdma < vdnn);    // compressed tensors cross it faster
+  REQUIRE(rr.extra["cdma"]["stalls"]["vdnn"]["offload_wait_cycles"].get<std::uint64_t>() > 0);
+  REQUIRE(rr.extra["cdma"]["functional"]["mismatches"].get<std::uint64_t>() == 0);
+  REQUIRE(rr.extra["cdma"]["memory"]["gpu_bytes_saved"].get<std::uint64_t>() > 0);
+  REQUIRE(rr.extra["summary_lines"].size() >= 5);
+  for (const auto& j : rr.jobs)
+    if (j.variant == "cdma" && j.phase == Phase::FF && j.layer_index < 4) {
+      REQUIRE(j.functional_checked);
+      REQUIRE(j.functional_pass);
+    }
+}
+
+TEST_CASE("link-bound: vDNN step time is the PCIe transfer time of the offloaded bytes") {
+  // Compute and memories much faster than the link: the step is the sum of the serial transfers.
+  auto in = make_instance("linkbound", tiny_net(), 8,
+                          {"accelerator.compute.macs_per_cycle=16000000", "memory.gpu.bandwidth=1000000",
+                           "memory.host.bandwidth=1000000", "memory.pcie.lanes=1", "memory.pcie.latency_ns=0",
+                           "accelerator.dma.buffer_bytes=65536"},
+                          TimingMode::Fast);
+  sc_core::sc_start();
+  const RunResults rr = in.acc->collect();
+  const Params p = Params::from(*in.config);
+  double expected = 0;
+  for (const auto& t : in.acc->tensors()) {
+    if (!t.offloaded) continue;
+    const auto& d = in.acc->data()[static_cast<std::size_t>(t.id)];
+    for (std::uint64_t j = 0; j < d.chunk_count(); ++j)
+      expected += 2.0 * static_cast<double>(p.pcie.wire_bytes(d.raw_of(j))) / p.link_rate().bytes_per_cycle();
+  }
+  const double vdnn = static_cast<double>(total_cycles(rr, "vdnn"));
+  REQUIRE(vdnn >= expected);
+  REQUIRE(vdnn < expected * 1.05 + 200);
+  // Link utilisation during the forward pass is then close to 1.
+  REQUIRE(rr.extra["cdma"]["link"]["vdnn"]["offload_utilization_ff"].get<double>() > 0.9);
+}
+
+TEST_CASE("compute-bound: with a fast link, offloading costs (almost) nothing") {
+  auto in = make_instance("computebound", tiny_net(), 8,
+                          {"accelerator.compute.macs_per_cycle=1", "memory.pcie.generation=5"}, TimingMode::Fast);
+  sc_core::sc_start();
+  const RunResults rr = in.acc->collect();
+  const double oracle = static_cast<double>(total_cycles(rr, "oracle"));
+  REQUIRE(static_cast<double>(total_cycles(rr, "vdnn")) < oracle * 1.001);
+  REQUIRE(static_cast<double>(total_cycles(rr, "cdma")) < oracle * 1.001);
+  // The oracle is the roofline sum.
+  const Params p = Params::from(*in.config);
+  std::uint64_t sum = 0;
+  for (const auto& op : in.step->ops) sum += roofline_cost(p, *in.step, op).cycles();
+  REQUIRE(total_cycles(rr, "oracle") == sum);
+}
+
+TEST_CASE("a faster PCIe generation shortens the vDNN step") {
+  std::vector<Instance> gens;
+  for (int g = 1; g <= 5; ++g)
+    gens.push_back(make_instance("gen" + std::to_string(g), load_network("alexnet"), 2,
+                                 {"memory.pcie.generation=" + std::to_string(g), "accelerator.dma.chunk_bytes=65536",
+                                  "accelerator.dma.buffer_bytes=262144"},
+                                 TimingMode::Fast));
+  sc_core::sc_start();
+  std::uint64_t prev = ~0ull;
+  for (auto& g : gens) {
+    const RunResults rr = g.acc->collect();
+    const std::uint64_t v = total_cycles(rr, "vdnn");
+    REQUIRE(v <= prev);
+    REQUIRE(total_cycles(rr, "cdma") <= v);
+    REQUIRE(total_cycles(rr, "oracle") <= total_cycles(rr, "cdma"));
+    prev = v;
+  }
+}
+
+TEST_CASE("fast and detailed mode give identical cycles and counters") {
+  // A suite of cases side by side in one design: each in both modes.
+  const std::vector<std::vector<std::string>> cases = {
+      {"memory.pcie.lanes=1"},
+      {"memory.pcie.lanes=2", "accelerator.dma.algorithm=rle", "accelerator.activations.clustering=0.8"},
+      {"memory.pcie.lanes=1", "accelerator.dma.algorithm=zlib", "accelerator.dma.zlib_bytes_per_cycle=0.7"},
+      {"memory.pcie.generation=4", "accelerator.compute.macs_per_cycle=4", "accelerator.dma.buffer_bytes=1024"},
+      {"memory.pcie.lanes=4", "accelerator.offload.policy=conv", "workload.sparsity.activation_density=0.05",
+       "memory.pcie.max_payload_bytes=128"},
+  };
+  std::vector<Instance> fast, detailed;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    fast.push_back(make_instance("fast" + std::to_string(i), tiny_net(), 2, cases[i], TimingMode::Fast));
+    detailed.push_back(make_instance("det" + std::to_string(i), tiny_net(), 2, cases[i], TimingMode::Detailed));
+  }
+  sc_core::sc_start();
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    INFO("case " << i);
+    const RunResults a = fast[i].acc->collect(), b = detailed[i].acc->collect();
+    REQUIRE(a.jobs.size() == b.jobs.size());
+    bool any_stall = false;
+    for (std::size_t j = 0; j < a.jobs.size(); ++j) {
+      REQUIRE(a.jobs[j].cycles == b.jobs[j].cycles);
+      REQUIRE(a.jobs[j].stall_cycles == b.jobs[j].stall_cycles);
+      any_stall = any_stall || !a.jobs[j].stall_cycles.empty();
+      REQUIRE(a.jobs[j].counters.size() == b.jobs[j].counters.size());
+      for (std::size_t k = 0; k < a.jobs[j].counters.size(); ++k) {
+        INFO(a.jobs[j].counters[k].block << "." << a.jobs[j].counters[k].name);
+        REQUIRE(a.jobs[j].counters[k].value == b.jobs[j].counters[k].value);
+      }
+    }
+    REQUIRE(any_stall);  // the cases exercise the offload path, not only compute
+    REQUIRE(a.extra["cdma"]["tensors"] == b.extra["cdma"]["tensors"]);
+  }
+}
