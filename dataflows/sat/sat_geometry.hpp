@@ -2,6 +2,7 @@
 // Geometry of the SAT-style N:M array, shared by its mapper (dataflows/sat) and its SystemC model
 // (models/sat): how many dense reduction positions a PE row covers, how many bytes a compressed weight
 // block takes, and how many bank accesses one streaming step needs. Plain C++, no SystemC.
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -23,7 +24,7 @@ struct Hw {
   i64 glb_banks = 16;
   i64 glb_bank_width = 32;     // bytes per bank access
   i64 obuf_capacity = 256 << 10;  // accumulator (output) buffer, bytes (two halves)
-  i64 dram_bw = 32;            // bytes per cycle
+  i64 dram_bw = 128;           // bytes per cycle
   i64 dram_latency = 100;      // cycles from the last transfer to the response
   i64 dram_queue = 8;          // requests the channel queue holds
   i64 dram_burst = 64;         // bytes per burst
@@ -36,6 +37,11 @@ struct Nm {
   i64 n = 0, m = 0;
   bool sparse() const { return n > 0; }
 };
+
+// v scaled by a fraction <= 1, rounded up (DRAM bytes or bursts of a compactly stored operand).
+inline i64 scaled(i64 v, double fraction) {
+  return fraction >= 1.0 ? v : static_cast<i64>(std::ceil(static_cast<double>(v) * fraction));
+}
 
 // Index bits per kept value: enough to name a position inside a group of M.
 inline i64 index_bits(Nm nm) {

@@ -17,6 +17,12 @@ namespace sparsim::sat {
 struct Problem {
   i64 M = 0, K = 0, N = 0, instances = 1;
   Nm nm;  // structure of A along K as executed (dense variant: none)
+  // Convolutions lower to GEMMs over im2col matrices, but DRAM holds the tensors themselves: B of FF
+  // and WU is the input feature map (each element appears in up to kh*kw im2col columns), the output
+  // of BP is dX (col2im). The loader fetches B as the tensor and expands it on chip; these fractions
+  // are tensor size / im2col size (<= 1) of B and of the final output.
+  double b_dram_fraction = 1.0;
+  double out_dram_fraction = 1.0;
 };
 
 struct Mapping {

@@ -1,6 +1,7 @@
 // Registers the SAT-style N:M sparse training accelerator ("sat"): the same hardware runs every op of
 // the training step twice, in N:M mode (variant "sparse", the design) and in dense mode (variant
 // "dense", the baseline). See docs/sat.md.
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -36,6 +37,19 @@ Nm executed_nm(const Config& cfg, const Hw& hw, const GemmOp& op, bool sparse) {
   return nm;
 }
 
+// Size of a conv's input tensor over the size of its im2col matrix (1 for other layers): how much of
+// the lowered B (FF, WU) or of the lowered output (BP) actually travels to and from DRAM.
+double tensor_fraction(const TrainingStep& step, const GemmOp& op) {
+  if (op.layer_index < 0 || static_cast<std::size_t>(op.layer_index) >= step.network.layers.size()) return 1.0;
+  const Layer& l = step.network.layers[static_cast<std::size_t>(op.layer_index)];
+  if (l.kind != LayerKind::Conv) return 1.0;
+  const double tensor = static_cast<double>(l.cin / l.groups) * static_cast<double>(l.h * l.w) *
+                        static_cast<double>(step.batch);
+  const double im2col = static_cast<double>((l.cin / l.groups) * l.kh * l.kw) *
+                        static_cast<double>(step.batch * l.out_h() * l.out_w());
+  return im2col > 0 ? std::min(1.0, tensor / im2col) : 1.0;
+}
+
 void SatAccelerator::elaborate(const RunContext& ctx) {
   ctx_ = &ctx;
   hw_ = hw_from_config(ctx.config);
@@ -49,6 +63,11 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
       j.design = sparse;
       j.variant = sparse ? "sparse" : "dense";
       j.problem = Problem{op.M, op.K, op.N, op.instances, executed_nm(ctx.config, hw_, op, sparse)};
+      const double fraction = tensor_fraction(ctx.step, op);
+      if (op.phase == Phase::BP)
+        j.problem.out_dram_fraction = fraction;
+      else
+        j.problem.b_dram_fraction = fraction;
       try {
         j.mapping = map_op(hw_, j.problem);
       } catch (const std::runtime_error& e) {

@@ -55,8 +55,8 @@ void SatTop::loader() {
         a.bytes = a_bytes(hw_, p.nm, t.ml, t.kl);
       }
       if (t.load_b) {
-        b.bursts = block_bursts(hw_, t.kl, t.nl * db);
-        b.bytes = t.kl * t.nl * db;
+        b.bursts = scaled(block_bursts(hw_, t.kl, t.nl * db), p.b_dram_fraction);
+        b.bytes = scaled(t.kl * t.nl * db, p.b_dram_fraction);
       }
       if (t.load_psum) {
         ps.bursts = block_bursts(hw_, t.ml, t.nl * hw_.acc_bytes);
@@ -111,7 +111,8 @@ void SatTop::run_job(Job& j) {
     free_slots_.write(1);
     if (t.run_end) {
       const i64 bytes_per = t.final_k ? hw_.data_bytes : hw_.acc_bytes;
-      Store s{block_bursts(hw_, t.ml, t.nl * bytes_per), t.ml * t.nl * bytes_per};
+      const double fraction = t.final_k ? p.out_dram_fraction : 1.0;  // spills stay in im2col form
+      Store s{scaled(block_bursts(hw_, t.ml, t.nl * bytes_per), fraction), scaled(t.ml * t.nl * bytes_per, fraction)};
       pe_.obuf_read_bytes += s.bytes;
       t0 = now_cycles();
       store_q_.write(s);
