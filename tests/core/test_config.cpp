@@ -56,7 +56,7 @@ TEST_CASE("wrong types and out-of-range values are errors") {
   CHECK(error_of("workload: 3\n").find("workload: expected a mapping") != std::string::npos);
 }
 
-TEST_CASE("--set overrides are validated like file values") {
+TEST_CASE("overrides given with --set are validated like file values") {
   CHECK(error_of("", {"workload.bogus=1"}).find("--set workload.bogus=1: workload.bogus: unknown key") != std::string::npos);
   CHECK(error_of("", {"workload.batch=-3"}).find("out of range") != std::string::npos);
   CHECK(error_of("", {"novalue"}).find("expected key.path=value") != std::string::npos);
