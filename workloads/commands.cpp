@@ -30,17 +30,20 @@ std::string shape_text(const Layer& l) {
 }
 
 void print_network(const Network& net, std::ostream& out) {
-  out << "network " << net.name << " (" << net.source << "): " << net.layers.size() << " layers, "
-      << net.weight_count() << " weights, " << net.macs_per_sample() << " MACs per sample\n";
+  out << "network " << net.name << " (" << net.source << "): " << net.layers.size() << " layers, " << net.weight_count()
+      << " weights, " << net.macs_per_sample() << " MACs per sample\n";
   out << std::left << std::setw(28) << "layer" << std::setw(8) << "type" << std::setw(34) << "shape" << std::right
-      << std::setw(14) << "MACs/sample" << std::setw(9) << "w.dens" << std::setw(6) << "N:M" << std::setw(9)
-      << "a.dens" << std::setw(9) << "g.dens" << "  mask\n";
+      << std::setw(14) << "MACs/sample" << std::setw(9) << "w.dens" << std::setw(6) << "N:M" << std::setw(9) << "a.dens"
+      << std::setw(9) << "g.dens"
+      << "  mask\n";
   for (const auto& l : net.layers) {
     const std::string nm =
         l.sparsity.nm.n ? std::to_string(l.sparsity.nm.n) + ":" + std::to_string(l.sparsity.nm.m) : "-";
     std::string mask = l.sparsity.mask_file;
-    if (!l.shares_weights.empty()) mask = "(weights of " + l.shares_weights + ")";
-    else if (mask.empty() && l.sparsity.granularity != Granularity::Element) mask = granularity_name(l.sparsity.granularity);
+    if (!l.shares_weights.empty())
+      mask = "(weights of " + l.shares_weights + ")";
+    else if (mask.empty() && l.sparsity.granularity != Granularity::Element)
+      mask = granularity_name(l.sparsity.granularity);
     out << std::left << std::setw(28) << l.name << std::setw(8) << layer_kind_name(l.kind) << std::setw(34)
         << shape_text(l) << std::right << std::setw(14) << l.macs_per_sample() << std::setw(9) << std::fixed
         << std::setprecision(2) << l.sparsity.weight_density << std::setw(6) << nm << std::setw(9)
@@ -66,7 +69,8 @@ Options options(const std::vector<std::string>& args, std::size_t first) {
         o.seed = std::stoull(args[i + 1], &used);
         if (used != args[i + 1].size()) throw std::invalid_argument("seed");
       } catch (const std::exception&) {
-        throw InputError(located("command line", "--seed", "expected a non-negative integer, got '" + args[i + 1] + "'"));
+        throw InputError(
+            located("command line", "--seed", "expected a non-negative integer, got '" + args[i + 1] + "'"));
       }
       ++i;
     } else {
@@ -92,6 +96,7 @@ int write_masks(const Network& source, const Options& o, std::ostream& out) {
     std::string file;
     for (char c : base) file += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
     const Mask ff = weight_mask(source, index, Phase::FF, o.seed);
+    if (ff.count() == ff.size()) continue;  // dense: a mask would say nothing
     write_mask_file((fs::path(o.output) / (file + ".spmask")).string(), ff, "layer " + l.name);
     bytes += static_cast<std::int64_t>(ff.words().size() * 8);
     if (l.sparsity.nm.active() && l.sparsity.prunable && l.sparsity.mask_file_bp.empty()) {
@@ -101,10 +106,6 @@ int write_masks(const Network& source, const Options& o, std::ostream& out) {
       bytes += static_cast<std::int64_t>(bp.words().size() * 8);
     }
     l.sparsity.mask_file = file + ".spmask";
-    if (!l.sparsity.prunable) {  // the mask is all ones: the layer is dense
-      l.sparsity.weight_density = 1.0;
-      l.sparsity.nm = NMPattern{};
-    }
   }
   std::ofstream yaml(net.source, std::ios::trunc);
   if (!yaml) throw InputError(located(net.source, "", "cannot write the network file"));
@@ -140,7 +141,7 @@ int workloads_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   if (cmd == "validate" && args.size() == 2) {
     const Network net = load_network(args[1]);  // shapes, densities, N:M, mask headers
-    check_mask_files(net, true);                 // and every mask bitmap's checksum and count
+    check_mask_files(net, true);                // and every mask bitmap's checksum and count
     print_network(net, out);
     std::size_t with_masks = 0;
     for (const auto& l : net.layers) with_masks += !l.sparsity.mask_file.empty();

@@ -29,7 +29,8 @@ int owner_of(const Network& net, int index) {
   if (l.shares_weights.empty()) return index;
   for (int j = 0; j < index; ++j)
     if (net.layers[static_cast<std::size_t>(j)].name == l.shares_weights) return j;
-  throw InputError(located(net.source, "layer " + l.name, "shares_weights names no earlier layer: '" + l.shares_weights + "'"));
+  throw InputError(
+      located(net.source, "layer " + l.name, "shares_weights names no earlier layer: '" + l.shares_weights + "'"));
 }
 
 Mask all_ones(const std::vector<std::int64_t>& shape) {
@@ -48,27 +49,36 @@ Mask from_file(const Network& net, const Layer& l, const std::string& file) {
 
 std::vector<std::int64_t> weight_mask_shape(const Layer& l) {
   switch (l.kind) {
-    case LayerKind::Conv: return {l.cout, l.cin / l.groups, l.kh, l.kw};
-    case LayerKind::FullyConnected: return {l.cout, l.cin};
-    case LayerKind::MatMul: return {};
+    case LayerKind::Conv:
+      return {l.cout, l.cin / l.groups, l.kh, l.kw};
+    case LayerKind::FullyConnected:
+      return {l.cout, l.cin};
+    case LayerKind::MatMul:
+      return {};
   }
   return {};
 }
 
 std::vector<std::int64_t> activation_mask_shape(const Layer& l) {
   switch (l.kind) {
-    case LayerKind::Conv: return {l.cin, l.h, l.w};
-    case LayerKind::FullyConnected: return {l.tokens, l.cin};
-    case LayerKind::MatMul: return {l.count, l.k, l.n};
+    case LayerKind::Conv:
+      return {l.cin, l.h, l.w};
+    case LayerKind::FullyConnected:
+      return {l.tokens, l.cin};
+    case LayerKind::MatMul:
+      return {l.count, l.k, l.n};
   }
   return {};
 }
 
 std::vector<std::int64_t> gradient_mask_shape(const Layer& l) {
   switch (l.kind) {
-    case LayerKind::Conv: return {l.cout, l.out_h(), l.out_w()};
-    case LayerKind::FullyConnected: return {l.tokens, l.cout};
-    case LayerKind::MatMul: return {l.count, l.m, l.n};
+    case LayerKind::Conv:
+      return {l.cout, l.out_h(), l.out_w()};
+    case LayerKind::FullyConnected:
+      return {l.tokens, l.cout};
+    case LayerKind::MatMul:
+      return {l.count, l.m, l.n};
   }
   return {};
 }
@@ -99,6 +109,7 @@ Mask weight_mask(const Network& net, int index, Phase phase, std::uint64_t seed)
   }
   if (s.weight_density >= 1.0) return all_ones(shape);
   if (s.granularity != Granularity::Element) return masks::coarse(shape, s.weight_density, s.granularity, rng);
+  if (s.uniform_positions) return masks::uniform(shape, s.weight_density, rng);
   return masks::magnitude(shape, s.weight_density, rng);
 }
 
@@ -128,8 +139,9 @@ void check_mask_files(const Network& net, bool full) {
       if (full) verify_mask_file(path, context);
       const double want = (l.sparsity.nm.active() ? l.sparsity.nm.density() : 1.0) * l.sparsity.weight_density;
       if (std::abs(lazy.header().density() - want) > 0.005)
-        throw InputError(located(path, context, "mask density " + std::to_string(lazy.header().density()) +
-                                                    " disagrees with the layer's weight density " + std::to_string(want)));
+        throw InputError(located(path, context,
+                                 "mask density " + std::to_string(lazy.header().density()) +
+                                     " disagrees with the layer's weight density " + std::to_string(want)));
     }
   }
 }

@@ -28,8 +28,8 @@ std::vector<std::string> NetworkLibrary::names() const {
   return out;
 }
 
-Layer conv(std::string name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k,
-           std::int64_t stride, std::int64_t pad, std::int64_t groups) {
+Layer conv(std::string name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k, std::int64_t stride,
+           std::int64_t pad, std::int64_t groups) {
   Layer l;
   l.name = std::move(name);
   l.kind = LayerKind::Conv;
@@ -63,6 +63,11 @@ Layer matmul(std::string name, std::int64_t m, std::int64_t k, std::int64_t n, s
   l.count = count;
   l.sparsity.prunable = false;
   return l;
+}
+
+void mark_relu_inputs(Network& net) {
+  for (auto& l : net.layers)
+    if (l.kind != LayerKind::MatMul && l.needs_input_gradient) l.relu_input = true;
 }
 
 }  // namespace sparsim

@@ -44,9 +44,12 @@ std::string network_to_yaml(const Network& net);
 void validate_network(const Network& net);
 
 // Builders for layer lists, shared by the built-in network files.
-Layer conv(std::string name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k,
-           std::int64_t stride, std::int64_t pad, std::int64_t groups = 1);
+Layer conv(std::string name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k, std::int64_t stride,
+           std::int64_t pad, std::int64_t groups = 1);
 Layer fc(std::string name, std::int64_t cin, std::int64_t cout, std::int64_t tokens = 1);
 Layer matmul(std::string name, std::int64_t m, std::int64_t k, std::int64_t n, std::int64_t count);
+// Marks every conv and fc layer except those reading the network input as reading a ReLU output: the
+// plain CNN case (conv-ReLU-pool chains, ResNet blocks, classifiers after pooled ReLU maps).
+void mark_relu_inputs(Network& net);
 
 }  // namespace sparsim

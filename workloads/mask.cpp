@@ -104,7 +104,8 @@ void for_each_group(const std::vector<std::int64_t>& shape, int axis, int m, F&&
   const AxisView v = view(shape, axis);
   for (std::int64_t o = 0; o < v.outer; ++o)
     for (std::int64_t i = 0; i < v.inner; ++i)
-      for (std::int64_t j = 0; j < v.len; j += m) f((o * v.len + j) * v.inner + i, v.inner, std::min<std::int64_t>(m, v.len - j));
+      for (std::int64_t j = 0; j < v.len; j += m)
+        f((o * v.len + j) * v.inner + i, v.inner, std::min<std::int64_t>(m, v.len - j));
 }
 
 }  // namespace
@@ -153,8 +154,7 @@ Mask magnitude(const std::vector<std::int64_t>& shape, double density, Rng& rng)
   return top_magnitude(synthetic_weights(shape, rng), shape, density);
 }
 
-Mask nm_from_weights(const std::vector<float>& weights, const std::vector<std::int64_t>& shape, NMPattern p,
-                     int axis) {
+Mask nm_from_weights(const std::vector<float>& weights, const std::vector<std::int64_t>& shape, NMPattern p, int axis) {
   check_nm(p);
   if (static_cast<std::int64_t>(weights.size()) != element_count(shape))
     throw std::invalid_argument("nm_from_weights: weights do not match the shape");
@@ -165,7 +165,8 @@ Mask nm_from_weights(const std::vector<float>& weights, const std::vector<std::i
     for (std::int64_t j = 0; j < len; ++j) idx[static_cast<std::size_t>(j)] = first + j * stride;
     const auto keep = std::min<std::int64_t>(p.n, len);
     std::partial_sort(idx.begin(), idx.begin() + keep, idx.end(), [&](std::int64_t a, std::int64_t b) {
-      const float fa = std::fabs(weights[static_cast<std::size_t>(a)]), fb = std::fabs(weights[static_cast<std::size_t>(b)]);
+      const float fa = std::fabs(weights[static_cast<std::size_t>(a)]),
+                  fb = std::fabs(weights[static_cast<std::size_t>(b)]);
       return fa != fb ? fa > fb : a < b;
     });
     for (std::int64_t j = 0; j < keep; ++j) mask.set(idx[static_cast<std::size_t>(j)], true);
@@ -190,7 +191,7 @@ Mask coarse(const std::vector<std::int64_t>& shape, double density, Granularity 
   std::vector<std::int64_t> s4(shape);
   s4.resize(4, 1);
   // Units are trailing dimensions, so every block is a contiguous run of `block` elements.
-  const std::int64_t block = g == Granularity::Element ? 1
+  const std::int64_t block = g == Granularity::Element  ? 1
                              : g == Granularity::Vector ? s4[3]
                              : g == Granularity::Kernel ? s4[2] * s4[3]
                                                         : s4[1] * s4[2] * s4[3];
@@ -200,7 +201,8 @@ Mask coarse(const std::vector<std::int64_t>& shape, double density, Granularity 
   std::vector<float> norm(static_cast<std::size_t>(blocks));
   for (std::int64_t b = 0; b < blocks; ++b) {
     double sum = 0;
-    for (std::int64_t i = 0; i < block; ++i) sum += double(w[static_cast<std::size_t>(b * block + i)]) * w[static_cast<std::size_t>(b * block + i)];
+    for (std::int64_t i = 0; i < block; ++i)
+      sum += double(w[static_cast<std::size_t>(b * block + i)]) * w[static_cast<std::size_t>(b * block + i)];
     norm[static_cast<std::size_t>(b)] = static_cast<float>(std::sqrt(sum));
   }
   const Mask kept = top_k(norm, {blocks}, keep_count(density, blocks));

@@ -53,8 +53,7 @@ Mask top_magnitude(const std::vector<float>& weights, const std::vector<std::int
 // N:M top-k: in every group of M consecutive elements along `axis`, keep the N largest |w| (ties: lower
 // index). A trailing group shorter than M keeps min(N, its length).
 Mask nm(const std::vector<std::int64_t>& shape, NMPattern p, int axis, Rng& rng);
-Mask nm_from_weights(const std::vector<float>& weights, const std::vector<std::int64_t>& shape, NMPattern p,
-                     int axis);
+Mask nm_from_weights(const std::vector<float>& weights, const std::vector<std::int64_t>& shape, NMPattern p, int axis);
 
 // Bidirectional weight pruning (BDWP, SAT): two masks of the same weights [Cout, Cin, ...]. The forward
 // mask has N:M groups along Cin (axis 1, the FF reduction); the backward mask along Cout (axis 0, the

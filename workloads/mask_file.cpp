@@ -42,11 +42,13 @@ MaskHeader parse_header(std::ifstream& in, const std::string& path, const std::s
   MaskHeader h;
   h.version = static_cast<std::uint32_t>(get_le(fixed + 8, 4));
   if (h.version != kMaskVersion)
-    fail(path, context, "unsupported mask file version " + std::to_string(h.version) + " (this build reads " +
-                            std::to_string(kMaskVersion) + ")");
+    fail(path, context,
+         "unsupported mask file version " + std::to_string(h.version) + " (this build reads " +
+             std::to_string(kMaskVersion) + ")");
   const auto rank = static_cast<std::uint32_t>(get_le(fixed + 12, 4));
   if (rank < 1 || rank > kMaskMaxRank)
-    fail(path, context, "corrupt mask header: rank " + std::to_string(rank) + " outside 1.." + std::to_string(kMaskMaxRank));
+    fail(path, context,
+         "corrupt mask header: rank " + std::to_string(rank) + " outside 1.." + std::to_string(kMaskMaxRank));
   std::vector<unsigned char> rest(8 * rank + 24);
   if (!in.read(reinterpret_cast<char*>(rest.data()), static_cast<std::streamsize>(rest.size())))
     fail(path, context, "truncated mask file: header cut off");
@@ -64,16 +66,20 @@ MaskHeader parse_header(std::ifstream& in, const std::string& path, const std::s
   h.checksum = get_le(p + 16, 8);
   h.payload_offset = 16 + rest.size();
   if (h.count < 0 || h.count > h.size)
-    fail(path, context, "corrupt mask header: " + std::to_string(h.count) + " non-zeros in " + std::to_string(h.size) + " elements");
+    fail(path, context,
+         "corrupt mask header: " + std::to_string(h.count) + " non-zeros in " + std::to_string(h.size) + " elements");
   if (h.payload_bytes != 8 * words_for(h.size))
-    fail(path, context, "corrupt mask header: payload of " + std::to_string(h.payload_bytes) + " bytes for " +
-                            std::to_string(h.size) + " elements (expected " + std::to_string(8 * words_for(h.size)) + ")");
+    fail(path, context,
+         "corrupt mask header: payload of " + std::to_string(h.payload_bytes) + " bytes for " + std::to_string(h.size) +
+             " elements (expected " + std::to_string(8 * words_for(h.size)) + ")");
   if (file_size < h.payload_offset + h.payload_bytes)
-    fail(path, context, "truncated mask file: " + std::to_string(file_size) + " bytes, header promises " +
-                            std::to_string(h.payload_offset + h.payload_bytes));
+    fail(path, context,
+         "truncated mask file: " + std::to_string(file_size) + " bytes, header promises " +
+             std::to_string(h.payload_offset + h.payload_bytes));
   if (file_size > h.payload_offset + h.payload_bytes)
-    fail(path, context, "mask file has " + std::to_string(file_size - h.payload_offset - h.payload_bytes) +
-                            " trailing bytes after the bitmap");
+    fail(path, context,
+         "mask file has " + std::to_string(file_size - h.payload_offset - h.payload_bytes) +
+             " trailing bytes after the bitmap");
   return h;
 }
 
@@ -113,8 +119,9 @@ void read_payload(std::ifstream& in, const MaskHeader& h, const std::string& pat
   }
   if (sum != h.checksum) fail(path, context, "corrupt mask file: checksum mismatch");
   if (count != h.count)
-    fail(path, context, "corrupt mask file: header says " + std::to_string(h.count) + " non-zeros, bitmap has " +
-                            std::to_string(count));
+    fail(path, context,
+         "corrupt mask file: header says " + std::to_string(h.count) + " non-zeros, bitmap has " +
+             std::to_string(count));
 }
 
 std::string describe(const std::vector<std::int64_t>& shape) {
@@ -183,8 +190,8 @@ MaskHeader verify_mask_file(const std::string& path, const std::string& context)
 LazyMask::LazyMask(std::string path, std::vector<std::int64_t> expected_shape, std::string context)
     : path_(std::move(path)), context_(std::move(context)), header_(read_mask_header(path_, context_)) {
   if (!expected_shape.empty() && header_.shape != expected_shape)
-    fail(path_, context_, "mask of shape " + describe(header_.shape) + " where the layer needs " +
-                              describe(expected_shape));
+    fail(path_, context_,
+         "mask of shape " + describe(header_.shape) + " where the layer needs " + describe(expected_shape));
 }
 
 const Mask& LazyMask::get() {

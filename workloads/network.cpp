@@ -7,53 +7,65 @@ namespace sparsim {
 
 const char* phase_name(Phase p) {
   switch (p) {
-    case Phase::FF: return "FF";
-    case Phase::BP: return "BP";
-    case Phase::WU: return "WU";
+    case Phase::FF:
+      return "FF";
+    case Phase::BP:
+      return "BP";
+    case Phase::WU:
+      return "WU";
   }
   return "?";
 }
 
 const char* layer_kind_name(LayerKind k) {
   switch (k) {
-    case LayerKind::Conv: return "conv";
-    case LayerKind::FullyConnected: return "fc";
-    case LayerKind::MatMul: return "matmul";
+    case LayerKind::Conv:
+      return "conv";
+    case LayerKind::FullyConnected:
+      return "fc";
+    case LayerKind::MatMul:
+      return "matmul";
   }
   return "?";
 }
 
 const char* granularity_name(Granularity g) {
   switch (g) {
-    case Granularity::Element: return "element";
-    case Granularity::Vector: return "vector";
-    case Granularity::Kernel: return "kernel";
-    case Granularity::Filter: return "filter";
+    case Granularity::Element:
+      return "element";
+    case Granularity::Vector:
+      return "vector";
+    case Granularity::Kernel:
+      return "kernel";
+    case Granularity::Filter:
+      return "filter";
   }
   return "?";
 }
 
-std::int64_t Layer::out_h() const {
-  return kind == LayerKind::Conv ? (h + 2 * pad - kh) / stride + 1 : 1;
-}
-std::int64_t Layer::out_w() const {
-  return kind == LayerKind::Conv ? (w + 2 * pad - kw) / stride + 1 : 1;
-}
+std::int64_t Layer::out_h() const { return kind == LayerKind::Conv ? (h + 2 * pad - kh) / stride + 1 : 1; }
+std::int64_t Layer::out_w() const { return kind == LayerKind::Conv ? (w + 2 * pad - kw) / stride + 1 : 1; }
 
 std::int64_t Layer::weight_count() const {
   switch (kind) {
-    case LayerKind::Conv: return cout * (cin / groups) * kh * kw;
-    case LayerKind::FullyConnected: return cout * cin;
-    case LayerKind::MatMul: return 0;
+    case LayerKind::Conv:
+      return cout * (cin / groups) * kh * kw;
+    case LayerKind::FullyConnected:
+      return cout * cin;
+    case LayerKind::MatMul:
+      return 0;
   }
   return 0;
 }
 
 std::int64_t Layer::macs_per_sample() const {
   switch (kind) {
-    case LayerKind::Conv: return weight_count() * out_h() * out_w();
-    case LayerKind::FullyConnected: return weight_count() * tokens;
-    case LayerKind::MatMul: return m * k * n * count;
+    case LayerKind::Conv:
+      return weight_count() * out_h() * out_w();
+    case LayerKind::FullyConnected:
+      return weight_count() * tokens;
+    case LayerKind::MatMul:
+      return m * k * n * count;
   }
   return 0;
 }

@@ -29,14 +29,15 @@ enum class Granularity { Element, Vector, Kernel, Filter };
 const char* granularity_name(Granularity g);
 
 struct LayerSparsity {
-  double weight_density = 1.0;      // fraction of non-zero weights (unstructured pruning)
-  NMPattern nm;                     // N:M weight pattern (bidirectional: FF along Cin, BP along Cout)
-  double activation_density = 1.0;  // fraction of non-zero input activations
-  double gradient_density = 1.0;    // fraction of non-zero output gradients (BP input)
-  bool prunable = true;             // false: the network keeps this layer dense (e.g. first conv)
-  std::string mask_file;            // optional real weight mask (see docs/workloads.md)
-  std::string mask_file_bp;         // optional second mask for BP (bidirectional N:M along Cout)
+  double weight_density = 1.0;                     // fraction of non-zero weights (unstructured pruning)
+  NMPattern nm;                                    // N:M weight pattern (bidirectional: FF along Cin, BP along Cout)
+  double activation_density = 1.0;                 // fraction of non-zero input activations
+  double gradient_density = 1.0;                   // fraction of non-zero output gradients (BP input)
+  bool prunable = true;                            // false: the network keeps this layer dense (e.g. first conv)
+  std::string mask_file;                           // optional real weight mask (see docs/workloads.md)
+  std::string mask_file_bp;                        // optional second mask for BP (bidirectional N:M along Cout)
   Granularity granularity = Granularity::Element;  // unit of unstructured pruning in generated masks
+  bool uniform_positions = false;                  // generated unstructured masks: uniform random, not magnitude-style
 };
 
 struct Layer {
@@ -54,11 +55,14 @@ struct Layer {
   // Recurrent steps: the name of an earlier layer of the same weight shape whose weights (and mask) this
   // layer reuses. Empty: the layer has weights of its own. Shared weights count once in Network::weight_count.
   std::string shares_weights;
+  // The input is a ReLU output (possibly pooled or flattened), so its zeros are ReLU zeros: the "relu"
+  // sparsity profile sets activation_density on these layers only.
+  bool relu_input = false;
 
   std::int64_t out_h() const;
   std::int64_t out_w() const;
-  std::int64_t weight_count() const;      // parameters (without bias)
-  std::int64_t macs_per_sample() const;   // forward multiply-accumulates for one sample
+  std::int64_t weight_count() const;     // parameters (without bias)
+  std::int64_t macs_per_sample() const;  // forward multiply-accumulates for one sample
 };
 
 struct Network {
@@ -77,10 +81,10 @@ struct GemmOp {
   std::string layer;
   Phase phase = Phase::FF;
   std::int64_t M = 0, K = 0, N = 0, instances = 1;
-  NMPattern a_nm;             // structure of A along K (FF: W along Cin; BP: W^T along Cout)
-  double a_density = 1.0;     // non-zero fraction of A
-  double b_density = 1.0;     // non-zero fraction of B
-  bool a_is_weight = true;    // A is a weight tensor (FF, BP) rather than a gradient (WU)
+  NMPattern a_nm;           // structure of A along K (FF: W along Cin; BP: W^T along Cout)
+  double a_density = 1.0;   // non-zero fraction of A
+  double b_density = 1.0;   // non-zero fraction of B
+  bool a_is_weight = true;  // A is a weight tensor (FF, BP) rather than a gradient (WU)
   std::int64_t macs() const { return M * K * N * instances; }
 };
 

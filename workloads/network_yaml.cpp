@@ -48,7 +48,8 @@ struct LayerReader {
     try {
       out = v.as<double>();
     } catch (const YAML::Exception&) {
-      fail(v, key, "expected a number in [0, 1], got '" + (v.IsScalar() ? v.Scalar() : std::string("a collection")) + "'");
+      fail(v, key,
+           "expected a number in [0, 1], got '" + (v.IsScalar() ? v.Scalar() : std::string("a collection")) + "'");
     }
     if (!(out >= 0.0 && out <= 1.0)) fail(v, key, "density must be in [0, 1], got " + v.Scalar());
     return out;
@@ -62,6 +63,13 @@ struct LayerReader {
     } catch (const YAML::Exception&) {
       fail(v, key, "expected true or false");
     }
+  }
+
+  std::string text(const char* key) const {
+    const YAML::Node v = node[key];
+    if (!v) return "";
+    if (!v.IsScalar() || v.Scalar().empty()) fail(v, key, "expected a non-empty string");
+    return v.Scalar();
   }
 
   NMPattern nm(const char* key) const {
@@ -87,11 +95,36 @@ struct LayerReader {
   }
 };
 
-const std::set<std::string> kLayerKeys = {"name", "type", "cin", "cout", "h", "w", "hw", "kernel", "kh", "kw",
-                                          "stride", "pad", "groups", "tokens", "m", "k", "n", "count",
-                                          "weight_density", "nm", "activation_density", "gradient_density",
-                                          "prunable", "input_gradient", "mask_file", "mask_file_bp",
-                                          "granularity", "shares_weights"};
+const std::set<std::string> kLayerKeys = {"name",
+                                          "type",
+                                          "cin",
+                                          "cout",
+                                          "h",
+                                          "w",
+                                          "hw",
+                                          "kernel",
+                                          "kh",
+                                          "kw",
+                                          "stride",
+                                          "pad",
+                                          "groups",
+                                          "tokens",
+                                          "m",
+                                          "k",
+                                          "n",
+                                          "count",
+                                          "weight_density",
+                                          "nm",
+                                          "activation_density",
+                                          "gradient_density",
+                                          "prunable",
+                                          "input_gradient",
+                                          "mask_file",
+                                          "mask_file_bp",
+                                          "granularity",
+                                          "positions",
+                                          "shares_weights",
+                                          "relu_input"};
 
 Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t index) {
   LayerReader r{file, node, "layers[" + std::to_string(index) + "]"};
@@ -143,9 +176,16 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
   l.sparsity.gradient_density = r.density("gradient_density", 1.0);
   l.sparsity.prunable = r.flag("prunable", l.sparsity.prunable);
   l.needs_input_gradient = r.flag("input_gradient", true);
-  if (node["mask_file"]) l.sparsity.mask_file = node["mask_file"].as<std::string>();
-  if (node["mask_file_bp"]) l.sparsity.mask_file_bp = node["mask_file_bp"].as<std::string>();
-  if (node["shares_weights"]) l.shares_weights = node["shares_weights"].as<std::string>();
+  l.sparsity.mask_file = r.text("mask_file");
+  l.sparsity.mask_file_bp = r.text("mask_file_bp");
+  l.shares_weights = r.text("shares_weights");
+  l.relu_input = r.flag("relu_input", false);
+  if (const YAML::Node p = node["positions"]) {
+    const std::string text = p.IsScalar() ? p.Scalar() : "";
+    if (text != "magnitude" && text != "uniform")
+      r.fail(p, "positions", "expected magnitude or uniform, got '" + text + "'");
+    l.sparsity.uniform_positions = text == "uniform";
+  }
   if (const YAML::Node g = node["granularity"]) {
     const std::string text = g.IsScalar() ? g.Scalar() : "";
     bool found = false;
@@ -176,8 +216,7 @@ Network parse_network_yaml(const std::string& text, const std::string& file) {
   }
   Network net;
   net.source = file;
-  net.name = root["name"] ? root["name"].as<std::string>()
-                          : std::filesystem::path(file).stem().string();
+  net.name = root["name"] ? root["name"].as<std::string>() : std::filesystem::path(file).stem().string();
   const YAML::Node layers = root["layers"];
   if (!layers || !layers.IsSequence() || layers.size() == 0)
     throw InputError(located(layers ? at(file, layers) : file, "layers", "expected a non-empty list of layers"));
@@ -197,8 +236,8 @@ Network load_network(const std::string& name_or_path) {
   if (!in) {
     std::string names;
     for (const auto& n : NetworkLibrary::instance().names()) names += (names.empty() ? "" : ", ") + n;
-    throw InputError(located(name_or_path, "workload.network",
-                             "neither a built-in network (" + names + ") nor a readable file"));
+    throw InputError(
+        located(name_or_path, "workload.network", "neither a built-in network (" + names + ") nor a readable file"));
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -209,9 +248,7 @@ void validate_network(const Network& net) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
-    auto fail = [&](const std::string& msg) {
-      throw InputError(located(net.source, "layer " + l.name, msg));
-    };
+    auto fail = [&](const std::string& msg) { throw InputError(located(net.source, "layer " + l.name, msg)); };
     if (!names.insert(l.name).second) fail("duplicate layer name");
     if (l.kind == LayerKind::Conv) {
       if (l.cin % l.groups || l.cout % l.groups)
@@ -270,7 +307,8 @@ std::string network_to_yaml(const Network& net) {
     const auto& s = l.sparsity;
     if (s.weight_density != 1.0) out << YAML::Key << "weight_density" << YAML::Value << s.weight_density;
     if (s.nm.n > 0)  // quoted: YAML 1.1 readers would take 2:4 for a base-60 integer
-      out << YAML::Key << "nm" << YAML::Value << YAML::DoubleQuoted << (std::to_string(s.nm.n) + ":" + std::to_string(s.nm.m));
+      out << YAML::Key << "nm" << YAML::Value << YAML::DoubleQuoted
+          << (std::to_string(s.nm.n) + ":" + std::to_string(s.nm.m));
     if (s.activation_density != 1.0) out << YAML::Key << "activation_density" << YAML::Value << s.activation_density;
     if (s.gradient_density != 1.0) out << YAML::Key << "gradient_density" << YAML::Value << s.gradient_density;
     if (!s.prunable && l.kind != LayerKind::MatMul) out << YAML::Key << "prunable" << YAML::Value << false;
@@ -279,7 +317,9 @@ std::string network_to_yaml(const Network& net) {
     if (!s.mask_file_bp.empty()) out << YAML::Key << "mask_file_bp" << YAML::Value << s.mask_file_bp;
     if (s.granularity != Granularity::Element)
       out << YAML::Key << "granularity" << YAML::Value << granularity_name(s.granularity);
+    if (s.uniform_positions) out << YAML::Key << "positions" << YAML::Value << "uniform";
     if (!l.shares_weights.empty()) out << YAML::Key << "shares_weights" << YAML::Value << l.shares_weights;
+    if (l.relu_input) out << YAML::Key << "relu_input" << YAML::Value << true;
     out << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::EndMap;

@@ -35,8 +35,7 @@ struct ScratchDir {
   fs::path path;
   ScratchDir() {
     static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("sparsim-onnx-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    path = fs::temp_directory_path() / ("sparsim-onnx-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -65,8 +64,7 @@ Mask read_bits(const fs::path& file, const std::vector<std::int64_t>& shape, con
   std::vector<unsigned char> raw(bytes);
   if (!in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(bytes)))
     throw InputError(located(model, "node " + layer, "importer produced a short weight bitmap"));
-  for (std::size_t i = 0; i < bytes; ++i)
-    mask.words()[i / 8] |= static_cast<std::uint64_t>(raw[i]) << (8 * (i % 8));
+  for (std::size_t i = 0; i < bytes; ++i) mask.words()[i / 8] |= static_cast<std::uint64_t>(raw[i]) << (8 * (i % 8));
   return mask;
 }
 
@@ -77,7 +75,8 @@ std::int64_t get(const nlohmann::json& j, const char* key) { return j.at(key).ge
 Network import_onnx(const std::string& model, const std::string& out_yaml, std::ostream& log) {
   if (!fs::is_regular_file(model)) throw InputError(located(model, "", "cannot read the ONNX model"));
   const std::string python = env_or("SPARSIM_PYTHON", "/usr/bin/python3");
-  const std::string script = env_or("SPARSIM_ONNX_SCRIPT", std::string(SPARSIM_SOURCE_DIR) + "/workloads/onnx_import.py");
+  const std::string script =
+      env_or("SPARSIM_ONNX_SCRIPT", std::string(SPARSIM_SOURCE_DIR) + "/workloads/onnx_import.py");
   ScratchDir scratch;
   const fs::path err = scratch.path / "stderr";
   const std::string cmd = quoted(python) + " " + quoted(script) + " " + quoted(model) + " " +
@@ -144,8 +143,8 @@ Network import_onnx(const std::string& model, const std::string& out_yaml, std::
         if (along_cout.active())
           pattern += " (also " + std::to_string(along_cout.n) + ":" + std::to_string(along_cout.m) + " along Cout)";
       }
-      log << "  " << l.name << ": " << layer_kind_name(l.kind) << ", weight density " << mask.density()
-          << ", N:M " << pattern << "\n";
+      log << "  " << l.name << ": " << layer_kind_name(l.kind) << ", weight density " << mask.density() << ", N:M "
+          << pattern << "\n";
     } else {
       log << "  " << l.name << ": matmul between activations\n";
     }

@@ -1,9 +1,9 @@
 // The binary mask file: round trips, lazy loading, and a clear InputError naming the file and layer for
 // every kind of damage.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "sim/errors.hpp"
 #include "workloads/layer_masks.hpp"
@@ -105,22 +105,29 @@ TEST_CASE("damaged mask files give errors naming the file and the layer") {
       CHECK(msg.find('\n') == std::string::npos);
     }
   }
-  CHECK_THROWS_WITH(read_mask_file((dir / "missing.spmask").string(), "layer fc6"),
-                    Catch::Contains("missing.spmask") && Catch::Contains("layer fc6") && Catch::Contains("cannot open"));
+  CHECK_THROWS_WITH(read_mask_file((dir / "missing.spmask").string(), "layer fc6"), Catch::Contains("missing.spmask") &&
+                                                                                        Catch::Contains("layer fc6") &&
+                                                                                        Catch::Contains("cannot open"));
 }
 
 TEST_CASE("network files: mask of the wrong size or density is an error naming file and layer") {
   const fs::path dir = temp_dir();
   Rng rng(2);
   write_mask_file((dir / "fc1.spmask").string(), masks::uniform({32, 64}, 0.25, rng));
-  const std::string yaml = "name: tiny\nlayers:\n  - {name: fc1, type: fc, cin: 64, cout: 32, weight_density: 0.25, mask_file: fc1.spmask}\n";
+  const std::string yaml =
+      "name: tiny\nlayers:\n  - {name: fc1, type: fc, cin: 64, cout: 32, weight_density: 0.25, mask_file: "
+      "fc1.spmask}\n";
   const std::string file = (dir / "tiny.yaml").string();
   const Network net = parse_network_yaml(yaml, file);
   CHECK(weight_mask(net, 0, Phase::FF, 0) == read_mask_file((dir / "fc1.spmask").string()));
-  CHECK_THROWS_WITH(parse_network_yaml("name: t\nlayers:\n  - {name: fc1, type: fc, cin: 32, cout: 32, weight_density: 0.25, mask_file: fc1.spmask}\n", file),
+  CHECK_THROWS_WITH(parse_network_yaml("name: t\nlayers:\n  - {name: fc1, type: fc, cin: 32, cout: 32, weight_density: "
+                                       "0.25, mask_file: fc1.spmask}\n",
+                                       file),
                     Catch::Contains("fc1.spmask") && Catch::Contains("layer fc1") && Catch::Contains("shape [32, 64]"));
-  CHECK_THROWS_WITH(parse_network_yaml("name: t\nlayers:\n  - {name: fc1, type: fc, cin: 64, cout: 32, mask_file: fc1.spmask}\n", file),
-                    Catch::Contains("layer fc1") && Catch::Contains("mask density"));
+  CHECK_THROWS_WITH(
+      parse_network_yaml("name: t\nlayers:\n  - {name: fc1, type: fc, cin: 64, cout: 32, mask_file: fc1.spmask}\n",
+                         file),
+      Catch::Contains("layer fc1") && Catch::Contains("mask density"));
 }
 
 TEST_CASE("network files: impossible shapes, densities outside [0, 1] and N > M name file, line and layer") {

@@ -6,6 +6,7 @@
 #include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
 #include "workloads/mask.hpp"
+#include "workloads/profiles.hpp"
 
 using namespace sparsim;
 
@@ -102,8 +103,8 @@ TEST_CASE("bidirectional N:M: forward mask along Cin, backward mask along Cout, 
 
 TEST_CASE("coarse pruning removes whole vectors, kernels or filters") {
   const std::vector<std::int64_t> shape = {16, 8, 3, 3};
-  for (auto [g, block] : {std::pair{Granularity::Vector, 3}, std::pair{Granularity::Kernel, 9},
-                          std::pair{Granularity::Filter, 72}}) {
+  for (auto [g, block] :
+       {std::pair{Granularity::Vector, 3}, std::pair{Granularity::Kernel, 9}, std::pair{Granularity::Filter, 72}}) {
     INFO(granularity_name(g));
     Rng rng(9);
     const Mask m = masks::coarse(shape, 0.5, g, rng);
@@ -170,4 +171,36 @@ TEST_CASE("layer masks: Han densities, clustered activations, shared recurrent w
   lstm.layers[1].sparsity.weight_density = 0.3;
   CHECK(weight_mask(lstm, 5, Phase::FF, 4) == weight_mask(lstm, 1, Phase::FF, 4));
   CHECK(weight_mask(lstm, 1, Phase::FF, 4).density() == Approx(0.3).margin(1e-3));
+}
+
+TEST_CASE("sparsity profiles: N:M, random and coarse pruning, ReLU and gradient densities") {
+  Network net = load_network("mobilenetv2");
+  apply_sparsity_profile(net, "nm=2:8, relu=0.4, gradients=0.6");
+  for (const auto& l : net.layers) {
+    INFO(l.name);
+    CHECK(l.sparsity.nm.active() == l.sparsity.prunable);  // conv1 and depthwise stay dense
+    CHECK(l.sparsity.gradient_density == 0.6);
+    // Expansion inputs are linear bottleneck outputs: only ReLU6 outputs get the ReLU density.
+    const bool expand = l.name.find(".expand") != std::string::npos;
+    CHECK(l.sparsity.activation_density == ((expand || l.name == "conv1" || l.name == "conv_last") ? 1.0 : 0.4));
+  }
+  Network r = load_network("resnet18");
+  apply_sparsity_profile(r, "weights=0.3,positions=uniform");
+  CHECK(r.layers[3].sparsity.weight_density == 0.3);
+  CHECK(weight_mask(r, 3, Phase::FF, 1).density() == Approx(0.3).margin(1e-3));
+  // Uniform positions: rows about equally dense; magnitude-style: unequal.
+  const double uniform_var = row_density_variance(weight_mask(r, 3, Phase::FF, 1));
+  apply_sparsity_profile(r, "positions=magnitude");
+  CHECK(row_density_variance(weight_mask(r, 3, Phase::FF, 1)) > 5 * uniform_var);
+  apply_sparsity_profile(r, "granularity=filter");
+  const Mask filters = weight_mask(r, 3, Phase::FF, 1);
+  const std::int64_t per = filters.size() / filters.shape()[0];
+  for (std::int64_t f = 0; f < filters.shape()[0]; ++f) {
+    std::int64_t c = 0;
+    for (std::int64_t i = 0; i < per; ++i) c += filters.get(f * per + i);
+    CHECK((c == 0 || c == per));
+  }
+  CHECK_THROWS_WITH(apply_sparsity_profile(r, "nm=5:4"), Catch::Contains("nm=5:4"));
+  CHECK_THROWS_WITH(apply_sparsity_profile(r, "relu=1.5"), Catch::Contains("[0, 1]"));
+  CHECK_THROWS_WITH(apply_sparsity_profile(r, "sparsity=0.5"), Catch::Contains("unknown profile item"));
 }

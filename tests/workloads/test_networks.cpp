@@ -155,6 +155,8 @@ TEST_CASE("every built-in network validates and round-trips through YAML") {
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
       CHECK(back.layers[i].sparsity.weight_density == net.layers[i].sparsity.weight_density);
       CHECK(back.layers[i].shares_weights == net.layers[i].shares_weights);
+      CHECK(back.layers[i].relu_input == net.layers[i].relu_input);
+      CHECK(back.layers[i].sparsity.nm.n == net.layers[i].sparsity.nm.n);
     }
   }
 }

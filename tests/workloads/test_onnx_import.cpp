@@ -50,7 +50,8 @@ void check_mask(const Network& net, const Layer& l, const std::string& expected_
   REQUIRE(static_cast<std::int64_t>(bytes.size()) == (mask.size() + 7) / 8);
   std::int64_t wrong = 0;
   for (std::int64_t i = 0; i < mask.size(); ++i)
-    wrong += mask.get(i) != (((static_cast<unsigned char>(bytes[static_cast<std::size_t>(i / 8)]) >> (i % 8)) & 1) != 0);
+    wrong +=
+        mask.get(i) != (((static_cast<unsigned char>(bytes[static_cast<std::size_t>(i / 8)]) >> (i % 8)) & 1) != 0);
   CHECK(wrong == 0);
 }
 
@@ -95,7 +96,8 @@ TEST_CASE("import-onnx: a pruned CNN, shapes by inference, 2:4 and 1:4 detected,
 TEST_CASE("import-onnx: MatMul weights transposed to [out, in], 2:8 detected, activation matmuls") {
   std::ostringstream log;
   fs::create_directories(models() / "out");
-  const Network net = import_onnx((models() / "attention.onnx").string(), (models() / "out" / "att.yaml").string(), log);
+  const Network net =
+      import_onnx((models() / "attention.onnx").string(), (models() / "out" / "att.yaml").string(), log);
   REQUIRE(net.layers.size() == 3);
   const Layer& q = layer(net, "q_proj");
   CHECK((q.kind == LayerKind::FullyConnected && q.cin == 16 && q.cout == 24 && q.tokens == 6));
@@ -113,8 +115,9 @@ TEST_CASE("import-onnx: unsupported, corrupt and missing models are errors namin
   std::ostringstream log;
   const std::string out = (models() / "out" / "x.yaml").string();
   fs::create_directories(models() / "out");
-  CHECK_THROWS_WITH(import_onnx((models() / "dilated.onnx").string(), out, log),
-                    Catch::Contains("dilated.onnx") && Catch::Contains("node dilated_conv") && Catch::Contains("dilat"));
+  CHECK_THROWS_WITH(
+      import_onnx((models() / "dilated.onnx").string(), out, log),
+      Catch::Contains("dilated.onnx") && Catch::Contains("node dilated_conv") && Catch::Contains("dilat"));
   CHECK_THROWS_WITH(import_onnx((models() / "corrupt.onnx").string(), out, log),
                     Catch::Contains("corrupt.onnx") && Catch::Contains("cannot read ONNX model"));
   CHECK_THROWS_WITH(import_onnx((models() / "missing.onnx").string(), out, log), Catch::Contains("missing.onnx"));

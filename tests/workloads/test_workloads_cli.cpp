@@ -55,9 +55,9 @@ std::string write(const std::string& name, const std::string& text) {
 TEST_CASE("workloads list names every network of the library") {
   const Result r = run("list");
   REQUIRE(r.status == 0);
-  for (const char* name : {"alexnet", "alexnet-han", "vgg16", "vgg16-han", "googlenet", "googlenet-han", "resnet18",
-                           "resnet50", "mobilenetv2", "bert-base", "gpt2-small", "llama7b-decoder", "lstm-1024",
-                           "lstm-2304"})
+  for (const char* name :
+       {"alexnet", "alexnet-han", "vgg16", "vgg16-han", "googlenet", "googlenet-han", "resnet18", "resnet50",
+        "mobilenetv2", "bert-base", "gpt2-small", "llama7b-decoder", "lstm-1024", "lstm-2304"})
     CHECK_THAT(r.out, Catch::Contains("\n"s + name + " ") || Catch::StartsWith(name + " "s));
 }
 
@@ -75,7 +75,8 @@ TEST_CASE("workloads masks writes real masks that validate, and damage is caught
   const std::string net = write("small.yaml",
                                 "name: small\nlayers:\n"
                                 "  - {name: c1, type: conv, cin: 8, cout: 16, hw: 8, kernel: 3, pad: 1, nm: \"2:4\"}\n"
-                                "  - {name: c2, type: conv, cin: 16, cout: 16, hw: 8, kernel: 3, pad: 1, weight_density: 0.3, granularity: kernel}\n"
+                                "  - {name: c2, type: conv, cin: 16, cout: 16, hw: 8, kernel: 3, pad: 1, "
+                                "weight_density: 0.3, granularity: kernel}\n"
                                 "  - {name: f, type: fc, cin: 1024, cout: 10, weight_density: 0.1}\n");
   const std::string dir = (scratch() / "masks").string();
   const Result w = run("masks " + net + " -o " + dir + " --seed 7");

@@ -12,8 +12,8 @@ Network alexnet() {
   Network net;
   net.name = "alexnet";
   Layer c1 = conv("conv1", 3, 96, 227, 11, 4, 0);  // -> 55 x 55, max pool -> 27
-  c1.needs_input_gradient = false;                  // no gradient into the image
-  c1.sparsity.prunable = false;                     // 3 input channels: no N:M groups along Cin
+  c1.needs_input_gradient = false;                 // no gradient into the image
+  c1.sparsity.prunable = false;                    // 3 input channels: no N:M groups along Cin
   net.layers.push_back(c1);
   net.layers.push_back(conv("conv2", 96, 256, 27, 5, 1, 2, 2));  // max pool -> 13
   net.layers.push_back(conv("conv3", 256, 384, 13, 3, 1, 1));
@@ -22,6 +22,7 @@ Network alexnet() {
   net.layers.push_back(fc("fc6", 256 * 6 * 6, 4096));
   net.layers.push_back(fc("fc7", 4096, 4096));
   net.layers.push_back(fc("fc8", 4096, 1000));
+  mark_relu_inputs(net);
   return net;
 }
 

@@ -47,6 +47,7 @@ Network googlenet() {
     net.layers.push_back(conv(p + "pool_proj", m.cin, m.pool_proj, m.hw, 1, 1, 0));  // after a 3x3/1 max pool
   }
   net.layers.push_back(fc("loss3/classifier", 1024, 1000));  // after a 7x7 average pool
+  mark_relu_inputs(net);
   return net;
 }
 

@@ -30,7 +30,8 @@ Network gpt2_small() {
 
 }  // namespace
 
-SPARSIM_REGISTER_NETWORK("gpt2-small", "GPT-2 small, 12 layers, hidden 768, 1024 tokens, with tied LM head (Radford et al. 2019)",
+SPARSIM_REGISTER_NETWORK("gpt2-small",
+                         "GPT-2 small, 12 layers, hidden 768, 1024 tokens, with tied LM head (Radford et al. 2019)",
                          gpt2_small);
 
 }  // namespace sparsim

@@ -49,10 +49,12 @@ Network llama7b_decoder_2to4() {
 
 }  // namespace
 
-SPARSIM_REGISTER_NETWORK("llama7b-decoder", "LLaMA-7B, all 32 decoder layers, hidden 4096, 2048 tokens (Touvron et al. 2023)",
+SPARSIM_REGISTER_NETWORK("llama7b-decoder",
+                         "LLaMA-7B, all 32 decoder layers, hidden 4096, 2048 tokens (Touvron et al. 2023)",
                          llama7b_decoder);
 SPARSIM_REGISTER_NETWORK("llama7b-layer", "LLaMA-7B, one decoder layer (layer 0 of llama7b-decoder)", llama7b_layer);
-SPARSIM_REGISTER_NETWORK("llama7b-decoder-2to4", "llama7b-decoder with 2:4 weights in every projection (sparse LLM case)",
+SPARSIM_REGISTER_NETWORK("llama7b-decoder-2to4",
+                         "llama7b-decoder with 2:4 weights in every projection (sparse LLM case)",
                          llama7b_decoder_2to4);
 
 }  // namespace sparsim

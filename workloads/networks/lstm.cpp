@@ -36,7 +36,8 @@ Network lstm(std::int64_t hidden) {
 
 }  // namespace
 
-SPARSIM_REGISTER_NETWORK("lstm-1024", "LSTM, 2 layers, hidden 1024, 32 steps: input GEMM over time + per-step recurrent GEMMs",
+SPARSIM_REGISTER_NETWORK("lstm-1024",
+                         "LSTM, 2 layers, hidden 1024, 32 steps: input GEMM over time + per-step recurrent GEMMs",
                          [] { return lstm(1024); });
 SPARSIM_REGISTER_NETWORK("lstm-2304", "LSTM, 2 layers, hidden 2304, 32 steps (the size of Zhu et al. 2018)",
                          [] { return lstm(2304); });

@@ -12,8 +12,8 @@ struct Stage {
   std::int64_t t, c, n, s;  // expansion factor, output channels, repeats, stride of the first block
 };
 
-constexpr std::array<Stage, 7> kStages = {{
-    {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}}};
+constexpr std::array<Stage, 7> kStages = {
+    {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}}};
 
 Network mobilenetv2() {
   Network net;
@@ -33,14 +33,19 @@ Network mobilenetv2() {
       // One input channel per group: no N:M groups along the reduction's channel dimension, only along
       // the 9 taps, so depthwise layers are kept dense like the first conv.
       dw.sparsity.prunable = false;
+      dw.relu_input = true;  // after ReLU6 (of the expansion, or of conv1 in block 0)
       net.layers.push_back(dw);
       hw = dw.out_h();
-      net.layers.push_back(conv(p + "project", hidden, st.c, hw, 1, 1, 0));
+      Layer project = conv(p + "project", hidden, st.c, hw, 1, 1, 0);
+      project.relu_input = true;  // after ReLU6; its own output is linear, so the next expand is not
+      net.layers.push_back(project);
       cin = st.c;
     }
   }
   net.layers.push_back(conv("conv_last", 320, 1280, 7, 1, 1, 0));
-  net.layers.push_back(fc("classifier", 1280, 1000));  // after global average pooling
+  Layer classifier = fc("classifier", 1280, 1000);  // after ReLU6 and global average pooling
+  classifier.relu_input = true;
+  net.layers.push_back(classifier);
   return net;
 }
 

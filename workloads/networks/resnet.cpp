@@ -28,12 +28,14 @@ Network resnet18() {
       net.layers.push_back(conv(p + "conv1", cin, widths[s], hw, 3, stride, 1));
       const std::int64_t out = hw / stride;
       net.layers.push_back(conv(p + "conv2", widths[s], widths[s], out, 3, 1, 1));
-      if (stride != 1 || cin != widths[s]) net.layers.push_back(conv(p + "downsample", cin, widths[s], hw, 1, stride, 0));
+      if (stride != 1 || cin != widths[s])
+        net.layers.push_back(conv(p + "downsample", cin, widths[s], hw, 1, stride, 0));
       cin = widths[s];
       hw = out;
     }
   }
   net.layers.push_back(fc("fc", 512, 1000));
+  mark_relu_inputs(net);
   return net;
 }
 
@@ -56,6 +58,7 @@ Network resnet50() {
     }
   }
   net.layers.push_back(fc("fc", 2048, 1000));
+  mark_relu_inputs(net);
   return net;
 }
 

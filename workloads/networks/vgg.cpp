@@ -15,7 +15,8 @@ Network vgg16() {
   std::int64_t cin = 3, hw = 224;
   for (int s = 0; s < 5; ++s) {
     for (int i = 0; i < convs_per_stage[s]; ++i) {
-      net.layers.push_back(conv("conv" + std::to_string(s + 1) + "_" + std::to_string(i + 1), cin, widths[s], hw, 3, 1, 1));
+      net.layers.push_back(
+          conv("conv" + std::to_string(s + 1) + "_" + std::to_string(i + 1), cin, widths[s], hw, 3, 1, 1));
       cin = widths[s];
     }
     hw /= 2;  // 2x2 max pool
@@ -25,6 +26,7 @@ Network vgg16() {
   net.layers.push_back(fc("fc6", 512 * 7 * 7, 4096));
   net.layers.push_back(fc("fc7", 4096, 4096));
   net.layers.push_back(fc("fc8", 4096, 1000));
+  mark_relu_inputs(net);
   return net;
 }
 
@@ -45,6 +47,7 @@ Network vgg16_han() {
 }  // namespace
 
 SPARSIM_REGISTER_NETWORK("vgg16", "VGG-16, ImageNet 224x224 (Simonyan and Zisserman 2015): 13 convs + 3 fc", vgg16);
-SPARSIM_REGISTER_NETWORK("vgg16-han", "VGG-16 with the pruned weight/activation densities of Han et al. 2015", vgg16_han);
+SPARSIM_REGISTER_NETWORK("vgg16-han", "VGG-16 with the pruned weight/activation densities of Han et al. 2015",
+                         vgg16_han);
 
 }  // namespace sparsim
