@@ -14,22 +14,22 @@ inline i64 ceil_div(i64 a, i64 b) { return (a + b - 1) / b; }
 
 // The hardware parameters the mapper and the model need (from accelerator.* and memory.*).
 struct Hw {
-  i64 rows = 32, cols = 32;   // PE array
-  i64 pe_multipliers = 2;     // multipliers per PE
-  i64 max_m = 16;             // largest M the index/select hardware supports
-  i64 data_bytes = 2;         // operand width
-  i64 acc_bytes = 4;          // partial-sum width
+  i64 rows = 32, cols = 32;       // PE array
+  i64 pe_multipliers = 2;         // multipliers per PE
+  i64 max_m = 16;                 // largest M the index/select hardware supports
+  i64 data_bytes = 2;             // operand width
+  i64 acc_bytes = 4;              // partial-sum width
   std::string dataflow = "auto";  // auto | weight_stationary | output_stationary
-  i64 glb_capacity = 2 << 20;  // global buffer, bytes (two halves: double-buffered)
+  i64 glb_capacity = 2 << 20;     // global buffer, bytes (two halves: double-buffered)
   i64 glb_banks = 16;
-  i64 glb_bank_width = 32;     // bytes per bank access
+  i64 glb_bank_width = 32;        // bytes per bank access
   i64 obuf_capacity = 256 << 10;  // accumulator (output) buffer, bytes (two halves)
-  i64 dram_bw = 128;           // bytes per cycle
-  i64 dram_latency = 100;      // cycles from the last transfer to the response
-  i64 dram_queue = 8;          // requests the channel queue holds
-  i64 dram_burst = 64;         // bytes per burst
-  i64 mask_lanes = 16;         // N:M groups the mask unit ranks per cycle
-  i64 mask_latency = 8;        // pipeline depth of the mask unit's comparator network
+  i64 dram_bw = 128;              // bytes per cycle
+  i64 dram_latency = 100;         // cycles from the last transfer to the response
+  i64 dram_queue = 8;             // requests the channel queue holds
+  i64 dram_burst = 64;            // bytes per burst
+  i64 mask_lanes = 16;            // N:M groups the mask unit ranks per cycle
+  i64 mask_latency = 8;           // pipeline depth of the mask unit's comparator network
 };
 
 // N:M structure of the A operand as the array executes it (n == 0: dense).

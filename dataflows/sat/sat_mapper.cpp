@@ -157,7 +157,8 @@ void estimate(const Hw& hw, const Problem& p, Mapping& m) {
   const double first_load =
       (bursts(ml, a_row_bytes(hw, p.nm, kl)) + bursts(kl, nl * hw.data_bytes) * p.b_dram_fraction) * burst /
       static_cast<double>(hw.dram_bw);
-  const double last_store = bursts(ml, nl * hw.data_bytes) * p.out_dram_fraction * burst / static_cast<double>(hw.dram_bw);
+  const double last_store =
+      bursts(ml, nl * hw.data_bytes) * p.out_dram_fraction * burst / static_cast<double>(hw.dram_bw);
   m.estimate_compute_cycles = compute;
   m.estimate_dram_cycles = dram;
   m.estimate_cycles = std::max(compute, dram) + first_load + last_store + 2.0 * static_cast<double>(hw.dram_latency);

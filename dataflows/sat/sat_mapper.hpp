@@ -27,13 +27,13 @@ struct Problem {
 
 struct Mapping {
   Stationarity stationarity = Stationarity::WeightStationary;
-  i64 mg = 0, kg = 0, ng = 0;          // GLB tile (before clipping to the problem)
+  i64 mg = 0, kg = 0, ng = 0;                // GLB tile (before clipping to the problem)
   std::array<char, 3> order{'m', 'n', 'k'};  // GLB loop order, outermost first
-  i64 tm = 1, tk = 1, tn = 1;          // GLB tiles per dimension
-  double estimate_cycles = 0;          // analytical estimate of the op's cycles
-  double estimate_compute_cycles = 0;  // array part of it
-  double estimate_dram_cycles = 0;     // DRAM channel part of it
-  i64 candidates = 0;                  // legal mappings compared
+  i64 tm = 1, tk = 1, tn = 1;                // GLB tiles per dimension
+  double estimate_cycles = 0;                // analytical estimate of the op's cycles
+  double estimate_compute_cycles = 0;        // array part of it
+  double estimate_dram_cycles = 0;           // DRAM channel part of it
+  i64 candidates = 0;                        // legal mappings compared
   nlohmann::ordered_json to_json(const Hw& hw, const Problem& p) const;
 };
 
@@ -41,11 +41,11 @@ struct Mapping {
 struct GlbTile {
   i64 instance = 0, im = 0, ik = 0, in = 0;
   i64 m0 = 0, k0 = 0, n0 = 0, ml = 0, kl = 0, nl = 0;  // position and clipped size
-  bool load_a = false, load_b = false;  // operand differs from the previous tile: fetch it
-  bool run_start = false;               // first tile of a run of the same output block
-  bool load_psum = false;               // run starts past k = 0: fetch the spilled partial sums
-  bool run_end = false;                 // last tile of the run: the output block leaves the array
-  bool final_k = false;                 // the run ends at the last k tile: final outputs (else a spill)
+  bool load_a = false, load_b = false;                 // operand differs from the previous tile: fetch it
+  bool run_start = false;                              // first tile of a run of the same output block
+  bool load_psum = false;                              // run starts past k = 0: fetch the spilled partial sums
+  bool run_end = false;                                // last tile of the run: the output block leaves the array
+  bool final_k = false;                                // the run ends at the last k tile: final outputs (else a spill)
 };
 
 class TileSequence {

@@ -2,8 +2,8 @@
 
 namespace sparsim::sat {
 
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 
 void DramRequest::wait_done(i64 latency_cycles) {
   while (!done) sc_core::wait(finished);

@@ -28,7 +28,8 @@ std::vector<std::uint8_t> nm_mask_by_sort(const std::vector<double>& v, Nm nm) {
     const std::size_t end = std::min(v.size(), g + nm.m);
     std::vector<std::size_t> order(end - g);
     std::iota(order.begin(), order.end(), g);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return std::abs(v[x]) > std::abs(v[y]); });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t x, std::size_t y) { return std::abs(v[x]) > std::abs(v[y]); });
     for (std::size_t r = 0; r < order.size(); ++r) keep[order[r]] = r < static_cast<std::size_t>(nm.n);
   }
   return keep;

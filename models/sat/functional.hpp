@@ -19,13 +19,13 @@ std::vector<std::uint8_t> nm_mask_by_sort(const std::vector<double>& v, Nm nm);
 struct FunctionalOp {
   i64 M = 0, K = 0, N = 0;
   Nm nm;
-  std::vector<double> a;        // M x K, pruned (dense layout), what the reference multiplies
-  std::vector<double> kept_val;  // compressed A: per row, kept values in k order
+  std::vector<double> a;               // M x K, pruned (dense layout), what the reference multiplies
+  std::vector<double> kept_val;        // compressed A: per row, kept values in k order
   std::vector<std::uint8_t> kept_idx;  // their positions inside their group of M
-  std::vector<i64> row_start;   // offset of each row's kept values
-  std::vector<i64> cols;        // output columns checked (a deterministic sample of N)
-  std::vector<double> b;        // K x cols.size()
-  std::vector<double> out;      // M x cols.size(), accumulated tile by tile by the array
+  std::vector<i64> row_start;          // offset of each row's kept values
+  std::vector<i64> cols;               // output columns checked (a deterministic sample of N)
+  std::vector<double> b;               // K x cols.size()
+  std::vector<double> out;             // M x cols.size(), accumulated tile by tile by the array
 
   FunctionalOp(i64 M, i64 K, i64 N, Nm nm, std::uint64_t seed, i64 max_cols);
   // The array's datapath for rows [m0, m0+ml), reduction range [k0, k0+kl) (group-aligned), columns

@@ -10,8 +10,8 @@ MaskUnit::MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, Dr
       dram_(dram),
       queue_("queue", 1),
       groups_(stats.add("groups", "N:M groups ranked (FF mask along Cin plus BP mask along Cout)")),
-      compares_(stats.add("compares", "magnitude comparisons of the rank network (M(M-1)/2 per group)",
-                          "compare_int8")),
+      compares_(
+          stats.add("compares", "magnitude comparisons of the rank network (M(M-1)/2 per group)", "compare_int8")),
       busy_cycles_(stats.add("busy_cycles", "cycles the unit was reading, ranking or writing")),
       jobs_(stats.add("jobs", "layers whose masks were regenerated")) {
   registry.attach(stats);

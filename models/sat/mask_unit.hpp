@@ -14,8 +14,8 @@
 namespace sparsim::sat {
 
 struct MaskJob {
-  i64 cout = 0;     // rows of W
-  i64 red = 0;      // Cin * kh * kw: columns of W
+  i64 cout = 0;       // rows of W
+  i64 red = 0;        // Cin * kh * kw: columns of W
   i64 instances = 1;  // conv groups
   Nm nm;
   // sc_fifo's print() needs it.

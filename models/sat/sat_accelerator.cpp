@@ -32,8 +32,8 @@ Nm executed_nm(const Config& cfg, const Hw& hw, const GemmOp& op, bool sparse) {
     cfg.fail("accelerator.array.max_m", "layer " + op.layer + " uses M = " + std::to_string(nm.m) +
                                             ", more than the PE index hardware selects from");
   if (hw.pe_multipliers % nm.n != 0)
-    cfg.fail("accelerator.array.pe_multipliers",
-             "layer " + op.layer + " uses N = " + std::to_string(nm.n) + ", which does not divide the multipliers per PE");
+    cfg.fail("accelerator.array.pe_multipliers", "layer " + op.layer + " uses N = " + std::to_string(nm.n) +
+                                                     ", which does not divide the multipliers per PE");
   return nm;
 }
 
@@ -43,10 +43,10 @@ double tensor_fraction(const TrainingStep& step, const GemmOp& op) {
   if (op.layer_index < 0 || static_cast<std::size_t>(op.layer_index) >= step.network.layers.size()) return 1.0;
   const Layer& l = step.network.layers[static_cast<std::size_t>(op.layer_index)];
   if (l.kind != LayerKind::Conv) return 1.0;
-  const double tensor = static_cast<double>(l.cin / l.groups) * static_cast<double>(l.h * l.w) *
-                        static_cast<double>(step.batch);
-  const double im2col = static_cast<double>((l.cin / l.groups) * l.kh * l.kw) *
-                        static_cast<double>(step.batch * l.out_h() * l.out_w());
+  const double tensor =
+      static_cast<double>(l.cin / l.groups) * static_cast<double>(l.h * l.w) * static_cast<double>(step.batch);
+  const double im2col =
+      static_cast<double>((l.cin / l.groups) * l.kh * l.kw) * static_cast<double>(step.batch * l.out_h() * l.out_w());
   return im2col > 0 ? std::min(1.0, tensor / im2col) : 1.0;
 }
 
@@ -143,16 +143,15 @@ RunResults SatAccelerator::collect() {
   out.extra["speedup"] = speedup;
   if (speedup.contains("step")) out.extra["fraction_of_ideal"] = speedup["step"].get<double>() / ideal;
   out.extra["mask_unit_rank_cycles"] = top_->mask_cycles_total();
-  out.extra["array"] = {{"rows", hw_.rows}, {"cols", hw_.cols}, {"pe_multipliers", hw_.pe_multipliers},
-                        {"peak_macs_per_cycle", peak}};
+  out.extra["array"] = {
+      {"rows", hw_.rows}, {"cols", hw_.cols}, {"pe_multipliers", hw_.pe_multipliers}, {"peak_macs_per_cycle", peak}};
   return out;
 }
 
 }  // namespace
 
 SPARSIM_REGISTER_ACCELERATOR((AcceleratorInfo{
-    "sat",
-    "SAT-style N:M sparse training array (bidirectional weight pruning) vs the same array dense",
-    sat_params(), validate_sat, [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); }}));
+    "sat", "SAT-style N:M sparse training array (bidirectional weight pruning) vs the same array dense", sat_params(),
+    validate_sat, [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); }}));
 
 }  // namespace sparsim::sat

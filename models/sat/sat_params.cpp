@@ -75,10 +75,11 @@ void validate_sat(const Config& cfg) {
     if (n > m) cfg.fail("workload.sparsity.n", "N (" + std::to_string(n) + ") exceeds M (" + std::to_string(m) + ")");
     if (m > hw.max_m)
       cfg.fail("workload.sparsity.m", "M (" + std::to_string(m) + ") exceeds accelerator.array.max_m (" +
-                                          std::to_string(hw.max_m) + "), the largest group the PE index hardware selects from");
+                                          std::to_string(hw.max_m) +
+                                          "), the largest group the PE index hardware selects from");
     if (n < m && hw.pe_multipliers % n != 0)
-      cfg.fail("accelerator.array.pe_multipliers", "must be a multiple of N (" + std::to_string(n) +
-                                                       ") so that each PE holds whole N:M groups");
+      cfg.fail("accelerator.array.pe_multipliers",
+               "must be a multiple of N (" + std::to_string(n) + ") so that each PE holds whole N:M groups");
   }
   std::string why;
   const Nm nm = (n > 0 && n < m) ? Nm{n, m} : Nm{};

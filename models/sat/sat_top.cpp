@@ -6,8 +6,8 @@
 
 namespace sparsim::sat {
 
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 
 namespace {
 i64 now_cycles() { return static_cast<i64>(sc_core::sc_time_stamp() / sc_time(1, SC_NS)); }
@@ -189,7 +189,8 @@ void SatTop::control() {
     r.cycles = static_cast<std::uint64_t>(end - prev_end);
     prev_end = end;
     r.counters = StatsRegistry::difference(registry_.snapshot(), before);
-    if (ctx_.progress) ctx_.progress->job_done(n + 1, total, j.variant + " " + j.op->layer + " " + phase_name(j.op->phase));
+    if (ctx_.progress)
+      ctx_.progress->job_done(n + 1, total, j.variant + " " + j.op->layer + " " + phase_name(j.op->phase));
   }
   sc_core::sc_stop();
 }

@@ -89,7 +89,8 @@ inline std::string in_child(const std::function<std::string()>& fn) {
   return text;
 }
 
-inline const JobResult& job(const RunResults& r, const std::string& variant, Phase phase, const std::string& layer = "") {
+inline const JobResult& job(const RunResults& r, const std::string& variant, Phase phase,
+                            const std::string& layer = "") {
   for (const auto& j : r.jobs)
     if (j.variant == variant && j.phase == phase && (layer.empty() || j.layer == layer)) return j;
   throw std::runtime_error("no such job");

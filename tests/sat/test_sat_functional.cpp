@@ -10,8 +10,8 @@ using namespace sat_test;
 
 TEST_CASE("functional: FF and BP and WU of the sparse and dense variants equal the dense reference") {
   const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n");
-  const TrainingStep step = step_of(net_of({conv("c1", 16, 24, 6, 3, 1, 1), fc("fc", 200, 19)}), 2, 8, 2,
-                                    {Phase::FF, Phase::BP, Phase::WU});
+  const TrainingStep step =
+      step_of(net_of({conv("c1", 16, 24, 6, 3, 1, 1), fc("fc", 200, 19)}), 2, 8, 2, {Phase::FF, Phase::BP, Phase::WU});
   const RunResults r = simulate(cfg, step, TimingMode::Fast, true);
   int checked = 0;
   for (const auto& j : r.jobs) {

@@ -42,7 +42,8 @@ TEST_CASE("fast and detailed modes agree: bandwidth-starved GLB") {
 }
 
 TEST_CASE("fast and detailed modes agree: DRAM-bound") {
-  modes_agree(std::string(kSmall) + "memory:\n  dram: {bandwidth_bytes_per_cycle: 2, queue_depth: 1}\n", {}, convs(), 2, 8, 1);
+  modes_agree(std::string(kSmall) + "memory:\n  dram: {bandwidth_bytes_per_cycle: 2, queue_depth: 1}\n", {}, convs(), 2,
+              8, 1);
 }
 
 TEST_CASE("fast and detailed modes agree: output-stationary") {
@@ -50,5 +51,11 @@ TEST_CASE("fast and detailed modes agree: output-stationary") {
 }
 
 TEST_CASE("fast and detailed modes agree: small buffers force many GLB tiles") {
-  modes_agree(std::string(kSmall) + "  glb: {capacity_bytes: 16384}\n  obuf: {capacity_bytes: 2048}\n", {}, convs(), 2, 8, 2);
+  modes_agree(std::string(kSmall) + "  glb: {capacity_bytes: 16384}\n  obuf: {capacity_bytes: 2048}\n", {}, convs(), 2,
+              8, 2);
+}
+
+TEST_CASE("fast and detailed modes agree: weight preload bank conflicts") {
+  modes_agree(std::string(kSmall) + "  dataflow: weight_stationary\n  glb: {banks: 1, bank_width_bytes: 4}\n", {},
+              net_of({fc("fc", 64, 32)}), 2, 4, 8);
 }

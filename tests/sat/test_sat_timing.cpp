@@ -45,7 +45,8 @@ TEST_CASE("one dense weight-stationary tile: load + weight load + stream + fill-
   CHECK(j.stall_cycles.at("operand_starvation") == 0);
   CHECK(counter(j, "array", "busy_cycles") == static_cast<std::uint64_t>(S));
   CHECK(j.issued_macs == static_cast<std::uint64_t>(R * C * S));
-  CHECK(counter(j, "dram", "read_bytes") == static_cast<std::uint64_t>((bursts(C, R * db) + bursts(R, S * db)) * burst));
+  CHECK(counter(j, "dram", "read_bytes") ==
+        static_cast<std::uint64_t>((bursts(C, R * db) + bursts(R, S * db)) * burst));
   CHECK(counter(j, "dram", "write_bytes") == static_cast<std::uint64_t>(bursts(C, S * db) * burst));
 }
 
@@ -53,8 +54,9 @@ TEST_CASE("sparse MACs are N/M of dense for 1:2 and 2:4 and 2:8 and 1:8; WU stay
   for (auto [n, m] : std::vector<std::pair<int, int>>{{1, 2}, {2, 4}, {2, 8}, {1, 8}}) {
     // One process runs one design: each pattern in its own child.
     const std::string out = in_child([n = n, m = m] {
-      const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n",
-                                {"workload.sparsity.n=" + std::to_string(n), "workload.sparsity.m=" + std::to_string(m)});
+      const Config cfg =
+          config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n",
+                 {"workload.sparsity.n=" + std::to_string(n), "workload.sparsity.m=" + std::to_string(m)});
       const TrainingStep step = step_of(net_of({fc("fc", 256, 16)}), n, m, 8, {Phase::FF, Phase::BP, Phase::WU});
       const RunResults r = simulate(cfg, step, TimingMode::Fast);
       std::ostringstream s;
@@ -83,9 +85,10 @@ TEST_CASE("sparse MACs are N/M of dense for 1:2 and 2:4 and 2:8 and 1:8; WU stay
 TEST_CASE("a GLB too narrow for the M/N-times activation stream starves the sparse array but not the dense one") {
   // 8 rows x 2 multipliers at 2:8 cover 64 reduction positions per column: 128 bytes per cycle, but two
   // 32-byte banks give 64: every column takes two cycles. Dense needs 32 bytes: no starvation.
-  const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
-                            "  dataflow: weight_stationary\n"
-                            "  glb: {banks: 2, bank_width_bytes: 32}\n");
+  const Config cfg = config(
+      "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
+      "  dataflow: weight_stationary\n"
+      "  glb: {banks: 2, bank_width_bytes: 32}\n");
   const TrainingStep step = step_of(net_of({fc("fc", 512, 8)}), 2, 8, 64, {Phase::FF});
   const RunResults r = simulate(cfg, step, TimingMode::Fast);
   const JobResult& s = job(r, "sparse", Phase::FF);
@@ -96,17 +99,19 @@ TEST_CASE("a GLB too narrow for the M/N-times activation stream starves the spar
 }
 
 TEST_CASE("with banks for the full M/N-times stream the sparse array does not starve") {
-  const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
-                            "  dataflow: weight_stationary\n"
-                            "  glb: {banks: 4, bank_width_bytes: 32}\n");
+  const Config cfg = config(
+      "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
+      "  dataflow: weight_stationary\n"
+      "  glb: {banks: 4, bank_width_bytes: 32}\n");
   const TrainingStep step = step_of(net_of({fc("fc", 512, 8)}), 2, 8, 64, {Phase::FF});
   const RunResults r = simulate(cfg, step, TimingMode::Fast);
   CHECK(job(r, "sparse", Phase::FF).stall_cycles.at("operand_starvation") == 0);
 }
 
 TEST_CASE("a starved DRAM channel makes DRAM the dominant stall") {
-  const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
-                            "memory:\n  dram: {bandwidth_bytes_per_cycle: 1}\n");
+  const Config cfg = config(
+      "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
+      "memory:\n  dram: {bandwidth_bytes_per_cycle: 1}\n");
   const TrainingStep step = step_of(net_of({conv("c", 32, 32, 8, 3, 1, 1)}), 2, 8, 2, {Phase::FF});
   const RunResults r = simulate(cfg, step, TimingMode::Fast);
   for (const auto& j : r.jobs) CHECK(j.stall_cycles.at("dram_bandwidth") * 2 > j.cycles);
@@ -114,8 +119,9 @@ TEST_CASE("a starved DRAM channel makes DRAM the dominant stall") {
 
 TEST_CASE("busy cycles and stalls by cause add up to every job's cycles; mask generation is reported") {
   const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n");
-  const TrainingStep step = step_of(net_of({conv("c1", 16, 32, 8, 3, 1, 1), conv("c2", 32, 32, 8, 3, 1, 1), fc("fc", 2048, 10)}),
-                                    2, 8, 2, {Phase::FF, Phase::BP, Phase::WU});
+  const TrainingStep step =
+      step_of(net_of({conv("c1", 16, 32, 8, 3, 1, 1), conv("c2", 32, 32, 8, 3, 1, 1), fc("fc", 2048, 10)}), 2, 8, 2,
+              {Phase::FF, Phase::BP, Phase::WU});
   const RunResults r = simulate(cfg, step, TimingMode::Fast);
   std::uint64_t groups = 0;
   for (const auto& j : r.jobs) {
@@ -130,4 +136,21 @@ TEST_CASE("busy cycles and stalls by cause add up to every job's cycles; mask ge
   CHECK(groups == expect);
   CHECK(r.extra["ideal_speedup_bound"].get<double>() == Approx(2.0));
   CHECK(r.extra["speedup"]["step"].get<double>() > 1.0);
+}
+
+TEST_CASE("a weight preload that loses the banks to the operand stream shows up as bank-conflict stalls") {
+  // One 4-byte bank: a dense column of 8 rows x 2 positions x 2 B takes 8 bank cycles and leaves no slot
+  // for the next tile's 8 x 16 x 2 B = 256 B of weights (64 accesses), which then outlast the 14-cycle
+  // drain by 50 cycles per following tile. 32 output channels = 4 array tiles in one GLB tile.
+  const Config cfg = config(
+      "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
+      "  dataflow: weight_stationary\n"
+      "  glb: {banks: 1, bank_width_bytes: 4}\n"
+      "workload:\n  sparsity: {n: 0, m: 0}\n");
+  const TrainingStep step = step_of(net_of({fc("fc", 16, 32)}), 0, 0, 8, {Phase::FF});
+  const RunResults r = simulate(cfg, step, TimingMode::Fast);
+  const JobResult& d = job(r, "dense", Phase::FF);
+  REQUIRE(d.mapping["glb_tiles"]["M"].get<int>() == 1);
+  CHECK(d.stall_cycles.at("bank_conflict") == 3 * 50);
+  CHECK(d.stall_cycles.at("operand_starvation") == 4 * 8 * 7);
 }
