@@ -8,15 +8,13 @@ void Accumulator::reset(std::int64_t entries, int banks, bool functional) {
   touched.assign(static_cast<std::size_t>(entries), 0);
   if (functional) values.assign(static_cast<std::size_t>(entries), 0);
   else values.clear();
-  bank_load.assign(static_cast<std::size_t>(banks), 0);
+  bank_free.assign(static_cast<std::size_t>(banks), 0);
+  max_free = 0;
 }
 
-int scatter_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame& f, const ArrayShape& x,
-                    Accumulator& acc, PeTally& t) {
-  std::uint16_t* load = acc.bank_load.data();
-  std::int32_t used[64 * 64];  // banks touched this cycle, to clear them afterwards (F*I <= 4096)
-  int n_used = 0;
-  int worst = 0;
+void issue_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame& f, const ArrayShape& x,
+                   Accumulator& acc, std::int64_t now, PeTally& t) {
+  std::int64_t* bank_free = acc.bank_free.data();
   const bool functional = !acc.values.empty();
   for (int i = 0; i < na; ++i) {
     const std::int64_t ay = a[i].y + x.pad, ax = a[i].x + x.pad;
@@ -28,24 +26,23 @@ int scatter_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const P
         xo /= x.stride;
       }
       if (!f.valid_y.contains(yo) || !f.valid_x.contains(xo)) continue;  // padding border or another chunk
-      const std::int64_t addr = acc_address(f, x.kc, w[j].k, yo, xo);
-      const auto bank = static_cast<std::size_t>(addr % x.banks);
-      if (load[bank] == 0) used[n_used++] = static_cast<std::int32_t>(bank);
-      worst = std::max(worst, static_cast<int>(++load[bank]));
+      const std::int64_t pos = acc_position(f, yo, xo);
+      const std::int64_t addr = pos * x.kc + w[j].k;
+      const auto bank = static_cast<std::size_t>((pos % x.pos_ways) * x.k_ways + w[j].k % x.k_ways);
+      const std::int64_t done = std::max(bank_free[bank], now) + 1;
+      bank_free[bank] = done;
+      acc.max_free = std::max(acc.max_free, done);
       acc.touched[static_cast<std::size_t>(addr)] = 1;
       if (functional) acc.values[static_cast<std::size_t>(addr)] += static_cast<std::int64_t>(a[i].value) * w[j].value;
       ++t.valid;
     }
   }
-  for (int u = 0; u < n_used; ++u) load[used[u]] = 0;
   t.products += static_cast<std::uint64_t>(na) * static_cast<std::uint64_t>(nw);
-  const int cycles = std::max(1, worst);
-  t.conflict_cycles += static_cast<std::uint64_t>(cycles - 1);
-  return cycles;
 }
 
 PeTally run_group_fast(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc) {
   PeTally t;
+  std::int64_t now = 0;
   for (std::int64_t c = 0; c < op.channels; ++c) {
     const std::int64_t a0 = (*op.act_offsets)[static_cast<std::size_t>(c)];
     const std::int64_t na = (*op.act_offsets)[static_cast<std::size_t>(c) + 1] - a0;
@@ -65,11 +62,22 @@ PeTally run_group_fast(const PeOperands& op, const PeFrame& f, const ArrayShape&
         for (std::int64_t wi = 0; wi < pn; wi += x.F) {
           const int vw = static_cast<int>(std::min<std::int64_t>(x.F, pn - wi));
           t.wt_reads += static_cast<std::uint64_t>(vw);
-          t.cycles += static_cast<std::uint64_t>(scatter_vectors(acts + ai, va, wts + p0 + wi, vw, f, x, acc, t));
+          // The array issues when no bank has more than queue_depth products still waiting.
+          const std::int64_t ready = acc.max_free - x.queue_depth;
+          if (ready > now) {
+            t.conflict_cycles += static_cast<std::uint64_t>(ready - now);
+            now = ready;
+          }
+          issue_vectors(acts + ai, va, wts + p0 + wi, vw, f, x, acc, now, t);
+          ++now;
         }
       }
     }
   }
+  // The PE reaches the barrier once its banks have taken the last products.
+  const std::int64_t end = std::max(now, acc.max_free);
+  t.conflict_cycles += static_cast<std::uint64_t>(end - now);
+  t.cycles = static_cast<std::uint64_t>(end);
   return t;
 }
 
@@ -103,12 +111,13 @@ void PeCursor::settle() {
 }
 
 void PeCursor::tick() {
-  if (stall_ > 0) {  // the crossbar is still draining a conflicting cycle
-    --stall_;
-    ++tally_.cycles;
+  if (done()) return;
+  ++tally_.cycles;
+  if (done_ || acc_->max_free - x_->queue_depth > now_) {  // a bank is still full, or draining at the end
+    ++tally_.conflict_cycles;
+    ++now_;
     return;
   }
-  if (done_) return;
   const auto cu = static_cast<std::size_t>(c_);
   const std::int64_t a0 = (*op_->act_offsets)[cu], na = (*op_->act_offsets)[cu + 1] - a0;
   const std::int64_t w0 = (*op_->wt_offsets)[cu], nw = (*op_->wt_offsets)[cu + 1] - w0;
@@ -120,10 +129,8 @@ void PeCursor::tick() {
   const int vw = static_cast<int>(std::min<std::int64_t>(x_->F, pn - wi));
   if (wv_ == 0) tally_.act_reads += static_cast<std::uint64_t>(va);
   tally_.wt_reads += static_cast<std::uint64_t>(vw);
-  const int cycles = scatter_vectors(op_->acts->data() + a0 + ai, va, op_->wts->data() + w0 + p0 + wi, vw, *f_, *x_,
-                                     *acc_, tally_);
-  ++tally_.cycles;
-  stall_ = cycles - 1;
+  issue_vectors(op_->acts->data() + a0 + ai, va, op_->wts->data() + w0 + p0 + wi, vw, *f_, *x_, *acc_, now_, tally_);
+  ++now_;
   ++wv_;
   settle();
 }

@@ -31,13 +31,25 @@ struct ArrayShape {
   int F = 4, I = 4, banks = 32, fifo_entries = 50;
   int stride = 1, pad = 0;
   std::int64_t kc = 1;  // output channels of the current group
+  // Bank interleaving: A banks = pos_ways x k_ways (SCNN: 8 x 4). A product's bank comes from its output
+  // channel (k mod k_ways) and its planar position (pos mod pos_ways), so the F channels of a weight vector
+  // and the I neighbouring positions of an activation vector spread over distinct banks.
+  int k_ways = 4, pos_ways = 8;
+  // Products each bank may hold waiting ahead of its adder: 0 means two products for one bank in one cycle
+  // stall the array until the bank has taken both (the strict scatter of the SCNN description).
+  int queue_depth = 0;
+  void set_banks(int banks, int F) {
+    k_ways = banks % F == 0 ? F : 1;
+    pos_ways = banks / k_ways;
+  }
 };
 
-// Accumulator address of output (k, yo, xo): output channel innermost, so the products of one activation
-// with the F weights of a vector (mostly the same r, s and neighbouring k) fall into neighbouring banks.
-// The bank is the address modulo A.
+// Accumulator address of output (k, yo, xo) within the PE's accumulator extent (output channel innermost).
+inline std::int64_t acc_position(const PeFrame& f, std::int64_t yo, std::int64_t xo) {
+  return (yo - f.acc_y.lo) * f.acc_x.size() + (xo - f.acc_x.lo);
+}
 inline std::int64_t acc_address(const PeFrame& f, std::int64_t kc, std::int64_t k, std::int64_t yo, std::int64_t xo) {
-  return ((yo - f.acc_y.lo) * f.acc_x.size() + (xo - f.acc_x.lo)) * kc + k;
+  return acc_position(f, yo, xo) * kc + k;
 }
 
 // What one PE did in one output-channel group.
@@ -57,7 +69,8 @@ struct PeTally {
 struct Accumulator {
   std::vector<std::uint8_t> touched;
   std::vector<std::int64_t> values;  // empty unless functional
-  std::vector<std::uint16_t> bank_load;
+  std::vector<std::int64_t> bank_free;  // per bank: the PE-local cycle at which its queue is empty
+  std::int64_t max_free = 0;            // latest of bank_free
   void reset(std::int64_t entries, int banks, bool functional);
 };
 
@@ -71,9 +84,11 @@ struct PeOperands {
   std::int64_t channels = 0;
 };
 
-// Cycles of one Cartesian product of `na` activations and `nw` weights, scattering the valid products.
-int scatter_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame& f, const ArrayShape& x,
-                    Accumulator& acc, PeTally& t);
+// Issues one Cartesian product of `na` activations and `nw` weights at PE-local cycle `now`: computes the
+// output coordinates, discards products outside the chunk, and queues the others at their banks (each bank
+// retires one product per cycle).
+void issue_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame& f, const ArrayShape& x,
+                   Accumulator& acc, std::int64_t now, PeTally& t);
 
 // Fast mode: runs the PE's whole group in a tight loop.
 PeTally run_group_fast(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc);
@@ -82,7 +97,7 @@ PeTally run_group_fast(const PeOperands& op, const PeFrame& f, const ArrayShape&
 class PeCursor {
  public:
   PeCursor(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc);
-  bool done() const { return done_ && stall_ == 0; }
+  bool done() const { return done_ && now_ >= acc_->max_free; }
   void tick();  // one clock cycle
   const PeTally& tally() const { return tally_; }
 
@@ -94,7 +109,7 @@ class PeCursor {
   Accumulator* acc_;
   PeTally tally_;
   std::int64_t c_ = 0, pass_ = 0, av_ = 0, wv_ = 0;
-  int stall_ = 0;
+  std::int64_t now_ = 0;  // PE-local cycle
   bool done_ = false;
 };
 

@@ -22,6 +22,8 @@ SparseGrid::SparseGrid(sc_core::sc_module_name name, const ScnnParams& p, Timing
   shape_.I = p.grid.I;
   shape_.banks = p.grid.banks;
   shape_.fifo_entries = p.grid.fifo_entries;
+  shape_.set_banks(p.grid.banks, p.grid.F);
+  shape_.queue_depth = p.bank_queue_depth;
   frames_.resize(static_cast<std::size_t>(pes()));
   acts_.resize(static_cast<std::size_t>(pes()));
   act_offsets_.resize(static_cast<std::size_t>(pes()));

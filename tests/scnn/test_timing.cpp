@@ -7,17 +7,16 @@
 using namespace sparsim;
 using namespace sparsim::scnn::test;
 
-TEST_CASE("scnn timing: fast and detailed modes give identical cycles and counters", "[scnn][timing]") {
+namespace {
+void require_modes_agree(const std::vector<std::string>& sets) {
   const Network net = network_of({
       conv_layer("a", 6, 10, 12, 3, 1, 1, 0.5, 0.6),
       conv_layer("b", 5, 8, 17, 5, 2, 2, 0.4, 0.7),
       conv_layer("c", 16, 9, 7, 1, 1, 0, 0.3, 0.4),
       conv_layer("d", 4, 12, 30, 3, 1, 1, 0.6, 0.5),  // several chunks with the small RAMs below
   });
-  const std::vector<std::string> small = {"accelerator.pe.iaram_bytes=300", "accelerator.pe.acc_bank_entries=8",
-                                          "accelerator.pe.weight_fifo_entries=10", "memory.dram.bytes_per_cycle=3.5"};
-  auto fast = make_sim(net, TimingMode::Fast, false, small);
-  auto detailed = make_sim(net, TimingMode::Detailed, false, small);
+  auto fast = make_sim(net, TimingMode::Fast, false, sets);
+  auto detailed = make_sim(net, TimingMode::Detailed, false, sets);
   run_all({fast.get(), detailed.get()});
   REQUIRE(fast->results.jobs.size() == 12);
   REQUIRE(fast->results.jobs.size() == detailed->results.jobs.size());
@@ -34,6 +33,17 @@ TEST_CASE("scnn timing: fast and detailed modes give identical cycles and counte
       REQUIRE(f.counters[c].value == d.counters[c].value);
     }
   }
+}
+}  // namespace
+
+TEST_CASE("scnn timing: fast and detailed modes give identical cycles and counters", "[scnn][timing]") {
+  require_modes_agree({"accelerator.pe.iaram_bytes=300", "accelerator.pe.acc_bank_entries=8",
+                       "accelerator.pe.weight_fifo_entries=10", "memory.dram.bytes_per_cycle=3.5"});
+}
+
+TEST_CASE("scnn timing: fast and detailed modes agree with bank queues and a 2x3 grid", "[scnn][timing]") {
+  require_modes_agree({"accelerator.pe.bank_queue_depth=2", "accelerator.grid.rows=2", "accelerator.grid.cols=3",
+                       "accelerator.pe.f=3", "accelerator.pe.i=5", "accelerator.pe.acc_banks=30"});
 }
 
 TEST_CASE("scnn timing: sparse layers beat the dense baselines and dense layers do not", "[scnn][timing]") {
@@ -72,6 +82,19 @@ TEST_CASE("scnn timing: fewer accumulator banks mean more conflict stalls", "[sc
   REQUIRE(f->stall_cycles.at("bank_conflict") > 2 * m->stall_cycles.at("bank_conflict"));
   REQUIRE(m->stall_cycles.at("bank_conflict") > 0);
   REQUIRE(f->cycles > m->cycles);
+}
+
+TEST_CASE("scnn timing: queues ahead of the banks absorb conflicts", "[scnn][timing]") {
+  const Network net = network_of({conv_layer("l", 16, 32, 20, 3, 1, 1, 0.5, 0.5)});
+  auto strict = make_sim(net, TimingMode::Fast, false);
+  auto queued = make_sim(net, TimingMode::Fast, false, {"accelerator.pe.bank_queue_depth=4"});
+  run_all({strict.get(), queued.get()});
+  const auto* s = find_job(strict->results, "l", "scnn");
+  const auto* q = find_job(queued->results, "l", "scnn");
+  INFO("conflicts strict " << s->stall_cycles.at("bank_conflict") << " queued " << q->stall_cycles.at("bank_conflict"));
+  REQUIRE(q->stall_cycles.at("bank_conflict") * 3 < s->stall_cycles.at("bank_conflict"));
+  REQUIRE(q->cycles < s->cycles);
+  REQUIRE(counter(*q, "scnn.mult", "multiplies") == counter(*s, "scnn.mult", "multiplies"));
 }
 
 TEST_CASE("scnn timing: a 7x7 plane on 8x8 PEs leaves PEs idle at the barrier", "[scnn][timing]") {
