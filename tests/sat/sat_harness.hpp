@@ -40,10 +40,11 @@ inline Network net_of(std::vector<Layer> layers) {
   return net;
 }
 
-inline RunResults simulate(const Config& cfg, const TrainingStep& step, TimingMode mode, bool functional = false) {
+inline RunResults simulate(const Config& cfg, const TrainingStep& step, TimingMode mode, bool functional = false,
+                           JobGate* gate = nullptr) {
   const auto* info = AcceleratorRegistry::instance().find("sat");
   auto acc = info->make();
-  RunContext ctx{cfg, step, mode, functional, 7, nullptr, nullptr};
+  RunContext ctx{cfg, step, mode, functional, 7, nullptr, gate};
   acc->elaborate(ctx);
   sc_core::sc_start();
   return acc->collect();

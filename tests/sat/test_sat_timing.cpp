@@ -154,3 +154,25 @@ TEST_CASE("a weight preload that loses the banks to the operand stream shows up 
   CHECK(d.stall_cycles.at("bank_conflict") == 3 * 50);
   CHECK(d.stall_cycles.at("operand_starvation") == 4 * 8 * 7);
 }
+
+namespace {
+// An outside block that holds every design job for 100 cycles (as the cDMA offload path may).
+struct HoldGate : JobGate {
+  int before = 0, after = 0;
+  void before_job(std::size_t, const GemmOp&) override {
+    ++before;
+    sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
+  }
+  void after_job(std::size_t, const GemmOp&) override { ++after; }
+};
+}  // namespace
+
+TEST_CASE("the JobGate holds only the design variant and its wait is reported as a gate stall") {
+  const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n");
+  const TrainingStep step = step_of(net_of({fc("fc", 256, 16)}), 2, 8, 8, {Phase::FF, Phase::BP, Phase::WU});
+  HoldGate gate;
+  const RunResults r = simulate(cfg, step, TimingMode::Fast, false, &gate);
+  CHECK(gate.before == 3);
+  CHECK(gate.after == 3);
+  for (const auto& j : r.jobs) CHECK(j.stall_cycles.at("gate") == (j.variant == "sparse" ? 100u : 0u));
+}
