@@ -101,7 +101,12 @@ Mask weight_mask(const Network& net, int index, Phase phase, std::uint64_t seed)
   Rng rng = rng_for(seed, owner, kWeights);
   if (s.nm.active()) {
     auto w = masks::synthetic_weights(shape, rng);
-    const Mask structured = masks::nm_from_weights(w, shape, s.nm, phase == Phase::BP ? 0 : 1);
+    if (s.transposable && (shape[0] % s.nm.m || shape[1] % s.nm.m))
+      throw InputError(located(net.source, "layer " + l.name,
+                               "transposable " + std::to_string(s.nm.n) + ":" + std::to_string(s.nm.m) +
+                                   " needs Cout and Cin/groups that are multiples of M"));
+    const Mask structured = s.transposable ? masks::transposable_nm_from_weights(w, shape, s.nm)
+                                           : masks::nm_from_weights(w, shape, s.nm, phase == Phase::BP ? 0 : 1);
     if (s.weight_density >= 1.0) return structured;
     for (std::int64_t i = 0; i < structured.size(); ++i)
       if (!structured.get(i)) w[static_cast<std::size_t>(i)] = 0.0f;

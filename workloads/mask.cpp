@@ -185,6 +185,86 @@ NMPair bidirectional_nm(const std::vector<std::int64_t>& shape, NMPattern p, Rng
   return {nm_from_weights(w, shape, p, 1), nm_from_weights(w, shape, p, 0)};
 }
 
+Mask transposable_nm_from_weights(const std::vector<float>& weights, const std::vector<std::int64_t>& shape,
+                                  NMPattern p) {
+  check_nm(p);
+  if (shape.size() < 2) throw InputError("transposable N:M mask: weights need at least 2 dimensions");
+  if (static_cast<std::int64_t>(weights.size()) != element_count(shape))
+    throw std::invalid_argument("transposable_nm_from_weights: weights do not match the shape");
+  const std::int64_t rows = shape[0], cols = shape[1], m = p.m, n = p.n;
+  if (rows % m || cols % m)
+    throw InputError("transposable N:M mask: Cout (" + std::to_string(rows) + ") and Cin (" + std::to_string(cols) +
+                     ") must be multiples of M (" + std::to_string(m) + ")");
+  const std::int64_t inner = element_count(shape) / (rows * cols);
+  // Candidate patterns as M x M bit sets (row-major): unions of N distinct cyclic diagonals, enumerated
+  // while there are few enough (C(M, N) <= 4096), else the N consecutive diagonals only.
+  std::vector<std::vector<char>> candidates;
+  std::vector<int> pick(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) pick[static_cast<std::size_t>(i)] = i;
+  for (;;) {
+    std::vector<char> c(static_cast<std::size_t>(m * m), 0);
+    for (int d : pick)
+      for (std::int64_t r = 0; r < m; ++r) c[static_cast<std::size_t>(r * m + (r + d) % m)] = 1;
+    candidates.push_back(std::move(c));
+    if (candidates.size() >= 4096) break;
+    int i = n - 1;  // next combination of N of M diagonals
+    while (i >= 0 && pick[static_cast<std::size_t>(i)] == m - n + i) --i;
+    if (i < 0) break;
+    ++pick[static_cast<std::size_t>(i)];
+    for (int j = i + 1; j < n; ++j) pick[static_cast<std::size_t>(j)] = pick[static_cast<std::size_t>(j - 1)] + 1;
+  }
+  Mask mask(shape);
+  std::vector<float> block(static_cast<std::size_t>(m * m));
+  std::vector<std::int64_t> order(static_cast<std::size_t>(m * m));
+  std::vector<char> greedy(static_cast<std::size_t>(m * m));
+  std::vector<int> row_count(static_cast<std::size_t>(m)), col_count(static_cast<std::size_t>(m));
+  auto index = [&](std::int64_t r, std::int64_t c, std::int64_t t) { return (r * cols + c) * inner + t; };
+  for (std::int64_t t = 0; t < inner; ++t)
+    for (std::int64_t br = 0; br < rows; br += m)
+      for (std::int64_t bc = 0; bc < cols; bc += m) {
+        for (std::int64_t r = 0; r < m; ++r)
+          for (std::int64_t c = 0; c < m; ++c)
+            block[static_cast<std::size_t>(r * m + c)] =
+                std::fabs(weights[static_cast<std::size_t>(index(br + r, bc + c, t))]);
+        auto score = [&](const std::vector<char>& pattern) {
+          double sum = 0;
+          for (std::size_t i = 0; i < pattern.size(); ++i) sum += pattern[i] ? block[i] : 0.0f;
+          return sum;
+        };
+        // Greedy: largest first while its row and column have room; valid only if it fills every row.
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+          return block[static_cast<std::size_t>(a)] > block[static_cast<std::size_t>(b)];
+        });
+        std::fill(greedy.begin(), greedy.end(), 0);
+        std::fill(row_count.begin(), row_count.end(), 0);
+        std::fill(col_count.begin(), col_count.end(), 0);
+        std::int64_t placed = 0;
+        for (std::int64_t e : order) {
+          auto& rc = row_count[static_cast<std::size_t>(e / m)];
+          auto& cc = col_count[static_cast<std::size_t>(e % m)];
+          if (rc < n && cc < n) {
+            greedy[static_cast<std::size_t>(e)] = 1;
+            ++rc, ++cc, ++placed;
+          }
+        }
+        const std::vector<char>* best = nullptr;
+        double best_score = -1;
+        if (placed == n * m) best = &greedy, best_score = score(greedy);
+        for (const auto& c : candidates)
+          if (const double s = score(c); s > best_score) best = &c, best_score = s;
+        for (std::int64_t r = 0; r < m; ++r)
+          for (std::int64_t c = 0; c < m; ++c)
+            if ((*best)[static_cast<std::size_t>(r * m + c)]) mask.set(index(br + r, bc + c, t), true);
+      }
+  return mask;
+}
+
+Mask transposable_nm(const std::vector<std::int64_t>& shape, NMPattern p, Rng& rng) {
+  check_nm(p);
+  return transposable_nm_from_weights(synthetic_weights(shape, rng), shape, p);
+}
+
 Mask coarse(const std::vector<std::int64_t>& shape, double density, Granularity g, Rng& rng) {
   check_density(density);
   if (shape.empty() || shape.size() > 4) throw InputError("coarse mask: weights need 1 to 4 dimensions");

@@ -64,6 +64,14 @@ struct NMPair {
 };
 NMPair bidirectional_nm(const std::vector<std::int64_t>& shape, NMPattern p, Rng& rng);
 
+// Transposable N:M (one mask for both passes): weights [Cout, Cin, ...] seen per trailing position as a
+// Cout x Cin matrix cut into M x M blocks; each block keeps exactly N per row and per column, so the mask
+// is N:M along Cin and along Cout at once. Per block, the best by kept |w| of a greedy pick and of every
+// union of N cyclic diagonals (always a valid pattern). Cout and Cin must be multiples of M.
+Mask transposable_nm(const std::vector<std::int64_t>& shape, NMPattern p, Rng& rng);
+Mask transposable_nm_from_weights(const std::vector<float>& weights, const std::vector<std::int64_t>& shape,
+                                  NMPattern p);
+
 // Coarse-grained pruning: keep the round(density * blocks) blocks with the largest L2 norm of synthetic
 // weights; a block is one unit of the granularity.
 Mask coarse(const std::vector<std::int64_t>& shape, double density, Granularity g, Rng& rng);

@@ -38,6 +38,7 @@ struct LayerSparsity {
   std::string mask_file_bp;                        // optional second mask for BP (bidirectional N:M along Cout)
   Granularity granularity = Granularity::Element;  // unit of unstructured pruning in generated masks
   bool uniform_positions = false;                  // generated unstructured masks: uniform random, not magnitude-style
+  bool transposable = false;  // generated N:M masks: one mask, N:M along Cin and Cout (FF and BP alike)
 };
 
 struct Layer {

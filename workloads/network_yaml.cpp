@@ -124,7 +124,8 @@ const std::set<std::string> kLayerKeys = {"name",
                                           "granularity",
                                           "positions",
                                           "shares_weights",
-                                          "relu_input"};
+                                          "relu_input",
+                                          "transposable"};
 
 Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t index) {
   LayerReader r{file, node, "layers[" + std::to_string(index) + "]"};
@@ -180,6 +181,7 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
   l.sparsity.mask_file_bp = r.text("mask_file_bp");
   l.shares_weights = r.text("shares_weights");
   l.relu_input = r.flag("relu_input", false);
+  l.sparsity.transposable = r.flag("transposable", false);
   if (const YAML::Node p = node["positions"]) {
     const std::string text = p.IsScalar() ? p.Scalar() : "";
     if (text != "magnitude" && text != "uniform")
@@ -318,6 +320,7 @@ std::string network_to_yaml(const Network& net) {
     if (s.granularity != Granularity::Element)
       out << YAML::Key << "granularity" << YAML::Value << granularity_name(s.granularity);
     if (s.uniform_positions) out << YAML::Key << "positions" << YAML::Value << "uniform";
+    if (s.transposable) out << YAML::Key << "transposable" << YAML::Value << true;
     if (!l.shares_weights.empty()) out << YAML::Key << "shares_weights" << YAML::Value << l.shares_weights;
     if (l.relu_input) out << YAML::Key << "relu_input" << YAML::Value << true;
     out << YAML::EndMap;

@@ -56,6 +56,8 @@ void apply_sparsity_profile(Network& net, const std::string& spec, const std::st
         l.sparsity.mask_file.clear();
         l.sparsity.mask_file_bp.clear();
       }
+    } else if (key == "transposable" && eq == std::string::npos) {
+      for (auto& l : net.layers) l.sparsity.transposable = true;
     } else if (key == "nm") {
       const NMPattern p = parse_nm(where, item, value);
       for (auto& l : net.layers)
@@ -87,9 +89,10 @@ void apply_sparsity_profile(Network& net, const std::string& spec, const std::st
       const double d = parse_density(where, item, value);
       for (auto& l : net.layers) l.sparsity.gradient_density = d;
     } else {
-      throw InputError(located(where, item,
-                               "unknown profile item (known: nm=N:M, weights=D, positions=P, granularity=G, relu=D, "
-                               "activations=D, gradients=D, dense)"));
+      throw InputError(
+          located(where, item,
+                  "unknown profile item (known: nm=N:M, transposable, weights=D, positions=P, granularity=G, relu=D, "
+                  "activations=D, gradients=D, dense)"));
     }
   }
 }

@@ -204,3 +204,38 @@ TEST_CASE("sparsity profiles: N:M, random and coarse pruning, ReLU and gradient 
   CHECK_THROWS_WITH(apply_sparsity_profile(r, "relu=1.5"), Catch::Contains("[0, 1]"));
   CHECK_THROWS_WITH(apply_sparsity_profile(r, "sparsity=0.5"), Catch::Contains("unknown profile item"));
 }
+
+TEST_CASE("transposable N:M: one mask that is N:M along Cin and Cout, keeping more than a fixed pattern") {
+  for (const auto p : {NMPattern{2, 4}, NMPattern{1, 4}, NMPattern{2, 8}, NMPattern{4, 8}}) {
+    INFO(p.n << ":" << p.m);
+    Rng rng(21);
+    const std::vector<std::int64_t> shape = {32, 16, 3, 3};
+    const auto w = masks::synthetic_weights(shape, rng);
+    const Mask m = masks::transposable_nm_from_weights(w, shape, p);
+    CHECK(masks::satisfies_nm(m, p, 1));
+    CHECK(masks::satisfies_nm(m, p, 0));
+    CHECK(m.count() == 32 * 16 * 9 * p.n / p.m);  // exactly N per row and column of every block
+    // Kept magnitude beats the plain diagonal pattern (diagonals 0..N-1 in every block).
+    double kept = 0, diagonal = 0;
+    for (std::int64_t i = 0; i < m.size(); ++i) {
+      const std::int64_t r = i / (16 * 9) % p.m, c = i / 9 % 16 % p.m;
+      if (m.get(i)) kept += std::fabs(w[static_cast<std::size_t>(i)]);
+      if ((c - r + p.m) % p.m < p.n) diagonal += std::fabs(w[static_cast<std::size_t>(i)]);
+    }
+    CHECK(kept > diagonal);
+  }
+  Rng rng(1);
+  CHECK_THROWS_WITH(masks::transposable_nm({6, 8}, NMPattern{2, 4}, rng), Catch::Contains("multiples of M"));
+}
+
+TEST_CASE("transposable profile: FF and BP use the same mask, N:M both ways") {
+  Network net = load_network("resnet18");
+  apply_sparsity_profile(net, "nm=2:4,transposable");
+  const Mask ff = weight_mask(net, 4, Phase::FF, 1), bp = weight_mask(net, 4, Phase::BP, 1);
+  CHECK(ff == bp);
+  CHECK(masks::satisfies_nm(ff, {2, 4}, 0));
+  CHECK(masks::satisfies_nm(ff, {2, 4}, 1));
+  apply_sparsity_profile(net, "nm=2:3");  // 64 channels are no multiple of 3
+  CHECK_THROWS_WITH(weight_mask(net, 4, Phase::FF, 1),
+                    Catch::Contains("layer " + net.layers[4].name) && Catch::Contains("multiples of M"));
+}
