@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Regenerates the README gallery (docs/gallery/*.png) from the example sweeps in configs/sweeps/.
+# Usage: plots/make_gallery.sh [SPARSIM_BINARY] [JOBS]   (defaults: build/sparsim, all cores)
+# Sweep outputs go to out/gallery/<sweep>/; a sweep that is already finished there is not re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build/sparsim}
+jobs=${2:-$(nproc)}
+out=out/gallery
+fig=docs/gallery
+mkdir -p "$fig"
+
+sweep() {  # sweep NAME: runs configs/sweeps/NAME.yaml; returns non-zero (and says so) if it failed
+  if ! "$bin" sweep "configs/sweeps/$1.yaml" --jobs "$jobs" --out "$out/$1"; then
+    echo "make_gallery: sweep $1 failed; its figures are skipped" >&2
+    return 1
+  fi
+}
+plot() { "$bin" plot "$@"; }
+
+if sweep sat-nm-array; then
+  plot "$out/sat-nm-array/results.csv" --kind curve -o "$fig/sat-nm-speedup.png"
+  plot "$out/sat-nm-array/results.csv" --kind curve --y energy_gain_step -o "$fig/sat-nm-energy-gain.png"
+fi
+if sweep sat-networks; then
+  plot "$out/sat-networks/results.csv" --kind speedup -o "$fig/sat-networks-speedup.png"
+  plot "$out/sat-networks/results.csv" --kind energy -o "$fig/sat-networks-energy.png"
+  # Per-layer figures from one point's full report (ResNet-18).
+  report=$(awk -F, 'NR > 1 && $4 == "resnet18" {print $2}' "$out/sat-networks/results.csv")
+  plot "$out/sat-networks/points/$report/report.json" --kind speedup -o "$fig/sat-resnet18-layers.png"
+  plot "$out/sat-networks/points/$report/report.json" --kind heatmap -o "$fig/sat-resnet18-utilization.png"
+fi
+if sweep scnn-density; then
+  plot "$out/scnn-density/results.csv" --kind curve -o "$fig/scnn-density-speedup.png"
+  plot "$out/scnn-density/results.csv" --kind curve --y energy_pj -o "$fig/scnn-density-energy.png"
+fi
+if sweep stc-gemm; then
+  plot "$out/stc-gemm/results.csv" --kind curve -o "$fig/stc-gemm-speedup.png"
+fi
+if sweep cdma-pcie; then
+  plot "$out/cdma-pcie/results.csv" --kind curve --x memory.pcie.generation -o "$fig/cdma-pcie-speedup.png"
+fi
+ls -l "$fig"

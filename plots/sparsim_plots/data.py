@@ -1,0 +1,74 @@
+"""Loading sparsim outputs into plain Python structures; bad input raises InputError with one line."""
+import csv
+import json
+import os
+
+
+class InputError(Exception):
+    """Bad input (missing file, wrong format, unknown column); the CLI prints it and exits with 2."""
+
+
+def load_report(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            report = json.load(f)
+    except OSError as e:
+        raise InputError(f"{path}: cannot open: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}:{e.lineno}: malformed JSON: {e.msg}") from None
+    for key in ("accelerator", "summary", "jobs", "energy"):
+        if key not in report:
+            raise InputError(f"{path}: {key}: missing; not a sparsim report.json")
+    return report
+
+
+class Results:
+    """A sweep's results.csv plus its plan.json (units of the swept keys, the fixed overrides)."""
+
+    def __init__(self, path, rows, columns, axes, fixed):
+        self.path = path
+        self.rows = rows          # list of dicts, status == "ok" only, in point order
+        self.all_rows = None
+        self.columns = columns    # header, in order
+        self.axes = axes          # [(key, unit)] of the swept keys, in axis order
+        self.fixed = fixed        # {key: value} of the sweep's set:
+
+    def unit(self, key):
+        return dict(self.axes).get(key, "")
+
+    def numeric(self, column):
+        values = []
+        for r in self.rows:
+            try:
+                values.append(float(r[column]))
+            except (KeyError, ValueError):
+                return None
+        return values
+
+
+def load_results(path):
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            columns = reader.fieldnames or []
+            rows = list(reader)
+    except OSError as e:
+        raise InputError(f"{path}: cannot open: {e.strerror}") from None
+    for needed in ("point", "status", "speedup_step"):
+        if needed not in columns:
+            raise InputError(f"{path}:1: {needed}: missing column; not a sparsim results.csv")
+    axes, fixed = [], {}
+    plan_path = os.path.join(os.path.dirname(os.path.abspath(path)), "plan.json")
+    if os.path.exists(plan_path):
+        with open(plan_path, encoding="utf-8") as f:
+            plan = json.load(f)
+        axes = [(a["key"], a["unit"]) for a in plan.get("axes", [])]
+        fixed = {k: v for k, v in plan.get("set", [])}
+    else:  # the swept keys sit between "status" and "network"
+        start, end = columns.index("status") + 1, columns.index("network") if "network" in columns else 3
+        axes = [(c, "") for c in columns[start:end]]
+    res = Results(path, [r for r in rows if r["status"] == "ok"], columns, axes, fixed)
+    res.all_rows = rows
+    if not res.rows:
+        raise InputError(f"{path}: no finished point (every row has status missing)")
+    return res

@@ -1,0 +1,251 @@
+"""The figures. Each function returns a matplotlib Figure; plot.py saves it (PNG and/or PDF)."""
+from collections import OrderedDict
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .data import InputError
+from .labels import PHASE_NAMES, key_label, metric_label, short_key
+from .style import PHASE_COLOURS, colours_for, energy_scale
+
+PHASES = ("FF", "BP", "WU")
+
+
+def _variants(report):
+    acc = report["accelerator"]
+    return acc["design_variant"], acc["baseline_variant"]
+
+
+def _layers(report):
+    """Layer names in network order."""
+    seen = OrderedDict()
+    for j in sorted(report["jobs"], key=lambda j: j["layer_index"]):
+        seen.setdefault(j["layer"], None)
+    return list(seen)
+
+
+def _title(report, what):
+    w = report.get("workload", {})
+    return f"{what}: {report['accelerator']['name']} on {w.get('network', '?')} (batch {w.get('batch', '?')})"
+
+
+def _wide(n_groups, base=6.4, per=0.28, cap=16.0):
+    return min(cap, max(base, 1.5 + per * n_groups))
+
+
+def layer_speedup(report):
+    """Grouped bars: per layer, the speedup of the design over the baseline variant in each phase."""
+    design, baseline = _variants(report)
+    cycles = {}
+    for j in report["jobs"]:
+        cycles[(j["layer"], j["phase"], j["variant"])] = j["cycles"]
+    layers = _layers(report)
+    phases = [p for p in PHASES if any((l, p, design) in cycles for l in layers)]
+    if not phases:
+        raise InputError("report has no job of the design variant")
+    fig, ax = plt.subplots(figsize=(_wide(len(layers) * len(phases) / 2), 3.6))
+    x = np.arange(len(layers))
+    width = 0.8 / len(phases)
+    for i, p in enumerate(phases):
+        vals = []
+        for l in layers:
+            d, b = cycles.get((l, p, design)), cycles.get((l, p, baseline))
+            vals.append(b / d if d and b else np.nan)
+        ax.bar(x + (i - (len(phases) - 1) / 2) * width, vals, width, label=PHASE_NAMES[p], color=PHASE_COLOURS[p])
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    step = report["summary"].get("speedup", {}).get("step")
+    if step:
+        ax.axhline(step, color=PHASE_COLOURS["step"], linestyle="--", linewidth=1,
+                   label=f"whole step: {step:.2f}×")
+    ax.set_xticks(x, layers, rotation=60 if len(layers) > 6 else 0, ha="right" if len(layers) > 6 else "center")
+    ax.set_xlabel("layer")
+    ax.set_ylabel(f"speedup of {design} over {baseline} (×)")
+    ax.set_title(_title(report, "Speedup per layer"))
+    ax.legend(ncol=2, loc="upper left", frameon=True, framealpha=0.9)
+    return fig
+
+
+def energy_breakdown(report):
+    """Stacked bars: energy per component for design and baseline, per phase and for the whole step."""
+    design, baseline = _variants(report)
+    energy = {}  # (phase, variant) -> component -> pJ
+    for j in report["jobs"]:
+        slot = energy.setdefault((j["phase"], j["variant"]), {})
+        for comp, pj in j.get("energy_pj_by_component", {}).items():
+            slot[comp] = slot.get(comp, 0.0) + pj
+    phases = [p for p in PHASES if (p, design) in energy]
+    bars = []
+    for p in phases + ["step"]:
+        for v in (design, baseline):
+            if p == "step":
+                total = {}
+                for q in phases:
+                    for c, pj in energy.get((q, v), {}).items():
+                        total[c] = total.get(c, 0.0) + pj
+                bars.append((p, v, total))
+            elif (p, v) in energy:
+                bars.append((p, v, energy[(p, v)]))
+    return _stacked(bars, _title(report, "Energy per component"), "phase")
+
+
+def _stacked(bars, title, xlabel):
+    components = sorted({c for _, _, e in bars for c in e})
+    if not components:
+        raise InputError("no energy by component in the input")
+    colours = colours_for(components)
+    div, unit = energy_scale(max(sum(e.values()) for _, _, e in bars) or 1.0)
+    fig, ax = plt.subplots(figsize=(_wide(len(bars), per=0.45), 3.8))
+    x = np.arange(len(bars))
+    bottom = np.zeros(len(bars))
+    for c in components:
+        vals = np.array([e.get(c, 0.0) / div for _, _, e in bars])
+        ax.bar(x, vals, 0.7, bottom=bottom, label=c, color=colours[c])
+        bottom += vals
+    ax.set_xticks(x, [f"{g}\n{v}" for g, v, _ in bars], fontsize=7)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(f"energy ({unit})")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+def utilization_heatmap(report, variant=None):
+    """Layer x phase MAC utilization of one variant (the design by default)."""
+    design, _ = _variants(report)
+    variant = variant or design
+    util = {(j["layer"], j["phase"]): j["utilization"] for j in report["jobs"] if j["variant"] == variant}
+    if not util:
+        raise InputError(f"report has no job of variant {variant}")
+    layers = _layers(report)
+    phases = [p for p in PHASES if any((l, p) in util for l in layers)]
+    grid = np.array([[util.get((l, p), np.nan) * 100 for p in phases] for l in layers])
+    fig, ax = plt.subplots(figsize=(3.2 + 0.6 * len(phases), min(14.0, 1.4 + 0.22 * len(layers))))
+    im = ax.imshow(grid, aspect="auto", cmap="viridis", vmin=0, vmax=100, interpolation="nearest")
+    ax.grid(False)
+    ax.set_xticks(np.arange(len(phases)), phases)
+    ax.set_yticks(np.arange(len(layers)), layers, fontsize=7 if len(layers) > 20 else 8)
+    ax.set_xlabel("training phase")
+    ax.set_ylabel("layer")
+    if len(layers) <= 30:
+        for i in range(len(layers)):
+            for k in range(len(phases)):
+                if not np.isnan(grid[i, k]):
+                    ax.text(k, i, f"{grid[i, k]:.0f}", ha="center", va="center", fontsize=6,
+                            color="white" if grid[i, k] < 60 else "black")
+    fig.colorbar(im, ax=ax, label="MAC utilization (%)")
+    ax.set_title(f"Utilization of {variant}", fontsize=9)
+    return fig
+
+
+# ---- sweeps (results.csv) ----
+
+def _is_numeric(values):
+    try:
+        [float(v) for v in values]
+        return True
+    except ValueError:
+        return False
+
+
+def _baseline_name(results):
+    names = {r["baseline_variant"] for r in results.rows if r.get("baseline_variant")}
+    return names.pop() if len(names) == 1 else "baseline"
+
+
+def _nm_ticks(results, x, xs):
+    """Tick labels "N:M" when the x axis is M of the N:M pattern and N is one value."""
+    if x != "workload.sparsity.m":
+        return None
+    ns = {r["workload.sparsity.n"] for r in results.rows} if "workload.sparsity.n" in results.columns else set()
+    n = ns.pop() if len(ns) == 1 else results.fixed.get("workload.sparsity.n")
+    return [f"{n}:{int(float(v))}" for v in xs] if n is not None else None
+
+
+def sweep_curve(results, x=None, y="speedup_step", series=None):
+    """y against one swept key, one line per value of the other swept keys (or of `series`)."""
+    keys = [k for k, _ in results.axes]
+    if not keys:
+        raise InputError(f"{results.path}: the sweep has no axis to plot against")
+    x = x or keys[0]
+    for col in (x, y) + ((series,) if series else ()):
+        if col not in results.columns:
+            raise InputError(f"{results.path}:1: {col}: no such column (have: {', '.join(results.columns)})")
+    others = [series] if series else [k for k in keys if k != x]
+    groups = OrderedDict()
+    for r in results.rows:
+        label = ", ".join(f"{short_key(k)}={r[k]}" for k in others)
+        groups.setdefault(label, []).append(r)
+    xs_all = [r[x] for r in results.rows]
+    numeric_x = _is_numeric(xs_all)
+    categories = list(OrderedDict.fromkeys(xs_all))
+    ylabel, mult = metric_label(y, _baseline_name(results))
+    colours = colours_for(groups) if len(groups) > 1 else {k: PHASE_COLOURS["FF"] for k in groups}
+    fig, ax = plt.subplots()
+    for label, rows in groups.items():
+        pts = [(float(r[x]) if numeric_x else categories.index(r[x]), float(r[y]) * mult)
+               for r in rows if r[y] != ""]
+        pts.sort()
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", markersize=4, label=label or None,
+                color=colours[label])
+    if numeric_x:
+        xs = sorted({float(v) for v in xs_all})
+        ticks = _nm_ticks(results, x, xs)
+        if ticks:
+            ax.set_xticks(xs, ticks)
+        elif len(xs) > 2 and all(v > 0 for v in xs) and xs[-1] / xs[0] >= 16:
+            ax.set_xscale("log", base=2)
+            ax.set_xticks(xs, [f"{v:g}" for v in xs])
+    else:
+        ax.set_xticks(range(len(categories)), categories)
+    if y.startswith("speedup") or y.startswith("energy_gain"):
+        ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_xlabel(key_label(x, results.unit(x)) + (" — N:M pattern" if _nm_ticks(results, x, [1]) else ""))
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    if len(groups) > 1:
+        ax.legend(title=", ".join(short_key(k) for k in others))
+    return fig
+
+
+def _point_label(results, r):
+    keys = [k for k, _ in results.axes]
+    if "workload.network" in keys or not keys:
+        lead = r.get("network", "")
+        rest = [k for k in keys if k != "workload.network"]
+    else:
+        lead, rest = "", keys
+    parts = ([lead] if lead else []) + [f"{short_key(k)}={r[k]}" for k in rest]
+    return "\n".join(parts) or r["point"]
+
+
+def sweep_speedup_bars(results):
+    """Grouped bars: per point (per network when the sweep runs several), speedup in each phase."""
+    phases = [p for p in PHASES + ("step",) if any(r.get(f"speedup_{p}") for r in results.rows)]
+    labels = [_point_label(results, r) for r in results.rows]
+    fig, ax = plt.subplots(figsize=(_wide(len(labels) * len(phases) / 2), 3.6))
+    x = np.arange(len(labels))
+    width = 0.8 / len(phases)
+    for i, p in enumerate(phases):
+        vals = [float(r[f"speedup_{p}"]) if r.get(f"speedup_{p}") else np.nan for r in results.rows]
+        ax.bar(x + (i - (len(phases) - 1) / 2) * width, vals, width, label=PHASE_NAMES[p], color=PHASE_COLOURS[p])
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_xticks(x, labels, fontsize=7)
+    ax.set_xlabel("network" if "workload.network" in dict(results.axes) else "design point")
+    ax.set_ylabel(f"speedup over {_baseline_name(results)} (×)")
+    ax.legend(ncol=2, loc="upper left", frameon=True, framealpha=0.9)
+    return fig
+
+
+def sweep_energy(results):
+    """Stacked bars: energy per component of each point's design (and its in-run baseline)."""
+    design_cols = [c for c in results.columns if c.startswith("energy_pj.")]
+    base_cols = [c for c in results.columns if c.startswith("baseline_energy_pj.")]
+    if not design_cols:
+        raise InputError(f"{results.path}: no energy_pj.<component> columns")
+    bars = []
+    for r in results.rows:
+        label = _point_label(results, r)
+        bars.append((label, r["design_variant"], {c[10:]: float(r[c]) for c in design_cols if r[c]}))
+        if base_cols:
+            bars.append((label, r["baseline_variant"], {c[19:]: float(r[c]) for c in base_cols if r[c]}))
+    return _stacked(bars, f"Energy per component ({len(results.rows)} points)", "design point")

@@ -1,0 +1,152 @@
+"""The plotting front end (plots/): every kind renders a labelled figure, files are written, bad input is
+one line with exit status 2. Inputs are small reports and results built here in the sparsim layouts."""
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+PLOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plots")
+sys.path.insert(0, PLOTS)
+
+from sparsim_plots import figures  # noqa: E402
+from sparsim_plots.data import InputError, load_report, load_results  # noqa: E402
+from sparsim_plots.style import save  # noqa: E402
+
+
+def make_report(path, layers=("conv1", "conv2", "fc")):
+    jobs = []
+    for i, layer in enumerate(layers):
+        for phase in ("FF", "BP", "WU"):
+            for variant, cycles in (("sparse", 100 + 10 * i), ("dense", 300 + 10 * i)):
+                jobs.append({"layer_index": i, "layer": layer, "phase": phase, "variant": variant,
+                             "cycles": cycles, "utilization": 0.25 + 0.2 * i,
+                             "energy_pj": 30.0, "energy_pj_by_component": {"array": 10.0, "dram": 20.0}})
+    report = {"accelerator": {"name": "sat", "design_variant": "sparse", "baseline_variant": "dense"},
+              "workload": {"network": "toy", "batch": 2},
+              "summary": {"speedup": {"FF": 2.9, "step": 2.9}}, "energy": {}, "jobs": jobs}
+    with open(path, "w") as f:
+        json.dump(report, f)
+    return path
+
+
+def make_results(dirpath, with_plan=True):
+    path = os.path.join(dirpath, "results.csv")
+    header = ["point", "run", "status", "workload.sparsity.m", "accelerator.array.rows", "network",
+              "design_variant", "baseline_variant", "cycles", "energy_pj", "speedup_FF", "speedup_BP",
+              "speedup_WU", "speedup_step", "energy_pj.array", "energy_pj.dram", "baseline_energy_pj.array",
+              "baseline_energy_pj.dram"]
+    rows, i = [], 0
+    for m in (2, 4, 8):
+        for rows_ in (16, 32):
+            rows.append([i, f"id{i}", "ok", m, rows_, "resnet18", "sparse", "dense", 1000 // m, 5e6 / m,
+                         m / 2, m / 3, 1.0, m / 2.5, 1e6, 4e6 / m, 2e6, 8e6])
+            i += 1
+    rows.append([i, "idx", "missing", 16, 16, "", "", "", "", "", "", "", "", "", "", "", "", ""])
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    if with_plan:
+        with open(os.path.join(dirpath, "plan.json"), "w") as f:
+            json.dump({"axes": [{"key": "workload.sparsity.m", "unit": ""},
+                                {"key": "accelerator.array.rows", "unit": "PEs"}],
+                       "set": [["workload.sparsity.n", "1"]]}, f)
+    return path
+
+
+def check_saved(fig, out):
+    paths = save(fig, out)
+    for p in paths:
+        assert os.path.getsize(p) > 2000
+        with open(p, "rb") as f:
+            magic = f.read(4)
+        assert magic == (b"\x89PNG" if p.endswith(".png") else b"%PDF")
+    return paths
+
+
+def test_layer_speedup_bars_per_phase(tmp_path):
+    report = load_report(make_report(tmp_path / "r.json"))
+    fig = figures.layer_speedup(report)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "layer"
+    assert "speedup of sparse over dense" in ax.get_ylabel() and "×" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["conv1", "conv2", "fc"]
+    heights = [p.get_height() for p in ax.patches]
+    assert len(heights) == 9  # 3 layers x 3 phases
+    assert heights[0] == pytest.approx(3.0)  # dense 300 / sparse 100
+    assert len(check_saved(fig, str(tmp_path / "speedup"))) == 2
+
+
+def test_energy_breakdown_stacks_components(tmp_path):
+    fig = figures.energy_breakdown(load_report(make_report(tmp_path / "r.json")))
+    ax = fig.axes[0]
+    assert ax.get_ylabel().startswith("energy (")
+    assert sorted(t.get_text() for t in ax.get_legend().get_texts()) == ["array", "dram"]
+    # 4 groups (FF, BP, WU, step) x 2 variants, stacked by 2 components.
+    assert len(ax.patches) == 16
+    check_saved(fig, str(tmp_path / "energy.png"))
+
+
+def test_utilization_heatmap_is_layers_by_phases(tmp_path):
+    fig = figures.utilization_heatmap(load_report(make_report(tmp_path / "r.json")))
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "training phase" and ax.get_ylabel() == "layer"
+    assert ax.images[0].get_array().shape == (3, 3)
+    assert fig.axes[1].get_ylabel() == "MAC utilization (%)"
+    check_saved(fig, str(tmp_path / "heat.pdf"))
+
+
+def test_sweep_curve_lines_per_other_axis_and_nm_ticks(tmp_path):
+    results = load_results(make_results(str(tmp_path)))
+    assert len(results.rows) == 6  # the missing point is left out
+    fig = figures.sweep_curve(results)
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 2 + 1  # one line per array size, plus the 1x reference
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1:2", "1:4", "1:8"]
+    assert "N:M" in ax.get_xlabel()
+    assert "speedup" in ax.get_ylabel() and "dense" in ax.get_ylabel()
+    ys = ax.get_lines()[0].get_ydata()
+    assert list(ys) == pytest.approx([2 / 2.5, 4 / 2.5, 8 / 2.5])
+    fig2 = figures.sweep_curve(results, x="accelerator.array.rows", y="energy_pj")
+    assert fig2.axes[0].get_xlabel() == "array rows (PEs)"
+    assert fig2.axes[0].get_ylabel() == "energy per step (µJ)"
+    check_saved(fig2, str(tmp_path / "curve.png"))
+
+
+def test_sweep_bars_and_energy(tmp_path):
+    results = load_results(make_results(str(tmp_path), with_plan=False))
+    assert [k for k, _ in results.axes] == ["workload.sparsity.m", "accelerator.array.rows"]
+    fig = figures.sweep_speedup_bars(results)
+    assert len(fig.axes[0].patches) == 6 * 4
+    fig = figures.sweep_energy(results)
+    assert len(fig.axes[0].patches) == 12 * 2  # design and baseline per point, two components
+    check_saved(fig, str(tmp_path / "e.png"))
+
+
+def test_bad_inputs_raise_input_error(tmp_path):
+    with pytest.raises(InputError, match="cannot open"):
+        load_report(str(tmp_path / "none.json"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    with pytest.raises(InputError, match="missing column"):
+        load_results(str(bad))
+    results = load_results(make_results(str(tmp_path)))
+    with pytest.raises(InputError, match="no such column"):
+        figures.sweep_curve(results, y="nope")
+
+
+def test_cli_writes_files_and_fails_with_one_line(tmp_path):
+    report = make_report(tmp_path / "r.json")
+    run = subprocess.run([sys.executable, os.path.join(PLOTS, "plot.py"), str(report), "-o", str(tmp_path / "f")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    for kind in ("speedup", "energy", "heatmap"):
+        for ext in ("png", "pdf"):
+            assert os.path.getsize(tmp_path / f"f-{kind}.{ext}") > 2000
+    bad = subprocess.run([sys.executable, os.path.join(PLOTS, "plot.py"), str(report), "--kind", "pie"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and "--kind" in bad.stderr
