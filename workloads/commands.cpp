@@ -9,14 +9,15 @@
 #include "workloads/library.hpp"
 #include "workloads/mask_file.hpp"
 #include "workloads/onnx_import.hpp"
+#include "workloads/profiles.hpp"
 
 namespace sparsim {
 
 namespace {
 
 const char* kUsage =
-    "usage: sparsim workloads list | show NAME|FILE [--yaml] | validate NAME|FILE | "
-    "import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S]";
+    "usage: sparsim workloads list | show NAME|FILE [--yaml] [--profile SPEC] | validate NAME|FILE | "
+    "import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]";
 
 std::string shape_text(const Layer& l) {
   if (l.kind == LayerKind::Conv)
@@ -56,6 +57,8 @@ void print_network(const Network& net, std::ostream& out) {
 struct Options {
   std::string output;
   std::uint64_t seed = 1;
+  std::string profile;  // sparsity profile (workloads/profiles.hpp) applied after loading
+  bool yaml = false;
 };
 Options options(const std::vector<std::string>& args, std::size_t first) {
   Options o;
@@ -63,6 +66,10 @@ Options options(const std::vector<std::string>& args, std::size_t first) {
     const bool has_value = i + 1 < args.size();
     if ((args[i] == "-o" || args[i] == "--output") && has_value) {
       o.output = args[++i];
+    } else if (args[i] == "--profile" && has_value) {
+      o.profile = args[++i];
+    } else if (args[i] == "--yaml") {
+      o.yaml = true;
     } else if (args[i] == "--seed" && has_value) {
       try {
         std::size_t used = 0;
@@ -78,6 +85,15 @@ Options options(const std::vector<std::string>& args, std::size_t first) {
     }
   }
   return o;
+}
+
+Network profiled(const std::string& name, const Options& o) {
+  Network net = load_network(name);
+  if (!o.profile.empty()) {
+    apply_sparsity_profile(net, o.profile, "--profile");
+    validate_network(net);
+  }
+  return net;
 }
 
 // Writes the FF weight mask of every prunable layer (and the BP mask of N:M layers) and a copy of the
@@ -131,9 +147,10 @@ int workloads_command(const std::vector<std::string>& args, std::ostream& out) {
     }
     return 0;
   }
-  if (cmd == "show" && (args.size() == 2 || (args.size() == 3 && args[2] == "--yaml"))) {
-    const Network net = load_network(args[1]);
-    if (args.size() == 3)
+  if (cmd == "show" && args.size() >= 2) {
+    const Options o = options(args, 2);
+    const Network net = profiled(args[1], o);
+    if (o.yaml)
       out << network_to_yaml(net);
     else
       print_network(net, out);
@@ -160,7 +177,7 @@ int workloads_command(const std::vector<std::string>& args, std::ostream& out) {
   if (cmd == "masks" && args.size() >= 2) {
     const Options o = options(args, 2);
     if (o.output.empty()) throw InputError(located("command line", "masks", "needs -o DIR"));
-    return write_masks(load_network(args[1]), o, out);
+    return write_masks(profiled(args[1], o), o, out);
   }
   throw InputError(located("command line", "workloads " + cmd, kUsage));
 }

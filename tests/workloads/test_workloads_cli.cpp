@@ -133,3 +133,20 @@ TEST_CASE("workloads validate: impossible shapes, densities, N > M exit 2 naming
   CHECK(run("frobnicate").status == 2);
   CHECK(run("validate").status == 2);
 }
+
+TEST_CASE("workloads show/masks --profile applies a sparsity profile") {
+  const Result r = run("show resnet18 --profile nm=1:4,relu=0.5");
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("1:4") && Catch::Contains("0.50"));
+  const Result bad = run("show resnet18 --profile nm=4:1");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--profile") && Catch::Contains("nm=4:1"));
+  const std::string dir = (scratch() / "lstm-masks").string();
+  const Result w = run("masks lstm-1024 --profile weights=0.25,positions=uniform -o " + dir);
+  REQUIRE(w.status == 0);
+  // Shared recurrent weights are written once: 2 input GEMMs + 2 recurrent owners.
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) files += e.path().extension() == ".spmask";
+  CHECK(files == 4);
+  CHECK(run("validate " + dir + "/lstm-1024.yaml").status == 0);
+}
