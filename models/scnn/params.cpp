@@ -19,6 +19,9 @@ const std::vector<ParamSpec>& scnn_param_specs() {
       int_param("accelerator.pe.bank_queue_depth", 0, 0, 64, "products",
                 "Products an accumulator bank may hold waiting ahead of its adder; 0: two products for one bank "
                 "in one cycle stall the multiplier array (SCNN as described)."),
+      bool_param("accelerator.pe.stride_phases", true,
+                 "Strided layers: pair activations only with weights of the same stride phase (sparsim's "
+                 "choice, docs/scnn.md); false multiplies every pair and discards the products between outputs."),
       int_param("accelerator.pe.acc_bits", 24, 8, 64, "bits", "Width of a partial sum (SCNN: 24-bit accumulate)."),
       int_param("accelerator.pe.weight_fifo_entries", 50, 1, 65536, "entries",
                 "Weight FIFO entries per PE; a longer weight slice is processed in several passes (SCNN: 50)."),
@@ -60,6 +63,7 @@ ScnnParams scnn_params(const Config& cfg) {
   p.halo_entries_per_cycle = static_cast<int>(cfg.i64("accelerator.pe.halo_entries_per_cycle"));
   p.ppu_outputs_per_cycle = static_cast<int>(cfg.i64("accelerator.pe.ppu_outputs_per_cycle"));
   p.dram_latency_cycles = static_cast<int>(cfg.i64("memory.dram.latency_cycles"));
+  p.stride_phases = cfg.boolean("accelerator.pe.stride_phases");
   p.bank_queue_depth = static_cast<int>(cfg.i64("accelerator.pe.bank_queue_depth"));
   return p;
 }

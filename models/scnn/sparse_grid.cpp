@@ -43,6 +43,9 @@ void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::i
   const ConvShape& s = data.shape;
   shape_.stride = static_cast<int>(s.stride);
   shape_.pad = static_cast<int>(s.pad);
+  // Strided layers: activations and weights are paired only within one stride phase, (y + pad) mod stride
+  // equal to r mod stride (likewise for columns): the products of other pairings fall between outputs.
+  phases_ = p_.stride_phases && s.stride > 1 ? s.stride * s.stride : 1;
   rows_ = tile_axis(s.H, s.R, s.stride, s.pad, chunk_rows(s, m, chunk), p_.grid.pe_rows);
   cols_ = tile_axis(s.W, s.S, s.stride, s.pad, {0, s.Wo()}, p_.grid.pe_cols);
   chunk_input_bytes_ = overflow_bytes_ = max_iaram_bytes_ = chunk_output_bytes_ = 0;
@@ -62,22 +65,30 @@ void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::i
       auto& acts = acts_[pe];
       auto& offs = act_offsets_[pe];
       acts.clear();
-      offs.assign(static_cast<std::size_t>(s.C) + 1, 0);
+      offs.assign(static_cast<std::size_t>(s.C * phases_) + 1, 0);
       std::int64_t entries = 0;
       for (std::int64_t c = 0; c < s.C; ++c) {
         // Each channel of the tile is one compressed stream, row-major over the tile.
         EntryCounter counter(p_.grid.index_bits);
         std::int64_t pos = 0;
         for (std::int64_t y = in_y.lo; y < in_y.hi; ++y)
-          for (std::int64_t x = in_x.lo; x < in_x.hi; ++x, ++pos) {
-            const std::int64_t idx = data.iidx(c, y, x);
-            if (!data.inputs.get(idx)) continue;
-            counter.nonzero_at(pos);
-            acts.push_back({static_cast<std::int32_t>(y), static_cast<std::int32_t>(x),
-                            functional ? data.input_values[static_cast<std::size_t>(idx)] : 0});
-          }
+          for (std::int64_t x = in_x.lo; x < in_x.hi; ++x, ++pos)
+            if (data.inputs.get(data.iidx(c, y, x))) counter.nonzero_at(pos);
         entries += counter.entries();
-        offs[static_cast<std::size_t>(c) + 1] = static_cast<std::int64_t>(acts.size());
+        // The PE reads them as one lane per stride phase (one lane without phase splitting).
+        for (std::int64_t ph = 0; ph < phases_; ++ph) {
+          for (std::int64_t y = in_y.lo; y < in_y.hi; ++y) {
+            if (phases_ > 1 && (y + s.pad) % s.stride != ph / s.stride) continue;
+            for (std::int64_t x = in_x.lo; x < in_x.hi; ++x) {
+              if (phases_ > 1 && (x + s.pad) % s.stride != ph % s.stride) continue;
+              const std::int64_t idx = data.iidx(c, y, x);
+              if (!data.inputs.get(idx)) continue;
+              acts.push_back({static_cast<std::int32_t>(y), static_cast<std::int32_t>(x),
+                              functional ? data.input_values[static_cast<std::size_t>(idx)] : 0});
+            }
+          }
+          offs[static_cast<std::size_t>(c * phases_ + ph) + 1] = static_cast<std::int64_t>(acts.size());
+        }
       }
       const auto bytes = static_cast<std::uint64_t>(bytes_of(entries, bits, 0));
       chunk_input_bytes_ += bytes;
@@ -87,33 +98,32 @@ void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::i
     }
 }
 
-std::uint64_t SparseGrid::load_group(const LayerData& data, const PlaneMapping& m, std::int64_t g) {
+void SparseGrid::load_group(const LayerData& data, const PlaneMapping& m, std::int64_t g) {
   const ConvShape& s = data.shape;
   group_ = g;
   kc_lo_ = g * m.kc;
   kc_n_ = std::min(m.kc, s.K - kc_lo_);
   wts_.clear();
-  wt_offsets_.assign(static_cast<std::size_t>(s.C) + 1, 0);
+  wt_offsets_.assign(static_cast<std::size_t>(s.C * phases_) + 1, 0);
   const bool functional = data.functional();
-  const int bits = p_.grid.value_bits + p_.grid.index_bits;
-  std::uint64_t bytes = 0;
-  for (std::int64_t c = 0; c < s.C; ++c) {
-    EntryCounter counter(p_.grid.index_bits);
-    // Output channel innermost: the F weights of a vector mostly share (r, s) and differ in k, so their
-    // products with neighbouring activations land on distinct accumulator entries.
-    for (std::int64_t r = 0; r < s.R; ++r)
-      for (std::int64_t q = 0; q < s.S; ++q)
-        for (std::int64_t k = 0; k < kc_n_; ++k) {
-          const std::int64_t idx = data.widx(kc_lo_ + k, c, r, q);
-          if (!data.weights.get(idx)) continue;
-          counter.nonzero_at((r * s.S + q) * kc_n_ + k);
-          wts_.push_back({static_cast<std::int32_t>(k), static_cast<std::int32_t>(r), static_cast<std::int32_t>(q),
-                          functional ? data.weight_values[static_cast<std::size_t>(idx)] : 0});
+  for (std::int64_t c = 0; c < s.C; ++c)
+    for (std::int64_t ph = 0; ph < phases_; ++ph) {
+      // Output channel innermost: the F weights of a vector mostly share (r, s) and differ in k, so their
+      // products with neighbouring activations land on distinct accumulator entries.
+      for (std::int64_t r = 0; r < s.R; ++r) {
+        if (phases_ > 1 && r % s.stride != ph / s.stride) continue;
+        for (std::int64_t q = 0; q < s.S; ++q) {
+          if (phases_ > 1 && q % s.stride != ph % s.stride) continue;
+          for (std::int64_t k = 0; k < kc_n_; ++k) {
+            const std::int64_t idx = data.widx(kc_lo_ + k, c, r, q);
+            if (!data.weights.get(idx)) continue;
+            wts_.push_back({static_cast<std::int32_t>(k), static_cast<std::int32_t>(r), static_cast<std::int32_t>(q),
+                            functional ? data.weight_values[static_cast<std::size_t>(idx)] : 0});
+          }
         }
-    wt_offsets_[static_cast<std::size_t>(c) + 1] = static_cast<std::int64_t>(wts_.size());
-    bytes += static_cast<std::uint64_t>(bytes_of(counter.entries(), bits, 0));
-  }
-  return bytes;
+      }
+      wt_offsets_[static_cast<std::size_t>(c * phases_ + ph) + 1] = static_cast<std::int64_t>(wts_.size());
+    }
 }
 
 GroupOutcome SparseGrid::run_group() {
@@ -122,7 +132,7 @@ GroupOutcome SparseGrid::run_group() {
   shape_.kc = kc_n_;
   std::vector<PeOperands> ops(static_cast<std::size_t>(pes()));
   for (std::size_t pe = 0; pe < ops.size(); ++pe) {
-    ops[pe] = PeOperands{&acts_[pe], &act_offsets_[pe], &wts_, &wt_offsets_, s.C};
+    ops[pe] = PeOperands{&acts_[pe], &act_offsets_[pe], &wts_, &wt_offsets_, s.C * phases_};
     accs_[pe].reset(kc_n_ * frames_[pe].acc_plane(), shape_.banks, functional);
   }
   std::vector<PeTally> tallies(ops.size());

@@ -33,8 +33,8 @@ class SparseGrid : public sc_core::sc_module {
   std::uint64_t chunk_overflow_bytes() const { return overflow_bytes_; }  // beyond the IARAMs
   std::uint64_t max_iaram_bytes() const { return max_iaram_bytes_; }
   std::uint64_t chunk_output_bytes() const { return chunk_output_bytes_; }  // compressed outputs so far
-  // Broadcasts group g's weights into the weight FIFOs; returns their compressed size (DRAM bytes).
-  std::uint64_t load_group(const LayerData& data, const PlaneMapping& m, std::int64_t g);
+  // Broadcasts group g's weights into the weight FIFOs.
+  void load_group(const LayerData& data, const PlaneMapping& m, std::int64_t g);
   GroupOutcome run_group();  // blocks the calling thread until the barrier
   // Functional runs: the outputs of the instance so far (K x Ho x Wo), written by the PPUs.
   void begin_layer(const LayerData& data);
@@ -51,6 +51,7 @@ class SparseGrid : public sc_core::sc_module {
   ArrayShape shape_;
   const LayerData* data_ = nullptr;
   std::int64_t group_ = 0, kc_lo_ = 0, kc_n_ = 0;
+  std::int64_t phases_ = 1;  // operand lanes per input channel (stride phases)
   AxisTiling rows_, cols_;
   std::vector<PeFrame> frames_;
   std::vector<std::vector<ActEntry>> acts_;
