@@ -8,7 +8,7 @@
 
 using namespace sat_test;
 
-TEST_CASE("functional: FF and BP and WU of the sparse and dense variants equal the dense reference") {
+TEST_CASE("sat: functional: FF and BP and WU of the sparse and dense variants equal the dense reference") {
   const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n");
   const TrainingStep step =
       step_of(net_of({conv("c1", 16, 24, 6, 3, 1, 1), fc("fc", 200, 19)}), 2, 8, 2, {Phase::FF, Phase::BP, Phase::WU});
@@ -24,7 +24,7 @@ TEST_CASE("functional: FF and BP and WU of the sparse and dense variants equal t
   CHECK(checked == 12);  // conv and fc: FF, BP, WU in two variants
 }
 
-TEST_CASE("functional: output-stationary sparse array equals the reference at 1:4") {
+TEST_CASE("sat: functional: output-stationary sparse array equals the reference at 1:4") {
   const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n  dataflow: output_stationary\n",
                             {"workload.sparsity.n=1", "workload.sparsity.m=4"});
   const TrainingStep step = step_of(net_of({fc("fc", 130, 21)}), 1, 4, 5, {Phase::FF, Phase::BP, Phase::WU});
@@ -32,7 +32,7 @@ TEST_CASE("functional: output-stationary sparse array equals the reference at 1:
   for (const auto& j : r.jobs) CHECK(j.functional_pass);
 }
 
-TEST_CASE("functional: a wrong in-group index is caught by the reference comparison") {
+TEST_CASE("sat: functional: a wrong in-group index is caught by the reference comparison") {
   using namespace sparsim::sat;
   FunctionalOp f(8, 64, 4, Nm{2, 8}, 3, 16);
   FunctionalOp bad(8, 64, 4, Nm{2, 8}, 3, 16);
@@ -43,7 +43,7 @@ TEST_CASE("functional: a wrong in-group index is caught by the reference compari
   CHECK(bad.max_abs_error() > bad.tolerance());
 }
 
-TEST_CASE("functional: pruned A keeps exactly N of every M along K") {
+TEST_CASE("sat: functional: pruned A keeps exactly N of every M along K") {
   using namespace sparsim::sat;
   FunctionalOp f(5, 40, 3, Nm{2, 8}, 9, 16);
   for (std::int64_t r = 0; r < 5; ++r)
@@ -54,7 +54,7 @@ TEST_CASE("functional: pruned A keeps exactly N of every M along K") {
     }
 }
 
-TEST_CASE("mask unit: rank-by-comparators equals top-N by sorting including a ragged last group") {
+TEST_CASE("sat: mask unit: rank-by-comparators equals top-N by sorting including a ragged last group") {
   using namespace sparsim::sat;
   std::mt19937_64 rng(5);
   std::normal_distribution<double> d(0, 1);

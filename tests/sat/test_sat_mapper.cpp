@@ -9,7 +9,7 @@
 
 using namespace sparsim::sat;
 
-TEST_CASE("mapper: chosen GLB tiles fit both double-buffered buffers") {
+TEST_CASE("sat: mapper: chosen GLB tiles fit both double-buffered buffers") {
   Hw hw;
   for (Nm nm : {Nm{}, Nm{2, 8}, Nm{1, 2}}) {
     const Problem p{512, 4608, 196, 1, nm};
@@ -20,7 +20,8 @@ TEST_CASE("mapper: chosen GLB tiles fit both double-buffered buffers") {
   }
 }
 
-TEST_CASE("mapper: every loop order's tile sequence covers each m-k-n tile once and stores each block once finally") {
+TEST_CASE(
+    "sat: mapper: every loop order's tile sequence covers each m-k-n tile once and stores each block once finally") {
   Hw hw;
   const Problem p{100, 700, 90, 2, Nm{2, 8}};
   for (const auto& order : std::vector<std::array<char, 3>>{{'m', 'n', 'k'}, {'k', 'm', 'n'}, {'n', 'k', 'm'}}) {
@@ -47,7 +48,7 @@ TEST_CASE("mapper: every loop order's tile sequence covers each m-k-n tile once 
   }
 }
 
-TEST_CASE("mapper: k innermost never spills partial sums; k outermost reloads them") {
+TEST_CASE("sat: mapper: k innermost never spills partial sums; k outermost reloads them") {
   Hw hw;
   const Problem p{64, 1024, 128, 1, Nm{}};
   auto spills = [&](std::array<char, 3> order) {

@@ -27,35 +27,35 @@ void modes_agree(const std::string& yaml, std::vector<std::string> sets, const N
 Network convs() { return net_of({conv("c1", 16, 32, 8, 3, 1, 1), conv("c2", 32, 64, 8, 3, 2, 1), fc("fc", 1024, 10)}); }
 }  // namespace
 
-TEST_CASE("fast and detailed modes agree: dense") { modes_agree(kSmall, {}, convs(), 0, 0, 2); }
-TEST_CASE("fast and detailed modes agree: 1:2") { modes_agree(kSmall, {}, convs(), 1, 2, 2); }
-TEST_CASE("fast and detailed modes agree: 2:4") { modes_agree(kSmall, {}, convs(), 2, 4, 2); }
-TEST_CASE("fast and detailed modes agree: 2:8") { modes_agree(kSmall, {}, convs(), 2, 8, 2); }
-TEST_CASE("fast and detailed modes agree: 1:8") { modes_agree(kSmall, {}, convs(), 1, 8, 2); }
+TEST_CASE("sat: fast and detailed modes agree: dense") { modes_agree(kSmall, {}, convs(), 0, 0, 2); }
+TEST_CASE("sat: fast and detailed modes agree: 1:2") { modes_agree(kSmall, {}, convs(), 1, 2, 2); }
+TEST_CASE("sat: fast and detailed modes agree: 2:4") { modes_agree(kSmall, {}, convs(), 2, 4, 2); }
+TEST_CASE("sat: fast and detailed modes agree: 2:8") { modes_agree(kSmall, {}, convs(), 2, 8, 2); }
+TEST_CASE("sat: fast and detailed modes agree: 1:8") { modes_agree(kSmall, {}, convs(), 1, 8, 2); }
 
-TEST_CASE("fast and detailed modes agree: ragged tiles") {
+TEST_CASE("sat: fast and detailed modes agree: ragged tiles") {
   modes_agree(kSmall, {}, net_of({conv("odd", 19, 13, 7, 3, 1, 1), fc("fc", 100, 37)}), 2, 8, 3);
 }
 
-TEST_CASE("fast and detailed modes agree: bandwidth-starved GLB") {
+TEST_CASE("sat: fast and detailed modes agree: bandwidth-starved GLB") {
   modes_agree(std::string(kSmall) + "  glb: {banks: 2, bank_width_bytes: 16}\n", {}, convs(), 2, 8, 2);
 }
 
-TEST_CASE("fast and detailed modes agree: DRAM-bound") {
+TEST_CASE("sat: fast and detailed modes agree: DRAM-bound") {
   modes_agree(std::string(kSmall) + "memory:\n  dram: {bandwidth_bytes_per_cycle: 2, queue_depth: 1}\n", {}, convs(), 2,
               8, 1);
 }
 
-TEST_CASE("fast and detailed modes agree: output-stationary") {
+TEST_CASE("sat: fast and detailed modes agree: output-stationary") {
   modes_agree(std::string(kSmall) + "  dataflow: output_stationary\n", {}, convs(), 2, 4, 2);
 }
 
-TEST_CASE("fast and detailed modes agree: small buffers force many GLB tiles") {
+TEST_CASE("sat: fast and detailed modes agree: small buffers force many GLB tiles") {
   modes_agree(std::string(kSmall) + "  glb: {capacity_bytes: 16384}\n  obuf: {capacity_bytes: 2048}\n", {}, convs(), 2,
               8, 2);
 }
 
-TEST_CASE("fast and detailed modes agree: weight preload bank conflicts") {
+TEST_CASE("sat: fast and detailed modes agree: weight preload bank conflicts") {
   modes_agree(std::string(kSmall) + "  dataflow: weight_stationary\n  glb: {banks: 1, bank_width_bytes: 4}\n", {},
               net_of({fc("fc", 64, 32)}), 2, 4, 8);
 }

@@ -24,7 +24,8 @@ std::uint64_t stall_sum(const JobResult& j) {
 }
 }  // namespace
 
-TEST_CASE("one dense weight-stationary tile: load + weight load + stream + fill-drain + store match the closed form") {
+TEST_CASE(
+    "sat: one dense weight-stationary tile: load + weight load + stream + fill-drain + store match the closed form") {
   const Config cfg = config(kTiny);
   const std::int64_t R = 4, C = 4, S = 20, db = 2, bw = 16, lat = 10, burst = 16, banks = 4, width = 8;
   // FC 4 -> 4, batch 20: FF is out[4 x 20] = W[4 x 4] * X[4 x 20], exactly one array tile.
@@ -50,7 +51,7 @@ TEST_CASE("one dense weight-stationary tile: load + weight load + stream + fill-
   CHECK(counter(j, "dram", "write_bytes") == static_cast<std::uint64_t>(bursts(C, S * db) * burst));
 }
 
-TEST_CASE("sparse MACs are N/M of dense for 1:2 and 2:4 and 2:8 and 1:8; WU stays dense") {
+TEST_CASE("sat: sparse MACs are N/M of dense for 1:2 and 2:4 and 2:8 and 1:8; WU stays dense") {
   for (auto [n, m] : std::vector<std::pair<int, int>>{{1, 2}, {2, 4}, {2, 8}, {1, 8}}) {
     // One process runs one design: each pattern in its own child.
     const std::string out = in_child([n = n, m = m] {
@@ -82,7 +83,7 @@ TEST_CASE("sparse MACs are N/M of dense for 1:2 and 2:4 and 2:8 and 1:8; WU stay
   }
 }
 
-TEST_CASE("a GLB too narrow for the M/N-times activation stream starves the sparse array but not the dense one") {
+TEST_CASE("sat: a GLB too narrow for the M/N-times activation stream starves the sparse array but not the dense one") {
   // 8 rows x 2 multipliers at 2:8 cover 64 reduction positions per column: 128 bytes per cycle, but two
   // 32-byte banks give 64: every column takes two cycles. Dense needs 32 bytes: no starvation.
   const Config cfg = config(
@@ -98,7 +99,7 @@ TEST_CASE("a GLB too narrow for the M/N-times activation stream starves the spar
   CHECK(d.stall_cycles.at("operand_starvation") == 0);
 }
 
-TEST_CASE("with banks for the full M/N-times stream the sparse array does not starve") {
+TEST_CASE("sat: with banks for the full M/N-times stream the sparse array does not starve") {
   const Config cfg = config(
       "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
       "  dataflow: weight_stationary\n"
@@ -108,7 +109,7 @@ TEST_CASE("with banks for the full M/N-times stream the sparse array does not st
   CHECK(job(r, "sparse", Phase::FF).stall_cycles.at("operand_starvation") == 0);
 }
 
-TEST_CASE("a starved DRAM channel makes DRAM the dominant stall") {
+TEST_CASE("sat: a starved DRAM channel makes DRAM the dominant stall") {
   const Config cfg = config(
       "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n"
       "memory:\n  dram: {bandwidth_bytes_per_cycle: 1}\n");
@@ -117,7 +118,7 @@ TEST_CASE("a starved DRAM channel makes DRAM the dominant stall") {
   for (const auto& j : r.jobs) CHECK(j.stall_cycles.at("dram_bandwidth") * 2 > j.cycles);
 }
 
-TEST_CASE("busy cycles and stalls by cause add up to every job's cycles; mask generation is reported") {
+TEST_CASE("sat: busy cycles and stalls by cause add up to every job's cycles; mask generation is reported") {
   const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n");
   const TrainingStep step =
       step_of(net_of({conv("c1", 16, 32, 8, 3, 1, 1), conv("c2", 32, 32, 8, 3, 1, 1), fc("fc", 2048, 10)}), 2, 8, 2,
@@ -138,7 +139,7 @@ TEST_CASE("busy cycles and stalls by cause add up to every job's cycles; mask ge
   CHECK(r.extra["speedup"]["step"].get<double>() > 1.0);
 }
 
-TEST_CASE("a weight preload that loses the banks to the operand stream shows up as bank-conflict stalls") {
+TEST_CASE("sat: a weight preload that loses the banks to the operand stream shows up as bank-conflict stalls") {
   // One 4-byte bank: a dense column of 8 rows x 2 positions x 2 B takes 8 bank cycles and leaves no slot
   // for the next tile's 8 x 16 x 2 B = 256 B of weights (64 accesses), which then outlast the 14-cycle
   // drain by 50 cycles per following tile. 32 output channels = 4 array tiles in one GLB tile.
@@ -167,7 +168,7 @@ struct HoldGate : JobGate {
 };
 }  // namespace
 
-TEST_CASE("the JobGate holds only the design variant and its wait is reported as a gate stall") {
+TEST_CASE("sat: the JobGate holds only the design variant and its wait is reported as a gate stall") {
   const Config cfg = config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n");
   const TrainingStep step = step_of(net_of({fc("fc", 256, 16)}), 2, 8, 8, {Phase::FF, Phase::BP, Phase::WU});
   HoldGate gate;
