@@ -65,7 +65,7 @@ GpuTop::GpuTop(const sc_core::sc_module_name& name, const StcParams& params, Tim
   job_.sms = m.sms;
   const int simulated = job_.representative ? 1 : m.sms;
   for (int i = 0; i < simulated; ++i)
-    sms_.push_back(std::make_unique<Sm>(("sm" + std::to_string(i)).c_str(), job_, params_.machine, mode,
+    sms_.push_back(std::make_unique<Sm>(("sm" + std::to_string(i)).c_str(), i, job_, params_.machine, mode,
                                         SharedMemory{l2_.get(), hbm_.get()}, sm_counters_));
   SC_HAS_PROCESS(GpuTop);
   SC_THREAD(control);
@@ -74,8 +74,11 @@ GpuTop::GpuTop(const sc_core::sc_module_name& name, const StcParams& params, Tim
 const gemm::KernelPlan& GpuTop::plan_for(const gemm::GemmShape& g) {
   const auto key = std::make_tuple(g.M, g.N, g.K, g.instances, g.sparse);
   auto it = plans_.find(key);
-  if (it == plans_.end())
-    it = plans_.emplace(key, gemm::plan_gemm(g, params_.machine, g.sparse ? params_.sparse_tiles : params_.dense_tiles)).first;
+  if (it == plans_.end()) {
+    gemm::GpuMachine m = params_.machine;
+    if (g.sparse) m.max_split_k = params_.sparse_max_split_k;
+    it = plans_.emplace(key, gemm::plan_gemm(g, m, g.sparse ? params_.sparse_tiles : params_.dense_tiles)).first;
+  }
   return it->second;
 }
 
@@ -89,7 +92,7 @@ void GpuTop::control() {
     job_.shape = g;
     job_.plan = plan_for(g);
     job_.reuse = gemm::wave_reuse(job_.plan, g, m);
-    job_.next_cta = 0;
+    job_.next_cta = job_.plan.ctas_per_sm * static_cast<std::int64_t>(m.sms);  // after the first wave
     job_.operand_wait = job_.smem_bound = job_.epilogue = 0;
     job_.slot_end.clear();
     const int slots = (job_.representative ? 1 : m.sms) * job_.plan.ctas_per_sm;
@@ -100,8 +103,8 @@ void GpuTop::control() {
     sc_core::wait(job_.all_done);
     const gemm::KernelPlan& p = job_.plan;
     if (p.split_k > 1) {  // reduce the fp32 partials held in the L2; what did not fit spills to HBM
-      l2_->set_den(1);
-      hbm_->set_den(m.hbm_den);
+      l2_->set_share(1, 1);
+      hbm_->set_share(1, 1);
       const std::int64_t partial = g.M * g.N * g.instances * 4 * p.split_k, out = g.M * g.N * g.instances * m.elem_bytes;
       const std::int64_t spill = std::max<std::int64_t>(0, partial - m.l2_bytes);
       reduce_.clear(1);

@@ -3,6 +3,7 @@
 // block scheduler (which CTA a slot runs next) and the per-job stall tallies.
 #include <systemc>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -24,18 +25,28 @@ struct JobContext {
   std::vector<std::uint64_t> slot_end;  // cycle each active simulated slot finished
 
   std::int64_t wave_of(std::int64_t cta) const { return cta / reuse.wave_ctas; }
-  // SMs busy in the wave of `cta`; in representative mode one simulated CTA stands for one CTA on each.
-  std::int64_t active_sms(std::int64_t cta) const {
-    const std::int64_t w = wave_of(cta);
-    const std::int64_t in_wave = std::min(reuse.wave_ctas, plan.ctas - w * reuse.wave_ctas);
-    return (in_wave + plan.ctas_per_sm - 1) / plan.ctas_per_sm;
+  std::int64_t in_wave(std::int64_t cta) const {
+    return std::min(reuse.wave_ctas, plan.ctas - wave_of(cta) * reuse.wave_ctas);
   }
-  // The block scheduler. All-SM mode: CTAs go in raster order to whichever slot asks first (dynamic, as
-  // the hardware's block scheduler does). Representative mode: slot r of the one SM runs the r-th CTA of
-  // every wave. `k` counts the CTAs the slot has taken. Returns -1 when none is left.
-  std::int64_t next(int slot, std::int64_t k) {
+  // SMs busy in the wave of `cta`: the block scheduler spreads a wave over the SMs before it doubles up.
+  std::int64_t active_sms(std::int64_t cta) const { return std::min<std::int64_t>(sms, in_wave(cta)); }
+  // CTAs that the representative SM's CTA `cta` stands for: one on every SM that has a CTA in the same
+  // slot position of the same wave.
+  std::int64_t stands_for(std::int64_t cta) const {
+    const std::int64_t slot = (cta % reuse.wave_ctas) / sms;
+    return std::min<std::int64_t>(sms, in_wave(cta) - slot * sms);
+  }
+  // The block scheduler. The first wave goes out round-robin over the SMs (slot r of SM s gets CTA
+  // r * sms + s); after that, all-SM mode hands the next CTA in raster order to whichever slot asks first
+  // (dynamic, as the hardware does), and representative mode gives slot r of SM 0 the same position in
+  // every later wave. `k` counts the CTAs the slot has taken. Returns -1 when none is left.
+  std::int64_t next(int sm, int slot, std::int64_t k) {
+    if (k == 0) {
+      const std::int64_t c = static_cast<std::int64_t>(slot) * sms + sm;
+      return c < plan.ctas ? c : -1;
+    }
     if (!representative) return next_cta < plan.ctas ? next_cta++ : -1;
-    const std::int64_t c = k * reuse.wave_ctas + slot;
+    const std::int64_t c = k * reuse.wave_ctas + static_cast<std::int64_t>(slot) * sms;
     return c < plan.ctas ? c : -1;
   }
 };

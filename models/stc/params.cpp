@@ -34,7 +34,10 @@ const std::vector<ParamSpec>& stc_params() {
                    "2:4 sparse kernel menu, CTA tiles MxNxK with K the logical depth (cuSPARSELt's default algorithm "
                    "used 128x256x64 on the measured H200)."),
       int_param("accelerator.kernel.max_stages", 8, 2, 32, "stages", "Deepest shared-memory pipeline a kernel uses."),
-      int_param("accelerator.kernel.max_split_k", 8, 1, 64, "", "Largest split-K factor the tiler considers."),
+      int_param("accelerator.kernel.dense_max_split_k", 8, 1, 64, "",
+                "Largest split-K factor of the dense kernel library (cuBLAS ships split-K kernels)."),
+      int_param("accelerator.kernel.sparse_max_split_k", 1, 1, 64, "",
+                "Largest split-K factor of the sparse kernel library (PyTorch calls cuSPARSELt with split_k = 1)."),
       enum_param("accelerator.sim.sm_model", "representative", {"representative", "all"},
                  "representative: one SM stands for the SMs of each wave (they share L2 and HBM bandwidth); all: "
                  "every SM is simulated."),
@@ -60,7 +63,8 @@ StcParams stc_params_from(const Config& cfg) {
   m.max_ctas_per_sm = static_cast<int>(cfg.i64("accelerator.sm.max_ctas"));
   m.mma_m = static_cast<int>(cfg.i64("accelerator.sm.mma_m"));
   m.max_stages = static_cast<int>(cfg.i64("accelerator.kernel.max_stages"));
-  m.max_split_k = static_cast<int>(cfg.i64("accelerator.kernel.max_split_k"));
+  m.max_split_k = static_cast<int>(cfg.i64("accelerator.kernel.dense_max_split_k"));
+  p.sparse_max_split_k = static_cast<int>(cfg.i64("accelerator.kernel.sparse_max_split_k"));
   m.l2_bytes = cfg.i64("memory.l2.capacity_mib") << 20;
   m.l2_bytes_per_cycle = static_cast<int>(cfg.i64("memory.l2.bytes_per_cycle"));
   m.l2_latency = static_cast<int>(cfg.i64("memory.l2.latency_cycles"));

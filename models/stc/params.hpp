@@ -17,6 +17,7 @@ struct StcParams {
   std::vector<gemm::TileShape> dense_tiles, sparse_tiles;
   SmModel sm_model = SmModel::Representative;
   std::string dtype = "fp16";
+  int sparse_max_split_k = 1;  // machine.max_split_k is the dense library's
 };
 
 const std::vector<ParamSpec>& stc_params();

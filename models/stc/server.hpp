@@ -4,13 +4,16 @@
 // added on the way in, so latency is pipelined while bandwidth is not. HBM, the L2, each SM's L2 port,
 // shared-memory banks, the register-file read-out and the tensor-core pipe are servers; a transfer walks
 // a route of them (for example HBM -> L2 -> SM port -> shared memory) and signals its event at the end.
-// Fast mode waits the service time at once; detailed mode ticks cycle by cycle accumulating credit, which
-// gives the same cycle by construction (tests check that both agree).
+// Service time runs on an exact fractional timeline (back-to-back transfers share a cycle); fast mode waits
+// until the end at once, detailed mode ticks cycle by cycle until it; both wake on the same cycle (tests
+// check that whole runs agree).
 #include <systemc>
 #include <tlm_utils/peq_with_get.h>
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "sim/accelerator.hpp"
 #include "sim/stats.hpp"
@@ -21,6 +24,7 @@ class Server;
 
 struct Hop {
   Server* server = nullptr;
+  std::int64_t left = -1;    // units still to serve at a slicing server (-1: not arrived yet)
   std::int64_t latency = 0;  // cycles added before the transfer reaches this server
   std::int64_t units = 0;    // bytes (or cycles for the tensor-core pipe) it costs there
   bool write = false;        // counted as a write at this server
@@ -41,7 +45,7 @@ struct Transfer {
     weight = w;
   }
   void add(Server* s, std::int64_t latency, std::int64_t units, bool write = false) {
-    hops[static_cast<std::size_t>(n_hops++)] = Hop{s, latency, units, write};
+    hops[static_cast<std::size_t>(n_hops++)] = Hop{s, -1, latency, units, write};
   }
   void start();    // sends it to its first hop (after that hop's latency)
   void advance();  // called by a server when done with the current hop
@@ -50,23 +54,49 @@ struct Transfer {
   }
 };
 
+// One logical transfer cut into pieces of at most `piece` units (at its largest hop) that walk the route
+// independently, so the hops overlap as in cut-through hardware instead of each hop storing and forwarding
+// a whole chunk.
+class Flow {
+ public:
+  struct Leg {
+    Server* server;
+    std::int64_t latency, units;
+    bool write;
+  };
+  void start(const std::vector<Leg>& legs, std::uint64_t weight, std::int64_t piece);
+  void wait_done();
+
+ private:
+  std::vector<std::unique_ptr<Transfer>> pieces_;
+  std::size_t used_ = 0;
+};
+
 class Server : public sc_core::sc_module {
  public:
   // Counters may be shared by many servers of the same kind (all SMs' ports, say); null: not counted.
+  // slice > 0: serve at most `slice` units of a transfer at a time, then put it behind the transfers
+  // waiting (round robin). Shared servers (L2, HBM) slice, standing for their many slices and channels
+  // serving concurrent requests side by side rather than whole chunks one after another.
   Server(const sc_core::sc_module_name& name, std::int64_t num, std::int64_t den, TimingMode mode, Counter* reads,
-         Counter* writes, Counter* busy);
+         Counter* writes, Counter* busy, std::int64_t slice = 0);
   void push(Transfer* t, std::int64_t delay_cycles);
-  // Bandwidth num/den units per cycle; den may change between transfers (representative-SM share).
-  void set_den(std::int64_t den) { den_ = den; }
-  std::int64_t num() const { return num_; }
+  // Representative-SM mode: the simulated SM's CTAs get `mult` of `den` equal shares of the bandwidth
+  // (the other CTAs of the wave take the rest). Applies to transfers served from now on.
+  void set_share(std::int64_t mult, std::int64_t den) {
+    num_ = base_num_ * mult;
+    den_ = base_den_ * den;
+  }
 
  private:
   void run();
-  void serve(std::int64_t units);
+  void serve(std::int64_t units, bool queued);
+  double free_at_ = 0.0;  // cycle (fractional) at which the last service ends
   tlm_utils::peq_with_get<Transfer> peq_;
-  std::int64_t num_, den_;
+  std::int64_t slice_;
+  std::int64_t base_num_, base_den_, num_, den_;
   TimingMode mode_;
-  Counter *reads_, *writes_, *busy_;
+  Counter *reads_, *writes_, *busy_;  // busy: cycles at full bandwidth of the units served (x weight)
 };
 
 }  // namespace sparsim::stc

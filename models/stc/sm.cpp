@@ -12,9 +12,10 @@ namespace {
 std::uint64_t now_cycles() { return static_cast<std::uint64_t>(sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)); }
 }  // namespace
 
-Slot::Slot(const sc_core::sc_module_name& name, int index, JobContext& job, const gemm::GpuMachine& m, Server& port,
+Slot::Slot(const sc_core::sc_module_name& name, int sm_index, int index, JobContext& job, const gemm::GpuMachine& m, Server& port,
            Server& smem, Server& rf, Server& tc, SharedMemory mem, Counter& macs)
     : sc_module(name),
+      sm_index_(sm_index),
       index_(index),
       job_(job),
       m_(m),
@@ -43,16 +44,17 @@ void Slot::load() {
     const gemm::GemmShape& g = job_.shape;
     const std::int64_t eb = m_.elem_bytes;
     for (std::int64_t k = 0;; ++k) {
-      const std::int64_t cta = job_.next(index_, k);
+      const std::int64_t cta = job_.next(sm_index_, index_, k);
       ctas_.write(cta);
       if (cta < 0) break;
       const gemm::CtaCoord cc = gemm::cta_coord(p, cta);
       const std::int64_t rows = gemm::cta_rows(p, g, cc), cols = gemm::cta_cols(p, g, cc);
       const std::int64_t chunks = gemm::cta_chunks(p, cc), w = job_.wave_of(cta);
-      const std::uint64_t weight = job_.representative ? static_cast<std::uint64_t>(job_.active_sms(cta)) : 1;
-      if (job_.representative) {  // this wave's SMs share the L2 and HBM
-        mem_.l2->set_den(job_.active_sms(cta));
-        mem_.hbm->set_den(m_.hbm_den * job_.active_sms(cta));
+      const std::uint64_t weight = job_.representative ? static_cast<std::uint64_t>(job_.stands_for(cta)) : 1;
+      if (job_.representative) {  // the wave's CTAs share the L2 and HBM equally; this SM runs `mine` of them
+        const std::int64_t mine = std::min<std::int64_t>(p.ctas_per_sm, (job_.in_wave(cta) + job_.sms - 1) / job_.sms);
+        mem_.l2->set_share(mine, job_.in_wave(cta));
+        mem_.hbm->set_share(mine, job_.in_wave(cta));
       }
       for (std::int64_t kk = 0; kk < chunks; ++kk) {
         int s = 0;
@@ -65,18 +67,16 @@ void Slot::load() {
         const std::int64_t b_bytes = kt * cols * eb;
         const auto a_miss = static_cast<std::int64_t>(std::llround(static_cast<double>(a_bytes) * job_.reuse.a_miss[static_cast<std::size_t>(w)]));
         const auto b_miss = static_cast<std::int64_t>(std::llround(static_cast<double>(b_bytes) * job_.reuse.b_miss[static_cast<std::size_t>(w)]));
-        st.a.clear(weight);
-        if (a_miss > 0) st.a.add(mem_.hbm, m_.hbm_latency, a_miss);
-        st.a.add(mem_.l2, m_.l2_latency, a_bytes);
-        st.a.add(&port_, 0, a_bytes);
-        st.a.add(&smem_, 0, p.a_chunk_bytes + p.meta_chunk_bytes, true);
-        st.b.clear(weight);
-        if (b_miss > 0) st.b.add(mem_.hbm, m_.hbm_latency, b_miss);
-        st.b.add(mem_.l2, m_.l2_latency, b_bytes);
-        st.b.add(&port_, 0, b_bytes);
-        st.b.add(&smem_, 0, p.b_chunk_bytes, true);
-        st.a.start();
-        st.b.start();
+        st.a.start({{mem_.hbm, m_.hbm_latency, a_miss, false},
+                    {mem_.l2, m_.l2_latency, a_bytes, false},
+                    {&port_, 0, a_bytes, false},
+                    {&smem_, 0, p.a_chunk_bytes + p.meta_chunk_bytes, true}},
+                   weight, kPieceBytes);
+        st.b.start({{mem_.hbm, m_.hbm_latency, b_miss, false},
+                    {mem_.l2, m_.l2_latency, b_bytes, false},
+                    {&port_, 0, b_bytes, false},
+                    {&smem_, 0, p.b_chunk_bytes, true}},
+                   weight, kPieceBytes);
       }
     }
   }
@@ -97,7 +97,7 @@ void Slot::consume() {
       const gemm::CtaCoord cc = gemm::cta_coord(p, cta);
       const std::int64_t rows = gemm::cta_rows(p, g, cc), cols = gemm::cta_cols(p, g, cc);
       const std::int64_t chunks = gemm::cta_chunks(p, cc);
-      const std::uint64_t weight = job_.representative ? static_cast<std::uint64_t>(job_.active_sms(cta)) : 1;
+      const std::uint64_t weight = job_.representative ? static_cast<std::uint64_t>(job_.stands_for(cta)) : 1;
       // The MMA always runs the whole tile: physical multiplies per chunk (half the logical K when sparse).
       const auto chunk_macs = static_cast<std::uint64_t>(p.tile.m) * p.tile.n * p.tile.k / (g.sparse ? 2 : 1);
       for (std::int64_t kk = 0; kk < chunks; ++kk, ++ring) {
@@ -132,27 +132,23 @@ void Slot::consume() {
       epi_.add(&smem_, 0, tile_out, true);
       epi_.start();
       epi_.wait_done();
-      store_.clear(weight);
-      store_.add(&smem_, 0, tile_out);
-      store_.add(&port_, 0, valid_out, true);
-      store_.add(mem_.l2, m_.l2_latency, valid_out, true);
-      store_.start();
+      store_.start({{&smem_, 0, tile_out, false}, {&port_, 0, valid_out, true}, {mem_.l2, m_.l2_latency, valid_out, true}},
+                   weight, kPieceBytes);
       store_.wait_done();
       if (p.split_k == 1) {
-        Transfer& wb = writeback_[wb_next_++ % writeback_.size()];
+        Flow& wb = writeback_[wb_next_++ % writeback_.size()];
         wb.wait_done();
-        wb.clear(weight);
-        wb.add(mem_.hbm, m_.hbm_latency, valid_out, true);
-        wb.start();
+        wb.start({{mem_.hbm, m_.hbm_latency, valid_out, true}}, weight, kPieceBytes);
       }
       job_.epilogue += now_cycles() - t2;
     }
+    for (Flow& wb : writeback_) wb.wait_done();  // the kernel ends when its output is written back
     job_.slot_end.push_back(now_cycles());
     if (--job_.slots_left == 0) job_.all_done.notify(sc_core::SC_ZERO_TIME);
   }
 }
 
-Sm::Sm(const sc_core::sc_module_name& name, JobContext& job, const gemm::GpuMachine& m, TimingMode mode, SharedMemory mem,
+Sm::Sm(const sc_core::sc_module_name& name, int sm_index, JobContext& job, const gemm::GpuMachine& m, TimingMode mode, SharedMemory mem,
        SmCounters& c)
     : sc_module(name),
       port_("l2_port", m.l2_port_bytes_per_cycle, 1, mode, c.port_read, c.port_write, nullptr),
@@ -160,7 +156,7 @@ Sm::Sm(const sc_core::sc_module_name& name, JobContext& job, const gemm::GpuMach
       rf_("rf", m.rf_bytes_per_cycle, 1, mode, c.rf_read, nullptr, nullptr),
       tc_("tensor_core", 1, 1, mode, nullptr, nullptr, c.tc_busy) {
   for (int i = 0; i < kSlots; ++i)
-    slots_.push_back(std::make_unique<Slot>(("slot" + std::to_string(i)).c_str(), i, job, m, port_, smem_, rf_, tc_, mem,
+    slots_.push_back(std::make_unique<Slot>(("slot" + std::to_string(i)).c_str(), sm_index, i, job, m, port_, smem_, rf_, tc_, mem,
                                             *c.macs));
 }
 

@@ -25,18 +25,21 @@ struct SharedMemory {  // the GPU-wide servers every SM reaches
   Server* hbm = nullptr;
 };
 
+// Largest piece a chunk's transfer is cut into (bytes): 32 sectors of 128 B.
+constexpr std::int64_t kPieceBytes = 4096;
+
 class Slot : public sc_core::sc_module {
  public:
-  Slot(const sc_core::sc_module_name& name, int index, JobContext& job, const gemm::GpuMachine& m, Server& port,
+  Slot(const sc_core::sc_module_name& name, int sm_index, int index, JobContext& job, const gemm::GpuMachine& m, Server& port,
        Server& smem, Server& rf, Server& tc, SharedMemory mem, Counter& macs);
 
  private:
   void load();
   void consume();
   struct Stage {
-    Transfer a, b;
+    Flow a, b;
   };
-  int index_;
+  int sm_index_, index_;
   JobContext& job_;
   const gemm::GpuMachine& m_;
   Server &port_, &smem_, &rf_, &tc_;
@@ -45,15 +48,16 @@ class Slot : public sc_core::sc_module {
   sc_core::sc_fifo<std::int64_t> ctas_;  // loader -> consumer: the CTA whose chunks follow (-1: done)
   sc_core::sc_fifo<int> free_;           // free stage indices
   std::array<Stage, 32> stages_;
-  Transfer read_, mma_, epi_, store_;
-  std::array<Transfer, 4> writeback_;  // posted HBM writes of stored tiles
+  Transfer read_, mma_, epi_;
+  Flow store_;
+  std::array<Flow, 4> writeback_;  // posted HBM writes of stored tiles
   std::size_t wb_next_ = 0;
 };
 
 class Sm : public sc_core::sc_module {
  public:
   static constexpr int kSlots = 4;
-  Sm(const sc_core::sc_module_name& name, JobContext& job, const gemm::GpuMachine& m, TimingMode mode,
+  Sm(const sc_core::sc_module_name& name, int sm_index, JobContext& job, const gemm::GpuMachine& m, TimingMode mode,
      SharedMemory mem, SmCounters& counters);
 
  private:
