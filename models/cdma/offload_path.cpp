@@ -136,6 +136,21 @@ void OffloadPath::release(int tensor) {
   resident_bytes_ -= tensors_[static_cast<std::size_t>(tensor)].bytes;
 }
 
+void OffloadPath::issue_offload(const TensorPlan& t) {
+  alloc(t.id);
+  if (!t.offloaded) return;
+  times_[static_cast<std::size_t>(t.id)].offload_issue = now();
+  offload_.requests->write(t.id);
+}
+
+void OffloadPath::issue_prefetch(const TensorPlan& t) {
+  if (prefetch_issued_[static_cast<std::size_t>(t.id)]) return;
+  prefetch_issued_[static_cast<std::size_t>(t.id)] = true;
+  alloc(t.id);
+  times_[static_cast<std::size_t>(t.id)].prefetch_issue = now();
+  prefetch_.requests->write(t.id);
+}
+
 void OffloadPath::before_job(std::size_t, const GemmOp& op) {
   const int layer = op.layer_index;
   const auto L = static_cast<std::size_t>(layer);
@@ -143,46 +158,38 @@ void OffloadPath::before_job(std::size_t, const GemmOp& op) {
     if (ff_started_[L]) return;
     ff_started_[L] = true;
     for (const auto& t : tensors_) {
-      if (!t.offloaded || t.last_consumer() + 1 != layer) continue;
+      if (!t.offloaded || t.release_layer != layer) continue;
       auto& tt = times_[static_cast<std::size_t>(t.id)];
       while (!tt.offloaded) sc_core::wait(*offload_done_ev_[static_cast<std::size_t>(t.id)]);
       release(t.id);  // the GPU copy is dropped once it is safely in host memory
     }
-    for (const auto& t : tensors_) {
-      if (t.first_consumer() != layer) continue;
-      alloc(t.id);
-      if (!t.offloaded) continue;
-      times_[static_cast<std::size_t>(t.id)].offload_issue = now();
-      offload_.requests->write(t.id);
-    }
+    for (const auto& t : tensors_)
+      if (t.issue_layer == layer && !t.pool_input) issue_offload(t);
     return;
   }
   if (bwd_started_[L]) return;
   bwd_started_[L] = true;
-  auto issue_prefetch = [&](const TensorPlan& t) {
-    if (prefetch_issued_[static_cast<std::size_t>(t.id)]) return;
-    prefetch_issued_[static_cast<std::size_t>(t.id)] = true;
-    // A tensor is prefetched only after its offload finished (always true under the FF rule above).
-    alloc(t.id);
-    times_[static_cast<std::size_t>(t.id)].prefetch_issue = now();
-    prefetch_.requests->write(t.id);
-  };
   for (const auto& t : tensors_) {
-    if (!t.offloaded || std::find(t.consumers.begin(), t.consumers.end(), layer) == t.consumers.end()) continue;
+    if (!t.offloaded || t.need_layer != layer) continue;
     issue_prefetch(t);  // normally issued already, as the previous layer's backward started
     auto& tt = times_[static_cast<std::size_t>(t.id)];
     while (!tt.prefetched) sc_core::wait(*prefetch_done_ev_[static_cast<std::size_t>(t.id)]);
   }
   for (const auto& t : tensors_)
-    if (t.offloaded && t.last_consumer() == layer - 1) issue_prefetch(t);
+    if (t.offloaded && t.prefetch_layer == layer) issue_prefetch(t);
 }
 
 void OffloadPath::after_job(std::size_t op_index, const GemmOp& op) {
   const auto L = static_cast<std::size_t>(op.layer_index);
-  if (op.phase == Phase::FF || last_bwd_op_[L] != op_index) return;
+  if (op.phase == Phase::FF) {
+    // The pool after this conv starts now: its input (this conv's output) goes out as it runs.
+    for (const auto& t : tensors_)
+      if (t.pool_input && t.issue_layer == op.layer_index) issue_offload(t);
+    return;
+  }
+  if (last_bwd_op_[L] != op_index) return;
   for (const auto& t : tensors_)
-    if (t.first_consumer() == op.layer_index) release(t.id);
+    if (t.free_layer == op.layer_index) release(t.id);
 }
 
 }  // namespace sparsim::cdma
-

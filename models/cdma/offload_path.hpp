@@ -2,12 +2,14 @@
 // The vDNN offload path of a GPU training step and its controller. It couples to any accelerator through
 // JobGate (sim/accelerator.hpp): the accelerator calls before_job/after_job around each op of its design
 // variant, and the controller stalls it by waiting in before_job. The rules (Rhu et al., vDNN, MICRO 2016):
-//  - FF of layer L issues the offload of L's input tensor as it starts (overlapped with L's compute);
-//  - FF of layer L may not start until the offload of every tensor whose last consumer is L-1 is done
+//  - FF of layer L issues the offload of L's input tensor as it starts (overlapped with L's compute); a
+//    pool's input (conv L's output) is issued as conv L's FF ends, overlapped with the (unmodelled) pool;
+//  - FF of layer L may not start until the offload of every tensor whose last reader is before L is done
 //    (its GPU buffer is released then);
 //  - the backward ops (BP, WU) of layer L may not start until the prefetch of every tensor L reads is done;
 //    as L's backward starts, the prefetch of the tensors that layer L-1 needs next is issued;
-//  - a tensor's GPU buffer is freed after the backward of its first consumer.
+//  - a tensor's GPU buffer is freed after the backward of its first reader.
+// The per-tensor layers of these rules come from the plan (plan.hpp).
 // Data path, one chain of Stage blocks per PCIe direction:
 //   offload:  GPU memory read -> compressor -> staging buffer -> PCIe link -> host memory write
 //   prefetch: host memory read -> PCIe link -> staging buffer -> decompressor -> GPU memory write
@@ -66,6 +68,8 @@ class OffloadPath : public sc_core::sc_module, public JobGate {
   void complete_offload_thread();
   void complete_prefetch_thread();
   void feed(Chain& chain, int tensor);
+  void issue_offload(const TensorPlan& t);
+  void issue_prefetch(const TensorPlan& t);
   void alloc(int tensor);
   void release(int tensor);
   std::uint64_t now() const;

@@ -9,10 +9,18 @@
 
 namespace sparsim::cdma {
 
+// Two kinds of tensor: the input of a layer (read by one layer, or by the parallel branches of a module),
+// and the input of a max/average pool that the workload format folds away (the ReLU'd output of conv j
+// when the next layer's input is smaller): vDNN offloads that too, as the pool layer's input.
 struct TensorPlan {
   int id = 0;
-  std::string name;            // "<first consumer>.in"
-  std::vector<int> consumers;  // layer indices that read it, ascending
+  std::string name;            // "<first consumer>.in" or "<conv>.out" (pool input)
+  std::vector<int> consumers;  // layer indices that read it, ascending (the pool input: the conv itself)
+  bool pool_input = false;
+  // Timeline (offload_path.cpp): offload issued as FF of `issue_layer` starts (or, for a pool input, as
+  // it ends); FF of `release_layer` waits for it; the backward of `need_layer` waits for its prefetch,
+  // which is issued as the backward of `prefetch_layer` starts; freed after the backward of `free_layer`.
+  int issue_layer = 0, release_layer = 0, need_layer = 0, prefetch_layer = 0, free_layer = 0;
   std::uint64_t bytes = 0;     // whole mini-batch, rounded up to 4-byte words
   double density = 1.0;        // fraction of non-zero elements
   std::string density_source;  // where the density comes from (docs/cdma.md)

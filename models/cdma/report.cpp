@@ -48,7 +48,7 @@ nlohmann::ordered_json offload_report(const Params& p, const TrainingStep& step,
   for (const auto& t : tensors) {
     all_bytes += t.bytes;
     json row = {{"tensor", t.name}, {"consumers", json::array()}, {"bytes", t.bytes}, {"density", t.density},
-                {"density_source", t.density_source}, {"offloaded", t.offloaded}};
+                {"density_source", t.density_source}, {"pool_input", t.pool_input}, {"offloaded", t.offloaded}};
     for (int c : t.consumers) row["consumers"].push_back(step.network.layers[static_cast<std::size_t>(c)].name);
     if (t.offloaded) {
       const TensorData& d = data[static_cast<std::size_t>(t.id)];

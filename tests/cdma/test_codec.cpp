@@ -59,7 +59,7 @@ TEST_CASE("zero-value compression size follows the density") {
   }
 }
 
-TEST_CASE("clustered zeros keep the density and lengthen zero runs; RLE pays per literal") {
+TEST_CASE("clustered zeros keep the density and lengthen zero runs, RLE pays per literal") {
   const std::uint64_t bytes = 1 << 20;
   const auto indep = generate_activations({0.3, 0.0, 4}, bytes, 11);
   const auto clustered = generate_activations({0.3, 0.9, 4}, bytes, 11);

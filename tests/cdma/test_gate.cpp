@@ -112,9 +112,9 @@ TEST_CASE("the offload path stalls a registered stand-in accelerator through Job
     REQUIRE(tt.offloaded);
     REQUIRE(tt.prefetched);
     for (std::size_t i = 0; i < step.ops.size(); ++i) {
-      if (step.ops[i].phase == Phase::FF && step.ops[i].layer_index == t.last_consumer() + 1)
+      if (step.ops[i].phase == Phase::FF && step.ops[i].layer_index == t.release_layer)
         REQUIRE(g->starts_[i] >= tt.offload_done);
-      if (step.ops[i].phase != Phase::FF && step.ops[i].layer_index == t.last_consumer())
+      if (step.ops[i].phase != Phase::FF && step.ops[i].layer_index == t.need_layer)
         REQUIRE(g->starts_[i] >= tt.prefetch_done);
     }
   }

@@ -36,14 +36,14 @@ TEST_CASE("vDNN rules hold on the timeline and compression shortens the stalls")
       REQUIRE(tt.prefetched);
       for (std::size_t i = 0; i < ops.size(); ++i) {
         const std::uint64_t op_begin = recs[i].start + recs[i].stall;
-        // FF of the layer after the last consumer starts only after the offload is done.
-        if (ops[i].phase == Phase::FF && ops[i].layer_index == t.last_consumer() + 1)
-          REQUIRE(op_begin >= tt.offload_done);
-        // Backward ops of a consumer start only after the prefetch is done.
-        if (ops[i].phase != Phase::FF && ops[i].layer_index == t.last_consumer()) REQUIRE(op_begin >= tt.prefetch_done);
-        // The offload is issued as the first consumer's FF starts.
-        if (ops[i].phase == Phase::FF && ops[i].layer_index == t.first_consumer())
-          REQUIRE(tt.offload_issue == op_begin);
+        const bool ff = ops[i].phase == Phase::FF;
+        // FF of the release layer starts only after the offload is done.
+        if (ff && ops[i].layer_index == t.release_layer) REQUIRE(op_begin >= tt.offload_done);
+        // Backward ops of the layer that needs it start only after the prefetch is done.
+        if (!ff && ops[i].layer_index == t.need_layer) REQUIRE(op_begin >= tt.prefetch_done);
+        // The offload is issued as the issuing layer's FF starts (a pool input: as it ends).
+        if (ff && ops[i].layer_index == t.issue_layer)
+          REQUIRE(tt.offload_issue == (t.pool_input ? recs[i].end : op_begin));
       }
       REQUIRE(tt.prefetch_issue >= tt.offload_done);
     }
@@ -57,7 +57,7 @@ TEST_CASE("vDNN rules hold on the timeline and compression shortens the stalls")
   REQUIRE(rr.extra["cdma"]["memory"]["gpu_bytes_saved"].get<std::uint64_t>() > 0);
   REQUIRE(rr.extra["summary_lines"].size() >= 5);
   for (const auto& j : rr.jobs)
-    if (j.variant == "cdma" && j.phase == Phase::FF && j.layer_index < 4) {
+    if (j.variant == "cdma" && j.phase == Phase::FF && j.layer_index < 4) {  // layers with offloaded inputs
       REQUIRE(j.functional_checked);
       REQUIRE(j.functional_pass);
     }
@@ -88,8 +88,12 @@ TEST_CASE("link-bound: vDNN step time is the PCIe transfer time of the offloaded
 }
 
 TEST_CASE("compute-bound: with a fast link, offloading costs (almost) nothing") {
+  // Policy conv: layer inputs only. (Pool inputs have no modelled compute to hide behind, so they always
+  // cost their transfer time.)
   auto in = make_instance("computebound", tiny_net(), 8,
-                          {"accelerator.compute.macs_per_cycle=1", "memory.pcie.generation=5"}, TimingMode::Fast);
+                          {"accelerator.compute.macs_per_cycle=1", "memory.pcie.generation=5",
+                           "accelerator.offload.policy=conv"},
+                          TimingMode::Fast);
   sc_core::sc_start();
   const RunResults rr = in.acc->collect();
   const double oracle = static_cast<double>(total_cycles(rr, "oracle"));
@@ -111,11 +115,14 @@ TEST_CASE("a faster PCIe generation shortens the vDNN step") {
                                  TimingMode::Fast));
   sc_core::sc_start();
   std::uint64_t prev = ~0ull;
-  for (auto& g : gens) {
-    const RunResults rr = g.acc->collect();
+  for (std::size_t k = 0; k < gens.size(); ++k) {
+    const RunResults rr = gens[k].acc->collect();
     const std::uint64_t v = total_cycles(rr, "vdnn");
     REQUIRE(v <= prev);
-    REQUIRE(total_cycles(rr, "cdma") <= v);
+    // Where the link limits (gen1-3), compression wins; on a link fast enough for compute, the extra
+    // (de)compressor stage and ZVC's 1/32 growth of the dense image may cost a little.
+    if (k < 3) REQUIRE(total_cycles(rr, "cdma") < v);
+    REQUIRE(static_cast<double>(total_cycles(rr, "cdma")) <= static_cast<double>(v) * 1.01);
     REQUIRE(total_cycles(rr, "oracle") <= total_cycles(rr, "cdma"));
     prev = v;
   }
