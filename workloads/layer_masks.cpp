@@ -20,17 +20,28 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-Rng rng_for(std::uint64_t seed, int index, std::uint64_t purpose, std::int64_t sample = 0) {
-  return Rng(mix(mix(mix(seed) ^ static_cast<std::uint64_t>(index)) ^ purpose) ^ static_cast<std::uint64_t>(sample));
+// FNV-1a of the layer name: masks follow the layer, not its position, so selecting a subset of layers
+// (workload.layers) gives every selected layer the mask it has in the whole network.
+std::uint64_t name_hash(const std::string& name) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : name) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
 }
 
-int owner_of(const Network& net, int index) {
+Rng rng_for(std::uint64_t seed, const std::string& layer, std::uint64_t purpose, std::int64_t sample = 0) {
+  return Rng(mix(mix(mix(seed) ^ name_hash(layer)) ^ purpose) ^ static_cast<std::uint64_t>(sample));
+}
+
+// The layer whose weights layer `index` uses: itself, or the earlier layer it shares weights with. When
+// that layer is not in the network (a subset of layers was selected), the layer stands for it: same
+// shape (validated when both are present) and the same seed, so the same generated mask.
+const Layer& owner_of(const Network& net, int index) {
   const Layer& l = net.layers.at(static_cast<std::size_t>(index));
-  if (l.shares_weights.empty()) return index;
+  if (l.shares_weights.empty()) return l;
   for (int j = 0; j < index; ++j)
-    if (net.layers[static_cast<std::size_t>(j)].name == l.shares_weights) return j;
-  throw InputError(
-      located(net.source, "layer " + l.name, "shares_weights names no earlier layer: '" + l.shares_weights + "'"));
+    if (net.layers[static_cast<std::size_t>(j)].name == l.shares_weights)
+      return net.layers[static_cast<std::size_t>(j)];
+  return l;
 }
 
 Mask all_ones(const std::vector<std::int64_t>& shape) {
@@ -90,15 +101,15 @@ std::string resolve_mask_path(const Network& net, const std::string& mask_file) 
 }
 
 Mask weight_mask(const Network& net, int index, Phase phase, std::uint64_t seed) {
-  const int owner = owner_of(net, index);
-  const Layer& l = net.layers[static_cast<std::size_t>(owner)];
+  const Layer& l = owner_of(net, index);
+  const std::string& seed_name = l.shares_weights.empty() ? l.name : l.shares_weights;
   const auto shape = weight_mask_shape(l);
   if (shape.empty()) return Mask();
   const LayerSparsity& s = l.sparsity;
   if (phase == Phase::BP && !s.mask_file_bp.empty()) return from_file(net, l, s.mask_file_bp);
   if (!s.mask_file.empty()) return from_file(net, l, s.mask_file);
   if (!s.prunable) return all_ones(shape);
-  Rng rng = rng_for(seed, owner, kWeights);
+  Rng rng = rng_for(seed, seed_name, kWeights);
   if (s.nm.active()) {
     auto w = masks::synthetic_weights(shape, rng);
     if (s.transposable && (shape[0] % s.nm.m || shape[1] % s.nm.m))
@@ -120,14 +131,14 @@ Mask weight_mask(const Network& net, int index, Phase phase, std::uint64_t seed)
 
 Mask activation_mask(const Network& net, int index, std::int64_t sample, std::uint64_t seed) {
   const Layer& l = net.layers.at(static_cast<std::size_t>(index));
-  Rng rng = rng_for(seed, index, kActivations, sample);
+  Rng rng = rng_for(seed, l.name, kActivations, sample);
   return masks::clustered(activation_mask_shape(l), l.sparsity.activation_density,
                           l.kind == LayerKind::Conv ? kActivationCluster : 1.0, rng);
 }
 
 Mask gradient_mask(const Network& net, int index, std::int64_t sample, std::uint64_t seed) {
   const Layer& l = net.layers.at(static_cast<std::size_t>(index));
-  Rng rng = rng_for(seed, index, kGradients, sample);
+  Rng rng = rng_for(seed, l.name, kGradients, sample);
   return masks::clustered(gradient_mask_shape(l), l.sparsity.gradient_density,
                           l.kind == LayerKind::Conv ? kActivationCluster : 1.0, rng);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Real masks for a network's layers: a layer's mask file when it names one, otherwise a mask generated
 // from its density specification with a seeded generator. Each mask's generator is seeded from (seed,
-// owning layer index, purpose), so a mask does not depend on which other masks were asked for first.
+// name of the layer owning the weights, purpose, sample), so a mask depends neither on which other masks
+// were asked for first nor on which subset of the network's layers is simulated.
 #include <cstdint>
 #include <string>
 #include <vector>

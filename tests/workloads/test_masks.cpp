@@ -239,3 +239,15 @@ TEST_CASE("transposable profile: FF and BP use the same mask, N:M both ways") {
   CHECK_THROWS_WITH(weight_mask(net, 4, Phase::FF, 1),
                     Catch::Contains("layer " + net.layers[4].name) && Catch::Contains("multiples of M"));
 }
+
+TEST_CASE("a layer's generated masks do not change when a subset of layers is selected") {
+  Network net = load_network("lstm-1024");
+  apply_sparsity_profile(net, "weights=0.4,activations=0.5");
+  Network subset = net;
+  subset.layers = {net.layers[7], net.layers[40]};  // lstm0.recurrent.t7 and lstm1.recurrent.t8, owners dropped
+  CHECK(weight_mask(subset, 0, Phase::FF, 9) == weight_mask(net, 7, Phase::FF, 9));
+  CHECK(weight_mask(subset, 0, Phase::FF, 9) == weight_mask(net, 1, Phase::FF, 9));  // shared with t1
+  CHECK(weight_mask(subset, 1, Phase::FF, 9) == weight_mask(net, 40, Phase::FF, 9));
+  CHECK(activation_mask(subset, 1, 3, 9) == activation_mask(net, 40, 3, 9));
+  CHECK(!(weight_mask(net, 1, Phase::FF, 9) == weight_mask(net, 34, Phase::FF, 9)));  // another layer's weights
+}
