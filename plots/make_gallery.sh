@@ -31,13 +31,18 @@ if sweep sat-networks; then
   plot "$out/sat-networks/points/$report/report.json" --kind heatmap -o "$fig/sat-resnet18-utilization.png"
 fi
 if sweep scnn-density; then
-  plot "$out/scnn-density/results.csv" --kind curve -o "$fig/scnn-density-speedup.png"
-  plot "$out/scnn-density/results.csv" --kind curve --y energy_pj -o "$fig/scnn-density-energy.png"
+  x="weight density = activation density"
+  plot "$out/scnn-density/results.csv" --kind curve --xlabel "$x" -o "$fig/scnn-density-speedup.png"
+  plot "$out/scnn-density/results.csv" --kind curve --xlabel "$x" --y energy_pj,baseline_energy_pj \
+    -o "$fig/scnn-density-energy.png"
 fi
 if sweep stc-gemm; then
   plot "$out/stc-gemm/results.csv" --kind curve -o "$fig/stc-gemm-speedup.png"
 fi
 if sweep cdma-pcie; then
   plot "$out/cdma-pcie/results.csv" --kind curve --x memory.pcie.generation -o "$fig/cdma-pcie-speedup.png"
+  plot "$out/cdma-pcie/results.csv" --kind curve --x memory.pcie.generation \
+    --y perf_vs_oracle_vdnn,perf_vs_oracle_cdma --ylabel "performance vs no-offload oracle (×)" \
+    -o "$fig/cdma-pcie-vs-oracle.png"
 fi
 ls -l "$fig"

@@ -35,6 +35,8 @@ def parse(argv):
     p.add_argument("--y", default="speedup_step", help="curve: results.csv column (default speedup_step)")
     p.add_argument("--series", help="curve: column whose values make the lines (default: the other axes)")
     p.add_argument("--title", help="figure title")
+    p.add_argument("--xlabel", help="x axis label")
+    p.add_argument("--ylabel", help="y axis label (for sweep-specific metric columns)")
     return p.parse_args(argv)
 
 
@@ -68,6 +70,10 @@ def main(argv):
         for kind, fig in figs:
             if args.title:
                 fig.axes[0].set_title(args.title)
+            if args.xlabel:
+                fig.axes[0].set_xlabel(args.xlabel)
+            if args.ylabel:
+                fig.axes[0].set_ylabel(args.ylabel)
             if args.output and len(figs) == 1:
                 out = args.output
             else:

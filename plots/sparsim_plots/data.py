@@ -31,6 +31,7 @@ class Results:
         self.all_rows = None
         self.columns = columns    # header, in order
         self.axes = axes          # [(key, unit)] of the swept keys, in axis order
+        self.axis_of = {}         # key -> axis index (zipped keys share one)
         self.fixed = fixed        # {key: value} of the sweep's set:
 
     def unit(self, key):
@@ -63,12 +64,15 @@ def load_results(path):
         with open(plan_path, encoding="utf-8") as f:
             plan = json.load(f)
         axes = [(a["key"], a["unit"]) for a in plan.get("axes", [])]
+        axis_of = {a["key"]: a.get("axis", i) for i, a in enumerate(plan.get("axes", []))}
         fixed = {k: v for k, v in plan.get("set", [])}
     else:  # the swept keys sit between "status" and "network"
         start, end = columns.index("status") + 1, columns.index("network") if "network" in columns else 3
         axes = [(c, "") for c in columns[start:end]]
+        axis_of = {c: i for i, (c, _) in enumerate(axes)}
     res = Results(path, [r for r in rows if r["status"] == "ok"], columns, axes, fixed)
     res.all_rows = rows
+    res.axis_of = axis_of
     if not res.rows:
         raise InputError(f"{path}: no finished point (every row has status missing)")
     return res

@@ -6,7 +6,7 @@ import numpy as np
 
 from .data import InputError
 from .labels import PHASE_NAMES, key_label, metric_label, short_key
-from .style import PHASE_COLOURS, colours_for, energy_scale
+from .style import PALETTE, PHASE_COLOURS, colours_for, energy_scale
 
 PHASES = ("FF", "BP", "WU")
 
@@ -162,15 +162,19 @@ def _nm_ticks(results, x, xs):
 
 
 def sweep_curve(results, x=None, y="speedup_step", series=None):
-    """y against one swept key, one line per value of the other swept keys (or of `series`)."""
+    """y against one swept key, one line per value of the other axes (or of `series`). y may name several
+    columns separated by commas (for example energy_pj,baseline_energy_pj): one line per column then."""
     keys = [k for k, _ in results.axes]
     if not keys:
         raise InputError(f"{results.path}: the sweep has no axis to plot against")
     x = x or keys[0]
-    for col in (x, y) + ((series,) if series else ()):
+    ys = [c for c in y.split(",") if c]
+    for col in [x] + ys + ([series] if series else []):
         if col not in results.columns:
             raise InputError(f"{results.path}:1: {col}: no such column (have: {', '.join(results.columns)})")
-    others = [series] if series else [k for k in keys if k != x]
+    # Keys zipped with x move with it; only the other axes split the points into lines.
+    x_axis = results.axis_of.get(x)
+    others = [series] if series else [k for k in keys if k != x and results.axis_of.get(k) != x_axis]
     groups = OrderedDict()
     for r in results.rows:
         label = ", ".join(f"{short_key(k)}={r[k]}" for k in others)
@@ -178,15 +182,28 @@ def sweep_curve(results, x=None, y="speedup_step", series=None):
     xs_all = [r[x] for r in results.rows]
     numeric_x = _is_numeric(xs_all)
     categories = list(OrderedDict.fromkeys(xs_all))
-    ylabel, mult = metric_label(y, _baseline_name(results))
-    colours = colours_for(groups) if len(groups) > 1 else {k: PHASE_COLOURS["FF"] for k in groups}
+    baseline = _baseline_name(results)
+    ylabel, mult = metric_label(ys[0], baseline)
+    if ys[0] == "speedup_step" and not any(r.get("speedup_BP") or r.get("speedup_WU") for r in results.rows):
+        ylabel = f"speedup over {baseline} (×)"  # a forward-only sweep: the "step" is the forward pass
+    if len(ys) > 1:
+        ylabel = ylabel.replace(f" of {baseline}", "")
+        if ylabel == ys[0]:  # sweep-specific metric columns: name them all
+            ylabel = ", ".join(ys)
+    if ylabel.endswith("(µJ)"):  # energies: a unit that keeps tick labels short
+        top = max((float(r[c]) for r in results.rows for c in ys if r[c] != ""), default=1.0)
+        div, unit = energy_scale(top)
+        ylabel, mult = ylabel.replace("(µJ)", f"({unit})"), 1.0 / div
+    lines = [(g, c) for g in groups for c in ys]
     fig, ax = plt.subplots()
-    for label, rows in groups.items():
-        pts = [(float(r[x]) if numeric_x else categories.index(r[x]), float(r[y]) * mult)
-               for r in rows if r[y] != ""]
+    for i, (label, col) in enumerate(lines):
+        pts = [(float(r[x]) if numeric_x else categories.index(r[x]), float(r[col]) * mult)
+               for r in groups[label] if r[col] != ""]
         pts.sort()
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", markersize=4, label=label or None,
-                color=colours[label])
+        name = ", ".join(p for p in (label, _column_name(col, results) if len(ys) > 1 else "") if p)
+        # Lines take palette colours in their order (a sweep's axis order), so 8 comes before 16.
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", markersize=4, label=name or None,
+                color=PALETTE[i % len(PALETTE)], linestyle="--" if col.startswith("baseline_") else "-")
     if numeric_x:
         xs = sorted({float(v) for v in xs_all})
         ticks = _nm_ticks(results, x, xs)
@@ -195,16 +212,33 @@ def sweep_curve(results, x=None, y="speedup_step", series=None):
         elif len(xs) > 2 and all(v > 0 for v in xs) and xs[-1] / xs[0] >= 16:
             ax.set_xscale("log", base=2)
             ax.set_xticks(xs, [f"{v:g}" for v in xs])
+        elif len(xs) <= 12:  # few swept values: tick exactly those (PCIe 3, 4, 5 rather than 3.25)
+            ax.set_xticks(xs, [f"{v:g}" for v in xs])
     else:
         ax.set_xticks(range(len(categories)), categories)
-    if y.startswith("speedup") or y.startswith("energy_gain"):
+    if any(c.startswith("speedup") or c.startswith("energy_gain") for c in ys):
         ax.axhline(1.0, color="black", linewidth=0.8)
-    ax.set_xlabel(key_label(x, results.unit(x)) + (" — N:M pattern" if _nm_ticks(results, x, [1]) else ""))
+    ax.set_xlabel("N:M weight pattern" if _nm_ticks(results, x, [1]) else key_label(x, results.unit(x)))
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
-    if len(groups) > 1:
-        ax.legend(title=", ".join(short_key(k) for k in others))
+    networks = {r["network"] for r in results.rows if r.get("network")}
+    variants = {(r["design_variant"], r["baseline_variant"]) for r in results.rows}
+    if len(variants) == 1:
+        d, b = variants.pop()
+        ax.set_title(f"{d} vs {b}" + (f" on {networks.pop()}" if len(networks) == 1 else ""))
+    if len(lines) > 1:
+        ax.legend(title=", ".join(short_key(k) for k in others) or None)
     return fig
+
+
+def _column_name(col, results):
+    """Legend name of a y column: the variant it belongs to."""
+    rows = results.rows
+    if col.startswith("baseline_"):
+        return rows[0].get("baseline_variant", "baseline")
+    if col in ("cycles", "time_s", "utilization", "energy_pj"):
+        return rows[0].get("design_variant", "design")
+    return col
 
 
 def _point_label(results, r):

@@ -9,12 +9,17 @@ KEY_NAMES = {
     "workload.network": "network",
     "accelerator.array.rows": "array rows",
     "accelerator.array.cols": "array columns",
+    "memory.pcie.generation": "PCIe generation (x16)",
+    "label.gemm_size": "GEMM size M = N = K",
 }
 
 PHASE_NAMES = {"FF": "forward (FF)", "BP": "backward data (BP)", "WU": "weight update (WU)", "step": "training step"}
 
 
 def key_label(key, unit=""):
+    if key.startswith("label."):  # a sweep's own column: its name is the label
+        key_name = key[len("label."):].replace("_", " ")
+        return KEY_NAMES.get(key, key_name)
     name = KEY_NAMES.get(key, key)
     return f"{name} ({unit})" if unit else name
 

@@ -128,9 +128,9 @@ Plan make_plan(const SweepSpec& spec) {
         "point " + std::to_string(i) + (points[i].values.empty() ? "" : " (" + describe(points[i].values) + ")");
     const Config cfg = validate(spec, sources, what);
     if (i == 0)
-      for (const auto& axis : spec.axes)
-        for (const auto& key : axis.keys)
-          plan.axes.push_back(Column{key, is_label_key(key) ? "" : cfg.values().at(key).spec->unit});
+      for (std::size_t a = 0; a < spec.axes.size(); ++a)
+        for (const auto& key : spec.axes[a].keys)
+          plan.axes.push_back(Column{key, is_label_key(key) ? "" : cfg.values().at(key).spec->unit, a});
     PlannedPoint p{points[i].values, add_run(cfg, sources), {}};
     for (const auto& b : spec.baselines) {
       std::vector<Source> with = sources;
@@ -152,7 +152,7 @@ json Plan::to_json() const {
   j["set"] = json::array();
   for (const auto& [k, v] : fixed) j["set"].push_back({k, v});
   j["axes"] = json::array();
-  for (const auto& a : axes) j["axes"].push_back({{"key", a.key}, {"unit", a.unit}});
+  for (const auto& a : axes) j["axes"].push_back({{"key", a.key}, {"unit", a.unit}, {"axis", a.axis}});
   j["baselines"] = baselines;
   j["metrics"] = json::array();
   for (const auto& m : metrics) j["metrics"].push_back({{"column", m.column}, {"path", m.path}});
@@ -175,7 +175,7 @@ Plan Plan::from_json(const json& j, const std::string& where) {
     p.sweep_file = j.at("sweep_file").get<std::string>();
     p.base = j.at("base").get<std::string>();
     for (const auto& kv : j.at("set")) p.fixed.emplace_back(kv.at(0), kv.at(1));
-    for (const auto& a : j.at("axes")) p.axes.push_back(Column{a.at("key"), a.at("unit")});
+    for (const auto& a : j.at("axes")) p.axes.push_back(Column{a.at("key"), a.at("unit"), a.at("axis")});
     p.baselines = j.at("baselines").get<std::vector<std::string>>();
     for (const auto& m : j.at("metrics")) p.metrics.push_back(Metric{m.at("column"), m.at("path")});
     for (const auto& r : j.at("runs"))

@@ -150,3 +150,17 @@ def test_cli_writes_files_and_fails_with_one_line(tmp_path):
                          capture_output=True, text=True)
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "--kind" in bad.stderr
+
+
+def test_zipped_keys_stay_on_one_line_and_energy_has_a_readable_unit(tmp_path):
+    path = make_results(str(tmp_path))
+    with open(os.path.join(str(tmp_path), "plan.json"), "w") as f:  # m and rows zipped: one axis
+        json.dump({"axes": [{"key": "workload.sparsity.m", "unit": "", "axis": 0},
+                            {"key": "accelerator.array.rows", "unit": "PEs", "axis": 0}], "set": []}, f)
+    fig = figures.sweep_curve(load_results(path), y="energy_pj,baseline_energy_pj.dram")
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 2  # one per y column, not one per array size
+    assert ax.get_ylabel() == "energy per step (µJ)"
+    fig = figures.sweep_curve(load_results(path), y="energy_pj")
+    assert fig.axes[0].get_ylabel() == "energy per step (µJ)"
+    assert max(fig.axes[0].get_lines()[0].get_ydata()) == pytest.approx(2.5)  # 5e6 / 2 pJ in µJ
