@@ -57,7 +57,8 @@ std::vector<TileShape> parse_tile_menu(const std::string& text) {
         t.k <= 0)
       throw std::invalid_argument("'" + item + "' is not a tile MxNxK");
     if (t.m % 64 != 0 || t.n % 8 != 0 || t.k % 32 != 0)
-      throw std::invalid_argument("tile '" + item + "': M must be a multiple of 64 (one warpgroup MMA), N of 8, K of 32");
+      throw std::invalid_argument("tile '" + item +
+                                  "': M must be a multiple of 64 (one warpgroup MMA), N of 8, K of 32");
     out.push_back(t);
   }
   if (out.empty()) throw std::invalid_argument("empty tile menu");
@@ -82,9 +83,9 @@ WaveReuse wave_reuse(const KernelPlan& p, const GemmShape& g, const GpuMachine& 
       wa.insert((cc.instance * p.split_k + cc.split) * p.tiles_m + cc.tm);
       wb.insert((cc.instance * p.split_k + cc.split) * p.tiles_n + cc.tn);
     }
-    const bool prev_fits = static_cast<std::int64_t>(prev_a.size()) * a_panel +
-                               static_cast<std::int64_t>(prev_b.size()) * b_panel <=
-                           m.l2_bytes;
+    const bool prev_fits =
+        static_cast<std::int64_t>(prev_a.size()) * a_panel + static_cast<std::int64_t>(prev_b.size()) * b_panel <=
+        m.l2_bytes;
     auto misses = [&](const std::set<std::int64_t>& now, const std::set<std::int64_t>& prev,
                       const std::set<std::int64_t>& seen) {
       std::int64_t n = 0;
@@ -141,13 +142,16 @@ KernelPlan make_plan(const GemmShape& g, const GpuMachine& m, const TileShape& t
         std::min<std::int64_t>(reuse.wave_ctas, p.ctas - static_cast<std::int64_t>(w) * reuse.wave_ctas));
     const double active_sms = std::ceil(in_wave / R);
     const double per_sm = in_wave / active_sms;  // CTAs sharing one SM in this wave
-    const double ab = static_cast<double>(p.a_chunk_bytes + p.meta_chunk_bytes), bb = static_cast<double>(p.b_chunk_bytes);
+    const double ab = static_cast<double>(p.a_chunk_bytes + p.meta_chunk_bytes),
+                 bb = static_cast<double>(p.b_chunk_bytes);
     const double miss = ab * reuse.a_miss[w] + bb * reuse.b_miss[w];
-    const double chunk = std::max({per_sm * static_cast<double>(p.mma_cycles),
-                                   per_sm * static_cast<double>(p.smem_read_bytes + p.smem_fill_bytes) / m.smem_bytes_per_cycle,
-                                   per_sm * (ab + bb) / m.l2_port_bytes_per_cycle, in_wave * (ab + bb) / m.l2_bytes_per_cycle,
-                                   in_wave * miss / hbm_bpc});
-    const double prologue = m.l2_latency + m.hbm_latency + static_cast<double>(p.stage_bytes) / m.l2_port_bytes_per_cycle;
+    const double chunk =
+        std::max({per_sm * static_cast<double>(p.mma_cycles),
+                  per_sm * static_cast<double>(p.smem_read_bytes + p.smem_fill_bytes) / m.smem_bytes_per_cycle,
+                  per_sm * (ab + bb) / m.l2_port_bytes_per_cycle, in_wave * (ab + bb) / m.l2_bytes_per_cycle,
+                  in_wave * miss / hbm_bpc});
+    const double prologue =
+        m.l2_latency + m.hbm_latency + static_cast<double>(p.stage_bytes) / m.l2_port_bytes_per_cycle;
     const double epilogue = out_bytes * 2 / m.rf_bytes_per_cycle + out_bytes / m.l2_port_bytes_per_cycle + m.l2_latency;
     total += prologue + static_cast<double>(p.chunks_per_split) * chunk + per_sm * epilogue;
   }

@@ -30,8 +30,8 @@ struct GpuMachine {
   int l2_latency = 200;
   std::int64_t hbm_num = 2424, hbm_den = 1;  // HBM bytes per cycle as a fraction num/den
   int hbm_latency = 950;
-  int elem_bytes = 2;     // fp16 / bf16 operands and output
-  int mma_m = 64;         // rows of one warpgroup MMA: B is read from shared memory once per mma_m rows
+  int elem_bytes = 2;  // fp16 / bf16 operands and output
+  int mma_m = 64;      // rows of one warpgroup MMA: B is read from shared memory once per mma_m rows
   int max_stages = 8;
   int max_split_k = 8;
 };
@@ -49,16 +49,16 @@ struct KernelPlan {
   int ctas_per_sm = 1;  // resident CTAs per SM (shared-memory limited)
   int split_k = 1;
   std::int64_t tiles_m = 0, tiles_n = 0, instances = 1;
-  std::int64_t k_chunks = 0;        // ceil(K / tile.k)
+  std::int64_t k_chunks = 0;  // ceil(K / tile.k)
   std::int64_t chunks_per_split = 0;
-  std::int64_t ctas = 0;            // tiles_m * tiles_n * split_k * instances
+  std::int64_t ctas = 0;  // tiles_m * tiles_n * split_k * instances
   // Per full k-chunk (edge CTAs move fewer bytes; the MMA always runs the full tile).
   std::int64_t a_chunk_bytes = 0;     // A values (compressed when sparse)
   std::int64_t meta_chunk_bytes = 0;  // 2-bit indices, 4 bits per group of 4
   std::int64_t b_chunk_bytes = 0;
-  std::int64_t smem_read_bytes = 0;   // operand reads of the MMAs of one chunk
-  std::int64_t smem_fill_bytes = 0;   // TMA writes of one stage
-  std::int64_t mma_cycles = 0;        // tensor-core cycles of one chunk
+  std::int64_t smem_read_bytes = 0;  // operand reads of the MMAs of one chunk
+  std::int64_t smem_fill_bytes = 0;  // TMA writes of one stage
+  std::int64_t mma_cycles = 0;       // tensor-core cycles of one chunk
   std::int64_t stage_bytes = 0;
   double estimate_cycles = 0.0;
   std::string name;  // e.g. "sparse_128x256x64_s5_r1_k1"

@@ -10,7 +10,9 @@
 namespace sparsim::stc {
 
 namespace {
-std::uint64_t now_cycles() { return static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)); }
+std::uint64_t now_cycles() {
+  return static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS));
+}
 }  // namespace
 
 bool fits_24(const NMPattern& nm) {
@@ -40,24 +42,36 @@ std::vector<StcJob> stc_jobs(const TrainingStep& step) {
 
 GpuTop::GpuTop(const sc_core::sc_module_name& name, const StcParams& params, TimingMode mode, bool functional,
                std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress)
-    : sc_module(name), params_(params), functional_(functional), seed_(seed), jobs_(std::move(jobs)), gate_(gate), progress_(progress) {
+    : sc_module(name),
+      params_(params),
+      functional_(functional),
+      seed_(seed),
+      jobs_(std::move(jobs)),
+      gate_(gate),
+      progress_(progress) {
   const gemm::GpuMachine& m = params_.machine;
-  sm_counters_.macs = &tc_stats_.add("macs", "tensor-core multiplies performed (a sparse MMA performs half of the logical ones)", "mac_fp16");
-  sm_counters_.tc_busy = &tc_stats_.add("busy_cycles", "cycles the tensor-core pipes were busy, summed over simulated SMs");
+  sm_counters_.macs = &tc_stats_.add(
+      "macs", "tensor-core multiplies performed (a sparse MMA performs half of the logical ones)", "mac_fp16");
+  sm_counters_.tc_busy =
+      &tc_stats_.add("busy_cycles", "cycles the tensor-core pipes were busy, summed over simulated SMs");
   sm_counters_.smem_read = &smem_stats_.add("read_bytes", "shared-memory bytes read (MMA operands, tile stores)",
                                             sram_read_action(static_cast<std::uint64_t>(m.smem_bytes)));
-  sm_counters_.smem_write = &smem_stats_.add("write_bytes", "shared-memory bytes written (TMA fills incl. zero fill, epilogue)",
-                                             sram_write_action(static_cast<std::uint64_t>(m.smem_bytes)));
-  sm_counters_.rf_read = &rf_stats_.add("read_bytes", "accumulator bytes read from the register file by epilogues", "register_byte");
+  sm_counters_.smem_write =
+      &smem_stats_.add("write_bytes", "shared-memory bytes written (TMA fills incl. zero fill, epilogue)",
+                       sram_write_action(static_cast<std::uint64_t>(m.smem_bytes)));
+  sm_counters_.rf_read =
+      &rf_stats_.add("read_bytes", "accumulator bytes read from the register file by epilogues", "register_byte");
   sm_counters_.port_read = &noc_stats_.add("read_bytes", "bytes from the L2 to SMs", "crossbar_byte");
   sm_counters_.port_write = &noc_stats_.add("write_bytes", "bytes from SMs to the L2", "crossbar_byte");
   l2_read_ = &l2_stats_.add("read_bytes", "L2 bytes read", sram_read_action(static_cast<std::uint64_t>(m.l2_bytes)));
-  l2_write_ = &l2_stats_.add("write_bytes", "L2 bytes written", sram_write_action(static_cast<std::uint64_t>(m.l2_bytes)));
+  l2_write_ =
+      &l2_stats_.add("write_bytes", "L2 bytes written", sram_write_action(static_cast<std::uint64_t>(m.l2_bytes)));
   l2_busy_ = &l2_stats_.add("busy_cycles", "cycles the L2 bandwidth server was busy");
   hbm_read_ = &hbm_stats_.add("read_bytes", "HBM bytes read", "dram_byte");
   hbm_write_ = &hbm_stats_.add("write_bytes", "HBM bytes written", "dram_byte");
   hbm_busy_ = &hbm_stats_.add("busy_cycles", "cycles the HBM bandwidth server was busy");
-  for (StatGroup* g : {&tc_stats_, &smem_stats_, &rf_stats_, &noc_stats_, &l2_stats_, &hbm_stats_}) registry_.attach(*g);
+  for (StatGroup* g : {&tc_stats_, &smem_stats_, &rf_stats_, &noc_stats_, &l2_stats_, &hbm_stats_})
+    registry_.attach(*g);
 
   l2_ = std::make_unique<Server>("l2", m.l2_bytes_per_cycle, 1, mode, l2_read_, l2_write_, l2_busy_);
   hbm_ = std::make_unique<Server>("hbm", m.hbm_num, m.hbm_den, mode, hbm_read_, hbm_write_, hbm_busy_);
@@ -105,7 +119,8 @@ void GpuTop::control() {
     if (p.split_k > 1) {  // reduce the fp32 partials held in the L2; what did not fit spills to HBM
       l2_->set_share(1, 1);
       hbm_->set_share(1, 1);
-      const std::int64_t partial = g.M * g.N * g.instances * 4 * p.split_k, out = g.M * g.N * g.instances * m.elem_bytes;
+      const std::int64_t partial = g.M * g.N * g.instances * 4 * p.split_k,
+                         out = g.M * g.N * g.instances * m.elem_bytes;
       const std::int64_t spill = std::max<std::int64_t>(0, partial - m.l2_bytes);
       reduce_.clear(1);
       if (spill > 0) reduce_.add(hbm_.get(), m.hbm_latency, 2 * spill);
@@ -149,7 +164,8 @@ void GpuTop::control() {
                  {"l2_miss_a_wave0", job_.reuse.a_miss.front()},
                  {"l2_miss_b_wave0", job_.reuse.b_miss.front()},
                  {"estimate_cycles", p.estimate_cycles},
-                 {"estimate_error", (p.estimate_cycles - static_cast<double>(r.cycles)) / static_cast<double>(std::max<std::uint64_t>(1, r.cycles))}};
+                 {"estimate_error", (p.estimate_cycles - static_cast<double>(r.cycles)) /
+                                        static_cast<double>(std::max<std::uint64_t>(1, r.cycles))}};
     if (functional_ && sj.sparse) {
       // Real values through the compressed operand on one tile of this GEMM's shape (capped in size).
       std::mt19937_64 rng(seed_ * 0x9E3779B97F4A7C15ULL + j);

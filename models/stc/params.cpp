@@ -57,7 +57,8 @@ StcParams stc_params_from(const Config& cfg) {
   m.sms = static_cast<int>(cfg.i64("accelerator.sms"));
   m.tc_macs_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.tc_macs_per_cycle"));
   m.smem_bytes = cfg.i64("accelerator.sm.smem_kib") * 1024;
-  m.smem_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.smem_banks") * cfg.i64("accelerator.sm.smem_bank_bytes"));
+  m.smem_bytes_per_cycle =
+      static_cast<int>(cfg.i64("accelerator.sm.smem_banks") * cfg.i64("accelerator.sm.smem_bank_bytes"));
   m.rf_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.rf_bytes_per_cycle"));
   m.l2_port_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.l2_port_bytes_per_cycle"));
   m.max_ctas_per_sm = static_cast<int>(cfg.i64("accelerator.sm.max_ctas"));
@@ -90,7 +91,8 @@ StcParams stc_params_from(const Config& cfg) {
       const std::int64_t stage = static_cast<std::int64_t>(t.m) * t.k * 2 + static_cast<std::int64_t>(t.k) * t.n * 2;
       if (2 * stage > m.smem_bytes)
         cfg.fail(key, "tile " + std::to_string(t.m) + "x" + std::to_string(t.n) + "x" + std::to_string(t.k) +
-                          " needs " + std::to_string(2 * stage) + " bytes for two stages, more than accelerator.sm.smem_kib");
+                          " needs " + std::to_string(2 * stage) +
+                          " bytes for two stages, more than accelerator.sm.smem_kib");
     }
     (std::string(key).find("sparse") != std::string::npos ? p.sparse_tiles : p.dense_tiles) = menu;
   }

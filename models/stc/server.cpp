@@ -50,12 +50,24 @@ void Flow::wait_done() {
 
 Server::Server(const sc_core::sc_module_name& name, std::int64_t num, std::int64_t den, TimingMode mode, Counter* reads,
                Counter* writes, Counter* busy, std::int64_t slice)
-    : sc_module(name), peq_("peq"), slice_(slice), base_num_(num), base_den_(den), num_(num), den_(den), mode_(mode), reads_(reads), writes_(writes), busy_(busy) {
+    : sc_module(name),
+      peq_("peq"),
+      slice_(slice),
+      base_num_(num),
+      base_den_(den),
+      num_(num),
+      den_(den),
+      mode_(mode),
+      reads_(reads),
+      writes_(writes),
+      busy_(busy) {
   SC_HAS_PROCESS(Server);
   SC_THREAD(run);
 }
 
-void Server::push(Transfer* t, std::int64_t delay_cycles) { peq_.notify(*t, sc_time(static_cast<double>(delay_cycles), SC_NS)); }
+void Server::push(Transfer* t, std::int64_t delay_cycles) {
+  peq_.notify(*t, sc_time(static_cast<double>(delay_cycles), SC_NS));
+}
 
 void Server::serve(std::int64_t units, bool queued) {
   if (units <= 0) return;
@@ -88,7 +100,8 @@ void Server::run() {
     queued = true;
     h.left -= now;
     if (busy_ && now > 0)
-      *busy_ += static_cast<std::uint64_t>((now * static_cast<std::int64_t>(t->weight) * base_den_ + base_num_ - 1) / base_num_);
+      *busy_ += static_cast<std::uint64_t>((now * static_cast<std::int64_t>(t->weight) * base_den_ + base_num_ - 1) /
+                                           base_num_);
     Counter* c = h.write ? writes_ : reads_;
     if (c && now > 0) *c += static_cast<std::uint64_t>(now) * t->weight;
     if (h.left > 0) {

@@ -7,8 +7,8 @@
 // Service time runs on an exact fractional timeline (back-to-back transfers share a cycle); fast mode waits
 // until the end at once, detailed mode ticks cycle by cycle until it; both wake on the same cycle (tests
 // check that whole runs agree).
-#include <systemc>
 #include <tlm_utils/peq_with_get.h>
+#include <systemc>
 
 #include <array>
 #include <cstdint>

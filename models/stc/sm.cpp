@@ -12,8 +12,8 @@ namespace {
 std::uint64_t now_cycles() { return static_cast<std::uint64_t>(sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)); }
 }  // namespace
 
-Slot::Slot(const sc_core::sc_module_name& name, int sm_index, int index, JobContext& job, const gemm::GpuMachine& m, Server& port,
-           Server& smem, Server& rf, Server& tc, SharedMemory mem, Counter& macs)
+Slot::Slot(const sc_core::sc_module_name& name, int sm_index, int index, JobContext& job, const gemm::GpuMachine& m,
+           Server& port, Server& smem, Server& rf, Server& tc, SharedMemory mem, Counter& macs)
     : sc_module(name),
       sm_index_(sm_index),
       index_(index),
@@ -65,8 +65,10 @@ void Slot::load() {
         // Bytes that really come from memory (edge tiles are partial; TMA zero-fills the rest of the stage).
         const std::int64_t a_bytes = rows * kt * eb / (g.sparse ? 2 : 1) + (g.sparse ? rows * kt / 8 : 0);
         const std::int64_t b_bytes = kt * cols * eb;
-        const auto a_miss = static_cast<std::int64_t>(std::llround(static_cast<double>(a_bytes) * job_.reuse.a_miss[static_cast<std::size_t>(w)]));
-        const auto b_miss = static_cast<std::int64_t>(std::llround(static_cast<double>(b_bytes) * job_.reuse.b_miss[static_cast<std::size_t>(w)]));
+        const auto a_miss = static_cast<std::int64_t>(
+            std::llround(static_cast<double>(a_bytes) * job_.reuse.a_miss[static_cast<std::size_t>(w)]));
+        const auto b_miss = static_cast<std::int64_t>(
+            std::llround(static_cast<double>(b_bytes) * job_.reuse.b_miss[static_cast<std::size_t>(w)]));
         st.a.start({{mem_.hbm, m_.hbm_latency, a_miss, false},
                     {mem_.l2, m_.l2_latency, a_bytes, false},
                     {&port_, 0, a_bytes, false},
@@ -117,7 +119,8 @@ void Slot::consume() {
         mma_.wait_done();
         read_.wait_done();
         const std::uint64_t took = now_cycles() - t1;
-        if (took > static_cast<std::uint64_t>(p.mma_cycles)) job_.smem_bound += took - static_cast<std::uint64_t>(p.mma_cycles);
+        if (took > static_cast<std::uint64_t>(p.mma_cycles))
+          job_.smem_bound += took - static_cast<std::uint64_t>(p.mma_cycles);
         macs_ += chunk_macs * weight;
         free_.write(s);
       }
@@ -132,8 +135,9 @@ void Slot::consume() {
       epi_.add(&smem_, 0, tile_out, true);
       epi_.start();
       epi_.wait_done();
-      store_.start({{&smem_, 0, tile_out, false}, {&port_, 0, valid_out, true}, {mem_.l2, m_.l2_latency, valid_out, true}},
-                   weight, kPieceBytes);
+      store_.start(
+          {{&smem_, 0, tile_out, false}, {&port_, 0, valid_out, true}, {mem_.l2, m_.l2_latency, valid_out, true}},
+          weight, kPieceBytes);
       store_.wait_done();
       if (p.split_k == 1) {
         Flow& wb = writeback_[wb_next_++ % writeback_.size()];
@@ -148,16 +152,16 @@ void Slot::consume() {
   }
 }
 
-Sm::Sm(const sc_core::sc_module_name& name, int sm_index, JobContext& job, const gemm::GpuMachine& m, TimingMode mode, SharedMemory mem,
-       SmCounters& c)
+Sm::Sm(const sc_core::sc_module_name& name, int sm_index, JobContext& job, const gemm::GpuMachine& m, TimingMode mode,
+       SharedMemory mem, SmCounters& c)
     : sc_module(name),
       port_("l2_port", m.l2_port_bytes_per_cycle, 1, mode, c.port_read, c.port_write, nullptr),
       smem_("smem", m.smem_bytes_per_cycle, 1, mode, c.smem_read, c.smem_write, nullptr),
       rf_("rf", m.rf_bytes_per_cycle, 1, mode, c.rf_read, nullptr, nullptr),
       tc_("tensor_core", 1, 1, mode, nullptr, nullptr, c.tc_busy) {
   for (int i = 0; i < kSlots; ++i)
-    slots_.push_back(std::make_unique<Slot>(("slot" + std::to_string(i)).c_str(), sm_index, i, job, m, port_, smem_, rf_, tc_, mem,
-                                            *c.macs));
+    slots_.push_back(std::make_unique<Slot>(("slot" + std::to_string(i)).c_str(), sm_index, i, job, m, port_, smem_,
+                                            rf_, tc_, mem, *c.macs));
 }
 
 }  // namespace sparsim::stc

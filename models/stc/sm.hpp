@@ -30,8 +30,8 @@ constexpr std::int64_t kPieceBytes = 4096;
 
 class Slot : public sc_core::sc_module {
  public:
-  Slot(const sc_core::sc_module_name& name, int sm_index, int index, JobContext& job, const gemm::GpuMachine& m, Server& port,
-       Server& smem, Server& rf, Server& tc, SharedMemory mem, Counter& macs);
+  Slot(const sc_core::sc_module_name& name, int sm_index, int index, JobContext& job, const gemm::GpuMachine& m,
+       Server& port, Server& smem, Server& rf, Server& tc, SharedMemory mem, Counter& macs);
 
  private:
   void load();

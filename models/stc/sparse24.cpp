@@ -26,7 +26,8 @@ std::vector<double> prune_24(const std::vector<double>& a, int rows, int cols) {
     for (int g = 0; g < cols / 4; ++g) {
       const std::size_t base = static_cast<std::size_t>(r) * cols + 4 * g;
       std::array<int, 4> idx{0, 1, 2, 3};
-      std::stable_sort(idx.begin(), idx.end(), [&](int x, int y) { return std::abs(a[base + x]) > std::abs(a[base + y]); });
+      std::stable_sort(idx.begin(), idx.end(),
+                       [&](int x, int y) { return std::abs(a[base + x]) > std::abs(a[base + y]); });
       out[base + idx[0]] = a[base + idx[0]];
       out[base + idx[1]] = a[base + idx[1]];
     }
@@ -95,7 +96,8 @@ Compressed24 compress_24(const std::vector<double>& a, int rows, int cols) {
       for (int i = 0; i < 4; ++i)
         if (a[base + i] != 0.0) {
           if (n == 2)
-            throw std::invalid_argument("row " + std::to_string(r) + " group " + std::to_string(g) + " has more than 2 non-zeros");
+            throw std::invalid_argument("row " + std::to_string(r) + " group " + std::to_string(g) +
+                                        " has more than 2 non-zeros");
           keep[n++] = i;
         }
       for (int i = 0; n < 2 && i < 4; ++i)  // pad with zeros at the lowest unused indices
@@ -105,7 +107,8 @@ Compressed24 compress_24(const std::vector<double>& a, int rows, int cols) {
       c.values[v] = a[base + keep[0]];
       c.values[v + 1] = a[base + keep[1]];
       const auto nibble = static_cast<std::uint16_t>(keep[0] | (keep[1] << 2));
-      c.meta[static_cast<std::size_t>(r) * c.meta_words_per_row() + g / 4] |= static_cast<std::uint16_t>(nibble << (4 * (g % 4)));
+      c.meta[static_cast<std::size_t>(r) * c.meta_words_per_row() + g / 4] |=
+          static_cast<std::uint16_t>(nibble << (4 * (g % 4)));
     }
   return c;
 }
@@ -135,7 +138,8 @@ std::vector<double> sparse_mma(const Compressed24& a, const std::vector<double>&
       for (int s = 0; s < 2; ++s) {
         const double x = a.values[v + s];
         const int krow = 4 * g + (s == 0 ? (nib & 3) : (nib >> 2));  // the B row the index selects
-        for (int j = 0; j < n; ++j) c[static_cast<std::size_t>(r) * n + j] += x * b[static_cast<std::size_t>(krow) * n + j];
+        for (int j = 0; j < n; ++j)
+          c[static_cast<std::size_t>(r) * n + j] += x * b[static_cast<std::size_t>(krow) * n + j];
       }
     }
   return c;

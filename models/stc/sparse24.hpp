@@ -17,9 +17,9 @@
 namespace sparsim::stc {
 
 struct Compressed24 {
-  int rows = 0, cols = 0;              // logical shape of A (cols = K, a multiple of 4)
-  std::vector<double> values;          // rows x cols/2
-  std::vector<std::uint16_t> meta;     // rows x ceil(cols/16)
+  int rows = 0, cols = 0;           // logical shape of A (cols = K, a multiple of 4)
+  std::vector<double> values;       // rows x cols/2
+  std::vector<std::uint16_t> meta;  // rows x ceil(cols/16)
   int meta_words_per_row() const { return (cols / 4 + 3) / 4; }
 };
 

@@ -76,7 +76,8 @@ inline std::vector<StcJob> sparse_and_dense(const std::vector<GemmOp>& ops) {
 
 // Simulates the jobs in this process (call once per process) and returns one line per job:
 // "variant layer cycles" followed by every counter "block.name=value".
-inline std::string simulate(const StcParams& p, TimingMode mode, const std::vector<StcJob>& jobs, bool counters = true) {
+inline std::string simulate(const StcParams& p, TimingMode mode, const std::vector<StcJob>& jobs,
+                            bool counters = true) {
   GpuTop top("stc", p, mode, false, 1, jobs, nullptr, nullptr);
   sc_core::sc_start();
   std::ostringstream os;

@@ -81,7 +81,8 @@ TEST_CASE("the transposable 2:4 mask is 2:4 along rows and along columns", "[stc
   CHECK(is_24(t, rows, cols));
   std::vector<double> tt(a.size());
   for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) tt[static_cast<std::size_t>(c * rows + r)] = t[static_cast<std::size_t>(r * cols + c)];
+    for (int c = 0; c < cols; ++c)
+      tt[static_cast<std::size_t>(c * rows + r)] = t[static_cast<std::size_t>(r * cols + c)];
   CHECK(is_24(tt, cols, rows));
   int kept = 0;
   for (double x : t) kept += x != 0.0;

@@ -67,7 +67,7 @@ TEST_CASE("L2 reuse: within a wave each A row panel and B column panel misses on
   CHECK(r.b_miss[0] == Approx(4.0 / 8));  // all four columns
   CHECK(r.a_miss[1] == Approx(2.0 / 8));  // rows 2-3 are new
   CHECK(r.b_miss[1] == Approx(0.0));      // columns already in L2
-  m.l2_bytes = 1;                          // nothing survives a wave
+  m.l2_bytes = 1;                         // nothing survives a wave
   const WaveReuse r2 = wave_reuse(p, g, m);
   CHECK(r2.b_miss[1] == Approx(4.0 / 8));
 }

@@ -16,8 +16,8 @@ using testing::gemm_op;
 namespace {
 
 std::vector<GemmOp> suite() {
-  return {gemm_op(256, 256, 256), gemm_op(300, 200, 1000), gemm_op(1024, 128, 4096), gemm_op(2048, 2048, 512),
-          gemm_op(128, 128, 64, 8), gemm_op(4096, 1024, 1024)};
+  return {gemm_op(256, 256, 256),   gemm_op(300, 200, 1000),  gemm_op(1024, 128, 4096),
+          gemm_op(2048, 2048, 512), gemm_op(128, 128, 64, 8), gemm_op(4096, 1024, 1024)};
 }
 
 std::map<std::string, std::uint64_t> cycles_of(const std::string& text) {
@@ -66,10 +66,12 @@ TEST_CASE("fast and detailed modes give identical cycles and counters (all SMs)"
 
 TEST_CASE("one representative SM per wave agrees with simulating all 132 SMs", "[stc][timing]") {
   std::vector<GemmOp> ops = suite();
-  for (auto op : {gemm_op(4096, 4096, 4096), gemm_op(12288, 512, 4096), gemm_op(768, 4096, 3072), gemm_op(4096, 128, 11008)})
+  for (auto op :
+       {gemm_op(4096, 4096, 4096), gemm_op(12288, 512, 4096), gemm_op(768, 4096, 3072), gemm_op(4096, 128, 11008)})
     ops.push_back(op);
   const auto jobs = testing::sparse_and_dense(ops);
-  const std::string rep = testing::in_child([&] { return testing::simulate(testing::h200_params(), TimingMode::Fast, jobs); });
+  const std::string rep =
+      testing::in_child([&] { return testing::simulate(testing::h200_params(), TimingMode::Fast, jobs); });
   const std::string all = testing::in_child([&] {
     return testing::simulate(testing::h200_params({"accelerator.sim.sm_model=all"}), TimingMode::Fast, jobs);
   });
@@ -100,7 +102,8 @@ TEST_CASE("waves of thread blocks quantize time", "[stc][timing]") {
   const auto jobs = testing::sparse_and_dense({gemm_op(128 * 132, 256, 8192), gemm_op(128 * 133, 256, 8192)});
   const std::string out = testing::simulate(testing::h200_params(), TimingMode::Fast, jobs);
   const auto c = cycles_of(out);
-  const std::string one = "sparse " + gemm_op(128 * 132, 256, 8192).layer, two = "sparse " + gemm_op(128 * 133, 256, 8192).layer;
+  const std::string one = "sparse " + gemm_op(128 * 132, 256, 8192).layer,
+                    two = "sparse " + gemm_op(128 * 133, 256, 8192).layer;
   INFO(out);
   CHECK(static_cast<double>(c.at(two)) > 1.5 * static_cast<double>(c.at(one)));
 }
@@ -110,8 +113,10 @@ TEST_CASE("2:4 pays on large GEMMs but not on skinny ones, and never reaches 2x"
   const auto jobs = testing::sparse_and_dense({big, skinny});
   const std::string out = testing::simulate(testing::h200_params(), TimingMode::Fast, jobs);
   const auto c = cycles_of(out);
-  const double s_big = static_cast<double>(c.at("dense " + big.layer)) / static_cast<double>(c.at("sparse " + big.layer));
-  const double s_skinny = static_cast<double>(c.at("dense " + skinny.layer)) / static_cast<double>(c.at("sparse " + skinny.layer));
+  const double s_big =
+      static_cast<double>(c.at("dense " + big.layer)) / static_cast<double>(c.at("sparse " + big.layer));
+  const double s_skinny =
+      static_cast<double>(c.at("dense " + skinny.layer)) / static_cast<double>(c.at("sparse " + skinny.layer));
   INFO(out);
   CHECK(s_big > 1.05);
   CHECK(s_big < 2.0);
@@ -123,11 +128,13 @@ TEST_CASE("operand delivery is what holds the sparse kernel below 2x", "[stc][ti
   // sparse kernel approaches the 2x of its math units; with the H200's real ones it does not.
   const auto op = gemm_op(8192, 8192, 8192);
   const auto jobs = testing::sparse_and_dense({op});
-  const std::string real = testing::in_child([&] { return testing::simulate(testing::h200_params(), TimingMode::Fast, jobs); });
+  const std::string real =
+      testing::in_child([&] { return testing::simulate(testing::h200_params(), TimingMode::Fast, jobs); });
   const std::string ideal = testing::in_child([&] {
-    return testing::simulate(testing::h200_params({"accelerator.sm.smem_bank_bytes=64", "accelerator.sm.l2_port_bytes_per_cycle=4096",
-                                                   "memory.l2.bytes_per_cycle=1000000"}),
-                             TimingMode::Fast, jobs);
+    return testing::simulate(
+        testing::h200_params({"accelerator.sm.smem_bank_bytes=64", "accelerator.sm.l2_port_bytes_per_cycle=4096",
+                              "memory.l2.bytes_per_cycle=1000000"}),
+        TimingMode::Fast, jobs);
   });
   const auto r = cycles_of(real), i = cycles_of(ideal);
   const double sr = static_cast<double>(r.at("dense " + op.layer)) / static_cast<double>(r.at("sparse " + op.layer));

@@ -99,9 +99,10 @@ TEST_CASE("stc predicts the measured H200 sparse-over-dense speedups", "[stc][va
     CHECK(pred < 2.0);  // never more than the math units' 2x
     abs_err += std::abs(pred - r.speedup);
     right_side += (pred > 1.0) == (r.speedup > 1.0);
-    out << r.kind << "," << r.name << "," << r.dtype << "," << r.M << "," << r.N << "," << r.K << "," << r.dense_us << ","
-        << r.sparse_us << "," << r.speedup << "," << dense_cycles[op] / p.clock_ghz / 1000.0 << ","
-        << sparse_cycles[op] / p.clock_ghz / 1000.0 << "," << pred << "," << dense_kernel[op] << "," << sparse_kernel[op] << "\n";
+    out << r.kind << "," << r.name << "," << r.dtype << "," << r.M << "," << r.N << "," << r.K << "," << r.dense_us
+        << "," << r.sparse_us << "," << r.speedup << "," << dense_cycles[op] / p.clock_ghz / 1000.0 << ","
+        << sparse_cycles[op] / p.clock_ghz / 1000.0 << "," << pred << "," << dense_kernel[op] << ","
+        << sparse_kernel[op] << "\n";
   }
   const double mae = abs_err / static_cast<double>(measured.size());
   INFO("MAE " << mae << ", right side of 1.0: " << right_side << "/" << measured.size());
