@@ -9,9 +9,9 @@
 namespace sparsim::cdma {
 
 struct ActivationSpec {
-  double density = 1.0;        // fraction of non-zero elements
-  double clustering = 0.0;     // 0 <= c < 1
-  int bytes_per_element = 4;   // 4: fp32, 2: fp16
+  double density = 1.0;       // fraction of non-zero elements
+  double clustering = 0.0;    // 0 <= c < 1
+  int bytes_per_element = 4;  // 4: fp32, 2: fp16
 };
 
 // `bytes` of activation data (a multiple of 4) as little-endian 32-bit words. Deterministic in `seed`.

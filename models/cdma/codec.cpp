@@ -17,10 +17,14 @@ Codec parse_codec(const std::string& name) {
 
 const char* codec_name(Codec c) {
   switch (c) {
-    case Codec::None: return "none";
-    case Codec::Zvc: return "zvc";
-    case Codec::Rle: return "rle";
-    case Codec::Zlib: return "zlib";
+    case Codec::None:
+      return "none";
+    case Codec::Zvc:
+      return "zvc";
+    case Codec::Rle:
+      return "rle";
+    case Codec::Zlib:
+      return "zlib";
   }
   return "?";
 }
@@ -145,9 +149,12 @@ std::vector<std::uint8_t> compress(Codec codec, std::span<const std::uint32_t> w
       for (std::uint32_t w : words) put_word(out, w);
       return out;
     }
-    case Codec::Zvc: return zvc_compress(words);
-    case Codec::Rle: return rle_compress(words);
-    case Codec::Zlib: return zlib_compress(words, zlib_level);
+    case Codec::Zvc:
+      return zvc_compress(words);
+    case Codec::Rle:
+      return rle_compress(words);
+    case Codec::Zlib:
+      return zlib_compress(words, zlib_level);
   }
   return {};
 }
@@ -161,9 +168,12 @@ std::vector<std::uint32_t> decompress(Codec codec, std::span<const std::uint8_t>
       for (auto& w : out) w = get_word(bytes, pos);
       return out;
     }
-    case Codec::Zvc: return zvc_decompress(bytes, word_count);
-    case Codec::Rle: return rle_decompress(bytes, word_count);
-    case Codec::Zlib: return zlib_decompress(bytes, word_count);
+    case Codec::Zvc:
+      return zvc_decompress(bytes, word_count);
+    case Codec::Rle:
+      return rle_decompress(bytes, word_count);
+    case Codec::Zlib:
+      return zlib_decompress(bytes, word_count);
   }
   return {};
 }

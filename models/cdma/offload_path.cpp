@@ -10,8 +10,8 @@ constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 }
 
 OffloadPath::OffloadPath(sc_core::sc_module_name name, const Params& params, Codec codec, const TrainingStep& step,
-                         const std::vector<TensorPlan>& tensors, const std::vector<TensorData>& data,
-                         TimingMode mode, const std::string& block_prefix)
+                         const std::vector<TensorPlan>& tensors, const std::vector<TensorData>& data, TimingMode mode,
+                         const std::string& block_prefix)
     : sc_core::sc_module(name), params_(params), codec_(codec), step_(step), tensors_(tensors), data_(data) {
   const std::size_t n = tensors.size(), layers = step.network.layers.size();
   times_.resize(n);
@@ -29,7 +29,8 @@ OffloadPath::OffloadPath(sc_core::sc_module_name name, const Params& params, Cod
 
   const bool compressed = codec != Codec::None;
   const std::uint64_t lat = params.latency_cycles();
-  const std::size_t slots = static_cast<std::size_t>(std::max<std::int64_t>(1, params.buffer_bytes / params.chunk_bytes));
+  const std::size_t slots =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, params.buffer_bytes / params.chunk_bytes));
   std::vector<StageSpec> out_specs, in_specs;
   out_specs.push_back({"gpu_read", false, params.gpu_rate(), nullptr, 0, "dram_byte"});
   if (compressed) out_specs.push_back({"compressor", false, params.codec_rate(codec), nullptr, 0, ""});

@@ -25,10 +25,10 @@ struct PcieParams {
   std::int64_t max_payload_bytes = 256;
   std::int64_t packet_overhead_bytes = 24;
   double latency_ns = 500.0;
-  double gtps_per_lane() const;       // transfer rate per lane, GT/s
-  double encoding_efficiency() const; // 8b/10b (gen1-2) or 128b/130b (gen3-5)
-  double raw_gbps() const;            // bytes/ns one direction after line encoding
-  double payload_gbps() const;        // raw_gbps x payload / (payload + overhead): large transfers
+  double gtps_per_lane() const;                           // transfer rate per lane, GT/s
+  double encoding_efficiency() const;                     // 8b/10b (gen1-2) or 128b/130b (gen3-5)
+  double raw_gbps() const;                                // bytes/ns one direction after line encoding
+  double payload_gbps() const;                            // raw_gbps x payload / (payload + overhead): large transfers
   std::uint64_t wire_bytes(std::uint64_t payload) const;  // payload plus per-packet overhead
 };
 

@@ -13,9 +13,12 @@ std::string module_prefix(const std::string& name) {
 
 std::uint64_t input_elements(const Layer& l, std::int64_t batch) {
   switch (l.kind) {
-    case LayerKind::Conv: return static_cast<std::uint64_t>(batch * l.cin * l.h * l.w);
-    case LayerKind::FullyConnected: return static_cast<std::uint64_t>(batch * l.cin * l.tokens);
-    case LayerKind::MatMul: return static_cast<std::uint64_t>(batch * l.count * l.m * l.k);
+    case LayerKind::Conv:
+      return static_cast<std::uint64_t>(batch * l.cin * l.h * l.w);
+    case LayerKind::FullyConnected:
+      return static_cast<std::uint64_t>(batch * l.cin * l.tokens);
+    case LayerKind::MatMul:
+      return static_cast<std::uint64_t>(batch * l.count * l.m * l.k);
   }
   return 0;
 }
@@ -32,8 +35,8 @@ int shared_with(const Network& net, std::size_t j) {
     return -1;
   for (std::size_t i = 0; i < j; ++i) {
     const Layer& li = net.layers[i];
-    if (module_prefix(li.name) == prefix && li.kind == lj.kind && li.cin == lj.cin && li.h == lj.h &&
-        li.w == lj.w && li.name.find("pool") == std::string::npos)
+    if (module_prefix(li.name) == prefix && li.kind == lj.kind && li.cin == lj.cin && li.h == lj.h && li.w == lj.w &&
+        li.name.find("pool") == std::string::npos)
       return static_cast<int>(i);
   }
   return -1;
@@ -70,7 +73,8 @@ std::vector<TensorPlan> build_plan(const Network& net, const PlanOptions& option
     if (j + 1 < net.layers.size() && net.layers[j].kind == LayerKind::Conv) {
       const Layer& l = net.layers[j];
       const Layer& next = net.layers[j + 1];
-      const bool pooled = next.kind == LayerKind::FullyConnected || (next.kind == LayerKind::Conv && next.h < l.out_h());
+      const bool pooled =
+          next.kind == LayerKind::FullyConnected || (next.kind == LayerKind::Conv && next.h < l.out_h());
       if (pooled) {
         TensorPlan p;
         p.id = static_cast<int>(tensors.size());

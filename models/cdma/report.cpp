@@ -47,8 +47,9 @@ nlohmann::ordered_json offload_report(const Params& p, const TrainingStep& step,
   const Variant* by_name[3] = {&variants[0], &variants[1], &variants[2]};
   for (const auto& t : tensors) {
     all_bytes += t.bytes;
-    json row = {{"tensor", t.name}, {"consumers", json::array()}, {"bytes", t.bytes}, {"density", t.density},
-                {"density_source", t.density_source}, {"pool_input", t.pool_input}, {"offloaded", t.offloaded}};
+    json row = {{"tensor", t.name},        {"consumers", json::array()},         {"bytes", t.bytes},
+                {"density", t.density},    {"density_source", t.density_source}, {"pool_input", t.pool_input},
+                {"offloaded", t.offloaded}};
     for (int c : t.consumers) row["consumers"].push_back(step.network.layers[static_cast<std::size_t>(c)].name);
     if (t.offloaded) {
       const TensorData& d = data[static_cast<std::size_t>(t.id)];
@@ -68,7 +69,9 @@ nlohmann::ordered_json offload_report(const Params& p, const TrainingStep& step,
     }
     layers.push_back(row);
   }
-  auto ratio = [&](Codec c) { return packed[static_cast<int>(c)] ? double(off_bytes) / double(packed[static_cast<int>(c)]) : 0.0; };
+  auto ratio = [&](Codec c) {
+    return packed[static_cast<int>(c)] ? double(off_bytes) / double(packed[static_cast<int>(c)]) : 0.0;
+  };
 
   const PhaseSplit o = split(step, variants[0]), vd = split(step, variants[1]), cd = split(step, variants[2]);
   auto util = [](std::uint64_t busy, std::uint64_t span) { return span ? double(busy) / double(span) : 0.0; };
@@ -76,7 +79,8 @@ nlohmann::ordered_json offload_report(const Params& p, const TrainingStep& step,
   for (int k = 1; k < 3; ++k) {
     const PhaseSplit& s = k == 1 ? vd : cd;
     const Variant& v = *by_name[k];
-    stalls[v.name] = {{"offload_wait_cycles", s.offload_wait}, {"prefetch_wait_cycles", s.prefetch_wait},
+    stalls[v.name] = {{"offload_wait_cycles", s.offload_wait},
+                      {"prefetch_wait_cycles", s.prefetch_wait},
                       {"stall_ms", double(s.offload_wait + s.prefetch_wait) * ms_per_cycle}};
     link[v.name] = {{"offload_busy_cycles", v.path->offload_link_busy()},
                     {"prefetch_busy_cycles", v.path->prefetch_link_busy()},
@@ -98,8 +102,8 @@ nlohmann::ordered_json offload_report(const Params& p, const TrainingStep& step,
                {"payload_gbps", p.pcie.payload_gbps()},
                {"latency_ns", p.pcie.latency_ns}};
   r["codec"] = codec_name(p.codec);
-  r["compression_ratio"] = {{"zvc", ratio(Codec::Zvc)}, {"rle", ratio(Codec::Rle)}, {"zlib", ratio(Codec::Zlib)},
-                            {"design", ratio(p.codec)}};
+  r["compression_ratio"] = {
+      {"zvc", ratio(Codec::Zvc)}, {"rle", ratio(Codec::Rle)}, {"zlib", ratio(Codec::Zlib)}, {"design", ratio(p.codec)}};
   r["step_cycles"] = {{"oracle", o.total}, {"vdnn", vd.total}, {"cdma", cd.total}};
   r["step_ms"] = {{"oracle", double(o.total) * ms_per_cycle},
                   {"vdnn", double(vd.total) * ms_per_cycle},
@@ -143,8 +147,8 @@ nlohmann::ordered_json offload_report(const Params& p, const TrainingStep& step,
                   fmt("%.0f%%", 100 * link["vdnn"]["prefetch_utilization_backward"].get<double>()) + ", cDMA " +
                   fmt("%.0f%%", 100 * link["cdma"]["offload_utilization_ff"].get<double>()) + "/" +
                   fmt("%.0f%%", 100 * link["cdma"]["prefetch_utilization_backward"].get<double>()));
-  lines.push_back("GPU activation memory: " + fmt("%.2f GB", double(all_bytes) * gb) + " resident without offload, peak " +
-                  fmt("%.2f GB", double(peak) * gb) + " with offload (" +
+  lines.push_back("GPU activation memory: " + fmt("%.2f GB", double(all_bytes) * gb) +
+                  " resident without offload, peak " + fmt("%.2f GB", double(peak) * gb) + " with offload (" +
                   fmt("%.0f%% saved", all_bytes ? 100.0 * double(all_bytes - peak) / double(all_bytes) : 0.0) +
                   "); host memory: vDNN " + fmt("%.2f GB", double(variants[1].path->bytes_sent()) * gb) + ", cDMA " +
                   fmt("%.2f GB", double(variants[2].path->bytes_sent()) * gb));

@@ -43,7 +43,8 @@ RooflineCompute::RooflineCompute(sc_core::sc_module_name name, const Params& par
       gate_(gate),
       registry_(registry),
       stats_(block),
-      macs_(stats_.add("macs", "multiply-accumulates of the roofline compute", params.bytes_per_element == 2 ? "mac_fp16" : "mac_fp32")),
+      macs_(stats_.add("macs", "multiply-accumulates of the roofline compute",
+                       params.bytes_per_element == 2 ? "mac_fp16" : "mac_fp32")),
       dram_bytes_(stats_.add("dram_bytes", "GPU memory bytes of the ops' tensors (roofline traffic)", "dram_byte")),
       busy_cycles_(stats_.add("busy_cycles", "cycles computing")),
       stall_cycles_(stats_.add("stall_cycles", "cycles waiting for the offload path")) {

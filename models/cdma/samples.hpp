@@ -24,7 +24,7 @@ struct TensorData {
   std::uint64_t chunk_bytes = 0;
   std::uint64_t full_chunks = 0;
   std::uint64_t tail_bytes = 0;
-  double measured_density = 0.0;  // over the generated samples
+  double measured_density = 0.0;    // over the generated samples
   std::array<CodecSizes, 4> codec;  // indexed by Codec (None: raw sizes)
 
   std::uint64_t chunk_count() const { return full_chunks + (tail_bytes ? 1 : 0); }

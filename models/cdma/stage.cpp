@@ -21,9 +21,10 @@ Stage::Stage(sc_core::sc_module_name name, const StageSpec& spec, TimingMode mod
       mode_(mode),
       clock_(spec.rate),
       chunks_(stats_.add("chunks", "DMA chunks that passed the " + spec.name + " stage")),
-      bytes_(stats_.add("bytes", "payload bytes through the " + spec.name + " stage", spec.pcie ? "" : spec.energy_action)),
+      bytes_(stats_.add("bytes", "payload bytes through the " + spec.name + " stage",
+                        spec.pcie ? "" : spec.energy_action)),
       wire_bytes_(stats_.add("wire_bytes", "bytes on the wire incl. packet overhead (link stages)",
-                            spec.pcie ? spec.energy_action : "")),
+                             spec.pcie ? spec.energy_action : "")),
       busy_cycles_(stats_.add("busy_cycles", "cycles the " + spec.name + " stage was transferring")) {
   SC_THREAD(run);
 }

@@ -28,12 +28,12 @@ inline std::ostream& operator<<(std::ostream& os, const Chunk& c) {
 }
 
 struct StageSpec {
-  std::string name;                // "offload.link", ...
-  bool packed = false;             // works on packed (compressed) bytes rather than raw bytes
-  Rate rate;                       // bytes per cycle
+  std::string name;                  // "offload.link", ...
+  bool packed = false;               // works on packed (compressed) bytes rather than raw bytes
+  Rate rate;                         // bytes per cycle
   const PcieParams* pcie = nullptr;  // set on link stages: packetize with per-TLP overhead
   std::uint64_t latency_cycles = 0;
-  std::string energy_action;       // charged per byte moved ("" for none)
+  std::string energy_action;  // charged per byte moved ("" for none)
 };
 
 // Exact time of a stage: ceil((bytes * den - credit) / num) cycles, at least 1; leftover capacity of the

@@ -38,9 +38,9 @@ TEST_CASE("all-zero and all-non-zero blocks, partial windows") {
       REQUIRE(decompress(c, compress(c, ones), n) == ones);
     }
     const std::size_t windows = (n + 31) / 32;
-    REQUIRE(compress(Codec::Zvc, zeros).size() == 4 * windows);          // masks only
-    REQUIRE(compress(Codec::Zvc, ones).size() == 4 * windows + 4 * n);   // masks plus every word
-    REQUIRE(compress(Codec::Rle, ones).size() == 5 * n);                 // a zero-run byte per literal
+    REQUIRE(compress(Codec::Zvc, zeros).size() == 4 * windows);         // masks only
+    REQUIRE(compress(Codec::Zvc, ones).size() == 4 * windows + 4 * n);  // masks plus every word
+    REQUIRE(compress(Codec::Rle, ones).size() == 5 * n);                // a zero-run byte per literal
     REQUIRE(compress(Codec::Rle, zeros).size() == n / 255 + (n % 255 ? 1 : 0));
   }
 }

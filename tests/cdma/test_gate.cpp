@@ -76,8 +76,9 @@ SPARSIM_REGISTER_ACCELERATOR(standin_info());
 }  // namespace
 
 TEST_CASE("the offload path stalls a registered stand-in accelerator through JobGate") {
-  Config cfg = Config::from_text("accelerator:\n  name: cdma\n", "gate.yaml",
-                                 {"accelerator.dma.chunk_bytes=1024", "memory.pcie.lanes=1", "memory.pcie.generation=1"});
+  Config cfg =
+      Config::from_text("accelerator:\n  name: cdma\n", "gate.yaml",
+                        {"accelerator.dma.chunk_bytes=1024", "memory.pcie.lanes=1", "memory.pcie.generation=1"});
   const TrainingStep step = expand_training_step(tiny_net(), 8, {Phase::FF, Phase::BP, Phase::WU});
   const Params p = Params::from(cfg);
   PlanOptions po;

@@ -71,8 +71,8 @@ TEST_CASE("densities: published where available, assumptions elsewhere, override
   REQUIRE(by_name(alex, "conv2.in")->density == Approx(0.88));
   REQUIRE(by_name(alex, "conv2.in")->density_source.find("Han") != std::string::npos);
   REQUIRE(by_name(alex, "conv1.out")->density == Approx(0.88));  // pool input at the pooled density
-  REQUIRE(by_name(alex, "fc6.in")->density == Approx(0.40));      // pooled conv5 map
-  REQUIRE(by_name(alex, "fc7.in")->density == Approx(0.25));      // ReLU x dropout
+  REQUIRE(by_name(alex, "fc6.in")->density == Approx(0.40));     // pooled conv5 map
+  REQUIRE(by_name(alex, "fc7.in")->density == Approx(0.25));     // ReLU x dropout
   const auto ofeat = build_plan(load_network("overfeat"), {});
   REQUIRE(by_name(ofeat, "conv2.in")->density_source.find("assumption") != std::string::npos);
   REQUIRE(by_name(ofeat, "conv3.in")->density < by_name(ofeat, "conv2.in")->density);

@@ -21,8 +21,8 @@ std::uint64_t total_cycles(const RunResults& rr, const std::string& variant) {
 }  // namespace
 
 TEST_CASE("vDNN rules hold on the timeline and compression shortens the stalls") {
-  auto in = make_instance("rules", tiny_net(), 4, {"memory.pcie.lanes=1", "memory.pcie.generation=1"},
-                          TimingMode::Fast);
+  auto in =
+      make_instance("rules", tiny_net(), 4, {"memory.pcie.lanes=1", "memory.pcie.generation=1"}, TimingMode::Fast);
   sc_core::sc_start();
   const RunResults rr = in.acc->collect();
   const auto& ops = in.step->ops;
@@ -65,11 +65,11 @@ TEST_CASE("vDNN rules hold on the timeline and compression shortens the stalls")
 
 TEST_CASE("link-bound: vDNN step time is the PCIe transfer time of the offloaded bytes") {
   // Compute and memories much faster than the link: the step is the sum of the serial transfers.
-  auto in = make_instance("linkbound", tiny_net(), 8,
-                          {"accelerator.compute.macs_per_cycle=16000000", "memory.gpu.bandwidth=1000000",
-                           "memory.host.bandwidth=1000000", "memory.pcie.lanes=1", "memory.pcie.latency_ns=0",
-                           "accelerator.dma.buffer_bytes=65536"},
-                          TimingMode::Fast);
+  auto in = make_instance(
+      "linkbound", tiny_net(), 8,
+      {"accelerator.compute.macs_per_cycle=16000000", "memory.gpu.bandwidth=1000000", "memory.host.bandwidth=1000000",
+       "memory.pcie.lanes=1", "memory.pcie.latency_ns=0", "accelerator.dma.buffer_bytes=65536"},
+      TimingMode::Fast);
   sc_core::sc_start();
   const RunResults rr = in.acc->collect();
   const Params p = Params::from(*in.config);
@@ -90,10 +90,10 @@ TEST_CASE("link-bound: vDNN step time is the PCIe transfer time of the offloaded
 TEST_CASE("compute-bound: with a fast link, offloading costs (almost) nothing") {
   // Policy conv: layer inputs only. (Pool inputs have no modelled compute to hide behind, so they always
   // cost their transfer time.)
-  auto in = make_instance("computebound", tiny_net(), 8,
-                          {"accelerator.compute.macs_per_cycle=1", "memory.pcie.generation=5",
-                           "accelerator.offload.policy=conv"},
-                          TimingMode::Fast);
+  auto in = make_instance(
+      "computebound", tiny_net(), 8,
+      {"accelerator.compute.macs_per_cycle=1", "memory.pcie.generation=5", "accelerator.offload.policy=conv"},
+      TimingMode::Fast);
   sc_core::sc_start();
   const RunResults rr = in.acc->collect();
   const double oracle = static_cast<double>(total_cycles(rr, "oracle"));

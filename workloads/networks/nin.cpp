@@ -15,13 +15,13 @@ Network nin() {
   c1.sparsity.prunable = false;
   net.layers.push_back(c1);
   net.layers.push_back(conv("cccp1", 96, 96, 54, 1, 1, 0));
-  net.layers.push_back(conv("cccp2", 96, 96, 54, 1, 1, 0));      // pool -> 27
+  net.layers.push_back(conv("cccp2", 96, 96, 54, 1, 1, 0));  // pool -> 27
   net.layers.push_back(conv("conv2", 96, 256, 27, 5, 1, 2));
   net.layers.push_back(conv("cccp3", 256, 256, 27, 1, 1, 0));
-  net.layers.push_back(conv("cccp4", 256, 256, 27, 1, 1, 0));    // pool -> 13
+  net.layers.push_back(conv("cccp4", 256, 256, 27, 1, 1, 0));  // pool -> 13
   net.layers.push_back(conv("conv3", 256, 384, 13, 3, 1, 1));
   net.layers.push_back(conv("cccp5", 384, 384, 13, 1, 1, 0));
-  net.layers.push_back(conv("cccp6", 384, 384, 13, 1, 1, 0));    // pool -> 6
+  net.layers.push_back(conv("cccp6", 384, 384, 13, 1, 1, 0));  // pool -> 6
   net.layers.push_back(conv("conv4-1024", 384, 1024, 6, 3, 1, 1));
   net.layers.push_back(conv("cccp7-1024", 1024, 1024, 6, 1, 1, 0));
   net.layers.push_back(conv("cccp8-1024", 1024, 1000, 6, 1, 1, 0));  // global average pool -> 1000 classes

@@ -10,8 +10,8 @@ Network overfeat() {
   Network net;
   net.name = "overfeat";
   Layer c1 = conv("conv1", 3, 96, 231, 11, 4, 0);  // -> 56 x 56, pool -> 28
-  c1.needs_input_gradient = false;                   // no gradient into the image
-  c1.sparsity.prunable = false;                      // 3 input channels: no N:M groups along Cin
+  c1.needs_input_gradient = false;                 // no gradient into the image
+  c1.sparsity.prunable = false;                    // 3 input channels: no N:M groups along Cin
   net.layers.push_back(c1);
   net.layers.push_back(conv("conv2", 96, 256, 28, 5, 1, 0));  // -> 24, pool -> 12
   net.layers.push_back(conv("conv3", 256, 512, 12, 3, 1, 1));
