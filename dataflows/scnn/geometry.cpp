@@ -30,8 +30,8 @@ std::int64_t instances_of(const Layer& l) {
   return 1;
 }
 
-AxisTiling tile_axis(std::int64_t in_size, std::int64_t kernel, std::int64_t stride, std::int64_t pad,
-                     Range out_range, int pes) {
+AxisTiling tile_axis(std::int64_t in_size, std::int64_t kernel, std::int64_t stride, std::int64_t pad, Range out_range,
+                     int pes) {
   AxisTiling t;
   t.valid = out_range;
   t.out.resize(static_cast<std::size_t>(pes));
@@ -41,7 +41,8 @@ AxisTiling tile_axis(std::int64_t in_size, std::int64_t kernel, std::int64_t str
   if (n_out == 0) return t;
   // Inputs that contribute to any output of the range.
   const std::int64_t in_lo = std::max<std::int64_t>(0, out_range.lo * stride - pad);
-  const std::int64_t in_hi = std::max(in_lo, std::min<std::int64_t>(in_size, (out_range.hi - 1) * stride - pad + kernel));
+  const std::int64_t in_hi =
+      std::max(in_lo, std::min<std::int64_t>(in_size, (out_range.hi - 1) * stride - pad + kernel));
   const std::int64_t n_in = in_hi - in_lo;
   for (int i = 0; i < pes; ++i) {
     const auto u = static_cast<std::size_t>(i);

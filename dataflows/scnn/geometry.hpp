@@ -39,8 +39,8 @@ struct AxisTiling {
 // Outputs of `out_range` and the inputs they need are each split evenly among the `pes` PEs (sizes differ by
 // at most one). A PE's products that land in another PE's output tile are its output halo; products
 // outside `out_range` (inputs shared with a neighbouring row chunk, padding borders) are discarded.
-AxisTiling tile_axis(std::int64_t in_size, std::int64_t kernel, std::int64_t stride, std::int64_t pad,
-                     Range out_range, int pes);
+AxisTiling tile_axis(std::int64_t in_size, std::int64_t kernel, std::int64_t stride, std::int64_t pad, Range out_range,
+                     int pes);
 
 // Floor division for possibly negative numerators.
 inline std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }

@@ -91,8 +91,8 @@ PlaneMapping search(const ConvShape& s, const GridSpec& g, const Densities& d, b
                             static_cast<double>(s.K * s.Wo()) * rows * dout) *
                            entry_bytes;
       // Inputs beyond the IARAM are re-read from DRAM by every group after the first.
-      const double spill = std::max(0.0, m.est_iaram_bytes - static_cast<double>(g.iaram_bytes)) *
-                           g.pe_rows * g.pe_cols * static_cast<double>(m.groups - 1);
+      const double spill = std::max(0.0, m.est_iaram_bytes - static_cast<double>(g.iaram_bytes)) * g.pe_rows *
+                           g.pe_cols * static_cast<double>(m.groups - 1);
       total += std::max(compute, ((m.chunks > 1 ? bytes : 0.0) + spill) / g.dram_bytes_per_cycle);
     }
     m.est_cycles = total;

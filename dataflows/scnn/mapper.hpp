@@ -15,9 +15,9 @@ namespace sparsim::scnn {
 
 struct GridSpec {
   int pe_rows = 8, pe_cols = 8;
-  int F = 4, I = 4;                  // multiplier array: F weights x I activations per cycle
+  int F = 4, I = 4;                   // multiplier array: F weights x I activations per cycle
   int banks = 32, bank_entries = 32;  // accumulator buffer: banks x entries partial sums
-  int fifo_entries = 50;             // weight FIFO entries per PE
+  int fifo_entries = 50;              // weight FIFO entries per PE
   std::int64_t iaram_bytes = 10240, oaram_bytes = 10240;
   int value_bits = 16, index_bits = 4;  // compressed entry: value + zero-run index
   double dram_bytes_per_cycle = 32.0;

@@ -4,8 +4,8 @@
 
 namespace sparsim::scnn {
 
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 
 void wait_cycles(std::uint64_t n, TimingMode mode) {
   if (n == 0) return;

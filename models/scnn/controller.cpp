@@ -90,9 +90,9 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
     wbytes = sparse_group_weight_bytes(data, m, p_.grid);
   } else {
     for (std::int64_t k0 = 0; k0 < data.shape.K; k0 += m.kc)
-      wbytes.push_back(static_cast<std::uint64_t>(std::min(m.kc, data.shape.K - k0) * data.shape.C * data.shape.R *
-                                                  data.shape.S) *
-                       static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8));
+      wbytes.push_back(
+          static_cast<std::uint64_t>(std::min(m.kc, data.shape.K - k0) * data.shape.C * data.shape.R * data.shape.S) *
+          static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8));
   }
   for (std::int64_t chunk = 0; chunk < m.chunks; ++chunk) {
     grid.load_chunk(data, m, chunk);
@@ -202,9 +202,8 @@ void ScnnTop::run() {
       job.mapping["from_dram"] = plan.from_dram[df];
       job.mapping["spill_to_dram"] = plan.spill_out[df];
       job.mapping["max_iaram_bytes_per_pe"] = max_iaram;
-      job.mapping["densities"] = {{"weights", plan.densities.weights},
-                                  {"inputs", plan.densities.inputs},
-                                  {"outputs", plan.densities.outputs}};
+      job.mapping["densities"] = {
+          {"weights", plan.densities.weights}, {"inputs", plan.densities.inputs}, {"outputs", plan.densities.outputs}};
       jobs_.push_back(std::move(job));
       if (vi == 0 && ctx_.gate) ctx_.gate->after_job(plan.op_index, op);
       if (ctx_.progress) ctx_.progress->job_done(++done, total, v.name + " " + op.layer);

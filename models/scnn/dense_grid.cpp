@@ -54,8 +54,9 @@ void DenseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::in
         const std::int64_t y1 = std::min<std::int64_t>(s.H, (oy.hi - 1) * s.stride - s.pad + s.R);
         const std::int64_t x0 = std::max<std::int64_t>(0, ox.lo * s.stride - s.pad);
         const std::int64_t x1 = std::min<std::int64_t>(s.W, (ox.hi - 1) * s.stride - s.pad + s.S);
-        held = static_cast<std::uint64_t>(s.C * std::max<std::int64_t>(0, y1 - y0) * std::max<std::int64_t>(0, x1 - x0)) *
-               value_bytes;
+        held =
+            static_cast<std::uint64_t>(s.C * std::max<std::int64_t>(0, y1 - y0) * std::max<std::int64_t>(0, x1 - x0)) *
+            value_bytes;
         const std::uint64_t own_dense = static_cast<std::uint64_t>(s.C * in_y.size() * in_x.size()) * value_bytes;
         if (held > own_dense) st_.halo_bytes += held - own_dense;
       }
@@ -97,7 +98,8 @@ std::uint64_t DenseGrid::load_group(const LayerData& data, const PlaneMapping& m
       for (std::int64_t c = 0; c < s.C; ++c)
         for (std::int64_t r = 0; r < s.R; ++r)
           for (std::int64_t q = 0; q < s.S; ++q)
-            if (data.weights.get(data.widx(kc_lo_ + k, c, r, q))) ++group_nzw_[static_cast<std::size_t>((c * s.R + r) * s.S + q)];
+            if (data.weights.get(data.widx(kc_lo_ + k, c, r, q)))
+              ++group_nzw_[static_cast<std::size_t>((c * s.R + r) * s.S + q)];
   }
   // Dense weights from DRAM (DCNN-opt compresses activations only).
   return static_cast<std::uint64_t>(kc_n_ * s.C * s.R * s.S) * static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8);

@@ -16,8 +16,7 @@ void fill_values(const Mask& mask, std::vector<std::int16_t>& values, Rng& rng) 
 
 }  // namespace
 
-LayerData make_layer_data(const ConvShape& s, const Densities& d, Rng& weight_rng, Rng& act_rng,
-                          bool functional) {
+LayerData make_layer_data(const ConvShape& s, const Densities& d, Rng& weight_rng, Rng& act_rng, bool functional) {
   LayerData data;
   data.shape = s;
   data.densities = d;

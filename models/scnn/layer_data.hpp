@@ -23,8 +23,7 @@ struct LayerData {
 };
 
 // Weight masks come from `weight_rng` (shared by every image), activation masks from `act_rng`.
-LayerData make_layer_data(const ConvShape& shape, const Densities& d, Rng& weight_rng, Rng& act_rng,
-                          bool functional);
+LayerData make_layer_data(const ConvShape& shape, const Densities& d, Rng& weight_rng, Rng& act_rng, bool functional);
 // Regenerates only the activation masks (next image of the batch).
 void next_image(LayerData& data, Rng& act_rng);
 

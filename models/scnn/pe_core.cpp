@@ -6,8 +6,10 @@ namespace sparsim::scnn {
 
 void Accumulator::reset(std::int64_t entries, int banks, bool functional) {
   touched.assign(static_cast<std::size_t>(entries), 0);
-  if (functional) values.assign(static_cast<std::size_t>(entries), 0);
-  else values.clear();
+  if (functional)
+    values.assign(static_cast<std::size_t>(entries), 0);
+  else
+    values.clear();
   bank_free.assign(static_cast<std::size_t>(banks), 0);
   max_free = 0;
 }

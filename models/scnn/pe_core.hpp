@@ -68,7 +68,7 @@ struct PeTally {
 // functional runs, their values.
 struct Accumulator {
   std::vector<std::uint8_t> touched;
-  std::vector<std::int64_t> values;  // empty unless functional
+  std::vector<std::int64_t> values;     // empty unless functional
   std::vector<std::int64_t> bank_free;  // per bank: the PE-local cycle at which its queue is empty
   std::int64_t max_free = 0;            // latest of bank_free
   void reset(std::int64_t entries, int banks, bool functional);
@@ -80,7 +80,7 @@ struct PeOperands {
   const std::vector<ActEntry>* acts = nullptr;
   const std::vector<std::int64_t>* act_offsets = nullptr;  // C + 1 offsets into acts
   const std::vector<WtEntry>* wts = nullptr;
-  const std::vector<std::int64_t>* wt_offsets = nullptr;   // C + 1 offsets into wts
+  const std::vector<std::int64_t>* wt_offsets = nullptr;  // C + 1 offsets into wts
   std::int64_t channels = 0;
 };
 

@@ -10,8 +10,8 @@
 namespace sparsim::scnn {
 
 struct VariantStats {
-  VariantStats(const std::string& variant, const ScnnParams& p);
-  void attach(StatsRegistry& reg);
+  VariantStats(const std::string &variant, const ScnnParams &p);
+  void attach(StatsRegistry &reg);
 
   StatGroup mult, xbar, acc, iaram, oaram, wfifo, ppu, halo, dram;
   // Multiplier array

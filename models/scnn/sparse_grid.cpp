@@ -207,13 +207,14 @@ void SparseGrid::finish_group(const std::vector<PeTally>& tallies, std::uint64_t
           }
       st_.halo_bytes += halo * acc_bytes;
       st_.halo_adds += halo;
-      out.halo_cycles = std::max<std::uint64_t>(
-          out.halo_cycles, (halo + static_cast<std::uint64_t>(p_.halo_entries_per_cycle) - 1) /
-                               static_cast<std::uint64_t>(p_.halo_entries_per_cycle));
+      out.halo_cycles =
+          std::max<std::uint64_t>(out.halo_cycles, (halo + static_cast<std::uint64_t>(p_.halo_entries_per_cycle) - 1) /
+                                                       static_cast<std::uint64_t>(p_.halo_entries_per_cycle));
       const auto outputs = static_cast<std::uint64_t>(kc_n_ * f.own_y.size() * f.own_x.size());
       st_.ppu_outputs += outputs;
-      out.ppu_cycles = std::max<std::uint64_t>(out.ppu_cycles, (outputs + static_cast<std::uint64_t>(p_.ppu_outputs_per_cycle) - 1) /
-                                                                   static_cast<std::uint64_t>(p_.ppu_outputs_per_cycle));
+      out.ppu_cycles =
+          std::max<std::uint64_t>(out.ppu_cycles, (outputs + static_cast<std::uint64_t>(p_.ppu_outputs_per_cycle) - 1) /
+                                                      static_cast<std::uint64_t>(p_.ppu_outputs_per_cycle));
       // The PPU compresses the rectified outputs (their ReLU pattern) into the OARAM.
       for (std::int64_t k = 0; k < kc_n_; ++k) {
         EntryCounter counter(p_.grid.index_bits);

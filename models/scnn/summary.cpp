@@ -51,18 +51,16 @@ nlohmann::ordered_json summarize(const std::vector<JobResult>& jobs, const std::
     auto& t = tot[s];
     if (t.count("scnn") == 0) continue;
     nlohmann::ordered_json o;
-    for (const char* v : kVariants)
-      o["variants"][v] = {{"cycles", t[v].cycles}, {"energy_uj", t[v].energy_pj * 1e-6}};
+    for (const char* v : kVariants) o["variants"][v] = {{"cycles", t[v].cycles}, {"energy_uj", t[v].energy_pj * 1e-6}};
     const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
     o["speedup_vs_dcnn"] = ratio(t["dcnn"].cycles, t["scnn"].cycles);
     o["speedup_vs_dcnn_opt"] = ratio(t["dcnn-opt"].cycles, t["scnn"].cycles);
     o["energy_ratio_dcnn_over_scnn"] = ratio(t["dcnn"].energy_pj, t["scnn"].energy_pj);
     o["energy_ratio_dcnn_opt_over_scnn"] = ratio(t["dcnn-opt"].energy_pj, t["scnn"].energy_pj);
     out[scopes[s]] = o;
-    lines.push_back("scnn " + step.network.name + " (" + scopes[s] + "): cycles SCNN " +
-                    fmt("%.4g", t["scnn"].cycles) + ", DCNN " + fmt("%.4g", t["dcnn"].cycles) + ", DCNN-opt " +
-                    fmt("%.4g", t["dcnn-opt"].cycles) + "; speedup vs DCNN " +
-                    fmt("%.2fx", o["speedup_vs_dcnn"].get<double>()) + ", vs DCNN-opt " +
+    lines.push_back("scnn " + step.network.name + " (" + scopes[s] + "): cycles SCNN " + fmt("%.4g", t["scnn"].cycles) +
+                    ", DCNN " + fmt("%.4g", t["dcnn"].cycles) + ", DCNN-opt " + fmt("%.4g", t["dcnn-opt"].cycles) +
+                    "; speedup vs DCNN " + fmt("%.2fx", o["speedup_vs_dcnn"].get<double>()) + ", vs DCNN-opt " +
                     fmt("%.2fx", o["speedup_vs_dcnn_opt"].get<double>()) + "; energy DCNN/SCNN " +
                     fmt("%.2fx", o["energy_ratio_dcnn_over_scnn"].get<double>()) + ", DCNN-opt/SCNN " +
                     fmt("%.2fx", o["energy_ratio_dcnn_opt_over_scnn"].get<double>()));
@@ -78,13 +76,14 @@ nlohmann::ordered_json summarize(const std::vector<JobResult>& jobs, const std::
     const std::string& name = p.op->layer;
     auto& c = cyc[name];
     auto& e = per_layer_energy[name];
-    layers.push_back({{"layer", name},
-                      {"scnn_cycles", c["scnn"]},
-                      {"dcnn_cycles", c["dcnn"]},
-                      {"speedup_vs_dcnn", c["scnn"] ? static_cast<double>(c["dcnn"]) / static_cast<double>(c["scnn"]) : 0.0},
-                      {"energy_ratio_dcnn_over_scnn", e["scnn"] > 0 ? e["dcnn"] / e["scnn"] : 0.0},
-                      {"energy_ratio_dcnn_opt_over_scnn", e["scnn"] > 0 ? e["dcnn-opt"] / e["scnn"] : 0.0},
-                      {"ideal", 1.0 / std::max(1e-12, p.densities.weights * p.densities.inputs)}});
+    layers.push_back(
+        {{"layer", name},
+         {"scnn_cycles", c["scnn"]},
+         {"dcnn_cycles", c["dcnn"]},
+         {"speedup_vs_dcnn", c["scnn"] ? static_cast<double>(c["dcnn"]) / static_cast<double>(c["scnn"]) : 0.0},
+         {"energy_ratio_dcnn_over_scnn", e["scnn"] > 0 ? e["dcnn"] / e["scnn"] : 0.0},
+         {"energy_ratio_dcnn_opt_over_scnn", e["scnn"] > 0 ? e["dcnn-opt"] / e["scnn"] : 0.0},
+         {"ideal", 1.0 / std::max(1e-12, p.densities.weights * p.densities.inputs)}});
   }
   out["layers"] = layers;
   out["summary_lines"] = lines;

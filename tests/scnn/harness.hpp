@@ -43,8 +43,8 @@ inline void run_all(std::vector<Sim*> sims) {
   for (Sim* s : sims) s->results = s->acc->collect();
 }
 
-inline Layer conv_layer(const std::string& name, std::int64_t cin, std::int64_t cout, std::int64_t hw,
-                        std::int64_t k, std::int64_t stride, std::int64_t pad, double wd, double ad) {
+inline Layer conv_layer(const std::string& name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k,
+                        std::int64_t stride, std::int64_t pad, double wd, double ad) {
   Layer l = conv(name, cin, cout, hw, k, stride, pad);
   l.sparsity.weight_density = wd;
   l.sparsity.activation_density = ad;

@@ -24,9 +24,9 @@ void require_all_exact(const RunResults& r, std::size_t expected_jobs) {
 
 TEST_CASE("scnn functional: strides and padding and kernel sizes and ragged tiles", "[scnn][functional]") {
   const Network net = network_of({
-      conv_layer("k3s1p1", 5, 9, 13, 3, 1, 1, 0.5, 0.6),    // 13x13 on 8x8 PEs: ragged 2/1-wide tiles
-      conv_layer("k5s1p2", 3, 6, 11, 5, 1, 2, 0.7, 0.8),    // halos two outputs deep
-      conv_layer("k3s2p1", 4, 7, 15, 3, 2, 1, 0.6, 0.7),    // strided: products between outputs discarded
+      conv_layer("k3s1p1", 5, 9, 13, 3, 1, 1, 0.5, 0.6),  // 13x13 on 8x8 PEs: ragged 2/1-wide tiles
+      conv_layer("k5s1p2", 3, 6, 11, 5, 1, 2, 0.7, 0.8),  // halos two outputs deep
+      conv_layer("k3s2p1", 4, 7, 15, 3, 2, 1, 0.6, 0.7),  // strided: products between outputs discarded
       conv_layer("k7s2p3", 3, 5, 20, 7, 2, 3, 0.5, 0.9),
       conv_layer("k11s4p0", 3, 4, 35, 11, 4, 0, 0.8, 1.0),  // AlexNet conv1-like
       conv_layer("k1s1p0", 16, 12, 6, 1, 1, 0, 0.4, 0.5),   // 6x6 plane: PEs without a tile
@@ -51,10 +51,10 @@ TEST_CASE("scnn functional: temporal row chunks and small accumulators", "[scnn]
       conv_layer("big3x3", 8, 20, 40, 3, 1, 1, 0.4, 0.5),
       conv_layer("big5x5s2", 6, 10, 37, 5, 2, 2, 0.5, 0.6),
   });
-  auto sim = make_sim(net, TimingMode::Fast, true,
-                      {"accelerator.pe.iaram_bytes=600", "accelerator.pe.oaram_bytes=1000",
-                       "accelerator.pe.acc_bank_entries=4", "accelerator.pe.weight_fifo_entries=6",
-                       "accelerator.grid.rows=4", "accelerator.grid.cols=3"});
+  auto sim = make_sim(
+      net, TimingMode::Fast, true,
+      {"accelerator.pe.iaram_bytes=600", "accelerator.pe.oaram_bytes=1000", "accelerator.pe.acc_bank_entries=4",
+       "accelerator.pe.weight_fifo_entries=6", "accelerator.grid.rows=4", "accelerator.grid.cols=3"});
   run_all({sim.get()});
   require_all_exact(sim->results, 2);
   for (const auto& j : sim->results.jobs)

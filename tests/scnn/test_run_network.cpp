@@ -26,8 +26,8 @@ TEST_CASE("scnn run a network from the environment", "[.run]") {
   auto sim = make_sim(load_network(name), m, false, sets);
   run_all({sim.get()});
   const auto& r = sim->results;
-  std::printf("%-14s %12s %12s %12s %8s %8s %8s %6s %5s %4s\n", "layer", "scnn", "dcnn", "dcnn-opt", "speedup",
-              "ideal", "conflict", "imbal", "chunk", "kc");
+  std::printf("%-14s %12s %12s %12s %8s %8s %8s %6s %5s %4s\n", "layer", "scnn", "dcnn", "dcnn-opt", "speedup", "ideal",
+              "conflict", "imbal", "chunk", "kc");
   for (const auto& l : r.extra["scnn"]["layers"]) {
     const auto* j = find_job(r, l["layer"].get<std::string>(), "scnn");
     const auto* o = find_job(r, l["layer"].get<std::string>(), "dcnn-opt");

@@ -10,8 +10,7 @@ using namespace sparsim::scnn::test;
 namespace {
 void require_modes_agree(const std::vector<std::string>& sets) {
   const Network net = network_of({
-      conv_layer("a", 6, 10, 12, 3, 1, 1, 0.5, 0.6),
-      conv_layer("b", 5, 8, 17, 5, 2, 2, 0.4, 0.7),
+      conv_layer("a", 6, 10, 12, 3, 1, 1, 0.5, 0.6), conv_layer("b", 5, 8, 17, 5, 2, 2, 0.4, 0.7),
       conv_layer("c", 16, 9, 7, 1, 1, 0, 0.3, 0.4),
       conv_layer("d", 4, 12, 30, 3, 1, 1, 0.6, 0.5),  // several chunks with the small RAMs below
   });
@@ -73,8 +72,10 @@ TEST_CASE("scnn timing: sparse layers beat the dense baselines and dense layers 
 
 TEST_CASE("scnn timing: fewer accumulator banks mean more conflict stalls", "[scnn][timing]") {
   const Network net = network_of({conv_layer("l", 16, 32, 20, 3, 1, 1, 0.5, 0.5)});
-  auto few = make_sim(net, TimingMode::Fast, false, {"accelerator.pe.acc_banks=4", "accelerator.pe.acc_bank_entries=256"});
-  auto many = make_sim(net, TimingMode::Fast, false, {"accelerator.pe.acc_banks=64", "accelerator.pe.acc_bank_entries=16"});
+  auto few =
+      make_sim(net, TimingMode::Fast, false, {"accelerator.pe.acc_banks=4", "accelerator.pe.acc_bank_entries=256"});
+  auto many =
+      make_sim(net, TimingMode::Fast, false, {"accelerator.pe.acc_banks=64", "accelerator.pe.acc_bank_entries=16"});
   run_all({few.get(), many.get()});
   const auto* f = find_job(few->results, "l", "scnn");
   const auto* m = find_job(many->results, "l", "scnn");
@@ -98,16 +99,18 @@ TEST_CASE("scnn timing: queues ahead of the banks absorb conflicts", "[scnn][tim
 }
 
 TEST_CASE("scnn timing: a 7x7 plane on 8x8 PEs leaves PEs idle at the barrier", "[scnn][timing]") {
-  const Network net = network_of({conv_layer("small", 64, 64, 7, 3, 1, 1, 0.4, 0.4),
-                                  conv_layer("even", 64, 64, 16, 3, 1, 1, 0.4, 0.4)});
+  const Network net = network_of(
+      {conv_layer("small", 64, 64, 7, 3, 1, 1, 0.4, 0.4), conv_layer("even", 64, 64, 16, 3, 1, 1, 0.4, 0.4)});
   auto sim = make_sim(net, TimingMode::Fast, false);
   run_all({sim.get()});
   const auto* small = find_job(sim->results, "small", "scnn");
   const auto* even = find_job(sim->results, "even", "scnn");
-  const double idle_small = double(counter(*small, "scnn.mult", "barrier_pe_cycles")) /
-                            double(counter(*small, "scnn.mult", "busy_pe_cycles") + counter(*small, "scnn.mult", "barrier_pe_cycles"));
-  const double idle_even = double(counter(*even, "scnn.mult", "barrier_pe_cycles")) /
-                           double(counter(*even, "scnn.mult", "busy_pe_cycles") + counter(*even, "scnn.mult", "barrier_pe_cycles"));
+  const double idle_small =
+      double(counter(*small, "scnn.mult", "barrier_pe_cycles")) /
+      double(counter(*small, "scnn.mult", "busy_pe_cycles") + counter(*small, "scnn.mult", "barrier_pe_cycles"));
+  const double idle_even =
+      double(counter(*even, "scnn.mult", "barrier_pe_cycles")) /
+      double(counter(*even, "scnn.mult", "busy_pe_cycles") + counter(*even, "scnn.mult", "barrier_pe_cycles"));
   INFO("idle fraction 7x7 " << idle_small << " 16x16 " << idle_even);
   REQUIRE(idle_small > 15.0 / 64.0);  // a row and a column of PEs have no tile at all
   REQUIRE(idle_even > 0.0);           // random sparsity alone unbalances equal tiles
