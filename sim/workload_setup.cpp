@@ -6,6 +6,7 @@
 
 #include "sim/errors.hpp"
 #include "workloads/library.hpp"
+#include "workloads/profiles.hpp"
 
 namespace sparsim {
 
@@ -34,6 +35,9 @@ Network configured_network(const Config& cfg) {
     throw;
   }
 
+  if (!cfg.str("workload.sparsity.profile").empty())
+    apply_sparsity_profile(net, cfg.str("workload.sparsity.profile"),
+                           cfg.origin("workload.sparsity.profile") + ": workload.sparsity.profile");
   const auto n = cfg.i64("workload.sparsity.n");
   const auto m = cfg.i64("workload.sparsity.m");
   if ((n == 0) != (m == 0)) cfg.fail(n == 0 ? "workload.sparsity.n" : "workload.sparsity.m",

@@ -89,6 +89,9 @@ const std::vector<ParamSpec>& common_params() {
                 "network's own sparsity)."),
       int_param("workload.sparsity.m", 8, 0, 64, "",
                 "M of the N:M weight pattern (group size along the reduction dimension)."),
+      string_param("workload.sparsity.profile", "",
+                   "Sparsity profile applied to the whole network before the keys below, e.g. "
+                   "`nm=2:4,relu=0.4,gradients=0.5` (items: docs/workloads.md); empty: none."),
       optional_float_param("workload.sparsity.activation_density", 0.0, 1.0, "",
                            "If set, input-activation density of every layer (else the network's own)."),
       optional_float_param("workload.sparsity.gradient_density", 0.0, 1.0, "",

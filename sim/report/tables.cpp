@@ -154,6 +154,16 @@ std::string summary_table(const json& report) {
       out << "  " << phase << " " << fmt("%.3fx", s.get<double>());
     out << "\n";
   }
+  // Models that know the ideal bound of their sparsity (e.g. 3/(2N/M+1) for N:M training) report it in
+  // extra; the step speedup is shown against it so users see how much of the ideal the design reaches.
+  if (report["extra"].contains("ideal_speedup_bound") && report["summary"].contains("speedup")) {
+    const double ideal = report["extra"]["ideal_speedup_bound"].get<double>();
+    const double step = report["summary"]["speedup"]["step"].get<double>();
+    out << "ideal step speedup " << fmt("%.3fx", ideal);
+    if (report["extra"].contains("ideal_speedup_formula"))
+      out << " (" << report["extra"]["ideal_speedup_formula"].get<std::string>() << ")";
+    out << ": achieved " << fmt("%.1f%%", ideal > 0 ? 100.0 * step / ideal : 0.0) << " of it\n";
+  }
   if (report["extra"].contains("summary_lines"))
     for (const auto& l : report["extra"]["summary_lines"]) out << l.get<std::string>() << "\n";
   return out.str();

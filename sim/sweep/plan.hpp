@@ -26,7 +26,7 @@ struct PlannedPoint {
 
 struct Column {
   std::string key;
-  std::string unit;  // from the parameter's declaration ("" when it has none)
+  std::string unit;      // from the parameter's declaration ("" when it has none)
   std::size_t axis = 0;  // which axis sets it: keys of one zip share it (plots never split a zip into lines)
 };
 

@@ -81,6 +81,10 @@ TEST_CASE("bad input exits 2 with one line naming file, line and key, and writes
   CHECK(r.status == 2);
   CHECK(r.err.find("run.mode") != std::string::npos);
 
+  r = run_sparsim("run --set workload.sparsity.profile=nm=9:2 --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--set workload.sparsity.profile=nm=9:2: workload.sparsity.profile: nm=9:2:") != std::string::npos);
+
   r = run_sparsim("frobnicate");
   CHECK(r.status == 2);
   r = run_sparsim("run --set");
@@ -108,4 +112,19 @@ TEST_CASE("workloads list and show") {
   CHECK(r.out.find("conv5_3") != std::string::npos);
   r = run_sparsim("workloads show nosuchnet");
   CHECK(r.status == 2);
+}
+
+TEST_CASE("a sparsity profile from the config reaches the simulated ops") {
+  const auto dir = temp_dir("profile");
+  const auto r = run_sparsim("run --set workload.layers=fc --set workload.sparsity.n=0 --set workload.sparsity.m=0 "
+                             "--set workload.sparsity.profile=nm=1:4 --out " + dir);
+  REQUIRE(r.status == 0);
+  const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+  bool saw_ff = false;
+  for (const auto& job : report["jobs"])
+    if (job["phase"] == "FF" && job["variant"] == "sparse") {
+      saw_ff = true;
+      CHECK(job["issued_macs"].get<double>() == Approx(job["dense_macs"].get<double>() / 4));
+    }
+  CHECK(saw_ff);
 }
