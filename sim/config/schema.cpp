@@ -1,6 +1,7 @@
 #include "sim/config/schema.hpp"
 
 #include <sstream>
+#include <string>
 
 namespace sparsim {
 
@@ -15,11 +16,15 @@ ParamSpec make(std::string path, ParamType type, std::string def, std::string un
   return p;
 }
 
+// The shortest text that reads back as the same double (1.531, not 1.5309999999999999).
 std::string number_text(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::ostringstream s;
+    s.precision(precision);
+    s << v;
+    if (std::stod(s.str()) == v) return s.str();
+  }
+  return std::to_string(v);
 }
 }  // namespace
 
