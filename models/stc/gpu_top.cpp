@@ -73,8 +73,8 @@ GpuTop::GpuTop(const sc_core::sc_module_name& name, const StcParams& params, Tim
   for (StatGroup* g : {&tc_stats_, &smem_stats_, &rf_stats_, &noc_stats_, &l2_stats_, &hbm_stats_})
     registry_.attach(*g);
 
-  l2_ = std::make_unique<Server>("l2", m.l2_bytes_per_cycle, 1, mode, l2_read_, l2_write_, l2_busy_);
-  hbm_ = std::make_unique<Server>("hbm", m.hbm_num, m.hbm_den, mode, hbm_read_, hbm_write_, hbm_busy_);
+  l2_ = std::make_unique<Server>("l2", m.l2_bytes_per_cycle, 1, mode, l2_read_, l2_write_, l2_busy_, true);
+  hbm_ = std::make_unique<Server>("hbm", m.hbm_num, m.hbm_den, mode, hbm_read_, hbm_write_, hbm_busy_, true);
   job_.representative = params_.sm_model == SmModel::Representative;
   job_.sms = m.sms;
   const int simulated = job_.representative ? 1 : m.sms;
@@ -117,8 +117,6 @@ void GpuTop::control() {
     sc_core::wait(job_.all_done);
     const gemm::KernelPlan& p = job_.plan;
     if (p.split_k > 1) {  // reduce the fp32 partials held in the L2; what did not fit spills to HBM
-      l2_->set_share(1, 1);
-      hbm_->set_share(1, 1);
       const std::int64_t partial = g.M * g.N * g.instances * 4 * p.split_k,
                          out = g.M * g.N * g.instances * m.elem_bytes;
       const std::int64_t spill = std::max<std::int64_t>(0, partial - m.l2_bytes);

@@ -51,10 +51,11 @@ void Slot::load() {
       const std::int64_t rows = gemm::cta_rows(p, g, cc), cols = gemm::cta_cols(p, g, cc);
       const std::int64_t chunks = gemm::cta_chunks(p, cc), w = job_.wave_of(cta);
       const std::uint64_t weight = job_.representative ? static_cast<std::uint64_t>(job_.stands_for(cta)) : 1;
-      if (job_.representative) {  // the wave's CTAs share the L2 and HBM equally; this SM runs `mine` of them
-        const std::int64_t mine = std::min<std::int64_t>(p.ctas_per_sm, (job_.in_wave(cta) + job_.sms - 1) / job_.sms);
-        mem_.l2->set_share(mine, job_.in_wave(cta));
-        mem_.hbm->set_share(mine, job_.in_wave(cta));
+      // Representative mode: the wave's CTAs share the L2 and HBM equally; this SM runs `mine` of them.
+      std::int64_t share_mult = 1, share_den = 1;
+      if (job_.representative) {
+        share_mult = std::min<std::int64_t>(p.ctas_per_sm, (job_.in_wave(cta) + job_.sms - 1) / job_.sms);
+        share_den = job_.in_wave(cta);
       }
       for (std::int64_t kk = 0; kk < chunks; ++kk) {
         int s = 0;
@@ -73,12 +74,12 @@ void Slot::load() {
                     {mem_.l2, m_.l2_latency, a_bytes, false},
                     {&port_, 0, a_bytes, false},
                     {&smem_, 0, p.a_chunk_bytes + p.meta_chunk_bytes, true}},
-                   weight, kPieceBytes);
+                   weight, kPieceBytes, share_mult, share_den);
         st.b.start({{mem_.hbm, m_.hbm_latency, b_miss, false},
                     {mem_.l2, m_.l2_latency, b_bytes, false},
                     {&port_, 0, b_bytes, false},
                     {&smem_, 0, p.b_chunk_bytes, true}},
-                   weight, kPieceBytes);
+                   weight, kPieceBytes, share_mult, share_den);
       }
     }
   }
@@ -100,6 +101,11 @@ void Slot::consume() {
       const std::int64_t rows = gemm::cta_rows(p, g, cc), cols = gemm::cta_cols(p, g, cc);
       const std::int64_t chunks = gemm::cta_chunks(p, cc);
       const std::uint64_t weight = job_.representative ? static_cast<std::uint64_t>(job_.stands_for(cta)) : 1;
+      std::int64_t share_mult = 1, share_den = 1;  // as in load()
+      if (job_.representative) {
+        share_mult = std::min<std::int64_t>(p.ctas_per_sm, (job_.in_wave(cta) + job_.sms - 1) / job_.sms);
+        share_den = job_.in_wave(cta);
+      }
       // The MMA always runs the whole tile: physical multiplies per chunk (half the logical K when sparse).
       const auto chunk_macs = static_cast<std::uint64_t>(p.tile.m) * p.tile.n * p.tile.k / (g.sparse ? 2 : 1);
       for (std::int64_t kk = 0; kk < chunks; ++kk, ++ring) {
@@ -137,12 +143,12 @@ void Slot::consume() {
       epi_.wait_done();
       store_.start(
           {{&smem_, 0, tile_out, false}, {&port_, 0, valid_out, true}, {mem_.l2, m_.l2_latency, valid_out, true}},
-          weight, kPieceBytes);
+          weight, kPieceBytes, share_mult, share_den);
       store_.wait_done();
       if (p.split_k == 1) {
         Flow& wb = writeback_[wb_next_++ % writeback_.size()];
         wb.wait_done();
-        wb.start({{mem_.hbm, m_.hbm_latency, valid_out, true}}, weight, kPieceBytes);
+        wb.start({{mem_.hbm, m_.hbm_latency, valid_out, true}}, weight, kPieceBytes, share_mult, share_den);
       }
       job_.epilogue += now_cycles() - t2;
     }
