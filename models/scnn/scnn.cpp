@@ -33,6 +33,8 @@ class ScnnAccelerator : public Accelerator {
         EnergyTable::load(ctx_->config.resolved_path("energy.table"), ctx_->config.f64("energy.scale"));
     nlohmann::ordered_json s = summarize(r.jobs, top_->plans(), ctx_->step, table);
     r.extra["summary_lines"] = s["summary_lines"];
+    r.extra["ideal_speedup_bound"] = s["ideal_speedup_all"];
+    r.extra["ideal_speedup_formula"] = "dense MACs / non-zero products (weight x activation density), all layers";
     s.erase("summary_lines");
     r.extra["scnn"] = s;
     return r;

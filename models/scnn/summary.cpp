@@ -36,11 +36,14 @@ nlohmann::ordered_json summarize(const std::vector<JobResult>& jobs, const std::
       tot[s][j.variant].energy_pj += e;
     }
   }
-  double dense = 0, useful = 0;
+  double dense = 0, useful = 0, dense_all = 0, useful_all = 0;
   for (const auto& p : plans) {
+    const double macs = static_cast<double>(p.op->macs());
+    dense_all += macs;
+    useful_all += macs * p.densities.weights * p.densities.inputs;
     if (step.network.layers[static_cast<std::size_t>(p.op->layer_index)].kind != LayerKind::Conv) continue;
-    dense += static_cast<double>(p.op->macs());
-    useful += static_cast<double>(p.op->macs()) * p.densities.weights * p.densities.inputs;
+    dense += macs;
+    useful += macs * p.densities.weights * p.densities.inputs;
   }
   nlohmann::ordered_json out;
   out["network"] = step.network.name;
@@ -66,6 +69,7 @@ nlohmann::ordered_json summarize(const std::vector<JobResult>& jobs, const std::
                     fmt("%.2fx", o["energy_ratio_dcnn_opt_over_scnn"].get<double>()));
   }
   out["ideal_speedup_conv"] = useful > 0 ? dense / useful : 0.0;
+  out["ideal_speedup_all"] = useful_all > 0 ? dense_all / useful_all : 0.0;
   lines.push_back("scnn " + step.network.name + ": ideal bound (dense MACs / non-zero products, conv layers) " +
                   fmt("%.2fx", useful > 0 ? dense / useful : 0.0));
   // Per-layer comparison.
