@@ -133,7 +133,7 @@ def utilization_heatmap(report, variant=None):
                     ax.text(k, i, f"{grid[i, k]:.0f}", ha="center", va="center", fontsize=6,
                             color="white" if grid[i, k] < 60 else "black")
     fig.colorbar(im, ax=ax, label="MAC utilization (%)")
-    ax.set_title(f"Utilization of {variant}", fontsize=9)
+    ax.set_title(_title(report, f"Utilization of {variant}"), fontsize=9)
     return fig
 
 

@@ -29,6 +29,18 @@ std::string hash_id(const std::string& text) {
   return buf;
 }
 
+// Fingerprint of the running binary: a rebuilt simulator may model things differently, so its runs get
+// new names and nothing computed by an older build is taken for a finished point.
+const std::string& binary_fingerprint() {
+  static const std::string fp = [] {
+    std::ifstream in("/proc/self/exe", std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return hash_id(bytes.str());
+  }();
+  return fp;
+}
+
 std::vector<std::string> as_overrides(const std::vector<Assignment>& a) {
   std::vector<std::string> out;
   for (const auto& [k, v] : a) out.push_back(k + "=" + v);
@@ -105,7 +117,8 @@ Plan make_plan(const SweepSpec& spec) {
   for (const auto& b : spec.baselines) plan.baselines.push_back(b.name);
   std::map<std::string, std::size_t> run_index;
   auto add_run = [&](const Config& cfg, const std::vector<Source>& sources) {
-    const std::string id = hash_id(std::string("sparsim ") + SPARSIM_VERSION + "\n" + cfg.dump_yaml());
+    const std::string id =
+        hash_id(std::string("sparsim ") + SPARSIM_VERSION + " " + binary_fingerprint() + "\n" + cfg.dump_yaml());
     if (!run_index.count(id)) {
       run_index[id] = plan.runs.size();
       std::vector<Assignment> a;

@@ -1,6 +1,6 @@
 #pragma once
 // The plan of a sweep: its points in order and the distinct runs they need. A run is named by a hash of
-// its effective config (every key with its value, defaults included) and the sparsim version, so a point
+// its effective config (every key with its value, defaults included) and of the sparsim binary, so a point
 // that is already finished is recognised on a re-run however the sweep file was reordered, and a baseline
 // that several points share runs once. The plan is written to DIR/plan.json; every later step (the local
 // runner, `--run-point` on a cluster node, `--collect`) reads that file, so they cannot disagree.
