@@ -224,3 +224,19 @@ TEST_CASE("sparsim plot renders sweep curves and report figures as non-empty PNG
   REQUIRE(bad.status == 2);
   REQUIRE(lines_of(bad.err).size() == 1);
 }
+
+TEST_CASE("extending a sweep reuses the points it already finished") {
+  const std::string dir = temp_dir("sweep_extend");
+  REQUIRE(run_sparsim("sweep " + small_sweep(dir, 2) + " --out " + dir + "/out").status == 0);
+  const CliResult more = run_sparsim("sweep " + small_sweep(dir, 3) + " --out " + dir + "/out");
+  INFO(more.out << more.err);
+  REQUIRE(more.status == 0);
+  REQUIRE(more.out.find("2 already finished, 1 to run") != std::string::npos);
+  REQUIRE(lines_of(slurp(dir + "/out/results.csv")).size() == 4);
+  const CliResult list = run_sparsim("sweep " + small_sweep(dir, 4) + " --out " + dir + "/out --list");
+  REQUIRE(list.status == 0);
+  const auto rows = lines_of(list.out);
+  REQUIRE(rows.size() == 4);
+  REQUIRE(rows[2].find(" finished workload.sparsity.m=8") != std::string::npos);
+  REQUIRE(rows[3].find(" todo workload.sparsity.m=16") != std::string::npos);
+}
