@@ -9,6 +9,7 @@
 
 #include "sim/accelerator.hpp"
 #include "sim/errors.hpp"
+#include "sim/extension.hpp"
 #include "sim/report/report.hpp"
 #include "sim/workload_setup.hpp"
 
@@ -68,10 +69,14 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   RunContext context{cfg, step, cfg.str("run.mode") == "detailed" ? TimingMode::Detailed : TimingMode::Fast,
                      cfg.boolean("run.functional"), static_cast<std::uint64_t>(cfg.i64("run.seed")), &progress,
                      nullptr};
+  // Extensions (sim/extension.hpp) elaborate first: one of them may set context.gate.
+  ActiveExtensions extensions;
+  extensions.elaborate(cfg, context);
   std::unique_ptr<Accelerator> accelerator = info.make();
   accelerator->elaborate(context);
   sc_core::sc_start();
-  const RunResults results = accelerator->collect();
+  RunResults results = accelerator->collect();
+  extensions.collect(results);
 
   const auto report = build_report(ReportInputs{cfg, info, step, energy}, results);
   const std::string summary = summary_table(report);

@@ -8,22 +8,7 @@ void CdmaAccelerator::elaborate(const RunContext& context) {
   ctx_ = &context;
   const Config& cfg = context.config;
   params_ = Params::from(cfg);
-  PlanOptions po;
-  po.batch = context.step.batch;
-  po.bytes_per_element = static_cast<int>(params_.bytes_per_element);
-  po.policy = params_.offload_policy;
-  if (cfg.is_set("workload.sparsity.activation_density"))
-    po.density_override = cfg.f64("workload.sparsity.activation_density");
-  tensors_ = build_plan(context.step.network, po);
-  SampleOptions so;
-  so.chunk_bytes = static_cast<std::uint64_t>(params_.chunk_bytes);
-  so.sample_chunks = static_cast<std::uint64_t>(params_.sample_chunks);
-  so.clustering = params_.clustering;
-  so.bytes_per_element = po.bytes_per_element;
-  so.zlib_level = params_.zlib_level;
-  so.seed = context.seed;
-  data_.clear();
-  for (const auto& t : tensors_) data_.push_back(t.offloaded ? sample_tensor(t, so) : TensorData{});
+  prepare_offload(params_, context, tensors_, data_);
 
   const struct {
     const char* name;

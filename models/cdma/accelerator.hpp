@@ -46,6 +46,10 @@ class CdmaAccelerator : public Accelerator {
   std::vector<Variant> variants_;
 };
 
+// One row of the per-tensor table (size, density and its source, measured density, ratio per codec); the
+// cdma accelerator and the offload extension share it (report.cpp).
+nlohmann::ordered_json tensor_row(const TrainingStep& step, const TensorPlan& t, const TensorData& d);
+
 // Figures for RunResults::extra (report.cpp).
 nlohmann::ordered_json offload_report(const Params& params, const TrainingStep& step,
                                       const std::vector<TensorPlan>& tensors, const std::vector<TensorData>& data,

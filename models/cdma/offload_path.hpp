@@ -87,4 +87,10 @@ class OffloadPath : public sc_core::sc_module, public JobGate {
   std::uint64_t resident_bytes_ = 0, peak_resident_ = 0, bytes_sent_ = 0;
 };
 
+// The plan of the step's activation tensors and their sampled, really compressed data (prepare.cpp); the
+// cdma accelerator and the offload extension share it. workload.sparsity.activation_density, when set,
+// overrides the density profile.
+void prepare_offload(const Params& params, const RunContext& context, std::vector<TensorPlan>& tensors,
+                     std::vector<TensorData>& data);
+
 }  // namespace sparsim::cdma

@@ -49,7 +49,11 @@ struct Params {
   std::string offload_policy = "all";
   double clustering = 0.0;
 
+  // The cdma accelerator's keys (with its roofline's macs_per_cycle).
   static Params from(const Config& cfg);
+  // The offload path's keys as named by `key` (accelerator_key or extension_key); clock from
+  // accelerator.clock_ghz, which every accelerator declares. macs_per_cycle keeps its default.
+  static Params from_keys(const Config& cfg, std::string (*key)(const std::string& short_name));
   Rate gpu_rate() const { return Rate::from_bytes_per_cycle(gpu_bandwidth_gbps / clock_ghz); }
   Rate host_rate() const { return Rate::from_bytes_per_cycle(host_bandwidth_gbps / clock_ghz); }
   Rate link_rate() const { return Rate::from_bytes_per_cycle(pcie.raw_gbps() / clock_ghz); }
@@ -58,7 +62,16 @@ struct Params {
   std::uint64_t latency_cycles() const;
 };
 
-std::vector<ParamSpec> param_specs();
+// The offload path's parameters are declared once and named twice: by the cdma accelerator under its
+// historical keys (accelerator.dma.*, memory.pcie.*, ...) and by the offload extension under offload.*.
+// A short name ("pcie.lanes", "dma.chunk_bytes", "codec", "policy", ...) maps to the full key.
+using KeyName = std::string (*)(const std::string& short_name);
+std::string accelerator_key(const std::string& short_name);
+std::string extension_key(const std::string& short_name);
+std::vector<ParamSpec> path_param_specs(KeyName key);
+void validate_path(const Config& cfg, KeyName key);  // ranges across keys; the whole step is simulated
+
+std::vector<ParamSpec> param_specs();  // the cdma accelerator's
 void validate(const Config& cfg);
 
 }  // namespace sparsim::cdma

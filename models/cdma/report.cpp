@@ -37,6 +37,19 @@ PhaseSplit split(const TrainingStep& step, const Variant& v) {
 
 }  // namespace
 
+nlohmann::ordered_json tensor_row(const TrainingStep& step, const TensorPlan& t, const TensorData& d) {
+  nlohmann::ordered_json row = {
+      {"tensor", t.name},        {"consumers", nlohmann::ordered_json::array()}, {"bytes", t.bytes},
+      {"density", t.density},    {"density_source", t.density_source},           {"pool_input", t.pool_input},
+      {"offloaded", t.offloaded}};
+  for (int c : t.consumers) row["consumers"].push_back(step.network.layers[static_cast<std::size_t>(c)].name);
+  if (!t.offloaded) return row;
+  row["measured_density"] = d.measured_density;
+  for (Codec c : {Codec::Zvc, Codec::Rle, Codec::Zlib})
+    row[std::string("ratio_") + codec_name(c)] = d.ratio(c, t.bytes);
+  return row;
+}
+
 nlohmann::ordered_json offload_report(const Params& p, const TrainingStep& step, const std::vector<TensorPlan>& tensors,
                                       const std::vector<TensorData>& data, const std::vector<Variant>& variants) {
   using json = nlohmann::ordered_json;
@@ -47,17 +60,12 @@ nlohmann::ordered_json offload_report(const Params& p, const TrainingStep& step,
   const Variant* by_name[3] = {&variants[0], &variants[1], &variants[2]};
   for (const auto& t : tensors) {
     all_bytes += t.bytes;
-    json row = {{"tensor", t.name},        {"consumers", json::array()},         {"bytes", t.bytes},
-                {"density", t.density},    {"density_source", t.density_source}, {"pool_input", t.pool_input},
-                {"offloaded", t.offloaded}};
-    for (int c : t.consumers) row["consumers"].push_back(step.network.layers[static_cast<std::size_t>(c)].name);
+    json row = tensor_row(step, t, data[static_cast<std::size_t>(t.id)]);
     if (t.offloaded) {
       const TensorData& d = data[static_cast<std::size_t>(t.id)];
       off_bytes += t.bytes;
-      row["measured_density"] = d.measured_density;
       for (Codec c : {Codec::Zvc, Codec::Rle, Codec::Zlib}) {
         packed[static_cast<int>(c)] += d.total(c);
-        row[std::string("ratio_") + codec_name(c)] = d.ratio(c, t.bytes);
         checked += d.codec[static_cast<int>(c)].checked_chunks;
         mismatches += d.codec[static_cast<int>(c)].mismatches;
       }

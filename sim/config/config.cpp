@@ -12,6 +12,7 @@
 
 #include "sim/accelerator.hpp"
 #include "sim/errors.hpp"
+#include "sim/extension.hpp"
 
 namespace sparsim {
 
@@ -153,6 +154,8 @@ std::vector<ParamSpec> params_for(const std::string& accelerator_name) {
   std::vector<ParamSpec> specs = common_params();
   if (const auto* info = AcceleratorRegistry::instance().find(accelerator_name))
     specs.insert(specs.end(), info->params.begin(), info->params.end());
+  for (const auto& ext : ExtensionRegistry::instance().all())  // extensions apply to every accelerator
+    specs.insert(specs.end(), ext.params.begin(), ext.params.end());
   return specs;
 }
 
@@ -237,6 +240,8 @@ Config Config::build(const YAML::Node& root, const std::string& name, const std:
   }
   // Cross-key checks of the accelerator.
   if (const auto* info = AcceleratorRegistry::instance().find(accel); info && info->validate) info->validate(cfg);
+  for (const auto& ext : ExtensionRegistry::instance().all())
+    if (ext.validate) ext.validate(cfg);
   return cfg;
 }
 

@@ -4,6 +4,7 @@
 
 #include "sim/accelerator.hpp"
 #include "sim/config/schema.hpp"
+#include "sim/extension.hpp"
 
 namespace sparsim {
 
@@ -48,6 +49,10 @@ std::string config_reference_markdown() {
     const auto* info = AcceleratorRegistry::instance().find(name);
     out << "\n## Accelerator `" << name << "`\n\n" << info->description << "\n\n";
     table(out, info->params);
+  }
+  for (const auto& ext : ExtensionRegistry::instance().all()) {
+    out << "\n## Extension `" << ext.name << "` (every accelerator)\n\n" << ext.description << "\n\n";
+    table(out, ext.params);
   }
   return out.str();
 }
