@@ -2,6 +2,7 @@
 // of whatever accelerator the config names (sat, stc, scnn, ...), through its JobGate. It reuses the cdma
 // model's plan, sampled data, codecs and DMA stages; only the keys differ (offload.*, params.hpp).
 // Report: RunResults::extra["offload"] and lines of the stdout summary.
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -119,6 +120,9 @@ ExtensionReport OffloadExtension::collect(const RunResults& results) {
   auto util = [](std::uint64_t busy, std::uint64_t span) { return span ? double(busy) / double(span) : 0.0; };
   const double util_ff = util(path_->offload_link_busy(), g.ff.length());
   const double util_bwd = util(path_->prefetch_link_busy(), g.bwd.length());
+  // From the first gated op's start to the last one's end, stalls included, whether or not the
+  // accelerator counts the gate's wait in its jobs (stc does not).
+  const std::uint64_t span = g.ff.first == MeteredGate::kUnset ? 0 : std::max(g.ff.last, g.bwd.last) - g.ff.first;
   std::uint64_t design_cycles = 0;
   for (const auto& j : results.jobs)
     if (j.variant == results.design_variant) design_cycles += j.cycles;
@@ -153,7 +157,8 @@ ExtensionReport OffloadExtension::collect(const RunResults& results) {
                  {"total_ms", double(stall) * ms_per_cycle},
                  {"stalled_ops", g.stalled_ops},
                  {"gated_ops", g.gated_ops},
-                 {"design_step_cycles", design_cycles}};
+                 {"design_step_cycles", design_cycles},
+                 {"gated_span_cycles", span}};
   r["all_transfers_completed"] = complete;
   r["functional"] = {{"mismatches", mismatches}};
   r["counters"] = json::array();
