@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "models/scnn/bp_data.hpp"
+#include "sim/errors.hpp"
+
 namespace sparsim::scnn {
 
 namespace {
@@ -27,30 +30,58 @@ std::vector<OpPlan> plan_ops(const TrainingStep& step, const ScnnParams& p) {
   const auto& layers = step.network.layers;
   for (std::size_t i = 0; i < step.ops.size(); ++i) {
     const GemmOp& op = step.ops[i];
-    if (op.phase != Phase::FF) continue;
+    if (op.phase == Phase::WU) continue;  // rejected by validate_scnn; never planned
     const Layer& l = layers[static_cast<std::size_t>(op.layer_index)];
     OpPlan plan;
     plan.op_index = i;
     plan.op = &op;
-    plan.shape = conv_shape_of(l);
+    plan.phase = op.phase;
+    plan.fwd_shape = conv_shape_of(l);
     plan.instances = instances_of(l);
-    plan.densities.weights = op.a_density;
-    plan.densities.inputs = op.b_density;
+    plan.fwd_densities.weights = op.a_density;
+    plan.fwd_densities.inputs = l.sparsity.activation_density;
     // The ReLU pattern of the outputs: the next layer's input density (1.0 after the last layer).
     const auto next = static_cast<std::size_t>(op.layer_index) + 1;
-    plan.densities.outputs = next < layers.size() ? layers[next].sparsity.activation_density : 1.0;
+    plan.fwd_densities.outputs = next < layers.size() ? layers[next].sparsity.activation_density : 1.0;
+    if (op.phase == Phase::FF) {
+      plan.shape = plan.fwd_shape;
+      plan.densities = plan.fwd_densities;
+      plan.operand_density = plan.densities.inputs;
+    } else {
+      if (l.kind == LayerKind::MatMul)
+        throw InputError("workload: layer '" + l.name +
+                         "': the scnn BP extension covers convolution and fully connected layers only");
+      const auto t = bp_shape(plan.fwd_shape);
+      if (!t)
+        throw InputError("workload: layer '" + l.name +
+                         "': the scnn BP transform needs a square kernel and pad <= kernel - 1");
+      plan.shape = *t;
+      plan.gradient_density = op.b_density;
+      // dY lies inside the ReLU pattern of the outputs, so it is no denser than that pattern.
+      const double dy = std::min(op.b_density, plan.fwd_densities.outputs);
+      const ConvShape& f = plan.fwd_shape;
+      plan.densities.weights = op.a_density;
+      // Density of the dilated plane the IARAMs hold (the mapper sizes tiles by it).
+      plan.densities.inputs = dy * static_cast<double>(f.Ho() * f.Wo()) / static_cast<double>(t->H * t->W);
+      plan.densities.outputs = l.sparsity.activation_density;  // dX is zero where the input's ReLU was
+      plan.operand_density = dy;
+    }
     plan.mapping[0] = map_sparse(plan.shape, p.grid, plan.densities);
     plan.mapping[1] = map_dense(plan.shape, p.grid, plan.densities);
     for (auto& m : plan.mapping) m.kc = std::max<std::int64_t>(1, m.kc), m.groups = ceil_div(plan.shape.K, m.kc);
     plans.push_back(plan);
   }
   // Activations stay on chip (OARAM becomes the next layer's IARAM) unless a layer is chunked: a chunked
-  // layer reads its inputs from and writes its outputs to DRAM, and so do its neighbours.
+  // layer reads its inputs from and writes its outputs to DRAM, and so do its neighbours. BP chains the same
+  // way in reverse layer order (one layer's dX is the previous layer's dY); a phase starts from and ends in
+  // DRAM.
   for (int df = 0; df < 2; ++df)
     for (std::size_t i = 0; i < plans.size(); ++i) {
       const bool chunked = plans[i].mapping[df].chunks > 1;
-      plans[i].from_dram[df] = i == 0 || chunked || plans[i - 1].spill_out[df];
-      plans[i].spill_out[df] = i + 1 == plans.size() || chunked || plans[i + 1].mapping[df].chunks > 1;
+      const bool first = i == 0 || plans[i - 1].phase != plans[i].phase;
+      const bool last = i + 1 == plans.size() || plans[i + 1].phase != plans[i].phase;
+      plans[i].from_dram[df] = first || chunked || plans[i - 1].spill_out[df];
+      plans[i].spill_out[df] = last || chunked || plans[i + 1].mapping[df].chunks > 1;
     }
   return plans;
 }
@@ -160,13 +191,22 @@ void ScnnTop::run() {
           Rng arng(mix(mix(mix(seed ^ 0xA5A5A5A5ULL, static_cast<std::uint64_t>(op.layer_index)),
                            static_cast<std::uint64_t>(inst)),
                        static_cast<std::uint64_t>(image)));
-          const LayerData data = make_layer_data(plan.shape, plan.densities, wrng, arng, functional);
+          const LayerData fwd = make_layer_data(plan.fwd_shape, plan.fwd_densities, wrng, arng, functional);
+          BpData bp;
+          if (plan.phase == Phase::BP) {
+            Rng grng(mix(mix(mix(seed ^ 0x6D5A3C1FULL, static_cast<std::uint64_t>(op.layer_index)),
+                             static_cast<std::uint64_t>(inst)),
+                         static_cast<std::uint64_t>(image)));
+            bp = make_bp_data(fwd, plan.shape, plan.densities, plan.gradient_density, grng);
+          }
+          const LayerData& data = plan.phase == Phase::BP ? bp.data : fwd;
           if (v.sparse) {
             v.sparse->begin_layer(data);
             run_instance(v, *v.sparse, plan, data, df, stalls);
             max_iaram = std::max(max_iaram, v.sparse->max_iaram_bytes());
             if (functional) {
-              const auto ref = reference_conv(data);
+              const auto ref =
+                  plan.phase == Phase::BP ? reference_conv_transpose(fwd, bp.dy_values) : reference_conv(data);
               const auto& got = v.sparse->outputs();
               for (std::size_t i = 0; i < ref.size(); ++i) {
                 const double err = std::abs(static_cast<double>(ref[i] - got[i]));

@@ -29,9 +29,10 @@ struct Sim {
 
 // Elaborates one scnn instance on `net` (call several times, then run_all()).
 inline std::unique_ptr<Sim> make_sim(const Network& net, TimingMode mode, bool functional,
-                                     const std::vector<std::string>& overrides = {}, std::int64_t batch = 1) {
+                                     const std::vector<std::string>& overrides = {}, std::int64_t batch = 1,
+                                     const std::vector<Phase>& phases = {Phase::FF}) {
   auto s = std::make_unique<Sim>(Sim{Config::from_text(scnn_yaml(), "test.yaml", overrides), {}, nullptr, nullptr, {}});
-  s->step = expand_training_step(net, batch, {Phase::FF});
+  s->step = expand_training_step(net, batch, phases);
   s->ctx = std::make_unique<RunContext>(RunContext{s->config, s->step, mode, functional, 7, nullptr, nullptr});
   s->acc = AcceleratorRegistry::instance().find("scnn")->make();
   s->acc->elaborate(*s->ctx);

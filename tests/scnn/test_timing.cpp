@@ -8,16 +8,16 @@ using namespace sparsim;
 using namespace sparsim::scnn::test;
 
 namespace {
-void require_modes_agree(const std::vector<std::string>& sets) {
+void require_modes_agree(const std::vector<std::string>& sets, const std::vector<Phase>& phases = {Phase::FF}) {
   const Network net = network_of({
       conv_layer("a", 6, 10, 12, 3, 1, 1, 0.5, 0.6), conv_layer("b", 5, 8, 17, 5, 2, 2, 0.4, 0.7),
       conv_layer("c", 16, 9, 7, 1, 1, 0, 0.3, 0.4),
       conv_layer("d", 4, 12, 30, 3, 1, 1, 0.6, 0.5),  // several chunks with the small RAMs below
   });
-  auto fast = make_sim(net, TimingMode::Fast, false, sets);
-  auto detailed = make_sim(net, TimingMode::Detailed, false, sets);
+  auto fast = make_sim(net, TimingMode::Fast, false, sets, 1, phases);
+  auto detailed = make_sim(net, TimingMode::Detailed, false, sets, 1, phases);
   run_all({fast.get(), detailed.get()});
-  REQUIRE(fast->results.jobs.size() == 12);
+  REQUIRE(fast->results.jobs.size() == 12 * phases.size());
   REQUIRE(fast->results.jobs.size() == detailed->results.jobs.size());
   for (std::size_t i = 0; i < fast->results.jobs.size(); ++i) {
     const JobResult& f = fast->results.jobs[i];
@@ -38,6 +38,18 @@ void require_modes_agree(const std::vector<std::string>& sets) {
 TEST_CASE("scnn timing: fast and detailed modes give identical cycles and counters", "[scnn][timing]") {
   require_modes_agree({"accelerator.pe.iaram_bytes=300", "accelerator.pe.acc_bank_entries=8",
                        "accelerator.pe.weight_fifo_entries=10", "memory.dram.bytes_per_cycle=3.5"});
+}
+
+TEST_CASE("scnn timing: fast and detailed modes agree on BP (training extension)", "[scnn][timing][bp]") {
+  // Layer b is strided (dY dilated by 2 in BP); the small RAMs chunk layer d in both phases.
+  require_modes_agree({"accelerator.pe.iaram_bytes=300", "accelerator.pe.acc_bank_entries=8",
+                       "accelerator.pe.weight_fifo_entries=10", "memory.dram.bytes_per_cycle=3.5"},
+                      {Phase::FF, Phase::BP});
+}
+
+TEST_CASE("scnn timing: fast and detailed modes agree on BP with bank queues and a 2x3 grid", "[scnn][timing][bp]") {
+  require_modes_agree({"accelerator.pe.bank_queue_depth=2", "accelerator.grid.rows=2", "accelerator.grid.cols=3"},
+                      {Phase::BP});
 }
 
 TEST_CASE("scnn timing: fast and detailed modes agree with bank queues and a 2x3 grid", "[scnn][timing]") {
