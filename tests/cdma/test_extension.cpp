@@ -159,3 +159,31 @@ TEST_CASE("offload extension: enabled runs are deterministic") {
   run_sat("", "offload-ext-det2");
   REQUIRE(slurp("offload-ext-det1/report.json") == slurp("offload-ext-det2/report.json"));
 }
+
+TEST_CASE("offload extension: the stc GPU's jobs carry the gate stall in their own cycles") {
+  // The same tiny CNN on the H200-like GPU model over a gen1 x1 link: the GPU waits at the gate, and
+  // that wait must be inside its jobs' cycles (as a "gate" stall), equal to the extension's total.
+  int status = -1;
+  const std::string dir = "offload-ext-stc";
+  const std::string out = run("run " + std::string(SPARSIM_SOURCE_DIR) + "/configs/stc-h200.yaml --workload " +
+                                  std::string(SPARSIM_SOURCE_DIR) + "/tests/cdma/data/tiny-net.yaml " +
+                                  "--set workload.batch=8 --set offload.enabled=true --set offload.policy=conv "
+                                  "--set offload.pcie.generation=1 --set offload.pcie.lanes=1 --out " + dir,
+                              status);
+  INFO(out);
+  REQUIRE(exit_code(status) == 0);
+  const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+  std::uint64_t gate = 0, design_cycles = 0;
+  for (const auto& j : report.at("jobs")) {
+    if (j.at("variant") != report.at("accelerator").at("design_variant")) {
+      CHECK(j.at("stall_cycles").value("gate", std::uint64_t{0}) == 0);
+      continue;
+    }
+    gate += j.at("stall_cycles").value("gate", std::uint64_t{0});
+    design_cycles += j.at("cycles").get<std::uint64_t>();
+  }
+  const auto& stalls = report.at("extra").at("offload").at("stalls");
+  CHECK(gate > 0);
+  CHECK(gate == stalls.at("total_cycles").get<std::uint64_t>());
+  CHECK(design_cycles == stalls.at("gated_span_cycles").get<std::uint64_t>());
+}
