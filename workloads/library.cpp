@@ -28,6 +28,16 @@ std::vector<std::string> NetworkLibrary::names() const {
   return out;
 }
 
+void set_pruned_densities(Network& net, const std::vector<double>& weights, const std::vector<double>& activations) {
+  if (weights.size() != net.layers.size() || activations.size() != net.layers.size())
+    throw std::logic_error("density lists do not match the layers of " + net.name);
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    net.layers[i].sparsity.weight_density = weights[i];
+    net.layers[i].sparsity.activation_density = activations[i];
+    net.layers[i].sparsity.prunable = true;
+  }
+}
+
 Layer conv(std::string name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k, std::int64_t stride,
            std::int64_t pad, std::int64_t groups) {
   Layer l;

@@ -43,6 +43,10 @@ std::string network_to_yaml(const Network& net);
 // Checks shapes and densities; throws InputError("<source>: layer <name>: ...").
 void validate_network(const Network& net);
 
+// Sets published per-layer densities (one entry per layer, in order) and marks every layer prunable, as
+// the pruned profiles of Han et al. do; throws std::logic_error if the list lengths do not match.
+void set_pruned_densities(Network& net, const std::vector<double>& weights, const std::vector<double>& activations);
+
 // Builders for layer lists, shared by the built-in network files.
 Layer conv(std::string name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k, std::int64_t stride,
            std::int64_t pad, std::int64_t groups = 1);

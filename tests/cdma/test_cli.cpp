@@ -9,18 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/in_child.hpp"
+
 namespace {
 
-std::string run(const std::string& args, int& status) {
-  const std::string cmd = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + SPARSIM_BINARY + " " + args + " 2>&1";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), p)) out += buf.data();
-  status = pclose(p);
-  return out;
-}
+std::string run(const std::string& args, int& status) { return sparsim::test_support::run_sparsim_capture(args, status); }
 
 }  // namespace
 

@@ -13,18 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/in_child.hpp"
+
 namespace {
 
-std::string run(const std::string& args, int& status) {
-  const std::string cmd = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + SPARSIM_BINARY + " " + args + " 2>&1";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), p)) out += buf.data();
-  status = pclose(p);
-  return out;
-}
+std::string run(const std::string& args, int& status) { return sparsim::test_support::run_sparsim_capture(args, status); }
 
 int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
@@ -168,7 +161,8 @@ TEST_CASE("offload extension: the stc GPU's jobs carry the gate stall in their o
   const std::string out = run("run " + std::string(SPARSIM_SOURCE_DIR) + "/configs/stc-h200.yaml --workload " +
                                   std::string(SPARSIM_SOURCE_DIR) + "/tests/cdma/data/tiny-net.yaml " +
                                   "--set workload.batch=8 --set offload.enabled=true --set offload.policy=conv "
-                                  "--set offload.pcie.generation=1 --set offload.pcie.lanes=1 --out " + dir,
+                                  "--set offload.pcie.generation=1 --set offload.pcie.lanes=1 --out " +
+                                  dir,
                               status);
   INFO(out);
   REQUIRE(exit_code(status) == 0);

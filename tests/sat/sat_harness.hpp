@@ -14,6 +14,7 @@
 
 #include "sim/accelerator.hpp"
 #include "sim/config/config.hpp"
+#include "tests/support/in_child.hpp"
 #include "workloads/library.hpp"
 #include "workloads/network.hpp"
 
@@ -63,32 +64,7 @@ inline std::string summary(const RunResults& r) {
   return s.str();
 }
 
-// Runs fn in a forked child and returns what it returned (the child's SystemC design is its own).
-inline std::string in_child(const std::function<std::string()>& fn) {
-  int fds[2];
-  if (pipe(fds) != 0) return "pipe failed";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    const std::string out = fn();
-    std::size_t off = 0;
-    while (off < out.size()) {
-      const ssize_t n = write(fds[1], out.data() + off, out.size() - off);
-      if (n <= 0) break;
-      off += static_cast<std::size_t>(n);
-    }
-    close(fds[1]);
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return text;
-}
+using sparsim::test_support::in_child;
 
 inline const JobResult& job(const RunResults& r, const std::string& variant, Phase phase,
                             const std::string& layer = "") {

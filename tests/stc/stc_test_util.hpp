@@ -13,39 +13,11 @@
 #include "models/stc/gpu_top.hpp"
 #include "models/stc/params.hpp"
 #include "sim/config/config.hpp"
+#include "tests/support/in_child.hpp"
 
 namespace sparsim::stc::testing {
 
-inline std::string in_child(const std::function<std::string()>& fn) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    std::string out;
-    try {
-      out = fn();
-    } catch (const std::exception& e) {
-      out = std::string("EXCEPTION ") + e.what();
-    }
-    std::size_t off = 0;
-    while (off < out.size()) {
-      const ssize_t n = write(fds[1], out.data() + off, out.size() - off);
-      if (n <= 0) break;
-      off += static_cast<std::size_t>(n);
-    }
-    close(fds[1]);
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return out;
-}
+using sparsim::test_support::in_child;
 
 inline StcParams h200_params(const std::vector<std::string>& overrides = {}) {
   const Config cfg = Config::load(std::string(SPARSIM_SOURCE_DIR) + "/configs/stc-h200.yaml", overrides);

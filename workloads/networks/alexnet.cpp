@@ -2,6 +2,7 @@
 // (conv2, conv4, conv5 have groups = 2), 61 M weights and 0.72 G MACs. alexnet-han adds the pruned
 // densities of Han et al. (NeurIPS 2015) from shared/reference.md. Pooling, LRN and biases are not GEMMs.
 #include <string>
+#include <vector>
 
 #include "workloads/library.hpp"
 
@@ -31,13 +32,9 @@ Network alexnet_han() {
   net.name = "alexnet-han";
   // Weight density and input-activation density per layer (Han et al. 2015); fc inputs are not listed
   // there and stay dense (1.0), as in vgg16-han. Han et al. prune conv1 too, so every layer is prunable.
-  const double weights[] = {.84, .38, .35, .37, .37, .09, .09, .25};
-  const double acts[] = {1.0, .88, .52, .37, .40, 1.0, 1.0, 1.0};
-  for (std::size_t i = 0; i < net.layers.size(); ++i) {
-    net.layers[i].sparsity.weight_density = weights[i];
-    net.layers[i].sparsity.activation_density = acts[i];
-    net.layers[i].sparsity.prunable = true;
-  }
+  const std::vector<double> weights = {.84, .38, .35, .37, .37, .09, .09, .25};
+  const std::vector<double> acts = {1.0, .88, .52, .37, .40, 1.0, 1.0, 1.0};
+  set_pruned_densities(net, weights, acts);
   return net;
 }
 

@@ -1,6 +1,7 @@
 // VGG-16 (Simonyan and Zisserman, 2015) for 224 x 224 inputs, dense and with the pruned densities of
 // Han et al. (NeurIPS 2015) as collected in shared/reference.md.
 #include <string>
+#include <vector>
 
 #include "workloads/library.hpp"
 
@@ -34,13 +35,9 @@ Network vgg16_han() {
   Network net = vgg16();
   net.name = "vgg16-han";
   // Weight density and input-activation density per layer (Han et al. 2015); fc inputs unlisted -> 1.0.
-  const double weights[] = {.58, .22, .34, .36, .53, .24, .42, .32, .27, .34, .35, .29, .36, .04, .04, .23};
-  const double acts[] = {1.0, .53, .89, .80, .81, .68, .70, .64, .51, .45, .34, .32, .29, 1.0, 1.0, 1.0};
-  for (std::size_t i = 0; i < net.layers.size(); ++i) {
-    net.layers[i].sparsity.weight_density = weights[i];
-    net.layers[i].sparsity.activation_density = acts[i];
-    net.layers[i].sparsity.prunable = true;
-  }
+  const std::vector<double> weights = {.58, .22, .34, .36, .53, .24, .42, .32, .27, .34, .35, .29, .36, .04, .04, .23};
+  const std::vector<double> acts = {1.0, .53, .89, .80, .81, .68, .70, .64, .51, .45, .34, .32, .29, 1.0, 1.0, 1.0};
+  set_pruned_densities(net, weights, acts);
   return net;
 }
 
