@@ -16,7 +16,11 @@ std::string range_of(const ParamSpec& p) {
     for (std::size_t i = 0; i < p.choices.size(); ++i) s << (i ? ", " : "") << "`" << p.choices[i] << "`";
     return s.str();
   }
-  if (p.type != ParamType::Int && p.type != ParamType::Float) return "";
+  if (p.type == ParamType::Int) {
+    s << static_cast<long long>(p.min) << " .. " << static_cast<long long>(p.max);
+    return s.str();
+  }
+  if (p.type != ParamType::Float) return "";
   s << p.min << " .. " << p.max;
   return s.str();
 }
