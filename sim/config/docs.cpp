@@ -21,6 +21,7 @@ std::string range_of(const ParamSpec& p) {
     return s.str();
   }
   if (p.type != ParamType::Float) return "";
+  s.precision(10);
   s << p.min << " .. " << p.max;
   return s.str();
 }
