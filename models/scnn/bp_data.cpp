@@ -20,18 +20,34 @@ std::optional<ConvShape> bp_shape(const ConvShape& f) {
   return t;
 }
 
+Gradient make_gradient(const LayerData& fwd, double gradient_density, Rng& grad_rng) {
+  const ConvShape& f = fwd.shape;
+  Gradient g;
+  g.dy = Mask({f.K, f.Ho(), f.Wo()});
+  const double relu = fwd.densities.outputs;
+  const double keep = relu > 0 ? gradient_density / relu : 0.0;
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (std::int64_t i = 0; i < g.dy.size(); ++i) {
+    const double draw = u(grad_rng);  // drawn for every position: the mask does not depend on the pattern's order
+    if (fwd.outputs.get(i) && draw < keep) g.dy.set(i, true);
+  }
+  if (!fwd.functional()) return g;
+  g.dy_values.assign(static_cast<std::size_t>(g.dy.size()), 0);
+  for (std::int64_t i = 0; i < g.dy.size(); ++i)
+    if (g.dy.get(i)) {
+      const auto v = static_cast<std::int16_t>(1 + static_cast<int>(grad_rng() % 4));
+      g.dy_values[static_cast<std::size_t>(i)] = (grad_rng() & 1U) ? v : static_cast<std::int16_t>(-v);
+    }
+  return g;
+}
+
 BpData make_bp_data(const LayerData& fwd, const ConvShape& t, const Densities& td, double gradient_density,
                     Rng& grad_rng) {
   const ConvShape& f = fwd.shape;
   BpData b;
-  b.dy = Mask({f.K, f.Ho(), f.Wo()});
-  const double relu = fwd.densities.outputs;
-  const double keep = relu > 0 ? gradient_density / relu : 0.0;
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  for (std::int64_t i = 0; i < b.dy.size(); ++i) {
-    const double draw = u(grad_rng);  // drawn for every position: the mask does not depend on the pattern's order
-    if (fwd.outputs.get(i) && draw < keep) b.dy.set(i, true);
-  }
+  Gradient g = make_gradient(fwd, gradient_density, grad_rng);
+  b.dy = std::move(g.dy);
+  b.dy_values = std::move(g.dy_values);
   LayerData& d = b.data;
   d.shape = t;
   d.densities = td;
@@ -48,12 +64,6 @@ BpData make_bp_data(const LayerData& fwd, const ConvShape& t, const Densities& t
           if (fwd.weights.get(fwd.widx(k, c, r, s))) d.weights.set(d.widx(c, k, f.R - 1 - r, f.S - 1 - s), true);
   d.outputs = fwd.inputs;  // C x H x W: the transposed output plane is the forward input plane
   if (!fwd.functional()) return b;
-  b.dy_values.assign(static_cast<std::size_t>(b.dy.size()), 0);
-  for (std::int64_t i = 0; i < b.dy.size(); ++i)
-    if (b.dy.get(i)) {
-      const auto v = static_cast<std::int16_t>(1 + static_cast<int>(grad_rng() % 4));
-      b.dy_values[static_cast<std::size_t>(i)] = (grad_rng() & 1U) ? v : static_cast<std::int16_t>(-v);
-    }
   d.weight_values.assign(static_cast<std::size_t>(d.weights.size()), 0);
   for (std::int64_t k = 0; k < f.K; ++k)
     for (std::int64_t c = 0; c < f.C; ++c)
@@ -91,6 +101,29 @@ std::vector<std::int64_t> reference_conv_transpose(const LayerData& fwd, const s
           }
       }
   return dx;
+}
+
+std::vector<std::int64_t> reference_weight_gradient(const LayerData& fwd, const std::vector<std::int16_t>& dy_values) {
+  const ConvShape& f = fwd.shape;
+  std::vector<std::int64_t> dw(static_cast<std::size_t>(f.K * f.C * f.R * f.S), 0);
+  for (std::int64_t k = 0; k < f.K; ++k)
+    for (std::int64_t c = 0; c < f.C; ++c)
+      for (std::int64_t r = 0; r < f.R; ++r)
+        for (std::int64_t s = 0; s < f.S; ++s) {
+          std::int64_t sum = 0;
+          for (std::int64_t y = 0; y < f.Ho(); ++y) {
+            const std::int64_t i = y * f.stride + r - f.pad;
+            if (i < 0 || i >= f.H) continue;
+            for (std::int64_t x = 0; x < f.Wo(); ++x) {
+              const std::int64_t j = x * f.stride + s - f.pad;
+              if (j < 0 || j >= f.W) continue;
+              sum += static_cast<std::int64_t>(dy_values[static_cast<std::size_t>((k * f.Ho() + y) * f.Wo() + x)]) *
+                     fwd.input_values[static_cast<std::size_t>(fwd.iidx(c, i, j))];
+            }
+          }
+          dw[static_cast<std::size_t>(((k * f.C + c) * f.R + r) * f.S + s)] = sum;
+        }
+  return dw;
 }
 
 }  // namespace sparsim::scnn

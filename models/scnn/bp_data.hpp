@@ -24,6 +24,12 @@ std::optional<ConvShape> bp_shape(const ConvShape& fwd);
 // ReLU non-zero is kept with probability gradient_density / output density (all kept when the gradient is
 // denser than the pattern allows). dX's "outputs" mask is the forward input pattern (the ReLU of the
 // previous layer zeroes the same positions of dX).
+struct Gradient {
+  Mask dy;                              // K x Ho x Wo
+  std::vector<std::int16_t> dy_values;  // functional runs only
+};
+Gradient make_gradient(const LayerData& fwd, double gradient_density, Rng& grad_rng);
+
 struct BpData {
   LayerData data;                       // the transposed convolution the grids run
   Mask dy;                              // K x Ho x Wo
@@ -35,5 +41,9 @@ BpData make_bp_data(const LayerData& fwd, const ConvShape& transposed, const Den
 // Dense reference of dX (C x H x W) straight from the forward definition: every (k, y, x, r, s) with
 // y * stride + r - pad = i and x * stride + s - pad = j adds W[k][c][r][s] * dY[k][y][x] to dX[c][i][j].
 std::vector<std::int64_t> reference_conv_transpose(const LayerData& fwd, const std::vector<std::int16_t>& dy_values);
+
+// Dense reference of the WU phase, dW (K x C x R x S) straight from the forward definition:
+// dW[k][c][r][s] = sum over (y, x) of dY[k][y][x] * X[c][y * stride + r - pad][x * stride + s - pad].
+std::vector<std::int64_t> reference_weight_gradient(const LayerData& fwd, const std::vector<std::int16_t>& dy_values);
 
 }  // namespace sparsim::scnn

@@ -30,7 +30,6 @@ std::vector<OpPlan> plan_ops(const TrainingStep& step, const ScnnParams& p) {
   const auto& layers = step.network.layers;
   for (std::size_t i = 0; i < step.ops.size(); ++i) {
     const GemmOp& op = step.ops[i];
-    if (op.phase == Phase::WU) continue;  // rejected by validate_scnn; never planned
     const Layer& l = layers[static_cast<std::size_t>(op.layer_index)];
     OpPlan plan;
     plan.op_index = i;
@@ -46,6 +45,18 @@ std::vector<OpPlan> plan_ops(const TrainingStep& step, const ScnnParams& p) {
     if (op.phase == Phase::FF) {
       plan.shape = plan.fwd_shape;
       plan.densities = plan.fwd_densities;
+      plan.operand_density = plan.densities.inputs;
+    } else if (op.phase == Phase::WU) {
+      if (l.kind == LayerKind::MatMul)
+        throw InputError("workload: layer '" + l.name +
+                         "': the scnn WU extension covers convolution and fully connected layers only");
+      // WU runs on the forward geometry: X (input-stationary) and dY (streamed) give dW (wu: sparse_grid.hpp).
+      plan.shape = plan.fwd_shape;
+      plan.gradient_density = op.a_density;
+      const double dy = std::min(op.a_density, plan.fwd_densities.outputs);
+      plan.densities.weights = dy;  // the streamed operand
+      plan.densities.inputs = plan.fwd_densities.inputs;
+      plan.densities.outputs = 1.0;  // dW is not rectified
       plan.operand_density = plan.densities.inputs;
     } else {
       if (l.kind == LayerKind::MatMul)
@@ -69,19 +80,39 @@ std::vector<OpPlan> plan_ops(const TrainingStep& step, const ScnnParams& p) {
     plan.mapping[0] = map_sparse(plan.shape, p.grid, plan.densities);
     plan.mapping[1] = map_dense(plan.shape, p.grid, plan.densities);
     for (auto& m : plan.mapping) m.kc = std::max<std::int64_t>(1, m.kc), m.groups = ceil_div(plan.shape.K, m.kc);
+    if (op.phase == Phase::WU)
+      for (auto& m : plan.mapping) {
+        // One pass over the X plane (no row chunks); a group is one output-channel group of kc channels whose
+        // partial dW (kc x R x S) fits the accumulators, times one input channel.
+        const ConvShape& f = plan.shape;
+        m.chunks = 1;
+        m.kc = std::max<std::int64_t>(1, std::min(f.K, p.grid.acc_entries() / (f.R * f.S)));
+        m.groups = ceil_div(f.K, m.kc) * f.C;
+        m.acc_h = f.R;
+        m.acc_w = f.S;
+      }
     plans.push_back(plan);
   }
   // Activations stay on chip (OARAM becomes the next layer's IARAM) unless a layer is chunked: a chunked
   // layer reads its inputs from and writes its outputs to DRAM, and so do its neighbours. BP chains the same
   // way in reverse layer order (one layer's dX is the previous layer's dY); a phase starts from and ends in
   // DRAM.
+  // WU ops (interleaved with BP, layer by layer) read the stashed forward inputs from DRAM and send dW
+  // straight to DRAM; they leave the OARAMs holding dX alone, so the chain runs over the other ops.
+  std::vector<OpPlan*> chain;
+  for (auto& pl : plans)
+    if (pl.phase == Phase::WU)
+      pl.from_dram[0] = pl.from_dram[1] = pl.spill_out[0] = pl.spill_out[1] = true;
+    else
+      chain.push_back(&pl);
   for (int df = 0; df < 2; ++df)
-    for (std::size_t i = 0; i < plans.size(); ++i) {
-      const bool chunked = plans[i].mapping[df].chunks > 1;
-      const bool first = i == 0 || plans[i - 1].phase != plans[i].phase;
-      const bool last = i + 1 == plans.size() || plans[i + 1].phase != plans[i].phase;
-      plans[i].from_dram[df] = first || chunked || plans[i - 1].spill_out[df];
-      plans[i].spill_out[df] = last || chunked || plans[i + 1].mapping[df].chunks > 1;
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      OpPlan& pl = *chain[i];
+      const bool chunked = pl.mapping[df].chunks > 1;
+      const bool first = i == 0 || chain[i - 1]->phase != pl.phase;
+      const bool last = i + 1 == chain.size() || chain[i + 1]->phase != pl.phase;
+      pl.from_dram[df] = first || chunked || chain[i - 1]->spill_out[df];
+      pl.spill_out[df] = last || chunked || chain[i + 1]->mapping[df].chunks > 1;
     }
   return plans;
 }
@@ -117,7 +148,19 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
     stalls["dram"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
   };
   std::vector<std::uint64_t> wbytes;
-  if (sparse) {
+  if (plan.phase == Phase::WU) {
+    // dY of each output-channel group before its first input channel (compressed in SCNN, dense otherwise).
+    if (sparse) {
+      wbytes = sparse_wu_group_bytes(data, *wu_dy_, m, p_.grid);
+    } else {
+      const ConvShape& f = data.shape;
+      for (std::int64_t k0 = 0; k0 < f.K; k0 += m.kc)
+        for (std::int64_t c = 0; c < f.C; ++c)
+          wbytes.push_back(c ? 0
+                             : static_cast<std::uint64_t>(std::min(m.kc, f.K - k0) * f.Ho() * f.Wo()) *
+                                   static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8));
+    }
+  } else if (sparse) {
     wbytes = sparse_group_weight_bytes(data, m, p_.grid);
   } else {
     for (std::int64_t k0 = 0; k0 < data.shape.K; k0 += m.kc)
@@ -138,7 +181,9 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
     for (std::int64_t g = 0; g < m.groups; ++g) {
       wait_dram(wreq);
       if (g + 1 < m.groups) {  // prefetch the next group's weights (and re-read any IARAM overflow)
-        const std::uint64_t over = grid.chunk_overflow_bytes();
+        // WU: group g + 1 needs only its input channel; the X overflow streams again once per channel group.
+        const bool reread = plan.phase != Phase::WU || (g + 1) % data.shape.C == 0;
+        const std::uint64_t over = reread ? grid.chunk_overflow_bytes() : 0;
         wreq = v.dram.submit(wbytes[static_cast<std::size_t>(g) + 1] + over);
         st.dram_weight_bytes += wbytes[static_cast<std::size_t>(g) + 1];
         st.dram_act_read_bytes += over;
@@ -156,7 +201,7 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
     if (plan.spill_out[df]) {  // written behind the next chunk's work
       const std::uint64_t out = grid.chunk_output_bytes();
       st.dram_act_write_bytes += out;
-      st.oaram_read_bytes += out;
+      if (plan.phase != Phase::WU) st.oaram_read_bytes += out;  // WU: dW leaves the reduction root for DRAM
       v.dram.submit(out);
     }
   }
@@ -193,20 +238,25 @@ void ScnnTop::run() {
                        static_cast<std::uint64_t>(image)));
           const LayerData fwd = make_layer_data(plan.fwd_shape, plan.fwd_densities, wrng, arng, functional);
           BpData bp;
-          if (plan.phase == Phase::BP) {
-            Rng grng(mix(mix(mix(seed ^ 0x6D5A3C1FULL, static_cast<std::uint64_t>(op.layer_index)),
-                             static_cast<std::uint64_t>(inst)),
-                         static_cast<std::uint64_t>(image)));
-            bp = make_bp_data(fwd, plan.shape, plan.densities, plan.gradient_density, grng);
-          }
+          Gradient wu;
+          // BP and WU of a layer draw the same dY (same seeds).
+          Rng grng(mix(mix(mix(seed ^ 0x6D5A3C1FULL, static_cast<std::uint64_t>(op.layer_index)),
+                           static_cast<std::uint64_t>(inst)),
+                       static_cast<std::uint64_t>(image)));
+          if (plan.phase == Phase::BP) bp = make_bp_data(fwd, plan.shape, plan.densities, plan.gradient_density, grng);
+          if (plan.phase == Phase::WU) wu = make_gradient(fwd, plan.gradient_density, grng);
+          const bool is_wu = plan.phase == Phase::WU;
+          wu_dy_ = is_wu ? &wu.dy : nullptr;
           const LayerData& data = plan.phase == Phase::BP ? bp.data : fwd;
           if (v.sparse) {
+            v.sparse->set_gradient(wu_dy_, is_wu ? &wu.dy_values : nullptr);
             v.sparse->begin_layer(data);
             run_instance(v, *v.sparse, plan, data, df, stalls);
             max_iaram = std::max(max_iaram, v.sparse->max_iaram_bytes());
             if (functional) {
-              const auto ref =
-                  plan.phase == Phase::BP ? reference_conv_transpose(fwd, bp.dy_values) : reference_conv(data);
+              const auto ref = plan.phase == Phase::BP ? reference_conv_transpose(fwd, bp.dy_values)
+                               : is_wu                 ? reference_weight_gradient(fwd, wu.dy_values)
+                                                       : reference_conv(data);
               const auto& got = v.sparse->outputs();
               for (std::size_t i = 0; i < ref.size(); ++i) {
                 const double err = std::abs(static_cast<double>(ref[i] - got[i]));
@@ -215,6 +265,7 @@ void ScnnTop::run() {
               }
             }
           } else {
+            v.dense->set_gradient(wu_dy_);
             run_instance(v, *v.dense, plan, data, df, stalls);
             max_iaram = std::max(max_iaram, v.dense->max_iaram_bytes());
           }

@@ -1,6 +1,6 @@
 #pragma once
 // The top of the SCNN model: the three variants (scnn, dcnn, dcnn-opt), each with its own PE grid, DRAM
-// channel, drain unit and counters, and one controller thread that runs every FF and BP op on each variant in
+// channel, drain unit and counters, and one controller thread that runs every FF, BP and WU op on each variant in
 // turn (the variants never overlap in simulated time; each job's cycles are its own).
 #include <cstdint>
 #include <memory>
@@ -19,8 +19,8 @@
 namespace sparsim::scnn {
 
 // One FF or BP op as it will run: the convolution, its densities and the mappings of both dataflows. A BP op
-// runs the transposed convolution of bp_data.hpp; `fwd_shape` and `fwd_densities` regenerate the forward
-// operands (same seeds as FF) it is derived from.
+// runs the transposed convolution of bp_data.hpp, a WU op the forward geometry with dY streamed against X
+// (sparse_grid.hpp); `fwd_shape` and `fwd_densities` regenerate the forward operands (same seeds as FF).
 struct OpPlan {
   std::size_t op_index = 0;
   const GemmOp* op = nullptr;
@@ -28,7 +28,7 @@ struct OpPlan {
   ConvShape shape;
   ConvShape fwd_shape;
   Densities fwd_densities;
-  double gradient_density = 1.0;  // BP: requested density of dY
+  double gradient_density = 1.0;  // BP, WU: requested density of dY
   // Non-zero fraction of the input-stationary operand before BP's dilation (FF: the input activations; BP:
   // dY): weights x this = expected non-zero products / dense MACs, the inverse of the ideal bound.
   double operand_density = 1.0;
@@ -69,6 +69,7 @@ class ScnnTop : public sc_core::sc_module {
   std::vector<OpPlan> plans_;
   std::vector<std::unique_ptr<Variant>> variants_;
   std::vector<JobResult> jobs_;
+  const Mask* wu_dy_ = nullptr;  // the gradient of the WU instance being run (nullptr otherwise)
 };
 
 }  // namespace sparsim::scnn

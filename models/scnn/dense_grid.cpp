@@ -69,7 +69,7 @@ void DenseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::in
       }
       // Gating bookkeeping: for every (c, r, s), the own-tile outputs whose input is a non-zero.
       auto& hits = nz_hits_[pe];
-      if (!gating_) continue;
+      if (!gating_ || dy_) continue;
       hits.assign(static_cast<std::size_t>(s.C * s.R * s.S), 0);
       for (std::int64_t c = 0; c < s.C; ++c)
         for (std::int64_t r = 0; r < s.R; ++r)
@@ -90,6 +90,21 @@ void DenseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::in
 
 std::uint64_t DenseGrid::load_group(const LayerData& data, const PlaneMapping& m, std::int64_t g) {
   const ConvShape& s = data.shape;
+  if (dy_) {
+    const std::int64_t kg = g / s.C;
+    wu_c_ = g % s.C;
+    kc_lo_ = kg * m.kc;
+    kc_n_ = std::min(m.kc, s.K - kc_lo_);
+    if (gating_ && wu_c_ == 0) {
+      dy_count_.assign(static_cast<std::size_t>(s.Ho() * s.Wo()), 0);
+      for (std::int64_t k = 0; k < kc_n_; ++k)
+        for (std::int64_t i = 0; i < s.Ho() * s.Wo(); ++i)
+          if (dy_->get((kc_lo_ + k) * s.Ho() * s.Wo() + i)) ++dy_count_[static_cast<std::size_t>(i)];
+    }
+    return wu_c_ == 0 ? static_cast<std::uint64_t>(kc_n_ * s.Ho() * s.Wo()) *
+                            static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8)
+                      : 0;
+  }
   kc_lo_ = g * m.kc;
   kc_n_ = std::min(m.kc, s.K - kc_lo_);
   if (gating_) {
@@ -106,6 +121,7 @@ std::uint64_t DenseGrid::load_group(const LayerData& data, const PlaneMapping& m
 }
 
 GroupOutcome DenseGrid::run_group() {
+  if (dy_) return run_wu_group();
   const ConvShape& s = data_->shape;
   const auto F = static_cast<std::uint64_t>(p_.grid.F), I = static_cast<std::uint64_t>(p_.grid.I);
   const std::uint64_t kvec = (static_cast<std::uint64_t>(kc_n_) + F - 1) / F;
@@ -160,6 +176,71 @@ GroupOutcome DenseGrid::run_group() {
     wait_cycles(cycles, mode_);
   } else {
     // Detailed: every PE counts down its work one cycle at a time until the last reaches the barrier.
+    std::vector<std::uint64_t> left = busy;
+    for (std::uint64_t t = 0; t < cycles; ++t) {
+      for (auto& l : left)
+        if (l) --l;
+      sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
+    }
+  }
+  for (auto b : busy) st_.barrier_pe_cycles += cycles - b;
+  out.cycles = cycles;
+  return out;
+}
+
+GroupOutcome DenseGrid::run_wu_group() {
+  const ConvShape& s = data_->shape;
+  const auto F = static_cast<std::uint64_t>(p_.grid.F), I = static_cast<std::uint64_t>(p_.grid.I);
+  const std::uint64_t kvec = (static_cast<std::uint64_t>(kc_n_) + F - 1) / F;
+  const std::uint64_t value_bytes = static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8);
+  const std::uint64_t acc_bytes = static_cast<std::uint64_t>((p_.acc_bits + 7) / 8);
+  const auto rs = static_cast<std::uint64_t>(s.R * s.S);
+  std::vector<std::uint64_t> busy(static_cast<std::size_t>(pes()), 0);
+  std::uint64_t cycles = 0;
+  GroupOutcome out;
+  for (std::size_t pe = 0; pe < busy.size(); ++pe) {
+    const Range oy = own_y_[pe], ox = own_x_[pe];
+    const auto pixels = static_cast<std::uint64_t>(oy.size() * ox.size());
+    // Loop nest per PE: (r, s), k-vector, position-vector; a PE without positions does nothing.
+    busy[pe] = rs * kvec * ((pixels + I - 1) / I);
+    cycles = std::max(cycles, busy[pe]);
+    const std::uint64_t dense = static_cast<std::uint64_t>(kc_n_) * rs * pixels;
+    std::uint64_t useful = dense;
+    if (gating_) {
+      useful = 0;
+      for (std::int64_t r = 0; r < s.R; ++r)
+        for (std::int64_t q = 0; q < s.S; ++q)
+          for (std::int64_t yo = oy.lo; yo < oy.hi; ++yo) {
+            const std::int64_t y = yo * s.stride - s.pad + r;
+            if (y < 0 || y >= s.H) continue;
+            for (std::int64_t xo = ox.lo; xo < ox.hi; ++xo) {
+              const std::int64_t x = xo * s.stride - s.pad + q;
+              if (x >= 0 && x < s.W && data_->inputs.get(data_->iidx(wu_c_, y, x)))
+                useful += static_cast<std::uint64_t>(dy_count_[static_cast<std::size_t>(yo * s.Wo() + xo)]);
+            }
+          }
+    }
+    st_.mults += useful;
+    st_.mults_gated += dense - useful;
+    st_.busy_pe_cycles += busy[pe];
+    st_.iaram_read_bytes += busy[pe] * I * value_bytes;      // the I inputs of the positions at (r, s)
+    st_.wfifo_read_bytes += busy[pe] * F * I * value_bytes;  // F gradient channels x I positions
+    st_.acc_read_bytes += busy[pe] * F * acc_bytes;          // F partial dW per cycle
+    st_.acc_write_bytes += busy[pe] * F * acc_bytes;
+    if (wu_c_ == 0 && pixels) st_.wfifo_write_bytes += static_cast<std::uint64_t>(kc_n_) * pixels * value_bytes;
+  }
+  // Cross-PE reduction of the partial dW, as in SCNN (sparse_grid.hpp), among the PEs with positions.
+  int members = 0;
+  for (std::size_t pe = 0; pe < busy.size(); ++pe) members += own_y_[pe].size() * own_x_[pe].size() > 0 ? 1 : 0;
+  const auto entries = static_cast<std::uint64_t>(kc_n_) * rs;
+  const auto sent = entries * static_cast<std::uint64_t>(std::max(0, members - 1));
+  st_.halo_bytes += sent * acc_bytes;
+  st_.halo_adds += sent;
+  out.halo_cycles = wu_reduction_cycles(entries, members, p_.halo_entries_per_cycle);
+  chunk_output_bytes_ += entries * value_bytes;
+  if (mode_ == TimingMode::Fast) {
+    wait_cycles(cycles, mode_);
+  } else {
     std::vector<std::uint64_t> left = busy;
     for (std::uint64_t t = 0; t < cycles; ++t) {
       for (auto& l : left)

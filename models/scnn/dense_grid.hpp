@@ -28,8 +28,14 @@ class DenseGrid : public sc_core::sc_module {
   std::uint64_t chunk_output_bytes() const { return chunk_output_bytes_; }  // DRAM bytes if spilled
   std::uint64_t load_group(const LayerData& data, const PlaneMapping& m, std::int64_t g);
   GroupOutcome run_group();
+  // WU (sparsim's training extension): with a gradient set, `data` is the forward layer and a group g is
+  // (output-channel group g / C, input channel g % C). Per PE (its tile of dY positions) and kernel offset
+  // (r, s), each cycle multiplies F gradient channels x I positions with the I inputs those positions see at
+  // (r, s), reducing over the positions into F partial dW; the partials are reduced across PEs as in SCNN.
+  void set_gradient(const Mask* dy) { dy_ = dy; }
 
  private:
+  GroupOutcome run_wu_group();
   int pes() const { return p_.grid.pe_rows * p_.grid.pe_cols; }
   ScnnParams p_;
   TimingMode mode_;
@@ -42,6 +48,9 @@ class DenseGrid : public sc_core::sc_module {
   std::vector<Range> own_y_, own_x_;
   std::vector<std::vector<std::int32_t>> nz_hits_;
   std::vector<std::int32_t> group_nzw_;  // non-zero weights of the group per (c, r, s)
+  const Mask* dy_ = nullptr;             // WU: the gradient
+  std::int64_t wu_c_ = 0;
+  std::vector<std::int32_t> dy_count_;  // WU gating: non-zero gradient channels of the group per position
   std::uint64_t chunk_input_bytes_ = 0, overflow_bytes_ = 0, max_iaram_bytes_ = 0, chunk_output_bytes_ = 0;
 };
 

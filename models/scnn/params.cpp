@@ -75,10 +75,6 @@ void validate_scnn(const Config& cfg) {
     cfg.fail("accelerator.pe.acc_banks", "the accumulator needs at least one entry");
   if (cfg.i64("accelerator.pe.weight_fifo_entries") < cfg.i64("accelerator.pe.f"))
     cfg.fail("accelerator.pe.weight_fifo_entries", "the weight FIFO must hold at least one vector of F weights");
-  const std::string ph = cfg.str("workload.phases");
-  if (ph != "FF" && ph != "BP" && ph != "FF,BP")
-    cfg.fail("workload.phases",
-             "the scnn model simulates FF and BP; WU (weight gradient) is not implemented: use FF, BP or FF,BP");
 }
 
 }  // namespace sparsim::scnn

@@ -18,6 +18,33 @@ void issue_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const Pe
                    Accumulator& acc, std::int64_t now, PeTally& t) {
   std::int64_t* bank_free = acc.bank_free.data();
   const bool functional = !acc.values.empty();
+  if (x.wu) {
+    // One step of the array still takes its cycle when some of its F x I pairs are filtered: the idle
+    // multipliers are the cost of pairing operands by planar reach only.
+    for (int i = 0; i < na; ++i) {
+      const std::int64_t ay = a[i].y + x.pad, ax = a[i].x + x.pad;
+      for (int j = 0; j < nw; ++j) {
+        const std::int64_t r = ay - static_cast<std::int64_t>(w[j].r) * x.stride;
+        const std::int64_t q = ax - static_cast<std::int64_t>(w[j].s) * x.stride;
+        if (r < 0 || r >= x.R || q < 0 || q >= x.S) {
+          ++t.filtered;
+          continue;
+        }
+        const std::int64_t pos = r * x.S + q;
+        const std::int64_t addr = pos * x.kc + w[j].k;
+        const auto bank = static_cast<std::size_t>((pos % x.pos_ways) * x.k_ways + w[j].k % x.k_ways);
+        const std::int64_t done = std::max(bank_free[bank], now) + 1;
+        bank_free[bank] = done;
+        acc.max_free = std::max(acc.max_free, done);
+        acc.touched[static_cast<std::size_t>(addr)] = 1;
+        if (functional)
+          acc.values[static_cast<std::size_t>(addr)] += static_cast<std::int64_t>(a[i].value) * w[j].value;
+        ++t.valid;
+        ++t.products;
+      }
+    }
+    return;
+  }
   for (int i = 0; i < na; ++i) {
     const std::int64_t ay = a[i].y + x.pad, ax = a[i].x + x.pad;
     for (int j = 0; j < nw; ++j) {

@@ -38,6 +38,12 @@ struct ArrayShape {
   // Products each bank may hold waiting ahead of its adder: 0 means two products for one bank in one cycle
   // stall the array until the bank has taken both (the strict scatter of the SCNN description).
   int queue_depth = 0;
+  // WU (sparsim's training extension): the activations are X, the streamed entries are dY non-zeros
+  // (WtEntry r, s = the gradient's row and column), and a pair's output is the kernel offset
+  // (y + pad - r * stride, x + pad - s * stride) of dW; pairs whose offset falls outside R x S are filtered
+  // by the coordinate unit and never issued.
+  bool wu = false;
+  int R = 1, S = 1;
   void set_banks(int banks, int F) {
     k_ways = banks % F == 0 ? F : 1;
     pos_ways = banks / k_ways;
@@ -56,6 +62,7 @@ inline std::int64_t acc_address(const PeFrame& f, std::int64_t kc, std::int64_t 
 struct PeTally {
   std::uint64_t cycles = 0;           // busy cycles (multiplier cycles plus conflict stalls)
   std::uint64_t products = 0;         // multiplies issued (valid and discarded)
+  std::uint64_t filtered = 0;         // WU: candidate pairs the coordinate unit filtered (offset outside R x S)
   std::uint64_t valid = 0;            // products scattered to an accumulator
   std::uint64_t conflict_cycles = 0;  // stall cycles from bank conflicts
   std::uint64_t act_reads = 0;        // activation entries read from the IARAM

@@ -36,8 +36,8 @@ class ScnnAccelerator : public Accelerator {
     r.extra["ideal_speedup_bound"] = s["ideal_speedup_step"];
     const bool bp = s.contains("phases");
     r.extra["ideal_speedup_formula"] =
-        bp ? "dense MACs / non-zero products (weight x activation density; BP: weight x output-gradient density), "
-             "all layers and phases"
+        bp ? "dense MACs / non-zero products (weight x activation density; BP: weight x output-gradient density; "
+             "WU: output-gradient x activation density), all layers and phases"
            : "dense MACs / non-zero products (weight x activation density), all layers";
     s.erase("summary_lines");
     r.extra["scnn"] = s;

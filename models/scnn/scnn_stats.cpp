@@ -25,6 +25,9 @@ VariantStats::VariantStats(const std::string& v, const ScnnParams& p)
       mults(mult.add("multiplies", "products computed by the multiplier arrays", "mac_fp16")),
       mults_gated(mult.add("gated", "multiplies skipped by zero gating (no energy)")),
       mults_discarded(mult.add("discarded", "products computed whose output coordinate is outside the chunk")),
+      // A filtered WU pair costs the coordinate unit two range compares of its kernel offset (one int add each).
+      wu_filtered(mult.add("wu_filtered", "WU candidate pairs filtered (kernel offset outside R x S), never multiplied",
+                           "add_int32")),
       busy_pe_cycles(mult.add("busy_pe_cycles", "PE-cycles with the multiplier array working or stalled")),
       conflict_pe_cycles(mult.add("conflict_pe_cycles", "PE-cycles stalled by accumulator bank conflicts")),
       barrier_pe_cycles(mult.add("barrier_pe_cycles", "PE-cycles idle at the group barrier (load imbalance)")),

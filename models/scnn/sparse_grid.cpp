@@ -32,10 +32,18 @@ SparseGrid::SparseGrid(sc_core::sc_module_name name, const ScnnParams& p, Timing
 
 void SparseGrid::begin_layer(const LayerData& data) {
   data_ = &data;
+  wu_kg_ = -1;
+  const ConvShape& s = data.shape;
+  const std::int64_t n = dy_ ? s.K * s.C * s.R * s.S : s.K * s.Ho() * s.Wo();
   if (data.functional())
-    outputs_.assign(static_cast<std::size_t>(data.shape.K * data.shape.Ho() * data.shape.Wo()), 0);
+    outputs_.assign(static_cast<std::size_t>(n), 0);
   else
     outputs_.clear();
+}
+
+void SparseGrid::set_gradient(const Mask* dy, const std::vector<std::int16_t>* dy_values) {
+  dy_ = dy;
+  dy_values_ = dy_values;
 }
 
 void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::int64_t chunk) {
@@ -45,7 +53,7 @@ void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::i
   shape_.pad = static_cast<int>(s.pad);
   // Strided layers: activations and weights are paired only within one stride phase, (y + pad) mod stride
   // equal to r mod stride (likewise for columns): the products of other pairings fall between outputs.
-  phases_ = p_.stride_phases && s.stride > 1 ? s.stride * s.stride : 1;
+  phases_ = p_.stride_phases && s.stride > 1 && !dy_ ? s.stride * s.stride : 1;
   rows_ = tile_axis(s.H, s.R, s.stride, s.pad, chunk_rows(s, m, chunk), p_.grid.pe_rows);
   cols_ = tile_axis(s.W, s.S, s.stride, s.pad, {0, s.Wo()}, p_.grid.pe_cols);
   chunk_input_bytes_ = overflow_bytes_ = max_iaram_bytes_ = chunk_output_bytes_ = 0;
@@ -61,6 +69,10 @@ void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::i
       f.acc_x = cols_.acc[static_cast<std::size_t>(j)];
       f.valid_y = rows_.valid;
       f.valid_x = cols_.valid;
+      if (dy_) {  // WU: every PE accumulates a partial dW over the whole kernel
+        f.own_y = f.acc_y = f.valid_y = {0, s.R};
+        f.own_x = f.acc_x = f.valid_x = {0, s.S};
+      }
       const Range in_y = rows_.in[static_cast<std::size_t>(i)], in_x = cols_.in[static_cast<std::size_t>(j)];
       auto& acts = acts_[pe];
       auto& offs = act_offsets_[pe];
@@ -101,6 +113,10 @@ void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::i
 void SparseGrid::load_group(const LayerData& data, const PlaneMapping& m, std::int64_t g) {
   const ConvShape& s = data.shape;
   group_ = g;
+  if (dy_) {
+    load_wu_group(data, m, g);
+    return;
+  }
   kc_lo_ = g * m.kc;
   kc_n_ = std::min(m.kc, s.K - kc_lo_);
   wts_.clear();
@@ -126,13 +142,57 @@ void SparseGrid::load_group(const LayerData& data, const PlaneMapping& m, std::i
     }
 }
 
+void SparseGrid::load_wu_group(const LayerData& data, const PlaneMapping& m, std::int64_t g) {
+  const ConvShape& s = data.shape;
+  const std::int64_t kg = g / s.C;
+  wu_c_ = g % s.C;
+  kc_lo_ = kg * m.kc;
+  kc_n_ = std::min(m.kc, s.K - kc_lo_);
+  pe_wts_.resize(static_cast<std::size_t>(pes()));
+  wu_act_off_.resize(static_cast<std::size_t>(pes()));
+  wu_wt_off_.resize(static_cast<std::size_t>(pes()));
+  const bool functional = data.functional();
+  for (int i = 0; i < p_.grid.pe_rows; ++i)
+    for (int j = 0; j < p_.grid.pe_cols; ++j) {
+      const auto pe = static_cast<std::size_t>(i * p_.grid.pe_cols + j);
+      const auto& offs = act_offsets_[pe];
+      wu_act_off_[pe] = {offs[static_cast<std::size_t>(wu_c_)], offs[static_cast<std::size_t>(wu_c_) + 1]};
+      if (kg != wu_kg_) {
+        // The gradient positions whose window (y * stride - pad + [0, R)) meets the PE's X tile; position
+        // major, output channel innermost, so a vector's F entries mostly share a position.
+        const Range in_y = rows_.in[static_cast<std::size_t>(i)], in_x = cols_.in[static_cast<std::size_t>(j)];
+        const std::int64_t y0 = std::max<std::int64_t>(0, ceil_div(in_y.lo + s.pad - s.R + 1, s.stride));
+        const std::int64_t y1 = std::min<std::int64_t>(s.Ho(), floor_div(in_y.hi - 1 + s.pad, s.stride) + 1);
+        const std::int64_t x0 = std::max<std::int64_t>(0, ceil_div(in_x.lo + s.pad - s.S + 1, s.stride));
+        const std::int64_t x1 = std::min<std::int64_t>(s.Wo(), floor_div(in_x.hi - 1 + s.pad, s.stride) + 1);
+        auto& w = pe_wts_[pe];
+        w.clear();
+        if (in_y.size() > 0 && in_x.size() > 0)
+          for (std::int64_t y = y0; y < y1; ++y)
+            for (std::int64_t x = x0; x < x1; ++x)
+              for (std::int64_t k = 0; k < kc_n_; ++k) {
+                const std::int64_t idx = ((kc_lo_ + k) * s.Ho() + y) * s.Wo() + x;
+                if (!dy_->get(idx)) continue;
+                w.push_back({static_cast<std::int32_t>(k), static_cast<std::int32_t>(y), static_cast<std::int32_t>(x),
+                             functional ? (*dy_values_)[static_cast<std::size_t>(idx)] : 0});
+              }
+        wu_wt_off_[pe] = {0, static_cast<std::int64_t>(w.size())};
+      }
+    }
+  wu_kg_ = kg;
+}
+
 GroupOutcome SparseGrid::run_group() {
   const ConvShape& s = data_->shape;
   const bool functional = data_->functional();
   shape_.kc = kc_n_;
+  shape_.wu = dy_ != nullptr;
+  shape_.R = static_cast<int>(s.R);
+  shape_.S = static_cast<int>(s.S);
   std::vector<PeOperands> ops(static_cast<std::size_t>(pes()));
   for (std::size_t pe = 0; pe < ops.size(); ++pe) {
-    ops[pe] = PeOperands{&acts_[pe], &act_offsets_[pe], &wts_, &wt_offsets_, s.C * phases_};
+    ops[pe] = dy_ ? PeOperands{&acts_[pe], &wu_act_off_[pe], &pe_wts_[pe], &wu_wt_off_[pe], 1}
+                  : PeOperands{&acts_[pe], &act_offsets_[pe], &wts_, &wt_offsets_, s.C * phases_};
     accs_[pe].reset(kc_n_ * frames_[pe].acc_plane(), shape_.banks, functional);
   }
   std::vector<PeTally> tallies(ops.size());
@@ -172,6 +232,7 @@ void SparseGrid::finish_group(const std::vector<PeTally>& tallies, std::uint64_t
     const PeTally& t = tallies[pe];
     st_.mults += t.products;
     st_.mults_discarded += t.products - t.valid;
+    st_.wu_filtered += t.filtered;
     st_.busy_pe_cycles += t.cycles;
     st_.conflict_pe_cycles += t.conflict_cycles;
     st_.barrier_pe_cycles += cycles - t.cycles;
@@ -181,6 +242,10 @@ void SparseGrid::finish_group(const std::vector<PeTally>& tallies, std::uint64_t
     act_read_bits_ += t.act_reads * static_cast<std::uint64_t>(entry_bits);
     wt_read_bits_ += t.wt_reads * static_cast<std::uint64_t>(entry_bits);
     wt_write_bits_ += t.wt_writes * static_cast<std::uint64_t>(entry_bits);
+  }
+  if (dy_) {
+    finish_wu_group(out);
+    return;
   }
   // Halo exchange and post-processing of every PE's accumulator.
   for (int i = 0; i < p_.grid.pe_rows; ++i)
@@ -239,6 +304,35 @@ void SparseGrid::finish_group(const std::vector<PeTally>& tallies, std::uint64_t
   }
 }
 
+void SparseGrid::finish_wu_group(GroupOutcome& out) {
+  const ConvShape& s = data_->shape;
+  const std::uint64_t acc_bytes = static_cast<std::uint64_t>((p_.acc_bits + 7) / 8);
+  const std::uint64_t value_bytes = static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8);
+  // Every PE holds a partial dW of kc x R x S for channel c; the reduction tree sends each PE's block once
+  // (the root's stays) and adds it into its parent's: P - 1 blocks over the links, as many adds. The drain
+  // unit runs it behind the next group (the accumulators are double-buffered); the reduced dW leaves dense.
+  // Only PEs that hold an X tile take part (a 1 x 1 fc plane: one PE, nothing to reduce).
+  int members = 0;
+  for (const auto& ry : rows_.in)
+    for (const auto& rx : cols_.in) members += ry.size() > 0 && rx.size() > 0 ? 1 : 0;
+  const auto entries = static_cast<std::uint64_t>(kc_n_ * s.R * s.S);
+  const auto sent = entries * static_cast<std::uint64_t>(std::max(0, members - 1));
+  st_.halo_bytes += sent * acc_bytes;
+  st_.halo_adds += sent;
+  out.halo_cycles = wu_reduction_cycles(entries, members, p_.halo_entries_per_cycle);
+  out.ppu_cycles = 0;
+  chunk_output_bytes_ += entries * value_bytes;
+  if (!data_->functional()) return;
+  for (std::int64_t k = 0; k < kc_n_; ++k)
+    for (std::int64_t r = 0; r < s.R; ++r)
+      for (std::int64_t q = 0; q < s.S; ++q) {
+        std::int64_t sum = 0;
+        for (std::size_t pe = 0; pe < accs_.size(); ++pe)
+          sum += accs_[pe].values[static_cast<std::size_t>(acc_address(frames_[pe], kc_n_, k, r, q))];
+        outputs_[static_cast<std::size_t>((((kc_lo_ + k) * s.C + wu_c_) * s.R + r) * s.S + q)] = sum;
+      }
+}
+
 void SparseGrid::flush_bytes() {
   st_.iaram_read_bytes += act_read_bits_ / 8;
   st_.wfifo_read_bytes += wt_read_bits_ / 8;
@@ -268,5 +362,34 @@ std::vector<std::uint64_t> sparse_group_weight_bytes(const LayerData& data, cons
     out.push_back(bytes);
   }
   return out;
+}
+}  // namespace sparsim::scnn
+
+namespace sparsim::scnn {
+std::vector<std::uint64_t> sparse_wu_group_bytes(const LayerData& fwd, const Mask& dy, const PlaneMapping& m,
+                                                 const GridSpec& g) {
+  const ConvShape& s = fwd.shape;
+  std::vector<std::uint64_t> out;
+  for (std::int64_t k0 = 0; k0 < s.K; k0 += m.kc) {
+    const std::int64_t kn = std::min(m.kc, s.K - k0);
+    std::uint64_t bytes = 0;
+    for (std::int64_t k = 0; k < kn; ++k) {  // one compressed stream per gradient channel
+      EntryCounter counter(g.index_bits);
+      for (std::int64_t i = 0; i < s.Ho() * s.Wo(); ++i)
+        if (dy.get((k0 + k) * s.Ho() * s.Wo() + i)) counter.nonzero_at(i);
+      bytes += static_cast<std::uint64_t>(bytes_of(counter.entries(), g.value_bits + g.index_bits, 0));
+    }
+    out.push_back(bytes);
+    for (std::int64_t c = 1; c < s.C; ++c) out.push_back(0);
+  }
+  return out;
+}
+
+std::uint64_t wu_reduction_cycles(std::uint64_t entries, int pes, int per_cycle) {
+  if (pes <= 1) return 0;
+  std::uint64_t levels = 0;
+  while ((std::int64_t{1} << levels) < pes) ++levels;
+  const auto bw = static_cast<std::uint64_t>(std::max(1, per_cycle));
+  return entries ? (entries + bw - 1) / bw + levels : 0;
 }
 }  // namespace sparsim::scnn

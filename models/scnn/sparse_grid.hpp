@@ -38,12 +38,19 @@ class SparseGrid : public sc_core::sc_module {
   GroupOutcome run_group();  // blocks the calling thread until the barrier
   // Functional runs: the outputs of the instance so far (K x Ho x Wo), written by the PPUs.
   void begin_layer(const LayerData& data);
+  // WU (sparsim's training extension): with a gradient set, `data` is the forward layer, the PEs hold X
+  // tiles, a group g is (output-channel group g / C, input channel g % C), each PE streams the dY non-zeros of
+  // the group whose receptive window reaches its X tile, and the outputs are dW (K x C x R x S) after a
+  // cross-PE reduction. nullptr: FF / BP.
+  void set_gradient(const Mask* dy, const std::vector<std::int16_t>* dy_values);
   const std::vector<std::int64_t>& outputs() const { return outputs_; }
   void flush_bytes();  // moves fractional byte counts into the counters (end of a job)
 
  private:
   int pes() const { return p_.grid.pe_rows * p_.grid.pe_cols; }
   void finish_group(const std::vector<PeTally>& tallies, std::uint64_t cycles, GroupOutcome& out);
+  void load_wu_group(const LayerData& data, const PlaneMapping& m, std::int64_t g);
+  void finish_wu_group(GroupOutcome& out);
 
   ScnnParams p_;
   TimingMode mode_;
@@ -59,6 +66,11 @@ class SparseGrid : public sc_core::sc_module {
   std::vector<WtEntry> wts_;
   std::vector<std::int64_t> wt_offsets_;
   std::vector<Accumulator> accs_;
+  const Mask* dy_ = nullptr;  // WU: the gradient
+  const std::vector<std::int16_t>* dy_values_ = nullptr;
+  std::int64_t wu_c_ = 0, wu_kg_ = -1;
+  std::vector<std::vector<WtEntry>> pe_wts_;  // WU: each PE's dY stream for the current output-channel group
+  std::vector<std::vector<std::int64_t>> wu_act_off_, wu_wt_off_;
   std::vector<std::int64_t> outputs_;
   std::uint64_t chunk_input_bytes_ = 0, overflow_bytes_ = 0, max_iaram_bytes_ = 0, chunk_output_bytes_ = 0;
   std::uint64_t act_read_bits_ = 0, wt_read_bits_ = 0, wt_write_bits_ = 0;
@@ -69,4 +81,11 @@ class SparseGrid : public sc_core::sc_module {
 namespace sparsim::scnn {
 // Compressed weight bytes of every output-channel group (what DRAM delivers before each group).
 std::vector<std::uint64_t> sparse_group_weight_bytes(const LayerData& data, const PlaneMapping& m, const GridSpec& g);
+// WU: compressed dY bytes per group (g / C output-channel group, all of it before the group's first channel,
+// none for the others: the dY buffer keeps it while the C channels run).
+std::vector<std::uint64_t> sparse_wu_group_bytes(const LayerData& fwd, const Mask& dy, const PlaneMapping& m,
+                                                 const GridSpec& g);
+// Cycles of the cross-PE reduction of one WU group's partial dW (`entries` per PE) over a grid of `pes`
+// PEs: a pipelined tree of ceil(log2 pes) levels whose links carry `per_cycle` entries per cycle (0 for one PE).
+std::uint64_t wu_reduction_cycles(std::uint64_t entries, int pes, int per_cycle);
 }  // namespace sparsim::scnn

@@ -8,7 +8,7 @@
 using namespace sparsim;
 
 TEST_CASE("scnn config: errors name file, line and key", "[scnn][config]") {
-  const std::string bad_phase = "accelerator:\n  name: scnn\nworkload:\n  phases: FF,BP,WU\n";
+  const std::string bad_phase = "accelerator:\n  name: scnn\nworkload:\n  phases: FF,XX\n";
   REQUIRE_THROWS_WITH(Config::from_text(bad_phase, "x.yaml", {}),
                       Catch::Contains("x.yaml:4") && Catch::Contains("workload.phases"));
   const std::string bad_fifo =
@@ -18,4 +18,5 @@ TEST_CASE("scnn config: errors name file, line and key", "[scnn][config]") {
   REQUIRE_THROWS_AS(Config::from_text(scnn::test::scnn_yaml(), "z.yaml", {"accelerator.pe.acc_banks=0"}), InputError);
   REQUIRE_NOTHROW(Config::from_text(scnn::test::scnn_yaml(), "ok.yaml", {}));
   REQUIRE_NOTHROW(Config::from_text(scnn::test::scnn_yaml(), "bp.yaml", {"workload.phases=FF,BP"}));
+  REQUIRE_NOTHROW(Config::from_text(scnn::test::scnn_yaml(), "wu.yaml", {"workload.phases=FF,BP,WU"}));
 }

@@ -47,6 +47,17 @@ TEST_CASE("scnn timing: fast and detailed modes agree on BP (training extension)
                       {Phase::FF, Phase::BP});
 }
 
+TEST_CASE("scnn timing: fast and detailed modes agree on WU (training extension)", "[scnn][timing][wu]") {
+  require_modes_agree({"accelerator.pe.iaram_bytes=300", "accelerator.pe.acc_bank_entries=8",
+                       "accelerator.pe.weight_fifo_entries=10", "memory.dram.bytes_per_cycle=3.5"},
+                      {Phase::FF, Phase::BP, Phase::WU});
+}
+
+TEST_CASE("scnn timing: fast and detailed modes agree on WU with bank queues and a 2x3 grid", "[scnn][timing][wu]") {
+  require_modes_agree({"accelerator.pe.bank_queue_depth=2", "accelerator.grid.rows=2", "accelerator.grid.cols=3"},
+                      {Phase::WU});
+}
+
 TEST_CASE("scnn timing: fast and detailed modes agree on BP with bank queues and a 2x3 grid", "[scnn][timing][bp]") {
   require_modes_agree({"accelerator.pe.bank_queue_depth=2", "accelerator.grid.rows=2", "accelerator.grid.cols=3"},
                       {Phase::BP});
