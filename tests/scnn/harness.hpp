@@ -1,4 +1,5 @@
 #pragma once
+#include <catch2/catch.hpp>
 // Builds and runs the scnn accelerator on a network without the CLI: one elaboration per test process,
 // possibly several accelerator instances side by side (fast and detailed timing of the same workload).
 #include <memory>
@@ -70,6 +71,28 @@ inline std::uint64_t counter(const JobResult& j, const std::string& block, const
   for (const auto& c : j.counters)
     if (c.block == block && c.name == name) return c.value;
   return 0;
+}
+
+// A conv layer for the training phases: conv_layer plus the output-gradient density dY keeps.
+inline Layer training_layer(const std::string& name, std::int64_t cin, std::int64_t cout, std::int64_t hw,
+                            std::int64_t k, std::int64_t stride, std::int64_t pad, double wd, double ad, double gd) {
+  Layer l = conv_layer(name, cin, cout, hw, k, stride, pad, wd, ad);
+  l.sparsity.gradient_density = gd;
+  return l;
+}
+
+// Every SCNN job of `phase` was checked functionally and matched its dense reference exactly.
+inline void require_phase_exact(const RunResults& r, Phase phase, std::size_t expected) {
+  std::size_t checked = 0;
+  for (const auto& j : r.jobs) {
+    if (j.variant != "scnn" || j.phase != phase) continue;
+    INFO("layer " << j.layer << " mapping " << j.mapping.dump());
+    REQUIRE(j.functional_checked);
+    REQUIRE(j.functional_pass);
+    REQUIRE(j.functional_max_abs_error == 0.0);
+    ++checked;
+  }
+  REQUIRE(checked == expected);
 }
 
 }  // namespace sparsim::scnn::test

@@ -10,44 +10,22 @@
 using namespace sparsim;
 using namespace sparsim::scnn::test;
 
-namespace {
-Layer bp_layer(const std::string& name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k,
-               std::int64_t stride, std::int64_t pad, double wd, double ad, double gd) {
-  Layer l = conv_layer(name, cin, cout, hw, k, stride, pad, wd, ad);
-  l.sparsity.gradient_density = gd;
-  return l;
-}
-
-void require_bp_exact(const RunResults& r, std::size_t expected) {
-  std::size_t checked = 0;
-  for (const auto& j : r.jobs) {
-    if (j.variant != "scnn" || j.phase != Phase::BP) continue;
-    INFO("layer " << j.layer << " mapping " << j.mapping.dump());
-    REQUIRE(j.functional_checked);
-    REQUIRE(j.functional_pass);
-    REQUIRE(j.functional_max_abs_error == 0.0);
-    ++checked;
-  }
-  REQUIRE(checked == expected);
-}
-}  // namespace
-
 TEST_CASE("scnn bp: transposed-conv outputs equal the dense reference", "[scnn][bp][functional]") {
   const Network net = network_of({
-      bp_layer("k3s1p1", 5, 9, 13, 3, 1, 1, 0.5, 0.6, 0.4),  // ragged tiles; next layer's density sets ReLU
-      bp_layer("k5s1p2", 3, 6, 11, 5, 1, 2, 0.7, 0.8, 0.5),
-      bp_layer("k3s2p1", 4, 7, 15, 3, 2, 1, 0.6, 0.7, 0.5),  // dY dilated by 2
-      bp_layer("k3s2p0", 4, 5, 10, 3, 2, 0, 0.6, 0.7, 0.5),  // (10 - 3) mod 2 = 1 row no output reaches
-      bp_layer("k7s2p3", 3, 5, 20, 7, 2, 3, 0.5, 0.9, 0.6),
-      bp_layer("k11s4p0", 3, 4, 37, 11, 4, 0, 0.8, 1.0, 0.7),  // AlexNet conv1-like, 2 unreached rows
-      bp_layer("k1s1p0", 16, 12, 6, 1, 1, 0, 0.4, 0.5, 0.3),   // 6x6 plane: PEs without a tile
-      bp_layer("k3s1p0", 6, 5, 9, 3, 1, 0, 0.9, 0.9, 0.9),     // pad' = 2
+      training_layer("k3s1p1", 5, 9, 13, 3, 1, 1, 0.5, 0.6, 0.4),  // ragged tiles; next layer's density sets ReLU
+      training_layer("k5s1p2", 3, 6, 11, 5, 1, 2, 0.7, 0.8, 0.5),
+      training_layer("k3s2p1", 4, 7, 15, 3, 2, 1, 0.6, 0.7, 0.5),  // dY dilated by 2
+      training_layer("k3s2p0", 4, 5, 10, 3, 2, 0, 0.6, 0.7, 0.5),  // (10 - 3) mod 2 = 1 row no output reaches
+      training_layer("k7s2p3", 3, 5, 20, 7, 2, 3, 0.5, 0.9, 0.6),
+      training_layer("k11s4p0", 3, 4, 37, 11, 4, 0, 0.8, 1.0, 0.7),  // AlexNet conv1-like, 2 unreached rows
+      training_layer("k1s1p0", 16, 12, 6, 1, 1, 0, 0.4, 0.5, 0.3),   // 6x6 plane: PEs without a tile
+      training_layer("k3s1p0", 6, 5, 9, 3, 1, 0, 0.9, 0.9, 0.9),     // pad' = 2
   });
   auto sim = make_sim(net, TimingMode::Fast, true, {}, 1, {Phase::BP});
   auto batch = make_sim(net, TimingMode::Fast, true, {"accelerator.pe.stride_phases=false"}, 2, {Phase::FF, Phase::BP});
   run_all({sim.get(), batch.get()});
-  require_bp_exact(sim->results, net.layers.size());
-  require_bp_exact(batch->results, net.layers.size());
+  require_phase_exact(sim->results, Phase::BP, net.layers.size());
+  require_phase_exact(batch->results, Phase::BP, net.layers.size());
   for (const auto& j : batch->results.jobs)
     if (j.variant == "scnn") REQUIRE(j.functional_pass);  // FF of the same run stays exact too
 }
@@ -56,15 +34,15 @@ TEST_CASE("scnn bp: row chunks, several groups and FIFO passes", "[scnn][bp][fun
   Layer fcl = fc("fc", 40, 10);
   fcl.sparsity.weight_density = 0.3;
   fcl.sparsity.gradient_density = 0.5;
-  const Network net = network_of({bp_layer("big3x3", 8, 20, 40, 3, 1, 1, 0.4, 0.5, 0.5),
-                                  bp_layer("big5x5s2", 6, 10, 37, 5, 2, 2, 0.5, 0.6, 0.5), fcl});
+  const Network net = network_of({training_layer("big3x3", 8, 20, 40, 3, 1, 1, 0.4, 0.5, 0.5),
+                                  training_layer("big5x5s2", 6, 10, 37, 5, 2, 2, 0.5, 0.6, 0.5), fcl});
   auto sim = make_sim(
       net, TimingMode::Fast, true,
       {"accelerator.pe.iaram_bytes=600", "accelerator.pe.oaram_bytes=1000", "accelerator.pe.acc_bank_entries=4",
        "accelerator.pe.weight_fifo_entries=6", "accelerator.grid.rows=4", "accelerator.grid.cols=3"},
       1, {Phase::BP});
   run_all({sim.get()});
-  require_bp_exact(sim->results, 3);
+  require_phase_exact(sim->results, Phase::BP, 3);
   const auto* j = find_job(sim->results, "big3x3", "scnn");
   INFO(j->mapping.dump());
   REQUIRE(j->mapping["chunks"].get<int>() > 1);
@@ -92,8 +70,8 @@ TEST_CASE("scnn bp: dY lies inside the ReLU pattern at the gradient density", "[
 }
 
 TEST_CASE("scnn bp: sparse BP beats dense BP within the ideal bound", "[scnn][bp][timing]") {
-  const Network net = network_of(
-      {bp_layer("l1", 32, 64, 14, 3, 1, 1, 0.4, 0.5, 0.3), bp_layer("l2", 64, 64, 14, 3, 1, 1, 0.4, 0.5, 0.3)});
+  const Network net = network_of({training_layer("l1", 32, 64, 14, 3, 1, 1, 0.4, 0.5, 0.3),
+                                  training_layer("l2", 64, 64, 14, 3, 1, 1, 0.4, 0.5, 0.3)});
   auto sim = make_sim(net, TimingMode::Fast, false, {}, 1, {Phase::BP});
   run_all({sim.get()});
   for (const char* l : {"l1", "l2"}) {

@@ -8,42 +8,20 @@
 using namespace sparsim;
 using namespace sparsim::scnn::test;
 
-namespace {
-Layer wu_layer(const std::string& name, std::int64_t cin, std::int64_t cout, std::int64_t hw, std::int64_t k,
-               std::int64_t stride, std::int64_t pad, double wd, double ad, double gd) {
-  Layer l = conv_layer(name, cin, cout, hw, k, stride, pad, wd, ad);
-  l.sparsity.gradient_density = gd;
-  return l;
-}
-
-void require_wu_exact(const RunResults& r, std::size_t expected) {
-  std::size_t checked = 0;
-  for (const auto& j : r.jobs) {
-    if (j.variant != "scnn" || j.phase != Phase::WU) continue;
-    INFO("layer " << j.layer << " mapping " << j.mapping.dump());
-    REQUIRE(j.functional_checked);
-    REQUIRE(j.functional_pass);
-    REQUIRE(j.functional_max_abs_error == 0.0);
-    ++checked;
-  }
-  REQUIRE(checked == expected);
-}
-}  // namespace
-
 TEST_CASE("scnn wu: dW equals the dense reference weight gradient", "[scnn][wu][functional]") {
   const Network net = network_of({
-      wu_layer("k3s1p1", 5, 9, 13, 3, 1, 1, 0.5, 0.6, 0.4),  // ragged tiles
-      wu_layer("k5s1p2", 3, 6, 11, 5, 1, 2, 0.7, 0.8, 0.5),
-      wu_layer("k3s2p1", 4, 7, 15, 3, 2, 1, 0.6, 0.7, 0.5),    // strided
-      wu_layer("k3s2p0", 4, 5, 10, 3, 2, 0, 0.6, 0.7, 0.5),    // a forward row no output reaches
-      wu_layer("k11s4p0", 3, 4, 37, 11, 4, 0, 0.8, 1.0, 0.7),  // AlexNet conv1-like
-      wu_layer("k1s1p0", 16, 12, 6, 1, 1, 0, 0.4, 0.5, 0.3),   // 6x6 plane: PEs without a tile
+      training_layer("k3s1p1", 5, 9, 13, 3, 1, 1, 0.5, 0.6, 0.4),  // ragged tiles
+      training_layer("k5s1p2", 3, 6, 11, 5, 1, 2, 0.7, 0.8, 0.5),
+      training_layer("k3s2p1", 4, 7, 15, 3, 2, 1, 0.6, 0.7, 0.5),    // strided
+      training_layer("k3s2p0", 4, 5, 10, 3, 2, 0, 0.6, 0.7, 0.5),    // a forward row no output reaches
+      training_layer("k11s4p0", 3, 4, 37, 11, 4, 0, 0.8, 1.0, 0.7),  // AlexNet conv1-like
+      training_layer("k1s1p0", 16, 12, 6, 1, 1, 0, 0.4, 0.5, 0.3),   // 6x6 plane: PEs without a tile
   });
   auto sim = make_sim(net, TimingMode::Fast, true, {}, 1, {Phase::WU});
   auto all = make_sim(net, TimingMode::Fast, true, {}, 2, {Phase::FF, Phase::BP, Phase::WU});
   run_all({sim.get(), all.get()});
-  require_wu_exact(sim->results, net.layers.size());
-  require_wu_exact(all->results, net.layers.size());
+  require_phase_exact(sim->results, Phase::WU, net.layers.size());
+  require_phase_exact(all->results, Phase::WU, net.layers.size());
   for (const auto& j : all->results.jobs)
     if (j.variant == "scnn") REQUIRE(j.functional_pass);  // FF and BP of the same run stay exact too
 }
@@ -51,14 +29,14 @@ TEST_CASE("scnn wu: dW equals the dense reference weight gradient", "[scnn][wu][
 TEST_CASE("scnn wu: several groups and FIFO passes on a small grid with an fc layer", "[scnn][wu][functional]") {
   Layer fcl = fc("fc", 40, 10);
   fcl.sparsity.gradient_density = 0.5;
-  const Network net = network_of({wu_layer("big3x3", 8, 20, 40, 3, 1, 1, 0.4, 0.5, 0.5),
-                                  wu_layer("big5x5s2", 6, 10, 37, 5, 2, 2, 0.5, 0.6, 0.5), fcl});
+  const Network net = network_of({training_layer("big3x3", 8, 20, 40, 3, 1, 1, 0.4, 0.5, 0.5),
+                                  training_layer("big5x5s2", 6, 10, 37, 5, 2, 2, 0.5, 0.6, 0.5), fcl});
   auto sim = make_sim(net, TimingMode::Fast, true,
                       {"accelerator.pe.acc_bank_entries=4", "accelerator.pe.weight_fifo_entries=6",
                        "accelerator.grid.rows=4", "accelerator.grid.cols=3"},
                       1, {Phase::WU});
   run_all({sim.get()});
-  require_wu_exact(sim->results, 3);
+  require_phase_exact(sim->results, Phase::WU, 3);
   const auto* j = find_job(sim->results, "big5x5s2", "scnn");
   INFO(j->mapping.dump());
   REQUIRE(j->mapping["kc"].get<int>() == 128 / 25);   // kc x R x S partial sums fit the accumulators
@@ -66,8 +44,8 @@ TEST_CASE("scnn wu: several groups and FIFO passes on a small grid with an fc la
 }
 
 TEST_CASE("scnn wu: filtered pairs and useful products and the reduction", "[scnn][wu][timing]") {
-  const Network net = network_of(
-      {wu_layer("l1", 32, 64, 28, 3, 1, 1, 0.4, 0.5, 0.3), wu_layer("l2", 16, 32, 27, 5, 1, 2, 0.4, 0.6, 0.4)});
+  const Network net = network_of({training_layer("l1", 32, 64, 28, 3, 1, 1, 0.4, 0.5, 0.3),
+                                  training_layer("l2", 16, 32, 27, 5, 1, 2, 0.4, 0.6, 0.4)});
   auto sim = make_sim(net, TimingMode::Fast, false, {}, 1, {Phase::WU});
   auto slow_links = make_sim(net, TimingMode::Fast, false, {"accelerator.pe.halo_entries_per_cycle=1"}, 1, {Phase::WU});
   run_all({sim.get(), slow_links.get()});
