@@ -35,14 +35,8 @@ void DenseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::in
       std::uint64_t own_bytes = 0;
       if (compress_dram_) {
         std::int64_t entries = 0;
-        for (std::int64_t c = 0; c < s.C; ++c) {
-          EntryCounter counter(p_.grid.index_bits);
-          std::int64_t pos = 0;
-          for (std::int64_t y = in_y.lo; y < in_y.hi; ++y)
-            for (std::int64_t x = in_x.lo; x < in_x.hi; ++x, ++pos)
-              if (data.inputs.get(data.iidx(c, y, x))) counter.nonzero_at(pos);
-          entries += counter.entries();
-        }
+        for (std::int64_t c = 0; c < s.C; ++c)
+          entries += compressed_tile_entries(data, c, in_y, in_x, p_.grid.index_bits);
         own_bytes = static_cast<std::uint64_t>(bytes_of(entries, entry_bits, 0));
       } else {
         own_bytes = static_cast<std::uint64_t>(s.C * in_y.size() * in_x.size()) * value_bytes;
@@ -172,17 +166,9 @@ GroupOutcome DenseGrid::run_group() {
       chunk_output_bytes_ += outputs * value_bytes;
     }
   }
-  if (mode_ == TimingMode::Fast) {
-    wait_cycles(cycles, mode_);
-  } else {
-    // Detailed: every PE counts down its work one cycle at a time until the last reaches the barrier.
-    std::vector<std::uint64_t> left = busy;
-    for (std::uint64_t t = 0; t < cycles; ++t) {
-      for (auto& l : left)
-        if (l) --l;
-      sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
-    }
-  }
+  // The dense PEs' work is fixed once the group starts; the group lasts until the slowest PE reaches the
+  // barrier (detailed mode ticks those cycles one by one).
+  wait_cycles(cycles, mode_);
   for (auto b : busy) st_.barrier_pe_cycles += cycles - b;
   out.cycles = cycles;
   return out;
@@ -238,16 +224,9 @@ GroupOutcome DenseGrid::run_wu_group() {
   st_.halo_adds += sent;
   out.halo_cycles = wu_reduction_cycles(entries, members, p_.halo_entries_per_cycle);
   chunk_output_bytes_ += entries * value_bytes;
-  if (mode_ == TimingMode::Fast) {
-    wait_cycles(cycles, mode_);
-  } else {
-    std::vector<std::uint64_t> left = busy;
-    for (std::uint64_t t = 0; t < cycles; ++t) {
-      for (auto& l : left)
-        if (l) --l;
-      sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
-    }
-  }
+  // The dense PEs' work is fixed once the group starts; the group lasts until the slowest PE reaches the
+  // barrier (detailed mode ticks those cycles one by one).
+  wait_cycles(cycles, mode_);
   for (auto b : busy) st_.barrier_pe_cycles += cycles - b;
   out.cycles = cycles;
   return out;

@@ -1,6 +1,18 @@
 #include "models/scnn/layer_data.hpp"
 
+#include "models/scnn/format.hpp"
+
 namespace sparsim::scnn {
+
+std::int64_t compressed_tile_entries(const LayerData& data, std::int64_t c, const Range& rows, const Range& cols,
+                                     int index_bits) {
+  EntryCounter counter(index_bits);
+  std::int64_t pos = 0;
+  for (std::int64_t y = rows.lo; y < rows.hi; ++y)
+    for (std::int64_t x = cols.lo; x < cols.hi; ++x, ++pos)
+      if (data.inputs.get(data.iidx(c, y, x))) counter.nonzero_at(pos);
+  return counter.entries();
+}
 
 namespace {
 

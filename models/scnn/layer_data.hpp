@@ -22,6 +22,11 @@ struct LayerData {
   std::int64_t iidx(std::int64_t c, std::int64_t y, std::int64_t x) const { return (c * shape.H + y) * shape.W + x; }
 };
 
+// Entries (non-zeros plus zero-run placeholders) of channel c of an input tile in the compressed format,
+// the tile read row-major, as both the SCNN IARAM and DCNN-opt's compressed DRAM copy store it.
+std::int64_t compressed_tile_entries(const LayerData& data, std::int64_t c, const Range& rows, const Range& cols,
+                                     int index_bits);
+
 // Weight masks come from `weight_rng` (shared by every image), activation masks from `act_rng`.
 LayerData make_layer_data(const ConvShape& shape, const Densities& d, Rng& weight_rng, Rng& act_rng, bool functional);
 // Regenerates only the activation masks (next image of the batch).

@@ -81,12 +81,7 @@ void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::i
       std::int64_t entries = 0;
       for (std::int64_t c = 0; c < s.C; ++c) {
         // Each channel of the tile is one compressed stream, row-major over the tile.
-        EntryCounter counter(p_.grid.index_bits);
-        std::int64_t pos = 0;
-        for (std::int64_t y = in_y.lo; y < in_y.hi; ++y)
-          for (std::int64_t x = in_x.lo; x < in_x.hi; ++x, ++pos)
-            if (data.inputs.get(data.iidx(c, y, x))) counter.nonzero_at(pos);
-        entries += counter.entries();
+        entries += compressed_tile_entries(data, c, in_y, in_x, p_.grid.index_bits);
         // The PE reads them as one lane per stride phase (one lane without phase splitting).
         for (std::int64_t ph = 0; ph < phases_; ++ph) {
           for (std::int64_t y = in_y.lo; y < in_y.hi; ++y) {
