@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "models/memory/memtrace.hpp"
 #include "sim/accelerator.hpp"
 #include "sim/config/docs.hpp"
 #include "sim/errors.hpp"
@@ -24,6 +25,8 @@ const char* const kUsage =
     "  sparsim workloads list | show NAME|FILE [--yaml] | validate FILE | import-onnx MODEL.onnx -o NET.yaml\n"
     "  sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] | --emit-jobs FILE | --collect DIR\n"
     "  sparsim plot RESULTS.csv|REPORT.json [--kind KIND] [-o FILE]\n"
+    "  sparsim memtrace [CONFIG.yaml] TRACE [--dramsim3-ini FILE] [--mode detailed|fast] [--out DIR]\n"
+    "                                       replay a DRAM request trace through the configured memory\n"
     "  sparsim --help | --version\n"
     "\n"
     "Without CONFIG, `run` simulates the embedded default: the SAT-style array at 2:8 against the same array\n"
@@ -113,6 +116,7 @@ int cli_main(int argc, char* argv[], std::ostream& out, std::ostream& err) {
     if (command == "workloads") return workloads_command(rest, out);
     if (command == "sweep") return sweep_command(rest, out);
     if (command == "plot") return plot_command(rest, out);
+    if (command == "memtrace") return memory::memtrace_command(rest, out);
     throw InputError(located("command line", command, "unknown command (see sparsim --help)"));
   } catch (const InputError& e) {
     err << "sparsim: error: " << e.what() << "\n";

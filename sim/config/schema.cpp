@@ -52,6 +52,12 @@ ParamSpec optional_float_param(std::string path, double min, double max, std::st
   return p;
 }
 
+ParamSpec optional(ParamSpec p) {
+  p.default_value.clear();
+  p.optional = true;
+  return p;
+}
+
 ParamSpec bool_param(std::string path, bool def, std::string doc) {
   return make(std::move(path), ParamType::Bool, def ? "true" : "false", "", std::move(doc));
 }

@@ -32,6 +32,8 @@ ParamSpec string_param(std::string path, std::string def, std::string doc);
 ParamSpec enum_param(std::string path, std::string def, std::vector<std::string> choices, std::string doc);
 ParamSpec path_param(std::string path, std::string def, std::string doc);
 ParamSpec optional_float_param(std::string path, double min, double max, std::string unit, std::string doc);
+// The same parameter, but unset unless a config sets it (its default then comes from elsewhere, e.g. a preset).
+ParamSpec optional(ParamSpec p);
 
 const char* type_name(ParamType type);
 

@@ -1,0 +1,55 @@
+#include "models/memory/address_map.hpp"
+
+#include <bit>
+#include <stdexcept>
+
+namespace sparsim::memory {
+
+namespace {
+int log2_exact(i64 v) { return std::countr_zero(static_cast<std::uint64_t>(v)); }
+}  // namespace
+
+AddressMap::AddressMap(const DramSpec& s) {
+  static const char* const names[6] = {"ch", "ra", "bg", "ba", "ro", "co"};
+  const i64 counts[6] = {s.channels, s.ranks, s.bankgroups, s.banks_per_group, s.rows, s.bursts_per_row()};
+  const std::string& m = s.address_mapping;
+  if (m.size() != 12)
+    throw std::invalid_argument("'" + m + "' must name the six fields ch ra bg ba ro co once each, e.g. rochrababgco");
+  bool seen[6] = {};
+  int order[6];
+  for (int i = 0; i < 6; ++i) {
+    const std::string f = m.substr(2 * static_cast<std::size_t>(i), 2);
+    int k = 0;
+    while (k < 6 && f != names[k]) ++k;
+    if (k == 6) throw std::invalid_argument("'" + m + "': unknown field '" + f + "' (fields: ch ra bg ba ro co)");
+    if (seen[k]) throw std::invalid_argument("'" + m + "': field '" + f + "' appears twice");
+    seen[k] = true;
+    order[i] = k;
+  }
+  shift_ = log2_exact(s.burst_bytes());
+  for (int i = 0; i < 6; ++i) {
+    order_[i] = order[5 - i];
+    radix_[order_[i]] = counts[order_[i]];
+  }
+  run_bursts_ = order_[0] == 5 ? counts[5] : 1;
+}
+
+DramCoord AddressMap::decode(std::uint64_t addr) const {
+  std::uint64_t a = addr >> shift_;
+  i64 v[6];
+  for (int i = 0; i < 6; ++i) {
+    const std::uint64_t r = static_cast<std::uint64_t>(radix_[order_[i]]);
+    v[order_[i]] = static_cast<i64>(a % r);
+    a /= r;
+  }
+  DramCoord c;
+  c.channel = static_cast<int>(v[0]);
+  c.rank = static_cast<int>(v[1]);
+  c.bankgroup = static_cast<int>(v[2]);
+  c.bank = static_cast<int>(v[3]);
+  c.row = v[4];
+  c.column = v[5];
+  return c;
+}
+
+}  // namespace sparsim::memory

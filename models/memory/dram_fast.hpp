@@ -1,0 +1,53 @@
+#pragma once
+// The fast mode of a DRAM channel: separate, simpler code than the command-by-command controller. Each
+// request is placed once, in arrival order, at the earliest cycles its ACT (or PRE + ACT) and column
+// command may take given its bank's row-buffer state and a calendar of the channel's recent commands:
+// column commands keep tCCD_S/L, the data bus and the read/write turnarounds from every command around
+// them (before or after), ACTs keep tRRD_S/L and tFAW. Requests may thus overtake one another, as under
+// FR-FCFS, but there is no queue scan, no write drain and no command-bus limit; refresh is a periodic
+// all-bank block. Its error against the detailed DramChannel is measured (tests/memory, docs/memory.md).
+#include <deque>
+#include <vector>
+
+#include "models/memory/address_map.hpp"
+#include "models/memory/dram_spec.hpp"
+#include "models/memory/dram_stats.hpp"
+
+namespace sparsim::memory {
+
+class DramChannelFast {
+ public:
+  explicit DramChannelFast(const DramSpec& spec);
+  // Serves one burst that reaches the channel at `arrival`; returns its completion cycle. `accepted`, if
+  // given, receives the cycle the request entered the controller queue (later than arrival while full).
+  i64 serve(const DramCoord& c, bool write, i64 arrival, i64* accepted = nullptr);
+  const DramStats& stats() const { return stats_; }
+
+ private:
+  struct Bank {
+    i64 open_row = -1;
+    i64 act_ready = 0, pre_ready = 0, col_ready = 0;
+  };
+  struct Command {
+    i64 at = 0;
+    int group = 0;  // rank x bank group
+    bool write = false;
+  };
+  void refresh_until(i64 t);
+  // The minimum distance from column command a to a later column command b.
+  i64 column_gap(const Command& a, const Command& b) const;
+  i64 place_column(i64 t, int group, bool write);
+  i64 place_activate(i64 t, int rank, int group);
+
+  DramSpec spec_;
+  std::vector<Bank> banks_;
+  std::deque<Command> columns_;             // recent column commands, by time
+  std::vector<std::deque<Command>> acts_;   // recent ACTs per rank, by time
+  i64 refresh_due_;
+  std::vector<i64> read_slots_, write_slots_;  // when each queue entry frees (ring of queue_size)
+  std::size_t read_slot_ = 0, write_slot_ = 0;
+  i64 horizon_ = 0;  // commands before this no longer constrain new ones
+  DramStats stats_;
+};
+
+}  // namespace sparsim::memory

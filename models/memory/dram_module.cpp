@@ -1,0 +1,192 @@
+#include "models/memory/dram_module.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sparsim::memory {
+
+using sc_core::SC_PS;
+using sc_core::sc_time;
+
+DramModule::DramModule(sc_core::sc_module_name name, const DramSpec& spec, TimingMode mode, StatsRegistry& registry)
+    : sc_module(name),
+      spec_(spec),
+      mode_(mode),
+      map_(spec),
+      tck_ps_(spec.tck_ns * 1000.0),
+      read_bytes_(stats.add("read_bytes", "bytes read from DRAM (whole bursts)", "dram_read_byte")),
+      write_bytes_(stats.add("write_bytes", "bytes written to DRAM (whole bursts)", "dram_write_byte")),
+      activates_(stats.add("activates", "row activations (ACT, with the PRE that closes the row)", "dram_activate")),
+      precharges_(stats.add("precharges", "precharges (PRE, auto-precharge and refresh closes)")),
+      refreshes_(stats.add("refreshes", "refresh commands (per rank)", "dram_refresh")),
+      row_hits_(stats.add("row_hits", "bursts served from an open row")),
+      row_misses_(stats.add("row_misses", "bursts that opened a row in a closed bank")),
+      row_conflicts_(stats.add("row_conflicts", "bursts that had to close another open row first")),
+      read_latency_(stats.add("read_latency_cycles", "sum of read-burst latencies, memory cycles")),
+      busy_cycles_(stats.add("bus_busy_cycles", "memory cycles the data buses carried data, summed over channels")) {
+  registry.attach(stats);
+  const std::size_t n = static_cast<std::size_t>(spec.channels);
+  if (mode == TimingMode::Detailed) {
+    channels_.assign(n, DramChannel(spec));
+    next_.assign(n, kNever);
+    stepped_.assign(n, -1);
+    SC_HAS_PROCESS(DramModule);
+    SC_THREAD(controller);
+  } else {
+    fast_.assign(n, DramChannelFast(spec));
+  }
+}
+
+i64 DramModule::now_cycle() const {
+  const double ps = static_cast<double>(sc_core::sc_time_stamp().value()) *
+                    (sc_core::sc_get_time_resolution().to_seconds() * 1e12);
+  return static_cast<i64>(std::ceil(ps / tck_ps_ - 1e-6));
+}
+
+sc_time DramModule::time_of(i64 cycle) const { return sc_time(static_cast<double>(cycle) * tck_ps_, SC_PS); }
+
+std::uint64_t DramModule::block_bytes(const Block& b) const {
+  std::uint64_t n = 0;
+  for_each_burst(b, [&](std::uint64_t) { n += static_cast<std::uint64_t>(spec_.burst_bytes()); });
+  return n;
+}
+
+template <typename F>
+void DramModule::for_each_burst(const Block& b, F&& f) const {
+  if (b.row_bytes == 0) return;
+  const std::uint64_t burst = static_cast<std::uint64_t>(spec_.burst_bytes());
+  for (std::uint64_t r = 0; r < b.rows; ++r) {
+    const std::uint64_t start = b.base + r * b.pitch;
+    for (std::uint64_t a = start / burst * burst; a < start + b.row_bytes; a += burst) f(a);
+  }
+}
+
+DramStats DramModule::totals() const {
+  DramStats t;
+  for (const DramChannel& c : channels_) t += c.stats();
+  for (const DramChannelFast& c : fast_) t += c.stats();
+  return t;
+}
+
+void DramModule::sync_counters() {
+  const DramStats t = totals();
+  activates_.value = t.activates;
+  precharges_.value = t.precharges;
+  refreshes_.value = t.refreshes;
+  row_hits_.value = t.row_hits;
+  row_misses_.value = t.row_misses;
+  row_conflicts_.value = t.row_conflicts;
+  read_latency_.value = t.read_latency_sum;
+  busy_cycles_.value = t.busy_cycles;
+}
+
+void DramModule::transfer(const std::vector<Block>& blocks) {
+  // Addresses wrap at the capacity, so any layout a model picks stays inside the device.
+  const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
+  for (const Block& b : blocks) (b.write ? write_bytes_ : read_bytes_) += block_bytes(b);
+  if (mode_ == TimingMode::Fast) {
+    const i64 now = now_cycle();
+    i64 done = now;
+    for (const Block& b : blocks)
+      for_each_burst(b, [&](std::uint64_t a) {
+        const DramCoord c = map_.decode(a % capacity);
+        done = std::max(done, fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, now));
+      });
+    sync_counters();
+    const sc_time end = time_of(done);
+    if (end > sc_core::sc_time_stamp()) sc_core::wait(end - sc_core::sc_time_stamp());
+    return;
+  }
+  std::vector<Request> requests(blocks.size());
+  sc_core::sc_event finished;
+  std::uint64_t pending = 0;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (block_bytes(blocks[i]) == 0) continue;
+    Request& r = requests[i];
+    r.block = blocks[i];
+    r.block.base %= capacity;
+    r.finished = &finished;
+    r.pending = &pending;
+    ++pending;
+    active_.push_back(&r);
+  }
+  if (pending == 0) return;
+  kick_.notify(sc_core::SC_ZERO_TIME);
+  i64 last = 0;
+  while (pending > 0) sc_core::wait(finished);
+  for (const Request& r : requests) last = std::max(last, r.done_cycle);
+  const sc_time end = time_of(last);
+  if (end > sc_core::sc_time_stamp()) sc_core::wait(end - sc_core::sc_time_stamp());
+}
+
+// Moves bursts of the waiting requests into their channels' queues, oldest request first, each
+// request's bursts in address order; a request waits at its first burst whose queue is full.
+void DramModule::admit(i64 now) {
+  const std::uint64_t burst = static_cast<std::uint64_t>(spec_.burst_bytes());
+  const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
+  for (auto it = active_.begin(); it != active_.end();) {
+    Request& r = **it;
+    for (;;) {
+      if (r.row >= r.block.rows) break;
+      const std::uint64_t start = r.block.base + r.row * r.block.pitch;
+      const std::uint64_t a = (start / burst * burst + r.offset) % capacity;
+      const DramCoord c = map_.decode(a);
+      const std::size_t k = static_cast<std::size_t>(c.channel);
+      if (!channels_[k].can_accept(r.block.write)) break;
+      channels_[k].enqueue({reinterpret_cast<std::uintptr_t>(&r), c, r.block.write, now});
+      next_[k] = std::min(next_[k], stepped_[k] < now ? now : now + 1);
+      ++r.outstanding;
+      r.offset += burst;
+      if (start / burst * burst + r.offset >= start + r.block.row_bytes) {
+        ++r.row;
+        r.offset = 0;
+      }
+    }
+    if (r.row >= r.block.rows) {
+      r.admitted = true;
+      it = active_.erase(it);
+      if (r.outstanding == 0) finish(r);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void DramModule::finish(Request& r) {
+  r.complete = true;
+  if (--*r.pending == 0) r.finished->notify(sc_core::SC_ZERO_TIME);
+}
+
+void DramModule::controller() {
+  std::vector<DramCompletion> done;
+  for (;;) {
+    const i64 now = now_cycle();
+    admit(now);
+    bool busy = !active_.empty();
+    for (std::size_t k = 0; k < channels_.size(); ++k) {
+      if (next_[k] <= now && stepped_[k] < now) {
+        next_[k] = channels_[k].step(now, done);
+        stepped_[k] = now;
+      }
+      if (channels_[k].idle()) next_[k] = kNever;  // an idle channel catches up on refresh when woken
+      busy = busy || !channels_[k].idle();
+    }
+    for (const DramCompletion& d : done) {
+      Request& r = *reinterpret_cast<Request*>(static_cast<std::uintptr_t>(d.tag));
+      r.done_cycle = std::max(r.done_cycle, d.cycle);
+      if (--r.outstanding == 0 && r.admitted) finish(r);
+    }
+    if (!done.empty()) sync_counters();
+    done.clear();
+    if (!busy) {
+      sc_core::wait(kick_);
+      continue;
+    }
+    i64 to = kNever;
+    for (i64 n : next_) to = std::min(to, n);
+    to = std::max(to, now + 1);
+    sc_core::wait(time_of(to) - sc_core::sc_time_stamp(), kick_);
+  }
+}
+
+}  // namespace sparsim::memory

@@ -1,0 +1,78 @@
+#pragma once
+// The DRAM/HBM system as a SystemC block that every accelerator composes. Requesters call transfer()
+// from their threads with a byte address and size; the block splits it into bursts, decodes each burst's
+// channel, bank and row from its address, and serves them through the DramChannel controllers (detailed
+// mode: command by command, a thread stepping only the cycles at which a command can issue) or the
+// DramChannelFast closed form (fast mode). Several requesters' transfers share the channels, so loads,
+// stores, mask traffic and DMA contend for banks, rows and buses.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include <systemc>
+
+#include "models/memory/address_map.hpp"
+#include "models/memory/dram_channel.hpp"
+#include "models/memory/dram_fast.hpp"
+#include "sim/accelerator.hpp"
+#include "sim/stats.hpp"
+
+namespace sparsim::memory {
+
+class DramModule : public sc_core::sc_module {
+ public:
+  DramModule(sc_core::sc_module_name name, const DramSpec& spec, TimingMode mode, StatsRegistry& registry);
+  // A block of a row-major array in DRAM: `rows` rows of `row_bytes`, `pitch` bytes apart.
+  struct Block {
+    std::uint64_t base = 0, rows = 1, row_bytes = 0, pitch = 0;
+    bool write = false;
+  };
+  // Moves every block and returns once every burst of them has completed. Blocks the calling thread.
+  void transfer(const std::vector<Block>& blocks);
+  void transfer(std::uint64_t address, std::uint64_t bytes, bool write) { transfer({{address, 1, bytes, bytes, write}}); }
+  // Bytes a block moves (whole bursts).
+  std::uint64_t block_bytes(const Block& b) const;
+  const DramSpec& spec() const { return spec_; }
+  // Totals over the channels so far (also mirrored into the "dram" StatGroup's counters).
+  DramStats totals() const;
+
+  StatGroup stats{"dram"};
+
+ private:
+  // One block in flight; its bursts enter the channel queues in order as they have room.
+  struct Request {
+    Block block;
+    std::uint64_t row = 0, offset = 0;  // next burst not yet in a channel queue
+    std::uint64_t outstanding = 0;      // bursts queued but not completed
+    i64 done_cycle = 0;
+    bool admitted = false, complete = false;
+    sc_core::sc_event* finished = nullptr;
+    std::uint64_t* pending = nullptr;  // the caller's count of unfinished requests
+    std::uint64_t address() const { return block.base + row * block.pitch + offset; }
+  };
+  void controller();  // detailed mode
+  void admit(i64 now);
+  void finish(Request& r);
+  // Bursts of a block: f(address) for each, row by row.
+  template <typename F>
+  void for_each_burst(const Block& b, F&& f) const;
+  void sync_counters();
+  i64 now_cycle() const;
+  sc_core::sc_time time_of(i64 cycle) const;
+
+  DramSpec spec_;
+  TimingMode mode_;
+  AddressMap map_;
+  std::vector<DramChannel> channels_;
+  std::vector<DramChannelFast> fast_;
+  std::vector<i64> next_, stepped_;
+  std::deque<Request*> active_;  // requests with bursts not yet admitted, oldest first
+  sc_core::sc_event kick_;
+  std::vector<DramCompletion> done_;
+  double tck_ps_;
+  Counter &read_bytes_, &write_bytes_, &activates_, &precharges_, &refreshes_, &row_hits_, &row_misses_,
+      &row_conflicts_, &read_latency_, &busy_cycles_;
+};
+
+}  // namespace sparsim::memory

@@ -1,0 +1,40 @@
+#include "models/memory/dram_stats.hpp"
+
+#include <bit>
+
+namespace sparsim::memory {
+
+void DramStats::record_read_latency(std::uint64_t cycles) {
+  read_latency_sum += cycles;
+  const int b = cycles == 0 ? 0 : std::bit_width(cycles) - 1;
+  ++read_latency_log2[static_cast<std::size_t>(b < 23 ? b : 23)];
+}
+
+std::uint64_t DramStats::read_latency_quantile(double q) const {
+  if (reads == 0) return 0;
+  const double target = q * static_cast<double>(reads);
+  std::uint64_t seen = 0;
+  for (std::size_t b = 0; b < read_latency_log2.size(); ++b) {
+    seen += read_latency_log2[b];
+    if (static_cast<double>(seen) >= target) return (std::uint64_t{2} << b) - 1;
+  }
+  return (std::uint64_t{2} << 23) - 1;
+}
+
+DramStats& DramStats::operator+=(const DramStats& o) {
+  reads += o.reads;
+  writes += o.writes;
+  row_hits += o.row_hits;
+  row_misses += o.row_misses;
+  row_conflicts += o.row_conflicts;
+  activates += o.activates;
+  precharges += o.precharges;
+  refreshes += o.refreshes;
+  read_latency_sum += o.read_latency_sum;
+  queue_occupancy_sum += o.queue_occupancy_sum;
+  busy_cycles += o.busy_cycles;
+  for (std::size_t b = 0; b < read_latency_log2.size(); ++b) read_latency_log2[b] += o.read_latency_log2[b];
+  return *this;
+}
+
+}  // namespace sparsim::memory
