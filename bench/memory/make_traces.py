@@ -4,6 +4,7 @@
 Usage:
     /usr/bin/python3 bench/memory/make_traces.py OUTDIR [-n REQUESTS] [--seed SEED]
                                                   [--kinds seq_read,random_read,...]
+                                                  [--max-bytes BYTES]
 
 Each trace is OUTDIR/<kind>.trace, one request a line:
 
@@ -22,6 +23,9 @@ request count of a trace is its line count minus one.
 Addresses are 64-byte aligned and below CAPACITY (8 GiB, the capacity of
 DRAMSim3's HBM2_8Gb_x128.ini: 8 channels x 1 GiB; DDR4_8Gb_x8_3200.ini has
 16 GiB: 1 channel x 2 ranks x 8 GiB), so the same trace is valid for both.
+--max-bytes sets a smaller address range (a power of two, at least 16 KiB) for
+memories of less capacity, e.g. --max-bytes 536870912 for a 512 MiB device;
+addresses wrap at it.
 
 Kinds (N = request count, default 20000):
   seq_read      N sequential 64 B reads from address 0, all at cycle 0
@@ -52,8 +56,9 @@ SENTINEL = "0x0 READ 1000000000000000\n"
 KINDS = ["seq_read", "seq_write", "random_read", "mix_rw", "strided", "rate_limited"]
 
 
-def requests(kind, n, seed):
-    """Yield (addr, is_write, cycle) for one trace kind."""
+def requests(kind, n, seed, capacity=CAPACITY):
+    """Yield (addr, is_write, cycle) for one trace kind; addresses below `capacity`."""
+    CAPACITY = capacity
     rng = random.Random(f"{seed}:{kind}")
     lines = CAPACITY // LINE
     for i in range(n):
@@ -75,10 +80,10 @@ def requests(kind, n, seed):
             raise ValueError(f"unknown trace kind {kind}")
 
 
-def write_trace(path, kind, n, seed):
+def write_trace(path, kind, n, seed, capacity=CAPACITY):
     reads = writes = 0
     with open(path, "w", encoding="ascii") as f:
-        for addr, is_write, cycle in requests(kind, n, seed):
+        for addr, is_write, cycle in requests(kind, n, seed, capacity):
             f.write(f"0x{addr:x} {'WRITE' if is_write else 'READ'} {cycle}\n")
             if is_write:
                 writes += 1
@@ -96,7 +101,11 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--kinds", default=",".join(KINDS),
                    help="comma-separated subset of: " + ",".join(KINDS))
+    p.add_argument("--max-bytes", type=int, default=CAPACITY,
+                   help=f"addresses stay below this (power of two >= 16 KiB; default {CAPACITY}, 8 GiB)")
     a = p.parse_args(argv)
+    if a.max_bytes < (16 << 10) or a.max_bytes & (a.max_bytes - 1):
+        p.error("--max-bytes must be a power of two of at least 16384")
     kinds = [k for k in a.kinds.split(",") if k]
     for k in kinds:
         if k not in KINDS:
@@ -104,7 +113,7 @@ def main(argv=None):
     os.makedirs(a.outdir, exist_ok=True)
     for k in kinds:
         path = os.path.join(a.outdir, f"{k}.trace")
-        reads, writes = write_trace(path, k, a.requests, a.seed)
+        reads, writes = write_trace(path, k, a.requests, a.seed, a.max_bytes)
         print(f"{path}: {a.requests} requests ({reads} reads, {writes} writes)")
     return 0
 

@@ -24,10 +24,11 @@ struct Hw {
   i64 glb_banks = 16;
   i64 glb_bank_width = 32;        // bytes per bank access
   i64 obuf_capacity = 256 << 10;  // accumulator (output) buffer, bytes (two halves)
-  i64 dram_bw = 128;              // bytes per cycle
-  i64 dram_latency = 100;         // cycles from the last transfer to the response
-  i64 dram_queue = 8;             // requests the channel queue holds
-  i64 dram_burst = 64;            // bytes per burst
+  // The mapper's view of DRAM, derived from the memory model (memory.dram.*): peak bytes per array
+  // cycle, an unloaded read's latency in array cycles (tRCD + CL + burst) and the burst size.
+  double dram_bw = 102.4;
+  i64 dram_latency = 50;
+  i64 dram_burst = 64;
   i64 mask_lanes = 16;            // N:M groups the mask unit ranks per cycle
   i64 mask_latency = 8;           // pipeline depth of the mask unit's comparator network
 };

@@ -151,14 +151,14 @@ void estimate(const Hw& hw, const Problem& p, Mapping& m) {
   b *= p.b_dram_fraction;
   o *= p.out_dram_fraction;
   const double total_bursts = (a * a_passes + b * b_passes + o + 2 * spill * (o_runs - 1)) * p.instances;
-  const double dram = total_bursts * burst / static_cast<double>(hw.dram_bw);
+  const double dram = total_bursts * burst / hw.dram_bw;
   // Ramp: the first tile's load and the last block's store are not overlapped with compute.
   const i64 ml = std::min(m.mg, p.M), kl = std::min(m.kg, p.K), nl = std::min(m.ng, p.N);
   const double first_load =
       (bursts(ml, a_row_bytes(hw, p.nm, kl)) + bursts(kl, nl * hw.data_bytes) * p.b_dram_fraction) * burst /
-      static_cast<double>(hw.dram_bw);
+      hw.dram_bw;
   const double last_store =
-      bursts(ml, nl * hw.data_bytes) * p.out_dram_fraction * burst / static_cast<double>(hw.dram_bw);
+      bursts(ml, nl * hw.data_bytes) * p.out_dram_fraction * burst / hw.dram_bw;
   m.estimate_compute_cycles = compute;
   m.estimate_dram_cycles = dram;
   m.estimate_cycles = std::max(compute, dram) + first_load + last_store + 2.0 * static_cast<double>(hw.dram_latency);

@@ -10,7 +10,12 @@ DramChannelFast::DramChannelFast(const DramSpec& spec)
       acts_(static_cast<std::size_t>(spec.ranks)),
       refresh_due_(spec.refresh ? spec.tREFI : i64{1} << 60),
       read_slots_(static_cast<std::size_t>(spec.queue_size), 0),
-      write_slots_(static_cast<std::size_t>(spec.queue_size), 0) {}
+      write_slots_(static_cast<std::size_t>(spec.queue_size), 0) {
+  const Command r{0, 0, false}, w{0, 0, true}, other{0, 1, false};
+  min_column_gap_ = column_gap(r, other);
+  for (const Command& a : {r, w})
+    for (const Command& b : {r, w}) max_column_gap_ = std::max(max_column_gap_, column_gap(a, b) + 1);
+}
 
 // All ranks refresh together here (the detailed mode staggers them): every bank closes and is blocked
 // for tRFC once per tREFI.
@@ -38,23 +43,63 @@ i64 DramChannelFast::column_gap(const Command& a, const Command& b) const {
   return gap;
 }
 
-// The earliest cycle >= t at which a column command keeps its distance from every recorded one.
+namespace {
+// The first recorded command at or after cycle t (the calendar is sorted by time).
+template <typename Q>
+auto first_from(Q& q, i64 t) {
+  return std::lower_bound(q.begin(), q.end(), t, [](const auto& e, i64 v) { return e.at < v; });
+}
+}  // namespace
+
+void DramChannelFast::Calendar::prune(i64 horizon) {
+  while (head < items.size() && items[head].at < horizon) ++head;
+  if (head > 256) {
+    items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
+    head = 0;
+  }
+}
+
+// The earliest cycle >= t at which a column command keeps its distance from every recorded one. Only
+// commands within the largest gap of t can conflict, so each pass looks at that window alone.
 i64 DramChannelFast::place_column(i64 t, int group, bool write) {
-  while (!columns_.empty() && columns_.front().at < horizon_) columns_.pop_front();
+  columns_.prune(horizon_);
+  // A request overtakes at most the last kReorder commands placed (a scheduler sees a bounded window);
+  // this also bounds the search when a stream keeps the bus busy far ahead of the arrivals.
+  constexpr std::size_t kReorder = 8;
+  if (columns_.size() > kReorder) t = std::max(t, (columns_.end() - kReorder)->at);
   Command c{t, group, write};
+  if (columns_.size() > 0 && c.at >= packed_from_) {
+    // From packed_from_ on, the calendar has no hole wide enough for another command (a saturated bus):
+    // the command goes after the last one, at its distance from each command within reach.
+    const Command& last = columns_.items.back();
+    c.at = std::max(c.at, last.at + column_gap(last, c));
+    for (auto it = first_from(columns_, c.at - max_column_gap_); it != columns_.end(); ++it)
+      c.at = std::max(c.at, it->at + column_gap(*it, c));
+    if (c.at - last.at >= 2 * min_column_gap_) packed_from_ = c.at;
+    columns_.items.push_back(c);
+    return c.at;
+  }
+  // One forward sweep (the command only moves later, past the commands it conflicts with), then a check
+  // of the window behind it, repeated in the rare case a larger gap type there moved it again.
   for (bool moved = true; moved;) {
     moved = false;
-    for (const Command& e : columns_) {
+    auto it = first_from(columns_, c.at - max_column_gap_);
+    for (; it != columns_.end() && it->at < c.at + max_column_gap_; ++it) {
+      const Command& e = *it;
       const bool conflict = e.at <= c.at ? c.at - e.at < column_gap(e, c) : e.at - c.at < column_gap(c, e);
       if (conflict) {
         c.at = e.at + column_gap(e, c);
         moved = true;
       }
     }
+    if (!moved) break;
+    moved = false;
+    for (auto back = first_from(columns_, c.at - max_column_gap_); back != it && back->at <= c.at; ++back)
+      if (c.at - back->at < column_gap(*back, c)) moved = true;
   }
-  columns_.insert(std::upper_bound(columns_.begin(), columns_.end(), c.at,
-                                   [](i64 v, const Command& e) { return v < e.at; }),
-                  c);
+  const bool at_end = columns_.size() == 0 || c.at >= columns_.items.back().at;
+  if (at_end && (columns_.size() == 0 || c.at - columns_.items.back().at >= 2 * min_column_gap_)) packed_from_ = c.at;
+  columns_.items.insert(first_from(columns_, c.at + 1), c);
   return c.at;
 }
 
@@ -62,33 +107,50 @@ i64 DramChannelFast::place_column(i64 t, int group, bool write) {
 // any tFAW window.
 i64 DramChannelFast::place_activate(i64 t, int rank, int group) {
   auto& q = acts_[static_cast<std::size_t>(rank)];
-  while (!q.empty() && q.front().at < horizon_) q.pop_front();
+  q.prune(horizon_);
   Command c{t, group, false};
+  const i64 reach = std::max<i64>(spec_.tFAW, spec_.tRRD_L);
   for (bool moved = true; moved;) {
     moved = false;
-    for (const Command& e : q) {
-      const i64 gap = e.group == group ? spec_.tRRD_L : spec_.tRRD_S;
-      if ((e.at <= c.at && c.at - e.at < gap) || (e.at > c.at && e.at - c.at < gap)) {
-        c.at = e.at + gap;
+    const auto from = first_from(q, c.at - reach);
+    for (auto it = from; it != q.end() && it->at < c.at + reach; ++it) {
+      const i64 gap = it->group == group ? spec_.tRRD_L : spec_.tRRD_S;
+      if ((it->at <= c.at && c.at - it->at < gap) || (it->at > c.at && it->at - c.at < gap)) {
+        c.at = it->at + gap;
         moved = true;
       }
     }
+    if (moved) continue;
     // Four ACTs in (at - tFAW, at]: move past the oldest of them. Likewise four in [at, at + tFAW).
-    std::vector<i64> before, after;
-    for (const Command& e : q) {
-      if (e.at <= c.at && e.at > c.at - spec_.tFAW) before.push_back(e.at);
-      if (e.at >= c.at && e.at < c.at + spec_.tFAW) after.push_back(e.at);
-    }
-    if (before.size() >= 4) {
-      c.at = before[before.size() - 4] + spec_.tFAW;
+    const auto lo = first_from(q, c.at - spec_.tFAW + 1), mid = first_from(q, c.at + 1);
+    const auto at = first_from(q, c.at), hi = first_from(q, c.at + spec_.tFAW);
+    if (mid - lo >= 4) {
+      c.at = (mid - 4)->at + spec_.tFAW;
       moved = true;
-    } else if (after.size() >= 4) {
-      c.at = after[3] + spec_.tFAW;
+    } else if (hi - at >= 4) {
+      c.at = (at + 3)->at + spec_.tFAW;
       moved = true;
     }
   }
-  q.insert(std::upper_bound(q.begin(), q.end(), c.at, [](i64 v, const Command& e) { return v < e.at; }), c);
+  q.items.insert(first_from(q, c.at + 1), c);
   return c.at;
+}
+
+void DramChannelFast::advance(i64 dt, i64 until, const DramStats& events) {
+  for (Bank& b : banks_) {
+    b.act_ready += dt;
+    b.pre_ready += dt;
+    b.col_ready += dt;
+  }
+  for (Command& e : columns_.items) e.at += dt;
+  packed_from_ += dt;
+  for (Calendar& c : acts_) for (Command& e : c.items) e.at += dt;
+  for (i64& s : read_slots_) s += dt;
+  for (i64& s : write_slots_) s += dt;
+  horizon_ += dt;
+  // The skipped span's refreshes are in dt and in `events`; the next one falls due after it.
+  while (refresh_due_ <= until) refresh_due_ += spec_.tREFI;
+  stats_ += events;
 }
 
 i64 DramChannelFast::serve(const DramCoord& c, bool write, i64 arrival, i64* accepted) {
@@ -100,7 +162,7 @@ i64 DramChannelFast::serve(const DramCoord& c, bool write, i64 arrival, i64* acc
   refresh_until(in);
   // Arrivals do not decrease, and no command is placed before its request arrives: commands older than
   // the largest distance any rule spans can no longer constrain one.
-  horizon_ = in - 4 * (spec_.tFAW + spec_.CL + spec_.CWL + spec_.tCCD_L + spec_.tWTR_L + spec_.tRRD_L + 8);
+  horizon_ = in - 2 * (spec_.tFAW + spec_.tRRD_L + max_column_gap_);
   Bank& b = banks_[static_cast<std::size_t>(c.flat_bank(spec_))];
   const int group = c.rank * spec_.bankgroups + c.bankgroup;
   i64 col = std::max(in, b.col_ready);

@@ -6,7 +6,6 @@
 // them (before or after), ACTs keep tRRD_S/L and tFAW. Requests may thus overtake one another, as under
 // FR-FCFS, but there is no queue scan, no write drain and no command-bus limit; refresh is a periodic
 // all-bank block. Its error against the detailed DramChannel is measured (tests/memory, docs/memory.md).
-#include <deque>
 #include <vector>
 
 #include "models/memory/address_map.hpp"
@@ -22,6 +21,9 @@ class DramChannelFast {
   // given, receives the cycle the request entered the controller queue (later than arrival while full).
   i64 serve(const DramCoord& c, bool write, i64 arrival, i64* accepted = nullptr);
   const DramStats& stats() const { return stats_; }
+  // Steady-state skip (used by DramModule for long blocks): moves the channel's whole state dt cycles
+  // later, as if a span of identical traffic had passed, and adds that span's events.
+  void advance(i64 dt, i64 until, const DramStats& events);
 
  private:
   struct Bank {
@@ -41,12 +43,25 @@ class DramChannelFast {
 
   DramSpec spec_;
   std::vector<Bank> banks_;
-  std::deque<Command> columns_;             // recent column commands, by time
-  std::vector<std::deque<Command>> acts_;   // recent ACTs per rank, by time
+  // Recent commands by time: a vector whose prefix before `head` is dropped in batches (cheaper to scan
+  // and search than a deque).
+  struct Calendar {
+    std::vector<Command> items;
+    std::size_t head = 0;
+    void prune(i64 horizon);
+    auto begin() { return items.begin() + static_cast<std::ptrdiff_t>(head); }
+    auto end() { return items.end(); }
+    std::size_t size() const { return items.size() - head; }
+  };
+  Calendar columns_;
+  std::vector<Calendar> acts_;  // per rank
   i64 refresh_due_;
   std::vector<i64> read_slots_, write_slots_;  // when each queue entry frees (ring of queue_size)
   std::size_t read_slot_ = 0, write_slot_ = 0;
   i64 horizon_ = 0;  // commands before this no longer constrain new ones
+  i64 max_column_gap_ = 0;  // the largest distance column_gap() can ask for
+  i64 min_column_gap_ = 0;  // the smallest
+  i64 packed_from_ = 0;     // no hole for a command between here and the last column command
   DramStats stats_;
 };
 

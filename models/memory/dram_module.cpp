@@ -8,17 +8,23 @@ namespace sparsim::memory {
 using sc_core::SC_PS;
 using sc_core::sc_time;
 
-DramModule::DramModule(sc_core::sc_module_name name, const DramSpec& spec, TimingMode mode, StatsRegistry& registry)
+namespace {
+std::string action(const DramSpec& s, const char* what) { return "dram_" + s.energy_family() + "_" + what; }
+}  // namespace
+
+DramModule::DramModule(sc_core::sc_module_name name, const DramSpec& spec, TimingMode mode, StatsRegistry& registry,
+                       double sim_ns_per_ns)
     : sc_module(name),
       spec_(spec),
       mode_(mode),
       map_(spec),
-      tck_ps_(spec.tck_ns * 1000.0),
-      read_bytes_(stats.add("read_bytes", "bytes read from DRAM (whole bursts)", "dram_read_byte")),
-      write_bytes_(stats.add("write_bytes", "bytes written to DRAM (whole bursts)", "dram_write_byte")),
-      activates_(stats.add("activates", "row activations (ACT, with the PRE that closes the row)", "dram_activate")),
+      tck_ps_(spec.tck_ns * sim_ns_per_ns * 1000.0),
+      read_bytes_(stats.add("read_bytes", "bytes read from DRAM (whole bursts)", action(spec, "read_byte"))),
+      write_bytes_(stats.add("write_bytes", "bytes written to DRAM (whole bursts)", action(spec, "write_byte"))),
+      activates_(stats.add("activates", "row activations (ACT, with the PRE that closes the row)",
+                           action(spec, "activate"))),
       precharges_(stats.add("precharges", "precharges (PRE, auto-precharge and refresh closes)")),
-      refreshes_(stats.add("refreshes", "refresh commands (per rank)", "dram_refresh")),
+      refreshes_(stats.add("refreshes", "refresh commands (per rank)", action(spec, "refresh"))),
       row_hits_(stats.add("row_hits", "bursts served from an open row")),
       row_misses_(stats.add("row_misses", "bursts that opened a row in a closed bank")),
       row_conflicts_(stats.add("row_conflicts", "bursts that had to close another open row first")),
@@ -87,11 +93,7 @@ void DramModule::transfer(const std::vector<Block>& blocks) {
   if (mode_ == TimingMode::Fast) {
     const i64 now = now_cycle();
     i64 done = now;
-    for (const Block& b : blocks)
-      for_each_burst(b, [&](std::uint64_t a) {
-        const DramCoord c = map_.decode(a % capacity);
-        done = std::max(done, fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, now));
-      });
+    for (const Block& b : blocks) done = std::max(done, serve_fast(b, now));
     sync_counters();
     const sc_time end = time_of(done);
     if (end > sc_core::sc_time_stamp()) sc_core::wait(end - sc_core::sc_time_stamp());
@@ -117,6 +119,43 @@ void DramModule::transfer(const std::vector<Block>& blocks) {
   for (const Request& r : requests) last = std::max(last, r.done_cycle);
   const sc_time end = time_of(last);
   if (end > sc_core::sc_time_stamp()) sc_core::wait(end - sc_core::sc_time_stamp());
+}
+
+// Fast mode: every burst of a block through the closed-form channels, except that a long block is a
+// steady state: after kSampleBursts its remaining bursts are taken to cost what the sampled ones did,
+// every channel skips ahead by that span (plus the refreshes falling in it) and the span's events are
+// added in proportion. Returns the block's completion cycle.
+i64 DramModule::serve_fast(const Block& b, i64 now) {
+  constexpr std::uint64_t kSampleBursts = 512;
+  const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
+  const std::uint64_t total = block_bytes(b) / static_cast<std::uint64_t>(spec_.burst_bytes());
+  const bool skip = total > 2 * kSampleBursts;
+  std::vector<DramStats> before;
+  if (skip)
+    for (const DramChannelFast& c : fast_) before.push_back(c.stats());
+  i64 done = now, first = -1;
+  std::uint64_t served = 0;
+  for_each_burst(b, [&](std::uint64_t a) {
+    if (skip && served == kSampleBursts) return;
+    const DramCoord c = map_.decode(a % capacity);
+    const i64 t = fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, now);
+    done = std::max(done, t);
+    if (first < 0) first = t;
+    ++served;
+  });
+  if (!skip) return done;
+  // The steady rate is what the sample took from its first completion to its last (the wait for
+  // earlier traffic ahead of it is not part of the rate).
+  const double factor = static_cast<double>(total - served) / static_cast<double>(served - 1);
+  i64 dt = static_cast<i64>(static_cast<double>(done - first) * factor + 0.5);
+  const i64 refreshes = spec_.refresh ? (done + dt) / spec_.tREFI - done / spec_.tREFI : 0;
+  dt += refreshes * spec_.tRFC;
+  for (std::size_t k = 0; k < fast_.size(); ++k) {
+    DramStats events = fast_[k].stats().extrapolated(before[k], factor);
+    events.refreshes = static_cast<std::uint64_t>(refreshes * spec_.ranks);
+    fast_[k].advance(dt, done + dt, events);
+  }
+  return done + dt;
 }
 
 // Moves bursts of the waiting requests into their channels' queues, oldest request first, each

@@ -22,7 +22,10 @@ namespace sparsim::memory {
 
 class DramModule : public sc_core::sc_module {
  public:
-  DramModule(sc_core::sc_module_name name, const DramSpec& spec, TimingMode mode, StatsRegistry& registry);
+  // `sim_ns_per_ns`: simulated SystemC ns per real ns (a model whose time unit is one cycle of a clock_ghz
+  // clock passes clock_ghz), so DRAM timing in ns maps onto the model's clock.
+  DramModule(sc_core::sc_module_name name, const DramSpec& spec, TimingMode mode, StatsRegistry& registry,
+             double sim_ns_per_ns = 1.0);
   // A block of a row-major array in DRAM: `rows` rows of `row_bytes`, `pitch` bytes apart.
   struct Block {
     std::uint64_t base = 0, rows = 1, row_bytes = 0, pitch = 0;
@@ -54,6 +57,7 @@ class DramModule : public sc_core::sc_module {
   void controller();  // detailed mode
   void admit(i64 now);
   void finish(Request& r);
+  i64 serve_fast(const Block& b, i64 now);
   // Bursts of a block: f(address) for each, row by row.
   template <typename F>
   void for_each_burst(const Block& b, F&& f) const;

@@ -160,6 +160,15 @@ bool power_of_two(i64 v) { return v > 0 && (v & (v - 1)) == 0; }
 
 }  // namespace
 
+std::string DramSpec::energy_family() const {
+  const std::string& p = protocol;
+  if (p.rfind("LPDDR", 0) == 0) return "lpddr";
+  if (p.rfind("GDDR", 0) == 0) return "gddr";
+  if (p.rfind("HBM3", 0) == 0) return "hbm3";
+  if (p.rfind("HBM", 0) == 0) return "hbm";
+  return "ddr";
+}
+
 const std::vector<std::string>& dram_preset_names() {
   static const std::vector<std::string> names = {"DDR4_3200", "LPDDR4_3200", "HBM2", "HBM2E", "HBM3", "GDDR5X"};
   return names;

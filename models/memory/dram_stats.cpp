@@ -21,6 +21,27 @@ std::uint64_t DramStats::read_latency_quantile(double q) const {
   return (std::uint64_t{2} << 23) - 1;
 }
 
+DramStats DramStats::extrapolated(const DramStats& base, double factor) const {
+  auto f = [&](std::uint64_t now, std::uint64_t then) {
+    return static_cast<std::uint64_t>(static_cast<double>(now - then) * factor + 0.5);
+  };
+  DramStats d;
+  d.reads = f(reads, base.reads);
+  d.writes = f(writes, base.writes);
+  d.row_hits = f(row_hits, base.row_hits);
+  d.row_misses = f(row_misses, base.row_misses);
+  d.row_conflicts = f(row_conflicts, base.row_conflicts);
+  d.activates = f(activates, base.activates);
+  d.precharges = f(precharges, base.precharges);
+  d.refreshes = f(refreshes, base.refreshes);
+  d.read_latency_sum = f(read_latency_sum, base.read_latency_sum);
+  d.queue_occupancy_sum = f(queue_occupancy_sum, base.queue_occupancy_sum);
+  d.busy_cycles = f(busy_cycles, base.busy_cycles);
+  for (std::size_t b = 0; b < read_latency_log2.size(); ++b)
+    d.read_latency_log2[b] = f(read_latency_log2[b], base.read_latency_log2[b]);
+  return d;
+}
+
 DramStats& DramStats::operator+=(const DramStats& o) {
   reads += o.reads;
   writes += o.writes;

@@ -18,6 +18,8 @@ struct DramStats {
   // The latency below which a fraction q of the reads completed (bucket upper bound, in cycles).
   std::uint64_t read_latency_quantile(double q) const;
   DramStats& operator+=(const DramStats& o);
+  // (this - base) * factor, field by field, rounded: the events of a span extrapolated to a longer one.
+  DramStats extrapolated(const DramStats& base, double factor) const;
 };
 
 }  // namespace sparsim::memory

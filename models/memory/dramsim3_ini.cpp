@@ -95,6 +95,10 @@ DramSpec parse_dramsim3_ini(const std::string& text, const std::string& name) {
   s.device_width = static_cast<int>(integer("dram_structure.device_width", 0, true));
   s.burst_length = static_cast<int>(integer("dram_structure.BL", 8, false));
   const std::string& p = s.protocol;
+  // As DRAMSim3 reads them: an HBM file's columns count half-width columns (doubled), a GDDR file's
+  // count bursts (times BL).
+  if (p.rfind("HBM", 0) == 0) s.columns *= 2;
+  if (p.rfind("GDDR", 0) == 0) s.columns *= s.burst_length;
   // DRAMSim3's burst_cycle: BL/4 for GDDR (quad data rate), BL/2 otherwise.
   s.transfers_per_clock = p.rfind("GDDR", 0) == 0 ? 4 : 2;
   s.tck_ns = num("timing.tCK", 0, true);

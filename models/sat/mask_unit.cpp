@@ -2,7 +2,7 @@
 
 namespace sparsim::sat {
 
-MaskUnit::MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, DramChannel& dram,
+MaskUnit::MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, memory::DramModule& dram,
                    StatsRegistry& registry)
     : sc_module(name),
       hw_(hw),
@@ -35,12 +35,11 @@ void MaskUnit::run() {
     const MaskJob j = queue_.read();
     const sc_core::sc_time start = sc_core::sc_time_stamp();
     const i64 db = hw_.data_bytes;
-    // Read the updated dense W, row by row of Cout.
-    DramRequest rd;
-    rd.bursts = j.instances * block_bursts(hw_, j.cout, j.red * db);
-    rd.bytes = j.instances * j.cout * j.red * db;
-    dram_.submit(&rd);
-    rd.wait_done(hw_.dram_latency);
+    // Read the updated dense W, row by row of Cout, from the last quarter of the memory (the masks'
+    // region; the copies follow it).
+    const std::uint64_t base = static_cast<std::uint64_t>(dram_.spec().capacity_bytes()) / 4 * 3;
+    const std::uint64_t w_row = static_cast<std::uint64_t>(j.red * db), rows = static_cast<std::uint64_t>(j.instances * j.cout);
+    dram_.transfer({{base, rows, w_row, w_row, false}});
     // Rank both masks in the comparator lanes.
     const i64 groups = j.instances * (j.cout * ceil_div(j.red, j.nm.m) + j.red * ceil_div(j.cout, j.nm.m));
     const i64 cycles = rank_cycles(j);
@@ -52,16 +51,11 @@ void MaskUnit::run() {
       sc_core::wait(sc_core::sc_time(static_cast<double>(cycles), sc_core::SC_NS));
     // Write the FF copy (rows of Cout, compressed along Cin) and the BP copy (rows of Cin*kh*kw,
     // compressed along Cout).
-    DramRequest ff, bp;
-    ff.write = bp.write = true;
-    ff.bursts = j.instances * block_bursts(hw_, j.cout, a_row_bytes(hw_, j.nm, j.red));
-    ff.bytes = j.instances * a_bytes(hw_, j.nm, j.cout, j.red);
-    bp.bursts = j.instances * block_bursts(hw_, j.red, a_row_bytes(hw_, j.nm, j.cout));
-    bp.bytes = j.instances * a_bytes(hw_, j.nm, j.red, j.cout);
-    dram_.submit(&ff);
-    dram_.submit(&bp);
-    ff.wait_done(hw_.dram_latency);
-    bp.wait_done(hw_.dram_latency);
+    const std::uint64_t ff_row = static_cast<std::uint64_t>(a_row_bytes(hw_, j.nm, j.red));
+    const std::uint64_t bp_row = static_cast<std::uint64_t>(a_row_bytes(hw_, j.nm, j.cout));
+    const std::uint64_t ff_base = base + rows * w_row, bp_base = ff_base + rows * ff_row;
+    dram_.transfer({{ff_base, rows, ff_row, ff_row, true},
+                    {bp_base, static_cast<std::uint64_t>(j.instances * j.red), bp_row, bp_row, true}});
     busy_cycles_ += static_cast<i64>((sc_core::sc_time_stamp() - start) / sc_core::sc_time(1, sc_core::SC_NS));
     ++jobs_;
     ++finished_;

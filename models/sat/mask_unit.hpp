@@ -8,7 +8,8 @@
 
 #include <systemc>
 
-#include "models/sat/dram_channel.hpp"
+#include "dataflows/sat/sat_geometry.hpp"
+#include "models/memory/dram_module.hpp"
 #include "sim/stats.hpp"
 
 namespace sparsim::sat {
@@ -27,7 +28,8 @@ i64 mask_rank_cycles(const Hw& hw, const MaskJob& j);
 
 class MaskUnit : public sc_core::sc_module {
  public:
-  MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, DramChannel& dram, StatsRegistry& registry);
+  MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, memory::DramModule& dram,
+           StatsRegistry& registry);
   // Hands a job over (the caller's thread waits while the unit's one-entry queue is full).
   void submit(const MaskJob& job) {
     ++submitted_;
@@ -44,7 +46,7 @@ class MaskUnit : public sc_core::sc_module {
   void run();
   Hw hw_;
   bool detailed_;
-  DramChannel& dram_;
+  memory::DramModule& dram_;
   sc_core::sc_fifo<MaskJob> queue_;
   i64 submitted_ = 0, finished_ = 0;
   sc_core::sc_event idle_;

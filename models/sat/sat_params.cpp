@@ -1,16 +1,18 @@
 #include "models/sat/sat_params.hpp"
 
+#include <cmath>
 #include <string>
 
 #include "dataflows/sat/sat_mapper.hpp"
+#include "models/memory/dram_params.hpp"
 
 namespace sparsim::sat {
 
 std::vector<ParamSpec> sat_params() {
   const long long big = 1LL << 40;
-  return {
+  std::vector<ParamSpec> params = {
       float_param("accelerator.clock_ghz", 1.0, 1e-3, 100.0, "GHz",
-                  "Clock of the array, buffers and DRAM interface; converts cycles to seconds only."),
+                  "Clock of the array and buffers; DRAM timing (memory.dram, its own clock) is converted to array cycles with it."),
       int_param("accelerator.array.rows", 32, 1, 4096, "PEs", "PE rows of the systolic array."),
       int_param("accelerator.array.cols", 32, 1, 4096, "PEs", "PE columns of the systolic array."),
       int_param("accelerator.array.pe_multipliers", 2, 1, 64, "multipliers",
@@ -33,15 +35,9 @@ std::vector<ParamSpec> sat_params() {
                 "N:M groups whose top-N the mask unit's comparator lanes rank per cycle."),
       int_param("accelerator.mask_unit.latency_cycles", 8, 0, 1 << 20, "cycles",
                 "Pipeline depth of the mask unit's comparator network."),
-      int_param("memory.dram.bandwidth_bytes_per_cycle", 128, 1, 1 << 20, "bytes/cycle",
-                "Peak DRAM bandwidth (128 B/cycle at 1 GHz = 128 GB/s, e.g. four DDR5-4000 channels)."),
-      int_param("memory.dram.latency_cycles", 100, 0, 1 << 20, "cycles",
-                "Cycles from a request's last transfer to its completion at the requester."),
-      int_param("memory.dram.queue_depth", 8, 1, 1 << 16, "requests",
-                "Requests the channel's queue holds; a requester waits when it is full."),
-      int_param("memory.dram.burst_bytes", 64, 1, 1 << 16, "bytes",
-                "Bytes per DRAM burst; each row of a block occupies whole bursts."),
   };
+  for (ParamSpec& p : memory::dram_params("DDR4_3200", 4)) params.push_back(std::move(p));
+  return params;
 }
 
 Hw hw_from_config(const Config& cfg) {
@@ -59,10 +55,11 @@ Hw hw_from_config(const Config& cfg) {
   hw.obuf_capacity = cfg.i64("accelerator.obuf.capacity_bytes");
   hw.mask_lanes = cfg.i64("accelerator.mask_unit.lanes");
   hw.mask_latency = cfg.i64("accelerator.mask_unit.latency_cycles");
-  hw.dram_bw = cfg.i64("memory.dram.bandwidth_bytes_per_cycle");
-  hw.dram_latency = cfg.i64("memory.dram.latency_cycles");
-  hw.dram_queue = cfg.i64("memory.dram.queue_depth");
-  hw.dram_burst = cfg.i64("memory.dram.burst_bytes");
+  const memory::DramSpec dram = memory::dram_spec_from_config(cfg);
+  const double clock = cfg.f64("accelerator.clock_ghz");  // array cycles per ns
+  hw.dram_bw = dram.peak_gbps() / clock;
+  hw.dram_latency = static_cast<i64>(std::ceil((dram.tRCD + dram.CL + dram.burst_cycles()) * dram.tck_ns * clock));
+  hw.dram_burst = dram.burst_bytes();
   return hw;
 }
 

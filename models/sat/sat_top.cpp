@@ -1,5 +1,7 @@
 #include "models/sat/sat_top.hpp"
 
+#include "models/memory/dram_params.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -18,7 +20,7 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
       ctx_(ctx),
       hw_(hw),
       jobs_(std::move(jobs)),
-      dram_("dram", hw, ctx.mode == TimingMode::Detailed, registry_),
+      dram_("dram", memory::dram_spec_from_config(ctx.config), ctx.mode, registry_, ctx.config.f64("accelerator.clock_ghz")),
       mask_("mask_unit", hw, ctx.mode == TimingMode::Detailed, dram_, registry_),
       pe_(hw, ctx.mode == TimingMode::Detailed, registry_),
       loader_jobs_("loader_jobs", 1),
@@ -32,13 +34,32 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
   SC_THREAD(storer);
 }
 
+// DRAM layout of an op: A (compressed weights, M rows of K positions), B (K rows of N), and the output /
+// partial sums (M rows of N) in three regions a quarter of the memory apart, instances one after another.
+// Convolutions keep B (FF, WU) or the output (BP) as the tensor, not its im2col form: those rows shrink by
+// the tensor fraction. Addresses wrap at the memory's capacity.
+SatTop::Layout SatTop::layout(const Job& j, i64 instance) const {
+  const Problem& p = j.problem;
+  const std::uint64_t quarter = static_cast<std::uint64_t>(dram_.spec().capacity_bytes()) / 4;
+  const std::uint64_t acc = static_cast<std::uint64_t>(hw_.acc_bytes);
+  Layout l;
+  l.a_pitch = static_cast<std::uint64_t>(a_row_bytes(hw_, p.nm, p.K));
+  l.b_pitch = static_cast<std::uint64_t>(scaled(p.N * hw_.data_bytes, p.b_dram_fraction));
+  l.c_pitch = static_cast<std::uint64_t>(p.N) * acc;
+  l.out_pitch = static_cast<std::uint64_t>(scaled(p.N * hw_.data_bytes, p.out_dram_fraction));
+  const std::uint64_t i = static_cast<std::uint64_t>(instance);
+  l.a = i * static_cast<std::uint64_t>(p.M) * l.a_pitch;
+  l.b = quarter + i * static_cast<std::uint64_t>(p.K) * l.b_pitch;
+  l.c = 2 * quarter + i * static_cast<std::uint64_t>(p.M) * std::max(l.c_pitch, l.out_pitch);
+  return l;
+}
+
 void SatTop::loader() {
   for (;;) {
     Job* j = nullptr;
     loader_jobs_.read(j);
     const Problem& p = j->problem;
     const TileSequence seq(p, j->mapping);
-    const i64 db = hw_.data_bytes;
     // Which store (counted from the job's start) last wrote each output block: a block whose run
     // resumes past k = 0 may reload its partial sums only after that spill has reached DRAM.
     std::vector<i64> last_store(static_cast<std::size_t>(p.instances * j->mapping.tm * j->mapping.tn), -1);
@@ -49,25 +70,32 @@ void SatTop::loader() {
       free_slots_.read();
       if (t.load_psum)
         while (stores_done_ < j->store_base + last_store[block] + 1) wait(store_done_);
-      DramRequest a, b, ps;
+      const Layout l = layout(*j, t.instance);
+      std::vector<memory::DramModule::Block> loads;
+      i64 glb_bytes = 0, obuf_bytes = 0;
       if (t.load_a) {
-        a.bursts = block_bursts(hw_, t.ml, a_row_bytes(hw_, p.nm, t.kl));
-        a.bytes = a_bytes(hw_, p.nm, t.ml, t.kl);
+        const std::uint64_t row = static_cast<std::uint64_t>(a_row_bytes(hw_, p.nm, t.kl));
+        loads.push_back({l.a + static_cast<std::uint64_t>(t.m0) * l.a_pitch +
+                             static_cast<std::uint64_t>(a_row_bytes(hw_, p.nm, t.k0)),
+                         static_cast<std::uint64_t>(t.ml), row, l.a_pitch, false});
+        glb_bytes += a_bytes(hw_, p.nm, t.ml, t.kl);
       }
       if (t.load_b) {
-        b.bursts = scaled(block_bursts(hw_, t.kl, t.nl * db), p.b_dram_fraction);
-        b.bytes = scaled(t.kl * t.nl * db, p.b_dram_fraction);
+        const i64 row = scaled(t.nl * hw_.data_bytes, p.b_dram_fraction);
+        loads.push_back({l.b + static_cast<std::uint64_t>(t.k0) * l.b_pitch +
+                             static_cast<std::uint64_t>(scaled(t.n0 * hw_.data_bytes, p.b_dram_fraction)),
+                         static_cast<std::uint64_t>(t.kl), static_cast<std::uint64_t>(row), l.b_pitch, false});
+        glb_bytes += t.kl * row;
       }
       if (t.load_psum) {
-        ps.bursts = block_bursts(hw_, t.ml, t.nl * hw_.acc_bytes);
-        ps.bytes = t.ml * t.nl * hw_.acc_bytes;
+        const std::uint64_t row = static_cast<std::uint64_t>(t.nl * hw_.acc_bytes);
+        loads.push_back({l.c + static_cast<std::uint64_t>(t.m0) * l.c_pitch + static_cast<std::uint64_t>(t.n0 * hw_.acc_bytes),
+                         static_cast<std::uint64_t>(t.ml), row, l.c_pitch, false});
+        obuf_bytes += t.ml * t.nl * hw_.acc_bytes;
       }
-      for (DramRequest* r : {&a, &b, &ps})
-        if (r->bursts) dram_.submit(r);
-      for (DramRequest* r : {&a, &b, &ps})
-        if (r->bursts) r->wait_done(hw_.dram_latency);
-      pe_.glb_write_bytes += a.bytes + b.bytes;
-      pe_.obuf_write_bytes += ps.bytes;
+      dram_.transfer(loads);
+      pe_.glb_write_bytes += glb_bytes;
+      pe_.obuf_write_bytes += obuf_bytes;
       if (t.run_end) last_store[block] = stores++;
       ready_.write(g);
     }
@@ -77,12 +105,7 @@ void SatTop::loader() {
 void SatTop::storer() {
   for (;;) {
     const Store s = store_q_.read();
-    DramRequest w;
-    w.write = true;
-    w.bursts = s.bursts;
-    w.bytes = s.bytes;
-    dram_.submit(&w);
-    w.wait_done(hw_.dram_latency);
+    dram_.transfer({s.block});
     obuf_free_.write(1);
     ++stores_done_;
     store_done_.notify(sc_core::SC_ZERO_TIME);
@@ -110,10 +133,19 @@ void SatTop::run_job(Job& j) {
     pe_.run_glb_tile(t, j.mapping.stationarity, p.nm, t.instance == 0 ? f.get() : nullptr);
     free_slots_.write(1);
     if (t.run_end) {
-      const i64 bytes_per = t.final_k ? hw_.data_bytes : hw_.acc_bytes;
-      const double fraction = t.final_k ? p.out_dram_fraction : 1.0;  // spills stay in im2col form
-      Store s{scaled(block_bursts(hw_, t.ml, t.nl * bytes_per), fraction), scaled(t.ml * t.nl * bytes_per, fraction)};
-      pe_.obuf_read_bytes += s.bytes;
+      // Final outputs leave as the tensor (BP: dX, not its im2col form); partial-sum spills stay as they are.
+      const Layout l = layout(j, t.instance);
+      Store s;
+      if (t.final_k) {
+        const i64 row = scaled(t.nl * hw_.data_bytes, p.out_dram_fraction);
+        s.block = {l.c + static_cast<std::uint64_t>(t.m0) * l.out_pitch +
+                       static_cast<std::uint64_t>(scaled(t.n0 * hw_.data_bytes, p.out_dram_fraction)),
+                   static_cast<std::uint64_t>(t.ml), static_cast<std::uint64_t>(row), l.out_pitch, true};
+      } else {
+        s.block = {l.c + static_cast<std::uint64_t>(t.m0) * l.c_pitch + static_cast<std::uint64_t>(t.n0 * hw_.acc_bytes),
+                   static_cast<std::uint64_t>(t.ml), static_cast<std::uint64_t>(t.nl * hw_.acc_bytes), l.c_pitch, true};
+      }
+      pe_.obuf_read_bytes += static_cast<i64>(s.block.rows * s.block.row_bytes);
       t0 = now_cycles();
       store_q_.write(s);
       waited(t0);

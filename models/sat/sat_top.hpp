@@ -11,7 +11,7 @@
 #include <systemc>
 
 #include "dataflows/sat/sat_mapper.hpp"
-#include "models/sat/dram_channel.hpp"
+#include "models/memory/dram_module.hpp"
 #include "models/sat/mask_unit.hpp"
 #include "models/sat/pe_array.hpp"
 #include "sim/accelerator.hpp"
@@ -45,16 +45,22 @@ class SatTop : public sc_core::sc_module {
   void check_masks(Job& j);
 
   struct Store {
-    i64 bursts = 0, bytes = 0;
+    memory::DramModule::Block block;
     // sc_fifo's print() needs it.
-    friend std::ostream& operator<<(std::ostream& os, const Store& s) { return os << s.bytes << "B"; }
+    friend std::ostream& operator<<(std::ostream& os, const Store& s) { return os << s.block.base; }
   };
+  // Where an op's operands live in DRAM (row-major; see docs/sat.md, "DRAM layout").
+  struct Layout {
+    std::uint64_t a = 0, b = 0, c = 0;   // bases
+    std::uint64_t a_pitch = 0, b_pitch = 0, c_pitch = 0, out_pitch = 0;
+  };
+  Layout layout(const Job& j, i64 instance) const;
 
   const RunContext& ctx_;
   Hw hw_;
   std::vector<Job> jobs_;
   StatsRegistry registry_;
-  DramChannel dram_;
+  memory::DramModule dram_;
   MaskUnit mask_;
   PeArray pe_;
   sc_core::sc_fifo<Job*> loader_jobs_;

@@ -2,12 +2,53 @@
 // cycles, stalls and counters. The detailed run happens in a forked child, the fast one here.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
+#include <sstream>
+
 #include "tests/sat/sat_harness.hpp"
 
 using namespace sat_test;
 
 namespace {
 const char* kSmall = "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n";
+
+// Work and traffic are the same in both modes (the same tiles, MACs, buffer and DRAM bytes); time is
+// not: the DRAM's fast mode is a closed form measured against its FR-FCFS controller (docs/memory.md),
+// so each job's cycles agree within 50 % and the whole run's within 10 % (docs/sat.md gives the
+// measured figures: small tiles, where a job is a few DRAM round trips, differ most). Stall splits and DRAM scheduling counters (activates, row hits) may differ.
+void compare_modes(const std::string& fast, const std::string& detailed) {
+  auto fields = [](const std::string& line) {
+    std::map<std::string, std::string> f;
+    std::istringstream in(line);
+    std::string tok;
+    while (in >> tok)
+      if (const auto eq = tok.find('='); eq != std::string::npos) f[tok.substr(0, eq)] = tok.substr(eq + 1);
+    return f;
+  };
+  std::istringstream a(fast), b(detailed);
+  std::string la, lb;
+  double total_fast = 0, total_detailed = 0;
+  const std::vector<std::string> exact = {"issued", "array.macs", "array.skipped_macs", "array.busy_cycles",
+                                          "dram.read_bytes", "dram.write_bytes", "mask_unit.groups",
+                                          "mask_unit.compares", "mask_unit.jobs"};
+  while (std::getline(a, la)) {
+    REQUIRE(std::getline(b, lb));
+    const auto fa = fields(la), fb = fields(lb);
+    INFO(la << "\n" << lb);
+    for (const auto& [k, v] : fa)
+      if (std::find(exact.begin(), exact.end(), k) != exact.end() || k.rfind("glb.", 0) == 0 || k.rfind("obuf.", 0) == 0)
+        CHECK(v == fb.at(k));
+    const double cf = std::stod(fa.at("cycles")), cd = std::stod(fb.at("cycles"));
+    CHECK(cf == Approx(cd).epsilon(0.5));
+    total_fast += cf;
+    total_detailed += cd;
+  }
+  CHECK_FALSE(std::getline(b, lb));
+  INFO("total fast " << total_fast << " detailed " << total_detailed);
+  CHECK(total_fast == Approx(total_detailed).epsilon(0.1));
+  WARN("fast/detailed total " << total_fast / total_detailed);
+}
 
 void modes_agree(const std::string& yaml, std::vector<std::string> sets, const Network& net, int n, int m,
                  std::int64_t batch) {
@@ -21,7 +62,7 @@ void modes_agree(const std::string& yaml, std::vector<std::string> sets, const N
   const std::string detailed = in_child([&] { return run(TimingMode::Detailed); });
   const std::string fast = run(TimingMode::Fast);
   REQUIRE(!detailed.empty());
-  CHECK(fast == detailed);
+  compare_modes(fast, detailed);
 }
 
 Network convs() { return net_of({conv("c1", 16, 32, 8, 3, 1, 1), conv("c2", 32, 64, 8, 3, 2, 1), fc("fc", 1024, 10)}); }
@@ -42,8 +83,9 @@ TEST_CASE("sat: fast and detailed modes agree: bandwidth-starved GLB") {
 }
 
 TEST_CASE("sat: fast and detailed modes agree: DRAM-bound") {
-  modes_agree(std::string(kSmall) + "memory:\n  dram: {bandwidth_bytes_per_cycle: 2, queue_depth: 1}\n", {}, convs(), 2,
-              8, 1);
+  modes_agree(std::string(kSmall) + "memory:\n  dram: {channels: 1, preset: LPDDR4_3200, queue_size: 2, write_high_watermark: 2,\n"
+                                    "    write_low_watermark: 1, tck_ns: 2.0}\n",
+              {}, convs(), 2, 8, 1);
 }
 
 TEST_CASE("sat: fast and detailed modes agree: output-stationary") {
