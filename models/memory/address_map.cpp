@@ -31,7 +31,6 @@ AddressMap::AddressMap(const DramSpec& s) {
     order_[i] = order[5 - i];
     radix_[order_[i]] = counts[order_[i]];
   }
-  run_bursts_ = order_[0] == 5 ? counts[5] : 1;
 }
 
 DramCoord AddressMap::decode(std::uint64_t addr) const {

@@ -20,15 +20,11 @@ class AddressMap {
   // Throws std::invalid_argument naming what is wrong with the mapping string.
   explicit AddressMap(const DramSpec& spec);
   DramCoord decode(std::uint64_t byte_address) const;
-  // Bursts below this power of two stay in one row of one bank (the column field's extent, when the
-  // column bits are the lowest field); 1 when another field sits below the column.
-  i64 bursts_per_run() const { return run_bursts_; }
 
  private:
   int order_[6] = {};   // field kinds from the least significant: 0 ch, 1 ra, 2 bg, 3 ba, 4 ro, 5 co
   i64 radix_[6] = {};   // count of each kind
   int shift_ = 0;
-  i64 run_bursts_ = 1;
 };
 
 }  // namespace sparsim::memory

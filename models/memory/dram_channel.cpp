@@ -19,7 +19,18 @@ bool DramChannel::can_accept(bool write) const {
   return static_cast<int>((write ? writes_ : reads_).size()) < spec_.queue_size;
 }
 
-void DramChannel::enqueue(const DramTransaction& t) { (t.write ? writes_ : reads_).push_back(t); }
+void DramChannel::enqueue(const DramTransaction& t) {
+  account_occupancy(t.arrival);
+  (t.write ? writes_ : reads_).push_back(t);
+}
+
+// The queues change only at enqueue() and at a step that issues, so their length is constant in between.
+void DramChannel::account_occupancy(i64 now) {
+  if (now > occupancy_since_) {
+    stats_.queue_occupancy_sum += static_cast<std::uint64_t>(now - occupancy_since_) * queued();
+    occupancy_since_ = now;
+  }
+}
 
 bool DramChannel::hit_pending(const std::deque<DramTransaction>& q, const DramCoord& c, i64 row) const {
   const int fb = c.flat_bank(spec_);
@@ -182,7 +193,7 @@ bool DramChannel::refresh_step(i64 now, i64* next) {
 }
 
 i64 DramChannel::step(i64 now, std::vector<DramCompletion>& done) {
-  stats_.queue_occupancy_sum += queued();
+  account_occupancy(now);
   i64 next = kNever;
   if (refresh_step(now, &next)) return now + 1;
   // Write drain: start at the high watermark (or when no read waits), stop at the low one.

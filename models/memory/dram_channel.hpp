@@ -40,14 +40,10 @@ class DramChannel {
   bool idle() const { return reads_.empty() && writes_.empty(); }
   std::size_t queued() const { return reads_.size() + writes_.size(); }
   // Issues at most one command at cycle `now` (completions are appended to `done`; their cycle may lie in
-  // the future) and returns the first cycle after `now` at which a command could issue (kNever if idle and
-  // no refresh is due before `horizon`).
+  // the future) and returns the first cycle after `now` at which a command could issue or a refresh
+  // falls due.
   i64 step(i64 now, std::vector<DramCompletion>& done);
   const DramStats& stats() const { return stats_; }
-  // Accounts the queue occupancy for the span [from, to) in which nothing changed.
-  void account_idle_span(i64 from, i64 to) {
-    stats_.queue_occupancy_sum += static_cast<std::uint64_t>(to - from) * queued();
-  }
 
  private:
   enum class Opened { Hit, Miss, Conflict };  // how the open row came to be open, for the first access
@@ -90,6 +86,8 @@ class DramChannel {
   i64 bus_free_ = 0;     // first cycle the data bus is free
   int bus_rank_ = -1;    // rank that last drove the bus
   DramStats stats_;
+  i64 occupancy_since_ = 0;  // queue occupancy is accounted up to this cycle
+  void account_occupancy(i64 now);
 };
 
 }  // namespace sparsim::memory

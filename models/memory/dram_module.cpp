@@ -29,7 +29,8 @@ DramModule::DramModule(sc_core::sc_module_name name, const DramSpec& spec, Timin
       row_misses_(stats.add("row_misses", "bursts that opened a row in a closed bank")),
       row_conflicts_(stats.add("row_conflicts", "bursts that had to close another open row first")),
       read_latency_(stats.add("read_latency_cycles", "sum of read-burst latencies, memory cycles")),
-      busy_cycles_(stats.add("bus_busy_cycles", "memory cycles the data buses carried data, summed over channels")) {
+      busy_cycles_(stats.add("bus_busy_cycles", "memory cycles the data buses carried data, summed over channels")),
+      occupancy_(stats.add("queue_occupancy_cycles", "sum over memory cycles of requests queued (detailed mode)")) {
   registry.attach(stats);
   const std::size_t n = static_cast<std::size_t>(spec.channels);
   if (mode == TimingMode::Detailed) {
@@ -84,6 +85,7 @@ void DramModule::sync_counters() {
   row_conflicts_.value = t.row_conflicts;
   read_latency_.value = t.read_latency_sum;
   busy_cycles_.value = t.busy_cycles;
+  occupancy_.value = t.queue_occupancy_sum;
 }
 
 void DramModule::transfer(const std::vector<Block>& blocks) {
@@ -133,12 +135,14 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
   std::vector<DramStats> before;
   if (skip)
     for (const DramChannelFast& c : fast_) before.push_back(c.stats());
-  i64 done = now, first = -1;
+  // Bursts enter the channel queues in address order, each no earlier than the one before it (as in the
+  // detailed mode's admission: a request waits at a burst whose channel queue is full).
+  i64 done = now, first = -1, admitted = now;
   std::uint64_t served = 0;
   for_each_burst(b, [&](std::uint64_t a) {
     if (skip && served == kSampleBursts) return;
     const DramCoord c = map_.decode(a % capacity);
-    const i64 t = fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, now);
+    const i64 t = fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, admitted, &admitted);
     done = std::max(done, t);
     if (first < 0) first = t;
     ++served;
@@ -192,7 +196,6 @@ void DramModule::admit(i64 now) {
 }
 
 void DramModule::finish(Request& r) {
-  r.complete = true;
   if (--*r.pending == 0) r.finished->notify(sc_core::SC_ZERO_TIME);
 }
 

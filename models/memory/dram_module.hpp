@@ -49,7 +49,7 @@ class DramModule : public sc_core::sc_module {
     std::uint64_t row = 0, offset = 0;  // next burst not yet in a channel queue
     std::uint64_t outstanding = 0;      // bursts queued but not completed
     i64 done_cycle = 0;
-    bool admitted = false, complete = false;
+    bool admitted = false;
     sc_core::sc_event* finished = nullptr;
     std::uint64_t* pending = nullptr;  // the caller's count of unfinished requests
     std::uint64_t address() const { return block.base + row * block.pitch + offset; }
@@ -76,7 +76,7 @@ class DramModule : public sc_core::sc_module {
   std::vector<DramCompletion> done_;
   double tck_ps_;
   Counter &read_bytes_, &write_bytes_, &activates_, &precharges_, &refreshes_, &row_hits_, &row_misses_,
-      &row_conflicts_, &read_latency_, &busy_cycles_;
+      &row_conflicts_, &read_latency_, &busy_cycles_, &occupancy_;
 };
 
 }  // namespace sparsim::memory

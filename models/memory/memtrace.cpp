@@ -186,6 +186,10 @@ nlohmann::json replay_json(const DramSpec& spec, const ReplayResult& r, const st
   j["activates"] = r.stats.activates;
   j["precharges"] = r.stats.precharges;
   j["refreshes"] = r.stats.refreshes;
+  // Requests waiting in a channel's queues, averaged over the run and the channels (detailed mode only).
+  j["avg_queue_occupancy"] = r.cycles > 0 ? static_cast<double>(r.stats.queue_occupancy_sum) /
+                                                static_cast<double>(r.cycles) / spec.channels
+                                          : 0.0;
   return j;
 }
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <sstream>
 
@@ -16,7 +17,8 @@ const char* kSmall = "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n
 // Work and traffic are the same in both modes (the same tiles, MACs, buffer and DRAM bytes); time is
 // not: the DRAM's fast mode is a closed form measured against its FR-FCFS controller (docs/memory.md),
 // so each job's cycles agree within 50 % and the whole run's within 10 % (docs/sat.md gives the
-// measured figures: small tiles, where a job is a few DRAM round trips, differ most). Stall splits and DRAM scheduling counters (activates, row hits) may differ.
+// measured figures: runs 0.1-8 % apart, single jobs up to 43 %, where a job is a few DRAM round
+// trips). Stall splits and DRAM scheduling counters (activates, row hits) may differ.
 void compare_modes(const std::string& fast, const std::string& detailed) {
   auto fields = [](const std::string& line) {
     std::map<std::string, std::string> f;
@@ -28,7 +30,7 @@ void compare_modes(const std::string& fast, const std::string& detailed) {
   };
   std::istringstream a(fast), b(detailed);
   std::string la, lb;
-  double total_fast = 0, total_detailed = 0;
+  double total_fast = 0, total_detailed = 0, worst = 0;
   const std::vector<std::string> exact = {"issued", "array.macs", "array.skipped_macs", "array.busy_cycles",
                                           "dram.read_bytes", "dram.write_bytes", "mask_unit.groups",
                                           "mask_unit.compares", "mask_unit.jobs"};
@@ -41,13 +43,14 @@ void compare_modes(const std::string& fast, const std::string& detailed) {
         CHECK(v == fb.at(k));
     const double cf = std::stod(fa.at("cycles")), cd = std::stod(fb.at("cycles"));
     CHECK(cf == Approx(cd).epsilon(0.5));
+    worst = std::max(worst, std::abs(cf - cd) / cd);
     total_fast += cf;
     total_detailed += cd;
   }
   CHECK_FALSE(std::getline(b, lb));
   INFO("total fast " << total_fast << " detailed " << total_detailed);
   CHECK(total_fast == Approx(total_detailed).epsilon(0.1));
-  WARN("fast/detailed total " << total_fast / total_detailed);
+  WARN("fast/detailed total " << total_fast / total_detailed << ", worst job " << worst);
 }
 
 void modes_agree(const std::string& yaml, std::vector<std::string> sets, const Network& net, int n, int m,
