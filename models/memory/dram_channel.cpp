@@ -144,24 +144,28 @@ void DramChannel::issue(Cmd cmd, const DramTransaction& t, i64 now, std::vector<
 bool DramChannel::refresh_step(i64 now, i64* next) {
   for (int ri = 0; ri < spec_.ranks; ++ri) {
     Rank& r = ranks_[static_cast<std::size_t>(ri)];
-    if (!r.refresh_pending && r.refresh_due + spec_.tREFI <= now) {
-      // Refreshes that fell due while the channel was idle (nobody stepped it): they happened on time and
-      // were over before now; only the banks they closed remain.
-      const i64 missed = (now - r.refresh_due) / spec_.tREFI;
-      r.refresh_due += missed * spec_.tREFI;
-      stats_.refreshes += static_cast<std::uint64_t>(missed);
-      const std::size_t first = static_cast<std::size_t>(ri * spec_.banks());
-      for (std::size_t k = first; k < first + static_cast<std::size_t>(spec_.banks()); ++k)
-        if (banks_[k].open_row >= 0) precharge(banks_[k], now - spec_.tRP, false);
+    // Refreshes that fell due while the channel was idle (its driver does not step an idle channel):
+    // they were issued on time, after closing the open banks, and block the rank until tRFC after.
+    const std::size_t first = static_cast<std::size_t>(ri * spec_.banks());
+    const std::size_t end = first + static_cast<std::size_t>(spec_.banks());
+    while (!r.refresh_pending && last_step_ < r.refresh_due && r.refresh_due <= now) {
+      i64 at = r.refresh_due;
+      for (std::size_t k = first; k < end; ++k)
+        if (banks_[k].open_row >= 0) {
+          at = std::max(at, banks_[k].next_pre + spec_.tRP);
+          precharge(banks_[k], banks_[k].next_pre, false);
+        }
+      for (std::size_t k = first; k < end; ++k) banks_[k].next_act = std::max(banks_[k].next_act, at + spec_.tRFC);
+      ++stats_.refreshes;
+      r.refresh_due += spec_.tREFI;
     }
     if (r.refresh_due > now) {
       *next = std::min(*next, r.refresh_due);
       continue;
     }
     r.refresh_pending = true;
-    const std::size_t first = static_cast<std::size_t>(ri * spec_.banks());
     i64 ready = now;
-    for (std::size_t k = first; k < first + static_cast<std::size_t>(spec_.banks()); ++k) {
+    for (std::size_t k = first; k < end; ++k) {
       Bank& b = banks_[k];
       if (b.open_row >= 0) {
         if (b.next_pre <= now) {
@@ -179,7 +183,7 @@ bool DramChannel::refresh_step(i64 now, i64* next) {
       *next = std::min(*next, ready);
       continue;
     }
-    for (std::size_t k = first; k < first + static_cast<std::size_t>(spec_.banks()); ++k) {
+    for (std::size_t k = first; k < end; ++k) {
       banks_[k].next_act = now + spec_.tRFC;
       banks_[k].closed_by_conflict = false;
     }
@@ -195,7 +199,9 @@ bool DramChannel::refresh_step(i64 now, i64* next) {
 i64 DramChannel::step(i64 now, std::vector<DramCompletion>& done) {
   account_occupancy(now);
   i64 next = kNever;
-  if (refresh_step(now, &next)) return now + 1;
+  const bool refreshed = refresh_step(now, &next);
+  last_step_ = now;
+  if (refreshed) return now + 1;
   // Write drain: start at the high watermark (or when no read waits), stop at the low one.
   if (!draining_ && !writes_.empty() &&
       (static_cast<int>(writes_.size()) >= spec_.write_high_watermark || reads_.empty()))

@@ -87,6 +87,7 @@ class DramChannel {
   int bus_rank_ = -1;    // rank that last drove the bus
   DramStats stats_;
   i64 occupancy_since_ = 0;  // queue occupancy is accounted up to this cycle
+  i64 last_step_ = -1;       // the last cycle the channel was stepped
   void account_occupancy(i64 now);
 };
 

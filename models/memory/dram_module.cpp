@@ -47,7 +47,12 @@ DramModule::DramModule(sc_core::sc_module_name name, const DramSpec& spec, Timin
 i64 DramModule::now_cycle() const {
   const double ps = static_cast<double>(sc_core::sc_time_stamp().value()) *
                     (sc_core::sc_get_time_resolution().to_seconds() * 1e12);
-  return static_cast<i64>(std::ceil(ps / tck_ps_ - 1e-6));
+  // time_of() rounds a cycle's time to the kernel's resolution (1 ps): a time within 1 ps of a cycle
+  // boundary is that cycle, anything later the next one.
+  const double x = ps / tck_ps_;
+  const double nearest = std::round(x);
+  if (std::abs(x - nearest) * tck_ps_ <= 1.0) return static_cast<i64>(nearest);
+  return static_cast<i64>(std::ceil(x));
 }
 
 sc_time DramModule::time_of(i64 cycle) const { return sc_time(static_cast<double>(cycle) * tck_ps_, SC_PS); }
@@ -88,38 +93,50 @@ void DramModule::sync_counters() {
   occupancy_.value = t.queue_occupancy_sum;
 }
 
-void DramModule::transfer(const std::vector<Block>& blocks) {
+std::shared_ptr<DramModule::Transfer> DramModule::submit(const std::vector<Block>& blocks) {
   // Addresses wrap at the capacity, so any layout a model picks stays inside the device.
   const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
+  auto t = std::make_shared<Transfer>();
   for (const Block& b : blocks) (b.write ? write_bytes_ : read_bytes_) += block_bytes(b);
+  const i64 now = now_cycle();
+  t->done_cycle = now;
   if (mode_ == TimingMode::Fast) {
-    const i64 now = now_cycle();
-    i64 done = now;
-    for (const Block& b : blocks) done = std::max(done, serve_fast(b, now));
+    for (const Block& b : blocks) t->done_cycle = std::max(t->done_cycle, serve_fast(b, now));
+    last_done_ = std::max(last_done_, t->done_cycle);
     sync_counters();
-    const sc_time end = time_of(done);
+    return t;
+  }
+  t->requests.resize(blocks.size());
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (block_bytes(blocks[i]) == 0) continue;
+    Request& r = t->requests[i];
+    r.block = blocks[i];
+    r.block.base %= capacity;
+    r.owner = t.get();
+    ++t->pending;
+    active_.push_back(&r);
+  }
+  if (t->pending > 0) {
+    inflight_.push_back(t);
+    kick_.notify(sc_core::SC_ZERO_TIME);
+  }
+  return t;
+}
+
+void DramModule::wait(const std::shared_ptr<Transfer>& t) {
+  while (t->pending > 0) sc_core::wait(t->finished);
+  const sc_time end = time_of(t->done_cycle);
+  if (end > sc_core::sc_time_stamp()) sc_core::wait(end - sc_core::sc_time_stamp());
+}
+
+void DramModule::wait_idle() {
+  if (mode_ == TimingMode::Fast) {
+    const sc_time end = time_of(last_done_);
     if (end > sc_core::sc_time_stamp()) sc_core::wait(end - sc_core::sc_time_stamp());
     return;
   }
-  std::vector<Request> requests(blocks.size());
-  sc_core::sc_event finished;
-  std::uint64_t pending = 0;
-  for (std::size_t i = 0; i < blocks.size(); ++i) {
-    if (block_bytes(blocks[i]) == 0) continue;
-    Request& r = requests[i];
-    r.block = blocks[i];
-    r.block.base %= capacity;
-    r.finished = &finished;
-    r.pending = &pending;
-    ++pending;
-    active_.push_back(&r);
-  }
-  if (pending == 0) return;
-  kick_.notify(sc_core::SC_ZERO_TIME);
-  i64 last = 0;
-  while (pending > 0) sc_core::wait(finished);
-  for (const Request& r : requests) last = std::max(last, r.done_cycle);
-  const sc_time end = time_of(last);
+  while (!inflight_.empty()) sc_core::wait(idle_);
+  const sc_time end = time_of(last_done_);
   if (end > sc_core::sc_time_stamp()) sc_core::wait(end - sc_core::sc_time_stamp());
 }
 
@@ -149,9 +166,15 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
   });
   if (!skip) return done;
   // The steady rate is what the sample took from its first completion to its last (the wait for
-  // earlier traffic ahead of it is not part of the rate).
+  // earlier traffic ahead of it is not part of the rate), less the refreshes that fell inside it: those
+  // are added for the skipped span by the clock, below.
+  std::uint64_t sample_refreshes = 0;
+  for (std::size_t k = 0; k < fast_.size(); ++k)
+    sample_refreshes = std::max(sample_refreshes, (fast_[k].stats().refreshes - before[k].refreshes) /
+                                                      static_cast<std::uint64_t>(spec_.ranks));
   const double factor = static_cast<double>(total - served) / static_cast<double>(served - 1);
-  i64 dt = static_cast<i64>(static_cast<double>(done - first) * factor + 0.5);
+  const i64 span = std::max<i64>(1, done - first - static_cast<i64>(sample_refreshes) * spec_.tRFC);
+  i64 dt = static_cast<i64>(static_cast<double>(span) * factor + 0.5);
   const i64 refreshes = spec_.refresh ? (done + dt) / spec_.tREFI - done / spec_.tREFI : 0;
   dt += refreshes * spec_.tRFC;
   for (std::size_t k = 0; k < fast_.size(); ++k) {
@@ -196,7 +219,15 @@ void DramModule::admit(i64 now) {
 }
 
 void DramModule::finish(Request& r) {
-  if (--*r.pending == 0) r.finished->notify(sc_core::SC_ZERO_TIME);
+  Transfer& t = *r.owner;
+  t.done_cycle = std::max(t.done_cycle, r.done_cycle);
+  last_done_ = std::max(last_done_, r.done_cycle);
+  if (--t.pending > 0) return;
+  t.finished.notify(sc_core::SC_ZERO_TIME);
+  // The module holds the transfer until now (a caller may have dropped it); the caller's copy, if any,
+  // keeps it alive for its wait().
+  std::erase_if(inflight_, [&](const std::shared_ptr<Transfer>& p) { return p.get() == &t; });
+  if (inflight_.empty()) idle_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void DramModule::controller() {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -31,8 +32,15 @@ class DramModule : public sc_core::sc_module {
     std::uint64_t base = 0, rows = 1, row_bytes = 0, pitch = 0;
     bool write = false;
   };
-  // Moves every block and returns once every burst of them has completed. Blocks the calling thread.
-  void transfer(const std::vector<Block>& blocks);
+  class Transfer;
+  // Starts moving the blocks and returns at once; wait() blocks the calling thread until every burst of
+  // them has completed. The module keeps a transfer alive until it completes, waited for or not.
+  std::shared_ptr<Transfer> submit(const std::vector<Block>& blocks);
+  void wait(const std::shared_ptr<Transfer>& t);
+  // Blocks until every transfer submitted so far has completed.
+  void wait_idle();
+  // submit() then wait().
+  void transfer(const std::vector<Block>& blocks) { wait(submit(blocks)); }
   void transfer(std::uint64_t address, std::uint64_t bytes, bool write) { transfer({{address, 1, bytes, bytes, write}}); }
   // Bytes a block moves (whole bursts).
   std::uint64_t block_bytes(const Block& b) const;
@@ -50,10 +58,19 @@ class DramModule : public sc_core::sc_module {
     std::uint64_t outstanding = 0;      // bursts queued but not completed
     i64 done_cycle = 0;
     bool admitted = false;
-    sc_core::sc_event* finished = nullptr;
-    std::uint64_t* pending = nullptr;  // the caller's count of unfinished requests
-    std::uint64_t address() const { return block.base + row * block.pitch + offset; }
+    Transfer* owner = nullptr;
   };
+
+ public:
+  class Transfer {
+    friend class DramModule;
+    std::vector<Request> requests;
+    std::uint64_t pending = 0;  // requests not yet completed (detailed mode)
+    i64 done_cycle = 0;         // completion of the last burst known so far
+    sc_core::sc_event finished;
+  };
+
+ private:
   void controller();  // detailed mode
   void admit(i64 now);
   void finish(Request& r);
@@ -72,6 +89,9 @@ class DramModule : public sc_core::sc_module {
   std::vector<DramChannelFast> fast_;
   std::vector<i64> next_, stepped_;
   std::deque<Request*> active_;  // requests with bursts not yet admitted, oldest first
+  std::vector<std::shared_ptr<Transfer>> inflight_;  // detailed mode: submitted, not yet completed
+  i64 last_done_ = 0;                                // fast mode: the latest completion submitted
+  sc_core::sc_event idle_;
   sc_core::sc_event kick_;
   std::vector<DramCompletion> done_;
   double tck_ps_;

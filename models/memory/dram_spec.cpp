@@ -52,7 +52,7 @@ Preset lpddr4_3200() {
   s.tWR = ck(18, t);
   s.tWTR_S = s.tWTR_L = ck(10, t);
   s.tRTP = ck(7.5, t);
-  s.address_mapping = "rorabachcobg";
+  s.address_mapping = "rorabacochbg";  // as DDR4's; with no bank groups, channels interleave per burst
   return {s, "JEDEC JESD209-4 LPDDR4-3200, one x16 channel of an 8 Gb/channel die (no bank groups)"};
 }
 

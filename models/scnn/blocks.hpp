@@ -1,5 +1,5 @@
 #pragma once
-// The blocks around the PE grid: the DRAM channel (weights, spilled activations) and the drain unit that,
+// The blocks around the PE grid (DRAM is the shared models/memory block): the drain unit that,
 // after a group's barrier, exchanges output halos between neighbouring PEs and runs the post-processing
 // unit (ReLU, compression into the OARAM) while the grid works on the next group in the other half of the
 // double-buffered accumulators.
@@ -12,31 +12,6 @@
 #include "sim/accelerator.hpp"
 
 namespace sparsim::scnn {
-
-// One DRAM channel: requests are served in order at `bytes_per_cycle` after a fixed latency.
-class DramChannel : public sc_core::sc_module {
- public:
-  struct Request {
-    std::uint64_t bytes = 0;
-    bool finished = false;
-    sc_core::sc_event done;
-  };
-  DramChannel(sc_core::sc_module_name name, double bytes_per_cycle, int latency_cycles, TimingMode mode);
-  std::shared_ptr<Request> submit(std::uint64_t bytes);  // non-blocking
-  void wait_for(const std::shared_ptr<Request>& r);      // blocks the calling thread until r is served
-  void wait_idle();
-  std::uint64_t busy_cycles() const { return busy_cycles_; }
-
- private:
-  void serve();
-  double bytes_per_cycle_;
-  int latency_;
-  TimingMode mode_;
-  std::deque<std::shared_ptr<Request>> queue_;
-  sc_core::sc_event kick_, idle_;
-  bool busy_ = false;
-  std::uint64_t busy_cycles_ = 0;
-};
 
 // Halo exchange plus post-processing of one finished group: `halo_cycles` then `ppu_cycles`; it holds one of
 // the two accumulator buffers until it is done.

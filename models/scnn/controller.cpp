@@ -117,10 +117,18 @@ std::vector<OpPlan> plan_ops(const TrainingStep& step, const ScnnParams& p) {
   return plans;
 }
 
+std::shared_ptr<memory::DramModule::Transfer> Variant::submit(Stream s, std::uint64_t bytes) {
+  const std::uint64_t quarter = static_cast<std::uint64_t>(dram.spec().capacity_bytes()) / 4;
+  std::uint64_t& at = cursor[static_cast<int>(s)];
+  const std::uint64_t base = quarter * static_cast<std::uint64_t>(s) + at % quarter;
+  at += bytes;
+  return dram.submit({{base, 1, bytes, bytes, s == Stream::ActOut}});
+}
+
 Variant::Variant(const std::string& n, const ScnnParams& p, TimingMode mode, int index)
     : name(n),
       stats(n, p),
-      dram((module_name(n) + "_dram").c_str(), p.grid.dram_bytes_per_cycle, p.dram_latency_cycles, mode),
+      dram((module_name(n) + "_dram").c_str(), p.dram, mode, registry, p.clock_ghz),
       drain((module_name(n) + "_drain").c_str(), mode) {
   stats.attach(registry);
   if (index == 0)
@@ -142,9 +150,9 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
   VariantStats& st = v.stats;
   const PlaneMapping& m = plan.mapping[df];
   const bool sparse = df == 0;
-  const auto wait_dram = [&](const std::shared_ptr<DramChannel::Request>& r) {
+  const auto wait_dram = [&](const std::shared_ptr<memory::DramModule::Transfer>& r) {
     const auto t0 = sc_core::sc_time_stamp();
-    v.dram.wait_for(r);
+    v.dram.wait(r);
     stalls["dram"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
   };
   std::vector<std::uint64_t> wbytes;
@@ -174,9 +182,9 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
       const std::uint64_t in = grid.chunk_input_bytes();
       st.dram_act_read_bytes += in;
       if (sparse) st.iaram_write_bytes += in;
-      wait_dram(v.dram.submit(in));  // the IARAMs must be full before the first group starts
+      wait_dram(v.submit(Variant::Stream::ActIn, in));  // the IARAMs must be full before the first group starts
     }
-    auto wreq = v.dram.submit(wbytes[0]);
+    auto wreq = v.submit(Variant::Stream::Weights, wbytes[0]);
     st.dram_weight_bytes += wbytes[0];
     for (std::int64_t g = 0; g < m.groups; ++g) {
       wait_dram(wreq);
@@ -184,7 +192,8 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
         // WU: group g + 1 needs only its input channel; the X overflow streams again once per channel group.
         const bool reread = plan.phase != Phase::WU || (g + 1) % data.shape.C == 0;
         const std::uint64_t over = reread ? grid.chunk_overflow_bytes() : 0;
-        wreq = v.dram.submit(wbytes[static_cast<std::size_t>(g) + 1] + over);
+        // The weights and the re-read overflow leave one stream (as before, one request).
+        wreq = v.submit(Variant::Stream::Weights, wbytes[static_cast<std::size_t>(g) + 1] + over);
         st.dram_weight_bytes += wbytes[static_cast<std::size_t>(g) + 1];
         st.dram_act_read_bytes += over;
       }
@@ -202,7 +211,7 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
       const std::uint64_t out = grid.chunk_output_bytes();
       st.dram_act_write_bytes += out;
       if (plan.phase != Phase::WU) st.oaram_read_bytes += out;  // WU: dW leaves the reduction root for DRAM
-      v.dram.submit(out);
+      v.submit(Variant::Stream::ActOut, out);
     }
   }
 }

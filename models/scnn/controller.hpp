@@ -9,6 +9,7 @@
 
 #include <systemc>
 
+#include "models/memory/dram_module.hpp"
 #include "models/scnn/blocks.hpp"
 #include "models/scnn/dense_grid.hpp"
 #include "models/scnn/params.hpp"
@@ -42,12 +43,17 @@ std::vector<OpPlan> plan_ops(const TrainingStep& step, const ScnnParams& p);
 
 inline constexpr const char* kVariants[3] = {"scnn", "dcnn", "dcnn-opt"};
 
+// One design of the comparison, with its own DRAM. Its weights, input activations and output activations
+// stream from three regions a quarter of the memory apart, each transfer at its stream's next address.
 struct Variant {
   Variant(const std::string& name, const ScnnParams& p, TimingMode mode, int index);
+  enum class Stream { Weights, ActIn, ActOut };
+  std::shared_ptr<memory::DramModule::Transfer> submit(Stream s, std::uint64_t bytes);
   std::string name;
   VariantStats stats;
   StatsRegistry registry;
-  DramChannel dram;
+  memory::DramModule dram;
+  std::uint64_t cursor[3] = {0, 0, 0};
   DrainUnit drain;
   std::unique_ptr<SparseGrid> sparse;
   std::unique_ptr<DenseGrid> dense;

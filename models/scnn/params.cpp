@@ -1,5 +1,7 @@
 #include "models/scnn/params.hpp"
 
+#include "models/memory/dram_params.hpp"
+
 namespace sparsim::scnn {
 
 const std::vector<ParamSpec>& scnn_param_specs() {
@@ -36,11 +38,15 @@ const std::vector<ParamSpec>& scnn_param_specs() {
       int_param("accelerator.format.value_bits", 16, 1, 16, "bits", "Bits of a weight or activation value (SCNN: 16)."),
       int_param("accelerator.format.index_bits", 4, 1, 16, "bits",
                 "Bits of a zero-run index in the compressed format (SCNN: 4; longer runs insert a zero)."),
-      float_param("memory.dram.bytes_per_cycle", 32.0, 0.01, 1e6, "bytes/cycle",
-                  "DRAM bandwidth for weights and spilled activations (assumption: 32 GB/s at 1 GHz)."),
-      int_param("memory.dram.latency_cycles", 100, 0, 1000000, "cycles", "Latency of one DRAM transfer."),
   };
-  return specs;
+  // DRAM from the shared memory model. Default: five LPDDR4-3200 x16 channels, 32 GB/s (an assumption, the
+  // bandwidth round 1 used; the paper's simulator notes give about 50 GB/s, see reference.md).
+  static const std::vector<ParamSpec> all = [] {
+    std::vector<ParamSpec> v = specs;
+    for (ParamSpec& d : memory::dram_params("LPDDR4_3200", 5)) v.push_back(std::move(d));
+    return v;
+  }();
+  return all;
 }
 
 ScnnParams scnn_params(const Config& cfg) {
@@ -58,11 +64,11 @@ ScnnParams scnn_params(const Config& cfg) {
   g.oaram_bytes = cfg.i64("accelerator.pe.oaram_bytes");
   g.value_bits = static_cast<int>(cfg.i64("accelerator.format.value_bits"));
   g.index_bits = static_cast<int>(cfg.i64("accelerator.format.index_bits"));
-  g.dram_bytes_per_cycle = cfg.f64("memory.dram.bytes_per_cycle");
+  p.dram = memory::dram_spec_from_config(cfg);
+  g.dram_bytes_per_cycle = p.dram.peak_gbps() / p.clock_ghz;
   p.acc_bits = static_cast<int>(cfg.i64("accelerator.pe.acc_bits"));
   p.halo_entries_per_cycle = static_cast<int>(cfg.i64("accelerator.pe.halo_entries_per_cycle"));
   p.ppu_outputs_per_cycle = static_cast<int>(cfg.i64("accelerator.pe.ppu_outputs_per_cycle"));
-  p.dram_latency_cycles = static_cast<int>(cfg.i64("memory.dram.latency_cycles"));
   p.stride_phases = cfg.boolean("accelerator.pe.stride_phases");
   p.bank_queue_depth = static_cast<int>(cfg.i64("accelerator.pe.bank_queue_depth"));
   return p;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "dataflows/scnn/mapper.hpp"
+#include "models/memory/dram_spec.hpp"
 #include "sim/config/config.hpp"
 
 namespace sparsim::scnn {
@@ -13,7 +14,7 @@ struct ScnnParams {
   int acc_bits = 24;               // accumulator (partial sum) width
   int halo_entries_per_cycle = 4;  // partial sums a PE sends to its neighbours per cycle
   int ppu_outputs_per_cycle = 4;   // outputs the post-processing unit rectifies and compresses per cycle
-  int dram_latency_cycles = 100;
+  memory::DramSpec dram;  // memory.dram.* (the shared DRAM model)
   bool stride_phases = true;  // pair operands by stride phase in strided layers
   int bank_queue_depth = 0;   // products a bank may hold waiting (0: conflicts stall at once)
 };

@@ -48,9 +48,10 @@ VariantStats::VariantStats(const std::string& v, const ScnnParams& p)
       ppu_outputs(ppu.add("outputs", "outputs rectified (a 24-bit compare, as an add)", "add_int32")),
       halo_bytes(halo.add("bytes", "halo bytes sent between neighbouring PEs", "crossbar_byte")),
       halo_adds(halo.add("adds", "halo partial sums added into the owner's accumulator", "add_int32")),
-      dram_weight_bytes(dram.add("weight_bytes", "weight bytes read from DRAM", "dram_byte")),
-      dram_act_read_bytes(dram.add("act_read_bytes", "activation bytes read from DRAM", "dram_byte")),
-      dram_act_write_bytes(dram.add("act_write_bytes", "activation bytes written to DRAM", "dram_byte")) {}
+      // Payload bytes by kind; the DRAM block ("dram") counts the bursts moved and charges their energy.
+      dram_weight_bytes(dram.add("weight_bytes", "weight bytes read from DRAM")),
+      dram_act_read_bytes(dram.add("act_read_bytes", "activation bytes read from DRAM")),
+      dram_act_write_bytes(dram.add("act_write_bytes", "activation bytes written to DRAM")) {}
 
 void VariantStats::attach(StatsRegistry& reg) {
   for (StatGroup* g : {&mult, &xbar, &acc, &iaram, &oaram, &wfifo, &ppu, &halo, &dram}) reg.attach(*g);

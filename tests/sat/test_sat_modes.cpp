@@ -17,7 +17,7 @@ const char* kSmall = "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n
 // Work and traffic are the same in both modes (the same tiles, MACs, buffer and DRAM bytes); time is
 // not: the DRAM's fast mode is a closed form measured against its FR-FCFS controller (docs/memory.md),
 // so each job's cycles agree within 50 % and the whole run's within 10 % (docs/sat.md gives the
-// measured figures: runs 0.1-8 % apart, single jobs up to 43 %, where a job is a few DRAM round
+// measured figures: runs 0-5 % apart, single jobs up to 43 %, where a job is a few DRAM round
 // trips). Stall splits and DRAM scheduling counters (activates, row hits) may differ.
 void compare_modes(const std::string& fast, const std::string& detailed) {
   auto fields = [](const std::string& line) {

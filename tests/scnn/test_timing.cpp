@@ -1,6 +1,9 @@
-// Timing: fast and detailed modes agree exactly; the structure (bank conflicts, load imbalance, DRAM,
+// Timing: fast and detailed modes agree within stated bounds; the structure (bank conflicts, load imbalance, DRAM,
 // density) moves the cycles the way it should.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
 
 #include "tests/scnn/harness.hpp"
 
@@ -19,37 +22,51 @@ void require_modes_agree(const std::vector<std::string>& sets, const std::vector
   run_all({fast.get(), detailed.get()});
   REQUIRE(fast->results.jobs.size() == 12 * phases.size());
   REQUIRE(fast->results.jobs.size() == detailed->results.jobs.size());
+  // The grid's work and every byte are the same in both modes. Time is not: DRAM's fast mode is a closed
+  // form measured against its FR-FCFS controller (docs/memory.md). Over the run the modes agree within
+  // 3 %; a job within 60 %, because outputs written behind the next job's reads drain under the
+  // controller's write watermarks, which the fast mode does not model, so time shifts between neighbouring
+  // jobs (measured: runs 0.2-3 % apart, single jobs up to 51 %; docs/scnn.md). The DRAM block's
+  // scheduling counters (activates, row hits, latency) may differ.
+  double total_fast = 0, total_detailed = 0, worst = 0;
   for (std::size_t i = 0; i < fast->results.jobs.size(); ++i) {
     const JobResult& f = fast->results.jobs[i];
     const JobResult& d = detailed->results.jobs[i];
     INFO(f.layer << " " << f.variant);
     REQUIRE(f.cycles > 0);
-    REQUIRE(f.cycles == d.cycles);
-    REQUIRE(f.stall_cycles == d.stall_cycles);
+    CHECK(static_cast<double>(f.cycles) == Approx(static_cast<double>(d.cycles)).epsilon(0.60));
+    total_fast += static_cast<double>(f.cycles);
+    total_detailed += static_cast<double>(d.cycles);
+    worst = std::max(worst, std::abs(static_cast<double>(f.cycles) - static_cast<double>(d.cycles)) /
+                                static_cast<double>(d.cycles));
     REQUIRE(f.counters.size() == d.counters.size());
     for (std::size_t c = 0; c < f.counters.size(); ++c) {
-      INFO(f.counters[c].block << "." << f.counters[c].name);
-      REQUIRE(f.counters[c].value == d.counters[c].value);
+      const CounterSample& x = f.counters[c];
+      INFO(x.block << "." << x.name);
+      if (x.block == "dram" && x.name != "read_bytes" && x.name != "write_bytes") continue;
+      CHECK(x.value == d.counters[c].value);
     }
   }
+  CHECK(total_fast == Approx(total_detailed).epsilon(0.03));
+  WARN("fast/detailed total " << total_fast / total_detailed << ", worst job " << worst);
 }
 }  // namespace
 
-TEST_CASE("scnn timing: fast and detailed modes give identical cycles and counters", "[scnn][timing]") {
+TEST_CASE("scnn timing: fast and detailed modes agree on FF", "[scnn][timing]") {
   require_modes_agree({"accelerator.pe.iaram_bytes=300", "accelerator.pe.acc_bank_entries=8",
-                       "accelerator.pe.weight_fifo_entries=10", "memory.dram.bytes_per_cycle=3.5"});
+                       "accelerator.pe.weight_fifo_entries=10", "memory.dram.channels=1", "memory.dram.tck_ns=1.142857"});
 }
 
 TEST_CASE("scnn timing: fast and detailed modes agree on BP (training extension)", "[scnn][timing][bp]") {
   // Layer b is strided (dY dilated by 2 in BP); the small RAMs chunk layer d in both phases.
   require_modes_agree({"accelerator.pe.iaram_bytes=300", "accelerator.pe.acc_bank_entries=8",
-                       "accelerator.pe.weight_fifo_entries=10", "memory.dram.bytes_per_cycle=3.5"},
+                       "accelerator.pe.weight_fifo_entries=10", "memory.dram.channels=1", "memory.dram.tck_ns=1.142857"},
                       {Phase::FF, Phase::BP});
 }
 
 TEST_CASE("scnn timing: fast and detailed modes agree on WU (training extension)", "[scnn][timing][wu]") {
   require_modes_agree({"accelerator.pe.iaram_bytes=300", "accelerator.pe.acc_bank_entries=8",
-                       "accelerator.pe.weight_fifo_entries=10", "memory.dram.bytes_per_cycle=3.5"},
+                       "accelerator.pe.weight_fifo_entries=10", "memory.dram.channels=1", "memory.dram.tck_ns=1.142857"},
                       {Phase::FF, Phase::BP, Phase::WU});
 }
 
@@ -82,8 +99,12 @@ TEST_CASE("scnn timing: sparse layers beat the dense baselines and dense layers 
   REQUIRE(sp > 2.0);
   REQUIRE(sp < 1.0 / (0.3 * 0.4));  // never beyond the ideal bound
   REQUIRE(dn < 1.05);               // at full density SCNN has no work to skip and pays for conflicts and halos
-  // Gating saves multiplies, not multiplier cycles (DCNN-opt may still save DRAM time).
-  REQUIRE(find_job(r, "sparse", "dcnn-opt")->cycles <= find_job(r, "sparse", "dcnn")->cycles);
+  // Gating saves multiplies, not multiplier cycles. DCNN-opt moves fewer DRAM bytes, but its compressed
+  // transfers fall on other addresses (other rows and channels), so its DRAM time may differ either way
+  // by a little: measured 1.3 % slower here.
+  REQUIRE(find_job(r, "sparse", "dcnn-opt")->cycles <= 1.02 * find_job(r, "sparse", "dcnn")->cycles);
+  REQUIRE(counter(*find_job(r, "sparse", "dcnn-opt"), "dcnn-opt.dram", "act_read_bytes") <
+          counter(*find_job(r, "sparse", "dcnn"), "dcnn.dram", "act_read_bytes"));
   REQUIRE(counter(*find_job(r, "sparse", "dcnn-opt"), "dcnn-opt.mult", "busy_pe_cycles") ==
           counter(*find_job(r, "sparse", "dcnn"), "dcnn.mult", "busy_pe_cycles"));
   REQUIRE(find_job(r, "sparse", "dcnn-opt")->issued_macs < find_job(r, "sparse", "dcnn")->issued_macs / 5);
@@ -143,7 +164,7 @@ TEST_CASE("scnn timing: a 7x7 plane on 8x8 PEs leaves PEs idle at the barrier", 
 TEST_CASE("scnn timing: a slow DRAM stalls the layer", "[scnn][timing]") {
   const Network net = network_of({conv_layer("l", 64, 128, 14, 3, 1, 1, 0.3, 0.4)});
   auto fast_dram = make_sim(net, TimingMode::Fast, false);
-  auto slow_dram = make_sim(net, TimingMode::Fast, false, {"memory.dram.bytes_per_cycle=0.5"});
+  auto slow_dram = make_sim(net, TimingMode::Fast, false, {"memory.dram.channels=1", "memory.dram.tck_ns=8"});
   run_all({fast_dram.get(), slow_dram.get()});
   const auto* a = find_job(fast_dram->results, "l", "scnn");
   const auto* b = find_job(slow_dram->results, "l", "scnn");
