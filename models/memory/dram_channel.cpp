@@ -15,6 +15,13 @@ DramChannel::DramChannel(const DramSpec& spec)
         spec.refresh ? spec.tREFI + static_cast<i64>(r) * spec.tREFI / spec.ranks : kNever;
 }
 
+void DramChannel::start(i64 now) {
+  for (int r = 0; r < spec_.ranks; ++r)
+    ranks_[static_cast<std::size_t>(r)].refresh_due =
+        spec_.refresh ? now + spec_.tREFI + static_cast<i64>(r) * spec_.tREFI / spec_.ranks : kNever;
+  occupancy_since_ = now;
+}
+
 bool DramChannel::can_accept(bool write) const {
   return static_cast<int>((write ? writes_ : reads_).size()) < spec_.queue_size;
 }

@@ -35,6 +35,9 @@ struct DramCompletion {
 class DramChannel {
  public:
   DramChannel(const DramSpec& spec);
+  // Powers the channel up at `now`: its refresh schedule starts here (a model's DRAM exists from its first
+  // access; the variants of a comparison run one after another on one timeline).
+  void start(i64 now);
   bool can_accept(bool write) const;
   void enqueue(const DramTransaction& t);  // precondition: can_accept(t.write)
   bool idle() const { return reads_.empty() && writes_.empty(); }

@@ -20,6 +20,8 @@ class DramChannelFast {
   // Serves one burst that reaches the channel at `arrival`; returns its completion cycle. `accepted`, if
   // given, receives the cycle the request entered the controller queue (later than arrival while full).
   i64 serve(const DramCoord& c, bool write, i64 arrival, i64* accepted = nullptr);
+  // Powers the channel up at `now` (see DramChannel::start).
+  void start(i64 now) { refresh_due_ = spec_.refresh ? now + spec_.tREFI : refresh_due_; }
   const DramStats& stats() const { return stats_; }
   // Steady-state skip (used by DramModule for long blocks): moves the channel's whole state dt cycles
   // later, as if a span of identical traffic had passed, and adds that span's events.

@@ -100,6 +100,11 @@ std::shared_ptr<DramModule::Transfer> DramModule::submit(const std::vector<Block
   for (const Block& b : blocks) (b.write ? write_bytes_ : read_bytes_) += block_bytes(b);
   const i64 now = now_cycle();
   t->done_cycle = now;
+  if (!started_) {
+    for (DramChannel& c : channels_) c.start(now);
+    for (DramChannelFast& c : fast_) c.start(now);
+    started_ = true;
+  }
   if (mode_ == TimingMode::Fast) {
     for (const Block& b : blocks) t->done_cycle = std::max(t->done_cycle, serve_fast(b, now));
     last_done_ = std::max(last_done_, t->done_cycle);

@@ -91,6 +91,7 @@ class DramModule : public sc_core::sc_module {
   std::deque<Request*> active_;  // requests with bursts not yet admitted, oldest first
   std::vector<std::shared_ptr<Transfer>> inflight_;  // detailed mode: submitted, not yet completed
   i64 last_done_ = 0;                                // fast mode: the latest completion submitted
+  bool started_ = false;                             // powered up at the first transfer
   sc_core::sc_event idle_;
   sc_core::sc_event kick_;
   std::vector<DramCompletion> done_;
