@@ -31,15 +31,17 @@ OffloadPath::OffloadPath(sc_core::sc_module_name name, const Params& params, Cod
   const std::uint64_t lat = params.latency_cycles();
   const std::size_t slots =
       static_cast<std::size_t>(std::max<std::int64_t>(1, params.buffer_bytes / params.chunk_bytes));
+  link_ = std::make_unique<memory::PcieLink>("pcie", params.pcie.link_spec(), mode, params.clock_ghz,
+                                              block_prefix + ".pcie");
   std::vector<StageSpec> out_specs, in_specs;
-  out_specs.push_back({"gpu_read", false, params.gpu_rate(), nullptr, 0, "dram_byte"});
-  if (compressed) out_specs.push_back({"compressor", false, params.codec_rate(codec), nullptr, 0, ""});
-  out_specs.push_back({"link_out", true, params.link_rate(), &params_.pcie, lat, "pcie_byte"});
-  out_specs.push_back({"host_write", true, params.host_rate(), nullptr, 0, "dram_byte"});
-  in_specs.push_back({"host_read", true, params.host_rate(), nullptr, 0, "dram_byte"});
-  in_specs.push_back({"link_in", true, params.link_rate(), &params_.pcie, lat, "pcie_byte"});
-  if (compressed) in_specs.push_back({"decompressor", false, params.codec_rate(codec), nullptr, 0, ""});
-  in_specs.push_back({"gpu_write", false, params.gpu_rate(), nullptr, 0, "dram_byte"});
+  out_specs.push_back({"gpu_read", false, params.gpu_rate(), nullptr, nullptr, false, 0, "dram_byte"});
+  if (compressed) out_specs.push_back({"compressor", false, params.codec_rate(codec), nullptr, nullptr, false, 0, ""});
+  out_specs.push_back({"link_out", true, params.link_rate(), &params_.pcie, link_.get(), false, lat, "pcie_byte"});
+  out_specs.push_back({"host_write", true, params.host_rate(), nullptr, nullptr, false, 0, "dram_byte"});
+  in_specs.push_back({"host_read", true, params.host_rate(), nullptr, nullptr, false, 0, "dram_byte"});
+  in_specs.push_back({"link_in", true, params.link_rate(), &params_.pcie, link_.get(), true, lat, "pcie_byte"});
+  if (compressed) in_specs.push_back({"decompressor", false, params.codec_rate(codec), nullptr, nullptr, false, 0, ""});
+  in_specs.push_back({"gpu_write", false, params.gpu_rate(), nullptr, nullptr, false, 0, "dram_byte"});
   // Staging buffers: offload, between the compressor (or GPU read) and the link; prefetch, after the link.
   build_chain(offload_, out_specs, compressed ? 2 : 1, slots, mode, block_prefix);
   build_chain(prefetch_, in_specs, 2, slots, mode, block_prefix);
@@ -67,6 +69,7 @@ void OffloadPath::build_chain(Chain& chain, const std::vector<StageSpec>& specs,
 }
 
 void OffloadPath::attach_stats(StatsRegistry& registry) {
+  registry.attach(link_->stats);
   for (auto& s : offload_.stages) registry.attach(s->stats());
   for (auto& s : prefetch_.stages) registry.attach(s->stats());
 }

@@ -55,6 +55,7 @@ class OffloadPath : public sc_core::sc_module, public JobGate {
   Codec codec() const { return codec_; }
 
  private:
+  std::unique_ptr<memory::PcieLink> link_;  // both chains cross it (offload writes, prefetch reads)
   struct Chain {
     std::vector<std::unique_ptr<Stage>> stages;
     std::vector<std::unique_ptr<sc_core::sc_fifo<Chunk>>> fifos;  // fifos[0] feeds stages[0]; back() is the sink

@@ -29,6 +29,22 @@ double PcieParams::payload_gbps() const {
          static_cast<double>(max_payload_bytes + packet_overhead_bytes);
 }
 
+memory::PcieSpec PcieParams::link_spec() const {
+  memory::PcieSpec s;
+  s.generation = generation;
+  s.lanes = lanes;
+  s.max_payload = max_payload_bytes;
+  s.max_read_request = max_read_request_bytes;
+  s.tlp_overhead = packet_overhead_bytes;
+  s.latency_ns = latency_ns;
+  s.posted_header_credits = posted_header_credits;
+  s.posted_data_credits = posted_data_credits;
+  s.nonposted_header_credits = nonposted_header_credits;
+  s.read_tags = read_tags;
+  s.ack_every = ack_every;
+  return s;
+}
+
 std::uint64_t PcieParams::wire_bytes(std::uint64_t payload) const {
   const auto mps = static_cast<std::uint64_t>(max_payload_bytes);
   return payload + (payload + mps - 1) / mps * static_cast<std::uint64_t>(packet_overhead_bytes);
@@ -72,6 +88,12 @@ Params Params::from_keys(const Config& cfg, KeyName k) {
   p.pcie.max_payload_bytes = cfg.i64(k("pcie.max_payload_bytes"));
   p.pcie.packet_overhead_bytes = cfg.i64(k("pcie.packet_overhead_bytes"));
   p.pcie.latency_ns = cfg.f64(k("pcie.latency_ns"));
+  p.pcie.max_read_request_bytes = cfg.i64(k("pcie.max_read_request_bytes"));
+  p.pcie.posted_header_credits = static_cast<int>(cfg.i64(k("pcie.posted_header_credits")));
+  p.pcie.posted_data_credits = static_cast<int>(cfg.i64(k("pcie.posted_data_credits")));
+  p.pcie.nonposted_header_credits = static_cast<int>(cfg.i64(k("pcie.nonposted_header_credits")));
+  p.pcie.read_tags = static_cast<int>(cfg.i64(k("pcie.read_tags")));
+  p.pcie.ack_every = static_cast<int>(cfg.i64(k("pcie.ack_every")));
   p.codec = parse_codec(cfg.str(k("codec")));
   p.compressor_bytes_per_cycle = cfg.f64(k("dma.compressor_bytes_per_cycle"));
   p.zlib_bytes_per_cycle = cfg.f64(k("dma.zlib_bytes_per_cycle"));
@@ -128,6 +150,15 @@ std::vector<ParamSpec> path_param_specs(KeyName k) {
                 "4 B LCRC + 2 B framing."),
       float_param(k("pcie.latency_ns"), 500.0, 0.0, 1e7, "ns",
                   "One-way latency of a packet through the link, root complex and host memory controller."),
+      int_param(k("pcie.max_read_request_bytes"), 512, 128, 4096, "bytes",
+                "Maximum read request size (MRRS): a DMA read asks the host for this much per request."),
+      int_param(k("pcie.posted_header_credits"), 64, 1, 4096, "TLPs",
+                "Posted header credits the host advertises: writes in flight per credit round trip."),
+      int_param(k("pcie.posted_data_credits"), 1024, 1, 1 << 20, "16-byte units",
+                "Posted data credits the host advertises (1024 = 16 KB of writes in flight)."),
+      int_param(k("pcie.nonposted_header_credits"), 64, 1, 4096, "TLPs", "Non-posted (read request) header credits."),
+      int_param(k("pcie.read_tags"), 64, 1, 4096, "requests", "Read requests the DMA engine keeps outstanding."),
+      int_param(k("pcie.ack_every"), 4, 1, 256, "TLPs", "TLPs one ACK/UpdateFC DLLP acknowledges."),
   };
 }
 
@@ -150,6 +181,9 @@ void validate_path(const Config& cfg, KeyName k) {
     cfg.fail(k("pcie.lanes"), "a PCIe link has 1, 2, 4, 8, 16 or 32 lanes, not " + std::to_string(lanes));
   const std::int64_t mps = cfg.i64(k("pcie.max_payload_bytes"));
   if (mps & (mps - 1)) cfg.fail(k("pcie.max_payload_bytes"), "must be a power of two (128, 256, ...)");
+  const Params p = Params::from_keys(cfg, k);
+  if (const std::string why = memory::check_pcie_spec(p.pcie.link_spec()); !why.empty())
+    cfg.fail(k("pcie." + why.substr(0, why.find(':'))), why.substr(why.find(':') + 2));
   const std::int64_t chunk = cfg.i64(k("dma.chunk_bytes"));
   const std::int64_t elem = cfg.i64(k("bytes_per_element"));
   if (elem != 2 && elem != 4) cfg.fail(k("bytes_per_element"), "must be 2 or 4");

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/memory/pcie_link.hpp"
 #include "models/cdma/codec.hpp"
 #include "sim/config/config.hpp"
 
@@ -25,6 +26,10 @@ struct PcieParams {
   std::int64_t max_payload_bytes = 256;
   std::int64_t packet_overhead_bytes = 24;
   double latency_ns = 500.0;
+  std::int64_t max_read_request_bytes = 512;
+  int posted_header_credits = 64, posted_data_credits = 1024, nonposted_header_credits = 64;
+  int read_tags = 64, ack_every = 4;
+  memory::PcieSpec link_spec() const;  // the shared link block's description of this link
   double gtps_per_lane() const;                           // transfer rate per lane, GT/s
   double encoding_efficiency() const;                     // 8b/10b (gen1-2) or 128b/130b (gen3-5)
   double raw_gbps() const;                                // bytes/ns one direction after line encoding

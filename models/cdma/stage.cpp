@@ -1,5 +1,7 @@
 #include "models/cdma/stage.hpp"
 
+#include <cmath>
+
 namespace sparsim::cdma {
 
 std::uint64_t StageClock::cycles_for(std::uint64_t bytes) {
@@ -23,8 +25,9 @@ Stage::Stage(sc_core::sc_module_name name, const StageSpec& spec, TimingMode mod
       chunks_(stats_.add("chunks", "DMA chunks that passed the " + spec.name + " stage")),
       bytes_(stats_.add("bytes", "payload bytes through the " + spec.name + " stage",
                         spec.pcie ? "" : spec.energy_action)),
+      // A link stage's wire energy is charged by the PCIe block it drives (its own wire counters).
       wire_bytes_(stats_.add("wire_bytes", "bytes on the wire incl. packet overhead (link stages)",
-                             spec.pcie ? spec.energy_action : "")),
+                             spec.pcie && !spec.link ? spec.energy_action : "")),
       busy_cycles_(stats_.add("busy_cycles", "cycles the " + spec.name + " stage was transferring")) {
   SC_THREAD(run);
 }
@@ -37,6 +40,19 @@ void Stage::run() {
     if (c.ready_at > now) wait(static_cast<double>(c.ready_at - now), sc_core::SC_NS);
     const std::uint64_t payload = spec_.packed ? c.packed_bytes : c.raw_bytes;
     const std::uint64_t wire = spec_.pcie ? spec_.pcie->wire_bytes(payload) : payload;
+    if (spec_.link) {
+      // The chunk crosses the PCIe block: the stage is busy while its TLPs leave the device, and the chunk
+      // is usable downstream when its last byte has arrived.
+      // Busy cycles: the wire time of the chunk's data TLPs (a read's stage only sends the requests).
+      const sc_core::sc_time arrives = spec_.link_reads ? spec_.link->read(payload) : spec_.link->write(payload);
+      ++chunks_;
+      bytes_ += payload;
+      wire_bytes_ += wire;
+      busy_cycles_ += clock_.cycles_for(wire);
+      c.ready_at = static_cast<std::uint64_t>(std::ceil(arrives / cycle - 1e-9));
+      out.write(c);
+      continue;
+    }
     // A chunk occupies the stage for at least one cycle (one chunk per cycle at most), so counters are only
     // committed right after a timed wait: the first delta of an instant, the same in both modes.
     const std::uint64_t cycles = clock_.cycles_for(wire);

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "models/cdma/params.hpp"
+#include "models/memory/pcie_link.hpp"
 #include "sim/accelerator.hpp"
 #include "sim/stats.hpp"
 
@@ -32,6 +33,8 @@ struct StageSpec {
   bool packed = false;               // works on packed (compressed) bytes rather than raw bytes
   Rate rate;                         // bytes per cycle
   const PcieParams* pcie = nullptr;  // set on link stages: packetize with per-TLP overhead
+  memory::PcieLink* link = nullptr;  // link stages: the shared PCIe block the chunk crosses
+  bool link_reads = false;           // the prefetch direction: the DMA engine reads from host memory
   std::uint64_t latency_cycles = 0;
   std::string energy_action;  // charged per byte moved ("" for none)
 };

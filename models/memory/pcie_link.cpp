@@ -28,8 +28,10 @@ std::string check_pcie_spec(const PcieSpec& s) {
   return "";
 }
 
-PcieLink::PcieLink(sc_core::sc_module_name name, const PcieSpec& spec, TimingMode mode, double sim_ns_per_ns)
+PcieLink::PcieLink(sc_core::sc_module_name name, const PcieSpec& spec, TimingMode mode, double sim_ns_per_ns,
+                   const std::string& block)
     : sc_module(name),
+      stats(block),
       spec_(spec),
       mode_(mode),
       sim_per_ns_(sim_ns_per_ns),

@@ -47,7 +47,9 @@ std::string check_pcie_spec(const PcieSpec& s);
 class PcieLink : public sc_core::sc_module {
  public:
   // `sim_ns_per_ns`: simulated ns per real ns (a model counting cycles of a clock_ghz clock passes it).
-  PcieLink(sc_core::sc_module_name name, const PcieSpec& spec, TimingMode mode, double sim_ns_per_ns = 1.0);
+  // `block` names its counters' StatGroup in reports.
+  PcieLink(sc_core::sc_module_name name, const PcieSpec& spec, TimingMode mode, double sim_ns_per_ns = 1.0,
+           const std::string& block = "pcie");
   // Posted writes of `bytes` from the device to host memory. Returns once the last TLP has left the down
   // wire (so a caller can pipeline the next transfer) with the time the last one reaches the host.
   sc_core::sc_time write(std::uint64_t bytes);
@@ -56,7 +58,7 @@ class PcieLink : public sc_core::sc_module {
   sc_core::sc_time read(std::uint64_t bytes);
   const PcieSpec& spec() const { return spec_; }
 
-  StatGroup stats{"pcie"};
+  StatGroup stats;
 
  private:
   struct Return {  // credits or a tag that come back at a time

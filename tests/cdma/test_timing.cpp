@@ -1,6 +1,8 @@
 // Timing of the offload path: vDNN rules, link-bound and compute-bound limits, fast == detailed.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include <systemc>
 
 #include "harness.hpp"
@@ -128,7 +130,11 @@ TEST_CASE("a faster PCIe generation shortens the vDNN step") {
   }
 }
 
-TEST_CASE("fast and detailed mode give identical cycles and counters") {
+// The PCIe block is TLP by TLP in detailed mode and a closed form in fast mode (tests/memory measure the
+// two against each other), so each job's cycles agree within 5 % and the run's within 2 %; the link's
+// counters land in neighbouring jobs (a transfer is counted as it leaves the wire, or when it is issued)
+// and are compared over the whole run. Every other counter but stall and wait times is the same in both.
+TEST_CASE("fast and detailed mode agree: cycles within bounds, counters equal") {
   // A suite of cases side by side in one design: each in both modes.
   const std::vector<std::vector<std::string>> cases = {
       {"memory.pcie.lanes=1"},
@@ -149,17 +155,42 @@ TEST_CASE("fast and detailed mode give identical cycles and counters") {
     const RunResults a = fast[i].acc->collect(), b = detailed[i].acc->collect();
     REQUIRE(a.jobs.size() == b.jobs.size());
     bool any_stall = false;
+    std::map<std::string, std::uint64_t> link_a, link_b;
+    double total_a = 0, total_b = 0;
     for (std::size_t j = 0; j < a.jobs.size(); ++j) {
-      REQUIRE(a.jobs[j].cycles == b.jobs[j].cycles);
-      REQUIRE(a.jobs[j].stall_cycles == b.jobs[j].stall_cycles);
+      CHECK(static_cast<double>(a.jobs[j].cycles) == Approx(static_cast<double>(b.jobs[j].cycles)).epsilon(0.05));
+      total_a += static_cast<double>(a.jobs[j].cycles);
+      total_b += static_cast<double>(b.jobs[j].cycles);
       any_stall = any_stall || !a.jobs[j].stall_cycles.empty();
       REQUIRE(a.jobs[j].counters.size() == b.jobs[j].counters.size());
       for (std::size_t k = 0; k < a.jobs[j].counters.size(); ++k) {
-        INFO(a.jobs[j].counters[k].block << "." << a.jobs[j].counters[k].name);
-        REQUIRE(a.jobs[j].counters[k].value == b.jobs[j].counters[k].value);
+        const auto& ca = a.jobs[j].counters[k];
+        INFO(ca.block << "." << ca.name);
+        if (ca.block.ends_with(".pcie")) {
+          link_a[ca.block + "." + ca.name] += ca.value;
+          link_b[ca.block + "." + ca.name] += b.jobs[j].counters[k].value;
+          continue;
+        }
+        if (ca.name.find("stall") != std::string::npos || ca.name.find("wait") != std::string::npos) continue;  // time
+        REQUIRE(ca.value == b.jobs[j].counters[k].value);
       }
     }
+    for (const auto& [name, value] : link_a) {
+      INFO(name);
+      if (name.ends_with("wait_ns") || name.ends_with("dllps") || name.ends_with("wire_up_bytes") ||
+          name.ends_with("wire_down_bytes"))
+        continue;  // waits exist only in the detailed mode; DLLP counts are estimated in the fast one
+      CHECK(value == link_b.at(name));
+    }
+    CHECK(total_a == Approx(total_b).epsilon(0.02));
     REQUIRE(any_stall);  // the cases exercise the offload path, not only compute
-    REQUIRE(a.extra["cdma"]["tensors"] == b.extra["cdma"]["tensors"]);
+    // Tensors: the same sizes, densities and ratios; their transfer times differ as the link's modes do.
+    auto untimed = [](nlohmann::json t) {
+      for (auto& e : t)
+        for (const char* k : {"vdnn_offload_cycles", "vdnn_prefetch_cycles", "cdma_offload_cycles", "cdma_prefetch_cycles"})
+          e.erase(k);
+      return t;
+    };
+    REQUIRE(untimed(a.extra["cdma"]["tensors"]) == untimed(b.extra["cdma"]["tensors"]));
   }
 }
