@@ -31,6 +31,20 @@ AddressMap::AddressMap(const DramSpec& s) {
     order_[i] = order[5 - i];
     radix_[order_[i]] = counts[order_[i]];
   }
+  for (int i = 0; i < 6 && order_[i] != 0; ++i) below_ *= static_cast<std::uint64_t>(radix_[order_[i]]);
+  channels_ = static_cast<std::uint64_t>(s.channels);
+  hash_ = s.hash_channels;
+}
+
+// A mix of the digits above the channel digit (splitmix64's finaliser): neighbouring spans get unrelated
+// rotations, so any stride visits every channel.
+int AddressMap::rotation(std::uint64_t upper) const {
+  if (!hash_ || channels_ == 1) return 0;
+  std::uint64_t x = upper + 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return static_cast<int>(x % channels_);
 }
 
 DramCoord AddressMap::decode(std::uint64_t addr) const {
@@ -42,7 +56,9 @@ DramCoord AddressMap::decode(std::uint64_t addr) const {
     a /= r;
   }
   DramCoord c;
-  c.channel = static_cast<int>(v[0]);
+  const std::uint64_t upper = (addr >> shift_) / (below_ * channels_);
+  c.channel =
+      static_cast<int>((static_cast<std::uint64_t>(v[0]) + static_cast<std::uint64_t>(rotation(upper))) % channels_);
   c.rank = static_cast<int>(v[1]);
   c.bankgroup = static_cast<int>(v[2]);
   c.bank = static_cast<int>(v[3]);

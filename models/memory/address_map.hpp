@@ -3,7 +3,10 @@
 // "rochrababgco": two-letter fields from the most to the least significant above the burst offset. Each
 // field is a digit of its own radix (its count), so a power-of-two count is a bit field and a count such
 // as 12 channels interleaves by modulo.
+#include <algorithm>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/memory/dram_spec.hpp"
 
@@ -20,11 +23,29 @@ class AddressMap {
   // Throws std::invalid_argument naming what is wrong with the mapping string.
   explicit AddressMap(const DramSpec& spec);
   DramCoord decode(std::uint64_t byte_address) const;
+  // Bursts in a row of consecutive addresses that share one channel (the radices below the channel digit),
+  // and log2 of the burst size.
+  std::uint64_t run_bursts() const { return below_; }
+  int burst_shift() const { return shift_; }
+  // The channel of run r (bursts [r * run_bursts(), (r + 1) * run_bursts())), as decode() gives it.
+  int channel_of_run(std::uint64_t r) const {
+    const std::uint64_t u = r / channels_;
+    if (u != memo_u_) {
+      memo_u_ = u;
+      memo_rot_ = static_cast<std::uint64_t>(rotation(u));
+    }
+    return static_cast<int>((r % channels_ + memo_rot_) % channels_);
+  }
 
  private:
-  int order_[6] = {};   // field kinds from the least significant: 0 ch, 1 ra, 2 bg, 3 ba, 4 ro, 5 co
-  i64 radix_[6] = {};   // count of each kind
+  int rotation(std::uint64_t upper) const;
+  int order_[6] = {};  // field kinds from the least significant: 0 ch, 1 ra, 2 bg, 3 ba, 4 ro, 5 co
+  i64 radix_[6] = {};  // count of each kind
   int shift_ = 0;
+  std::uint64_t below_ = 1;  // bursts per run of one channel digit (product of the radices below it)
+  std::uint64_t channels_ = 1;
+  bool hash_ = false;
+  mutable std::uint64_t memo_u_ = ~0ULL, memo_rot_ = 0;  // channel_of_run's last rotation
 };
 
 }  // namespace sparsim::memory

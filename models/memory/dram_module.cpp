@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 namespace sparsim::memory {
 
@@ -21,8 +23,8 @@ DramModule::DramModule(sc_core::sc_module_name name, const DramSpec& spec, Timin
       tck_ps_(spec.tck_ns * sim_ns_per_ns * 1000.0),
       read_bytes_(stats.add("read_bytes", "bytes read from DRAM (whole bursts)", action(spec, "read_byte"))),
       write_bytes_(stats.add("write_bytes", "bytes written to DRAM (whole bursts)", action(spec, "write_byte"))),
-      activates_(stats.add("activates", "row activations (ACT, with the PRE that closes the row)",
-                           action(spec, "activate"))),
+      activates_(
+          stats.add("activates", "row activations (ACT, with the PRE that closes the row)", action(spec, "activate"))),
       precharges_(stats.add("precharges", "precharges (PRE, auto-precharge and refresh closes)")),
       refreshes_(stats.add("refreshes", "refresh commands (per rank)", action(spec, "refresh"))),
       row_hits_(stats.add("row_hits", "bursts served from an open row")),
@@ -33,6 +35,8 @@ DramModule::DramModule(sc_core::sc_module_name name, const DramSpec& spec, Timin
       occupancy_(stats.add("queue_occupancy_cycles", "sum over memory cycles of requests queued (detailed mode)")) {
   registry.attach(stats);
   const std::size_t n = static_cast<std::size_t>(spec.channels);
+  for (std::size_t k = 0; k < n; ++k) sampled_list_.push_back(static_cast<int>(k));
+  is_sampled_.assign(n, 1);
   if (mode == TimingMode::Detailed) {
     channels_.assign(n, DramChannel(spec));
     next_.assign(n, kNever);
@@ -45,8 +49,8 @@ DramModule::DramModule(sc_core::sc_module_name name, const DramSpec& spec, Timin
 }
 
 i64 DramModule::now_cycle() const {
-  const double ps = static_cast<double>(sc_core::sc_time_stamp().value()) *
-                    (sc_core::sc_get_time_resolution().to_seconds() * 1e12);
+  const double ps =
+      static_cast<double>(sc_core::sc_time_stamp().value()) * (sc_core::sc_get_time_resolution().to_seconds() * 1e12);
   // time_of() rounds a cycle's time to the kernel's resolution (1 ps): a time within 1 ps of a cycle
   // boundary is that cycle, anything later the next one.
   const double x = ps / tck_ps_;
@@ -58,42 +62,107 @@ i64 DramModule::now_cycle() const {
 sc_time DramModule::time_of(i64 cycle) const { return sc_time(static_cast<double>(cycle) * tck_ps_, SC_PS); }
 
 std::uint64_t DramModule::block_bytes(const Block& b) const {
+  const std::uint64_t burst = static_cast<std::uint64_t>(spec_.burst_bytes());
+  const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
+  if (b.row_bytes == 0 || b.rows == 0) return 0;
+  const std::uint64_t base = b.base % capacity;
+  if (base % burst == 0 && b.pitch % burst == 0 && base + (b.rows - 1) * b.pitch + b.row_bytes <= capacity)
+    return b.rows * ((b.row_bytes + burst - 1) / burst) * burst;  // every row starts on a burst
   std::uint64_t n = 0;
-  for_each_burst(b, [&](std::uint64_t) { n += static_cast<std::uint64_t>(spec_.burst_bytes()); });
-  return n;
+  for_each_segment(b, [&](std::uint64_t begin, std::uint64_t end) { n += (end - begin + burst - 1) / burst; });
+  return n * burst;
+}
+
+template <typename F>
+void DramModule::for_each_segment(const Block& b, F&& f) const {
+  if (b.row_bytes == 0) return;
+  const std::uint64_t burst = static_cast<std::uint64_t>(spec_.burst_bytes());
+  const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
+  for (std::uint64_t r = 0; r < b.rows; ++r) {
+    const std::uint64_t start = (b.base + r * b.pitch) % capacity;
+    const std::uint64_t begin = start / burst * burst, end = start + b.row_bytes;
+    if (end <= capacity) {
+      f(begin, end);
+    } else {  // wraps at the capacity
+      f(begin, capacity);
+      f(std::uint64_t{0}, std::min(end - capacity, capacity));
+    }
+  }
 }
 
 template <typename F>
 void DramModule::for_each_burst(const Block& b, F&& f) const {
-  if (b.row_bytes == 0) return;
   const std::uint64_t burst = static_cast<std::uint64_t>(spec_.burst_bytes());
-  for (std::uint64_t r = 0; r < b.rows; ++r) {
-    const std::uint64_t start = b.base + r * b.pitch;
-    for (std::uint64_t a = start / burst * burst; a < start + b.row_bytes; a += burst) f(a);
+  for_each_segment(b, [&](std::uint64_t begin, std::uint64_t end) {
+    for (std::uint64_t a = begin; a < end; a += burst) f(a);
+  });
+}
+
+void DramModule::sample_channels(int n) {
+  const int c = spec_.channels;
+  if (n <= 0 || n >= c) return;
+  sampled_list_.clear();
+  std::fill(is_sampled_.begin(), is_sampled_.end(), 0);
+  for (int i = 0; i < n; ++i) {
+    sampled_list_.push_back(static_cast<int>(static_cast<i64>(i) * c / n));
+    is_sampled_[static_cast<std::size_t>(sampled_list_.back())] = 1;
   }
+  sampling_ = true;
+  scale_ = static_cast<double>(c) / n;
+}
+
+// Walks the block run by run (bursts that share a channel), so a run on an unsampled channel costs one
+// channel computation, not a decode per burst.
+void DramModule::pick_bursts(const Block& b, std::vector<Pick>& out) const {
+  const int shift = map_.burst_shift();
+  const std::uint64_t run = map_.run_bursts();
+  for_each_segment(b, [&](std::uint64_t begin, std::uint64_t end) {
+    const std::uint64_t b0 = begin >> shift, b1 = (end + (1ULL << shift) - 1) >> shift;
+    for (std::uint64_t r = b0 / run; r * run < b1; ++r) {
+      const int ch = map_.channel_of_run(r);
+      if (!is_sampled_[static_cast<std::size_t>(ch)]) continue;
+      for (std::uint64_t x = std::max(b0, r * run); x < std::min(b1, (r + 1) * run); ++x)
+        out.push_back({x << shift, ch});
+    }
+  });
+}
+
+// A read on an unsampled channel sees what the last sampled read saw; a write is posted (queued, then
+// written: its data leaves the requester at once).
+i64 DramModule::unsampled_latency(bool write) const {
+  if (write) return spec_.CWL + spec_.burst_cycles();
+  return std::max<i64>(spec_.tRCD + spec_.CL + spec_.burst_cycles(), recent_latency_);
+}
+
+double DramModule::idle_read_latency_ns() const {
+  return static_cast<double>(spec_.tRCD + spec_.CL + spec_.burst_cycles()) * spec_.tck_ns;
 }
 
 DramStats DramModule::totals() const {
   DramStats t;
-  for (const DramChannel& c : channels_) t += c.stats();
-  for (const DramChannelFast& c : fast_) t += c.stats();
+  for (const int k : sampled_list_) {  // the others never serve
+    const std::size_t i = static_cast<std::size_t>(k);
+    t += i < channels_.size() ? channels_[i].stats() : fast_[i].stats();
+  }
   return t;
 }
 
 void DramModule::sync_counters() {
   const DramStats t = totals();
-  activates_.value = t.activates;
-  precharges_.value = t.precharges;
-  refreshes_.value = t.refreshes;
-  row_hits_.value = t.row_hits;
-  row_misses_.value = t.row_misses;
-  row_conflicts_.value = t.row_conflicts;
-  read_latency_.value = t.read_latency_sum;
-  busy_cycles_.value = t.busy_cycles;
-  occupancy_.value = t.queue_occupancy_sum;
+  // A simulated channel stands for scale_ channels (1 without sampling).
+  const auto scaled = [&](std::uint64_t v) { return static_cast<std::uint64_t>(std::llround(v * scale_)); };
+  activates_.value = scaled(t.activates);
+  precharges_.value = scaled(t.precharges);
+  refreshes_.value = scaled(t.refreshes);
+  row_hits_.value = scaled(t.row_hits);
+  row_misses_.value = scaled(t.row_misses);
+  row_conflicts_.value = scaled(t.row_conflicts);
+  read_latency_.value = scaled(t.read_latency_sum);
+  busy_cycles_.value = scaled(t.busy_cycles);
+  occupancy_.value = scaled(t.queue_occupancy_sum);
 }
 
-std::shared_ptr<DramModule::Transfer> DramModule::submit(const std::vector<Block>& blocks) {
+std::shared_ptr<DramModule::Transfer> DramModule::submit(const std::vector<Block>& blocks, DoneCallback on_done) {
   // Addresses wrap at the capacity, so any layout a model picks stays inside the device.
   const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
   auto t = std::make_shared<Transfer>();
@@ -109,6 +178,7 @@ std::shared_ptr<DramModule::Transfer> DramModule::submit(const std::vector<Block
     for (const Block& b : blocks) t->done_cycle = std::max(t->done_cycle, serve_fast(b, now));
     last_done_ = std::max(last_done_, t->done_cycle);
     sync_counters();
+    if (on_done) on_done(time_of(t->done_cycle));
     return t;
   }
   t->requests.resize(blocks.size());
@@ -117,10 +187,17 @@ std::shared_ptr<DramModule::Transfer> DramModule::submit(const std::vector<Block
     Request& r = t->requests[i];
     r.block = blocks[i];
     r.block.base %= capacity;
+    r.submitted = now;
+    if (use_picks()) {
+      pick_bursts(r.block, r.picks);
+      if (r.picks.empty()) r.row = r.block.rows;  // nothing simulated: admitted at once
+    }
     r.owner = t.get();
     ++t->pending;
     active_.push_back(&r);
   }
+  t->on_done = std::move(on_done);
+  if (t->pending == 0 && t->on_done) t->on_done(time_of(t->done_cycle));
   if (t->pending > 0) {
     inflight_.push_back(t);
     kick_.notify(sc_core::SC_ZERO_TIME);
@@ -145,45 +222,97 @@ void DramModule::wait_idle() {
   if (end > sc_core::sc_time_stamp()) sc_core::wait(end - sc_core::sc_time_stamp());
 }
 
+// Per-channel admission puts a block's bursts in every channel queue at once, and an FR-FCFS controller
+// serves the ones to an open row first. The fast channels place bursts in the order given, so the order
+// given is that one: per channel, window by window of a queue's depth, grouped by bank and row (first
+// occurrence first); channels interleaved window by window, so a steady-state sample spans all of them.
+void DramModule::first_ready_order(std::vector<Pick>& picks) const {
+  struct Key {
+    std::uint64_t window;
+    int channel, bank;
+    i64 row;
+    std::size_t first, index;  // first: position of the (bank, row) group's first burst in its window
+  };
+  std::vector<std::size_t> seen(static_cast<std::size_t>(spec_.channels), 0);
+  std::vector<Key> keys(picks.size());
+  std::map<std::tuple<std::uint64_t, int, int, i64>, std::size_t> group_first;
+  for (std::size_t i = 0; i < picks.size(); ++i) {
+    const DramCoord c = map_.decode(picks[i].address);
+    const std::uint64_t w = seen[static_cast<std::size_t>(c.channel)]++ / static_cast<std::uint64_t>(spec_.queue_size);
+    const int bank = c.flat_bank(spec_);
+    const std::size_t first = group_first.try_emplace({w, c.channel, bank, c.row}, i).first->second;
+    keys[i] = {w, c.channel, bank, c.row, first, i};
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return std::tie(a.window, a.channel, a.first, a.index) < std::tie(b.window, b.channel, b.first, b.index);
+  });
+  std::vector<Pick> ordered;
+  ordered.reserve(picks.size());
+  for (const Key& k : keys) ordered.push_back(picks[k.index]);
+  picks.swap(ordered);
+}
+
 // Fast mode: every burst of a block through the closed-form channels, except that a long block is a
-// steady state: after kSampleBursts its remaining bursts are taken to cost what the sampled ones did,
-// every channel skips ahead by that span (plus the refreshes falling in it) and the span's events are
-// added in proportion. Returns the block's completion cycle.
+// steady state: after a sample (64 bursts per simulated channel, at least 512) its remaining bursts are taken to cost
+// what the sampled ones did, every channel skips ahead by that span (plus the refreshes falling in it) and the span's
+// events are added in proportion. Returns the block's completion cycle.
 i64 DramModule::serve_fast(const Block& b, i64 now) {
-  constexpr std::uint64_t kSampleBursts = 512;
-  const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
-  const std::uint64_t total = block_bytes(b) / static_cast<std::uint64_t>(spec_.burst_bytes());
+  // The sample must hold many bursts per channel, or its span is one latency rather than a rate.
+  const std::uint64_t kSampleBursts = std::max<std::uint64_t>(512, 64 * sampled_list_.size());
+  std::uint64_t total = 0;
+  std::vector<Pick>& picks = scratch_;
+  picks.clear();
+  if (use_picks()) {
+    pick_bursts(b, picks);
+    total = picks.size();
+    // No burst on a sampled channel: it takes the latency the sampled channels' last burst saw.
+    if (total == 0) return now + unsampled_latency(b.write);
+    if (per_channel_) first_ready_order(picks);
+  } else {
+    total = block_bytes(b) / static_cast<std::uint64_t>(spec_.burst_bytes());
+  }
   const bool skip = total > 2 * kSampleBursts;
   std::vector<DramStats> before;
   if (skip)
-    for (const DramChannelFast& c : fast_) before.push_back(c.stats());
+    for (const int k : sampled_list_) before.push_back(fast_[static_cast<std::size_t>(k)].stats());
   // Bursts enter the channel queues in address order, each no earlier than the one before it (as in the
   // detailed mode's admission: a request waits at a burst whose channel queue is full).
   i64 done = now, first = -1, admitted = now;
   std::uint64_t served = 0;
-  for_each_burst(b, [&](std::uint64_t a) {
+  const auto serve = [&](std::uint64_t a, int channel) {
     if (skip && served == kSampleBursts) return;
-    const DramCoord c = map_.decode(a % capacity);
-    const i64 t = fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, admitted, &admitted);
+    (void)channel;
+    const DramCoord c = map_.decode(a);
+    // Per-channel admission: every burst reaches its channel now; in order: no earlier than the last.
+    const i64 t = per_channel_ ? fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, now)
+                               : fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, admitted, &admitted);
+    if (!b.write) recent_latency_ = t - now;
     done = std::max(done, t);
     if (first < 0) first = t;
     ++served;
-  });
+  };
+  if (use_picks()) {
+    for (const Pick& p : picks) serve(p.address, p.channel);
+  } else {
+    for_each_burst(b, [&](std::uint64_t a) { serve(a, -1); });
+  }
   if (!skip) return done;
   // The steady rate is what the sample took from its first completion to its last (the wait for
   // earlier traffic ahead of it is not part of the rate), less the refreshes that fell inside it: those
   // are added for the skipped span by the clock, below.
   std::uint64_t sample_refreshes = 0;
-  for (std::size_t k = 0; k < fast_.size(); ++k)
-    sample_refreshes = std::max(sample_refreshes, (fast_[k].stats().refreshes - before[k].refreshes) /
-                                                      static_cast<std::uint64_t>(spec_.ranks));
+  for (std::size_t i = 0; i < sampled_list_.size(); ++i)
+    sample_refreshes = std::max(
+        sample_refreshes, (fast_[static_cast<std::size_t>(sampled_list_[i])].stats().refreshes - before[i].refreshes) /
+                              static_cast<std::uint64_t>(spec_.ranks));
   const double factor = static_cast<double>(total - served) / static_cast<double>(served - 1);
   const i64 span = std::max<i64>(1, done - first - static_cast<i64>(sample_refreshes) * spec_.tRFC);
   i64 dt = static_cast<i64>(static_cast<double>(span) * factor + 0.5);
   const i64 refreshes = spec_.refresh ? (done + dt) / spec_.tREFI - done / spec_.tREFI : 0;
   dt += refreshes * spec_.tRFC;
-  for (std::size_t k = 0; k < fast_.size(); ++k) {
-    DramStats events = fast_[k].stats().extrapolated(before[k], factor);
+  for (std::size_t i = 0; i < sampled_list_.size(); ++i) {  // unsampled channels never serve
+    const std::size_t k = static_cast<std::size_t>(sampled_list_[i]);
+    DramStats events = fast_[k].stats().extrapolated(before[i], factor);
     events.refreshes = static_cast<std::uint64_t>(refreshes * spec_.ranks);
     fast_[k].advance(dt, done + dt, events);
   }
@@ -197,7 +326,25 @@ void DramModule::admit(i64 now) {
   const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
   for (auto it = active_.begin(); it != active_.end();) {
     Request& r = **it;
-    for (;;) {
+    if (use_picks()) {  // each burst into its channel's queue when that has room (or in order)
+      std::size_t kept = 0;
+      bool blocked = false;
+      for (std::size_t i = 0; i < r.picks.size(); ++i) {
+        const Pick p = r.picks[i];
+        const std::size_t k = static_cast<std::size_t>(p.channel);
+        if (blocked || !channels_[k].can_accept(r.block.write)) {
+          r.picks[kept++] = p;
+          blocked = blocked || !per_channel_;
+          continue;
+        }
+        channels_[k].enqueue({reinterpret_cast<std::uintptr_t>(&r), map_.decode(p.address), r.block.write, now});
+        next_[k] = std::min(next_[k], stepped_[k] < now ? now : now + 1);
+        ++r.outstanding;
+      }
+      r.picks.resize(kept);
+      if (kept == 0) r.row = r.block.rows;
+    }
+    while (!use_picks()) {
       if (r.row >= r.block.rows) break;
       const std::uint64_t start = r.block.base + r.row * r.block.pitch;
       const std::uint64_t a = (start / burst * burst + r.offset) % capacity;
@@ -216,6 +363,8 @@ void DramModule::admit(i64 now) {
     if (r.row >= r.block.rows) {
       r.admitted = true;
       it = active_.erase(it);
+      // Sampling: a block with no burst on a sampled channel takes the latency the last sampled burst saw.
+      if (r.outstanding == 0) r.done_cycle = now + unsampled_latency(r.block.write);
       if (r.outstanding == 0) finish(r);
     } else {
       ++it;
@@ -229,6 +378,7 @@ void DramModule::finish(Request& r) {
   last_done_ = std::max(last_done_, r.done_cycle);
   if (--t.pending > 0) return;
   t.finished.notify(sc_core::SC_ZERO_TIME);
+  if (t.on_done) t.on_done(time_of(t.done_cycle));
   // The module holds the transfer until now (a caller may have dropped it); the caller's copy, if any,
   // keeps it alive for its wait().
   std::erase_if(inflight_, [&](const std::shared_ptr<Transfer>& p) { return p.get() == &t; });
@@ -252,6 +402,7 @@ void DramModule::controller() {
     for (const DramCompletion& d : done) {
       Request& r = *reinterpret_cast<Request*>(static_cast<std::uintptr_t>(d.tag));
       r.done_cycle = std::max(r.done_cycle, d.cycle);
+      if (!r.block.write) recent_latency_ = d.cycle - r.submitted;
       if (--r.outstanding == 0 && r.admitted) finish(r);
     }
     if (!done.empty()) sync_counters();

@@ -7,7 +7,7 @@
 // stores, mask traffic and DMA contend for banks, rows and buses.
 #include <cstdint>
 #include <deque>
-#include <memory>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -35,29 +35,54 @@ class DramModule : public sc_core::sc_module {
   class Transfer;
   // Starts moving the blocks and returns at once; wait() blocks the calling thread until every burst of
   // them has completed. The module keeps a transfer alive until it completes, waited for or not.
-  std::shared_ptr<Transfer> submit(const std::vector<Block>& blocks);
+  // `on_done`, if given, is called with the completion time once every burst has completed (at once in
+  // fast mode, where the time is known at submission; from the controller in detailed mode).
+  using DoneCallback = std::function<void(const sc_core::sc_time&)>;
+  std::shared_ptr<Transfer> submit(const std::vector<Block>& blocks, DoneCallback on_done = {});
   void wait(const std::shared_ptr<Transfer>& t);
   // Blocks until every transfer submitted so far has completed.
   void wait_idle();
   // submit() then wait().
   void transfer(const std::vector<Block>& blocks) { wait(submit(blocks)); }
-  void transfer(std::uint64_t address, std::uint64_t bytes, bool write) { transfer({{address, 1, bytes, bytes, write}}); }
+  void transfer(std::uint64_t address, std::uint64_t bytes, bool write) {
+    transfer({{address, 1, bytes, bytes, write}});
+  }
   // Bytes a block moves (whole bursts).
   std::uint64_t block_bytes(const Block& b) const;
   const DramSpec& spec() const { return spec_; }
+  // Channel sampling, for systems too large to simulate burst by burst (a GPU's 100+ HBM channels under
+  // the whole machine's traffic): only the bursts that map to `n` evenly spaced channels are simulated,
+  // with all their real traffic, so row locality and queueing there are as in the full system; the other
+  // channels are taken to behave alike (event counters are scaled by channels/n; bytes are counted
+  // exactly). A block with no burst on a simulated channel takes the latency the last simulated burst saw.
+  // Call before the first transfer; 0 or >= channels: all.
+  void sample_channels(int n);
+  // Admission of a block's bursts: in order (a burst waits while an earlier one's channel queue is full:
+  // one DMA stream, DRAMSim3's driver) or per channel (each burst waits only for its own channel's queue:
+  // a GPU's memory partitions take L2 misses independently).
+  void admit_per_channel(bool on) { per_channel_ = on; }
+  // Closed-bank read latency of an idle channel (ACT, RD, data), in ns.
+  double idle_read_latency_ns() const;
   // Totals over the channels so far (also mirrored into the "dram" StatGroup's counters).
   DramStats totals() const;
 
   StatGroup stats{"dram"};
 
  private:
+  // A burst to simulate and its channel (sampling, per-channel admission).
+  struct Pick {
+    std::uint64_t address;
+    int channel;
+  };
   // One block in flight; its bursts enter the channel queues in order as they have room.
   struct Request {
     Block block;
     std::uint64_t row = 0, offset = 0;  // next burst not yet in a channel queue
     std::uint64_t outstanding = 0;      // bursts queued but not completed
     i64 done_cycle = 0;
+    i64 submitted = 0;
     bool admitted = false;
+    std::vector<Pick> picks;  // sampling or per-channel admission: the bursts not yet admitted
     Transfer* owner = nullptr;
   };
 
@@ -68,6 +93,7 @@ class DramModule : public sc_core::sc_module {
     std::uint64_t pending = 0;  // requests not yet completed (detailed mode)
     i64 done_cycle = 0;         // completion of the last burst known so far
     sc_core::sc_event finished;
+    DoneCallback on_done;
   };
 
  private:
@@ -78,6 +104,14 @@ class DramModule : public sc_core::sc_module {
   // Bursts of a block: f(address) for each, row by row.
   template <typename F>
   void for_each_burst(const Block& b, F&& f) const;
+  // The bursts of a block on simulated channels, in address order.
+  void pick_bursts(const Block& b, std::vector<Pick>& out) const;
+  bool use_picks() const { return sampling_ || per_channel_; }
+  void first_ready_order(std::vector<Pick>& picks) const;
+  i64 unsampled_latency(bool write) const;
+  // Row segments of a block as [begin, end) byte ranges inside the device (split where they wrap).
+  template <typename F>
+  void for_each_segment(const Block& b, F&& f) const;
   void sync_counters();
   i64 now_cycle() const;
   sc_core::sc_time time_of(i64 cycle) const;
@@ -88,10 +122,16 @@ class DramModule : public sc_core::sc_module {
   std::vector<DramChannel> channels_;
   std::vector<DramChannelFast> fast_;
   std::vector<i64> next_, stepped_;
-  std::deque<Request*> active_;  // requests with bursts not yet admitted, oldest first
+  std::deque<Request*> active_;                      // requests with bursts not yet admitted, oldest first
   std::vector<std::shared_ptr<Transfer>> inflight_;  // detailed mode: submitted, not yet completed
   i64 last_done_ = 0;                                // fast mode: the latest completion submitted
   bool started_ = false;                             // powered up at the first transfer
+  std::vector<int> sampled_list_;                    // channels simulated (all unless sample_channels())
+  std::vector<char> is_sampled_;
+  bool sampling_ = false, per_channel_ = false;
+  double scale_ = 1.0;         // channels per simulated channel
+  std::vector<Pick> scratch_;  // serve_fast's picks
+  i64 recent_latency_ = 0;     // submission to completion of the last sampled read
   sc_core::sc_event idle_;
   sc_core::sc_event kick_;
   std::vector<DramCompletion> done_;

@@ -63,8 +63,8 @@ std::vector<ParamSpec> dram_params(const std::string& default_preset, int defaul
                                   "preset ([dram_structure], [timing], [system] keys).")));
   for (const IntField& f : timing_fields()) {
     const bool channels = std::string(f.key) == "channels";
-    ParamSpec s = int_param(key(f.key), channels && default_channels > 0 ? default_channels : 0,
-                            channels ? 1 : 0, 1 << 20, f.key[0] == 't' ? "tCK" : "", f.doc);
+    ParamSpec s = int_param(key(f.key), channels && default_channels > 0 ? default_channels : 0, channels ? 1 : 0,
+                            1 << 20, f.key[0] == 't' ? "tCK" : "", f.doc);
     p.push_back(channels && default_channels > 0 ? s : optional(s));
   }
   p.push_back(optional(int_param(key("rows"), 0, 1, 1LL << 24, "", "Rows per bank.")));
@@ -77,6 +77,10 @@ std::vector<ParamSpec> dram_params(const std::string& default_preset, int defaul
                                   "Keep a row open after an access (open) or precharge when no queued request "
                                   "hits it (closed).")));
   p.push_back(optional(bool_param(key("refresh"), true, "Model refresh (tREFI, tRFC).")));
+  p.push_back(optional(bool_param(key("hash_channels"), false,
+                                  "Rotate the channel digit by a hash of the address bits above it (GPU memory "
+                                  "controllers hash addresses so strided tiles spread over all channels); on in "
+                                  "the GPU presets.")));
   return p;
 }
 
@@ -100,6 +104,7 @@ DramSpec dram_spec_from_config(const Config& cfg) {
   if (cfg.is_set(key("address_mapping"))) s.address_mapping = cfg.str(key("address_mapping"));
   if (cfg.is_set(key("page_policy"))) s.open_page = cfg.str(key("page_policy")) == "open";
   if (cfg.is_set(key("refresh"))) s.refresh = cfg.boolean(key("refresh"));
+  if (cfg.is_set(key("hash_channels"))) s.hash_channels = cfg.boolean(key("hash_channels"));
   if (const std::string why = check_dram_spec(s); !why.empty()) {
     const std::string field = why.substr(0, why.find(':'));
     std::string k = key(field);

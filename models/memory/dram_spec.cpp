@@ -22,8 +22,9 @@ Preset ddr4_3200() {
   s.protocol = "DDR4";
   // Bank groups in the lowest bits: a stream alternates groups (tCCD_S) instead of waiting tCCD_L.
   s.address_mapping = "rorabacochbg";
-  return {s, "JEDEC JESD79-4B DDR4-3200AA speed bin, 8 Gb x8 (1 KB page); the timing values of DRAMSim3's "
-             "DDR4_8Gb_x8_3200.ini (one rank)"};
+  return {s,
+          "JEDEC JESD79-4B DDR4-3200AA speed bin, 8 Gb x8 (1 KB page); the timing values of DRAMSim3's "
+          "DDR4_8Gb_x8_3200.ini (one rank)"};
 }
 
 Preset lpddr4_3200() {
@@ -42,7 +43,7 @@ Preset lpddr4_3200() {
   s.CL = 28;   // RL, set A, DBI off
   s.CWL = 14;  // WL, set A
   s.tRCD = ck(18, t);
-  s.tRP = ck(18, t);   // per-bank precharge
+  s.tRP = ck(18, t);  // per-bank precharge
   s.tRAS = ck(42, t);
   s.tRFC = ck(280, t);  // tRFCab, 8 Gb per channel
   s.tREFI = ck(3904, t);
@@ -111,6 +112,33 @@ Preset hbm3() {
           "(819 GB/s), BL8; core timings in ns as HBM2 (docs/memory.md)"};
 }
 
+// The HBM of a whole GPU: its stacks' pseudo-channels at the product's pin rate (datasheet bandwidth over
+// the bus width), with the memory controller's channel hashing on.
+DramSpec gpu_hbm(DramSpec s, const std::string& name) {
+  s.name = name;
+  s.hash_channels = true;
+  s.address_mapping = "rorabgbachco";
+  return s;
+}
+
+Preset hbm3e_h200() {
+  return {gpu_hbm(hbm_common("HBM3E_H200", 6.25, 32, 8, 192), "HBM3E_H200"),
+          "NVIDIA H200 SXM: 6 HBM3e stacks (6144-bit bus) at 4.8 TB/s (datasheet), i.e. 6.25 Gb/s per pin, "
+          "192 pseudo-channels of 32 bits; HBM3 core timings; channel hashing on"};
+}
+
+Preset hbm3_h100() {
+  return {gpu_hbm(hbm_common("HBM3_H100", 5.234, 32, 8, 160), "HBM3_H100"),
+          "NVIDIA H100 SXM5: 5 active HBM3 stacks (5120-bit bus) at 3.35 TB/s (datasheet), i.e. 5.23 Gb/s per "
+          "pin, 160 pseudo-channels of 32 bits; HBM3 core timings; channel hashing on"};
+}
+
+Preset hbm2e_a100() {
+  return {gpu_hbm(hbm_common("HBM2E_A100", 3.186, 64, 4, 80), "HBM2E_A100"),
+          "NVIDIA A100 SXM4 80 GB: 5 HBM2e stacks (5120-bit bus) at 2.039 TB/s (datasheet), i.e. 3.19 Gb/s per "
+          "pin, 80 pseudo-channels of 64 bits; HBM2 core timings; channel hashing on"};
+}
+
 Preset gddr5x() {
   // Titan X (Pascal): 384-bit bus of twelve x32 GDDR5X devices at 10 Gb/s per pin (480 GB/s). A command
   // clock of 1.25 GHz; data moves at 8 transfers per CK (QDR on a WCK of twice CK).
@@ -145,14 +173,21 @@ Preset gddr5x() {
   s.tWTR_L = ck(7.5, t);
   s.tRTP = ck(5, t);
   s.address_mapping = "rorabacochbg";
-  return {s, "Micron GDDR5X (MT58K256M32) class: 10 Gb/s per pin, 12 x32 channels = 480 GB/s as on the Titan X "
-             "(Pascal); timings typical of the datasheet (docs/memory.md)"};
+  return {s,
+          "Micron GDDR5X (MT58K256M32) class: 10 Gb/s per pin, 12 x32 channels = 480 GB/s as on the Titan X "
+          "(Pascal); timings typical of the datasheet (docs/memory.md)"};
 }
 
 const std::map<std::string, Preset>& presets() {
-  static const std::map<std::string, Preset> all = {
-      {"DDR4_3200", ddr4_3200()}, {"LPDDR4_3200", lpddr4_3200()}, {"HBM2", hbm2()},
-      {"HBM2E", hbm2e()},         {"HBM3", hbm3()},               {"GDDR5X", gddr5x()}};
+  static const std::map<std::string, Preset> all = {{"DDR4_3200", ddr4_3200()},
+                                                    {"LPDDR4_3200", lpddr4_3200()},
+                                                    {"HBM2", hbm2()},
+                                                    {"HBM2E", hbm2e()},
+                                                    {"HBM3", hbm3()},
+                                                    {"GDDR5X", gddr5x()},
+                                                    {"HBM3E_H200", hbm3e_h200()},
+                                                    {"HBM3_H100", hbm3_h100()},
+                                                    {"HBM2E_A100", hbm2e_a100()}};
   return all;
 }
 
@@ -170,7 +205,8 @@ std::string DramSpec::energy_family() const {
 }
 
 const std::vector<std::string>& dram_preset_names() {
-  static const std::vector<std::string> names = {"DDR4_3200", "LPDDR4_3200", "HBM2", "HBM2E", "HBM3", "GDDR5X"};
+  static const std::vector<std::string> names = {"DDR4_3200", "LPDDR4_3200", "HBM2",      "HBM2E",     "HBM3",
+                                                 "GDDR5X",    "HBM2E_A100",  "HBM3_H100", "HBM3E_H200"};
   return names;
 }
 
@@ -188,10 +224,14 @@ std::string check_dram_spec(const DramSpec& s) {
   auto pow2 = [](const char* field, i64 v) -> std::string {
     return power_of_two(v) ? "" : std::string(field) + ": must be a power of two (got " + std::to_string(v) + ")";
   };
-  for (const auto& [field, v] : std::initializer_list<std::pair<const char*, i64>>{
-           {"ranks", s.ranks}, {"bankgroups", s.bankgroups},
-           {"banks_per_group", s.banks_per_group}, {"rows", s.rows}, {"columns", s.columns},
-           {"burst_length", s.burst_length}, {"bus_width", s.bus_width}})
+  for (const auto& [field, v] :
+       std::initializer_list<std::pair<const char*, i64>>{{"ranks", s.ranks},
+                                                          {"bankgroups", s.bankgroups},
+                                                          {"banks_per_group", s.banks_per_group},
+                                                          {"rows", s.rows},
+                                                          {"columns", s.columns},
+                                                          {"burst_length", s.burst_length},
+                                                          {"bus_width", s.bus_width}})
     if (auto e = pow2(field, v); !e.empty()) return e;
   if (s.channels < 1) return "channels: at least 1";
   if (s.bus_width < 8) return "bus_width: at least 8 bits";
@@ -201,15 +241,27 @@ std::string check_dram_spec(const DramSpec& s) {
     return "transfers_per_clock: must divide burst_length (" + std::to_string(s.burst_length) + ")";
   if (s.columns < s.burst_length) return "columns: fewer than one burst per row";
   if (!(s.tck_ns > 0) || !std::isfinite(s.tck_ns)) return "tck_ns: must be positive";
-  for (const auto& [field, v] : std::initializer_list<std::pair<const char*, int>>{
-           {"CL", s.CL}, {"tRCD", s.tRCD}, {"tRP", s.tRP}, {"tRAS", s.tRAS}, {"tCCD_S", s.tCCD_S},
-           {"tCCD_L", s.tCCD_L}, {"tRRD_S", s.tRRD_S}, {"tRRD_L", s.tRRD_L}})
+  for (const auto& [field, v] : std::initializer_list<std::pair<const char*, int>>{{"CL", s.CL},
+                                                                                   {"tRCD", s.tRCD},
+                                                                                   {"tRP", s.tRP},
+                                                                                   {"tRAS", s.tRAS},
+                                                                                   {"tCCD_S", s.tCCD_S},
+                                                                                   {"tCCD_L", s.tCCD_L},
+                                                                                   {"tRRD_S", s.tRRD_S},
+                                                                                   {"tRRD_L", s.tRRD_L}})
     if (v < 1) return std::string(field) + ": must be at least 1 cycle";
-  for (const auto& [field, v] : std::initializer_list<std::pair<const char*, int>>{
-           {"CWL", s.CWL}, {"tFAW", s.tFAW}, {"tWR", s.tWR}, {"tWTR_S", s.tWTR_S}, {"tWTR_L", s.tWTR_L},
-           {"tRTP", s.tRTP}, {"tRTRS", s.tRTRS}, {"tRFC", s.tRFC}, {"tREFI", s.tREFI}})
+  for (const auto& [field, v] : std::initializer_list<std::pair<const char*, int>>{{"CWL", s.CWL},
+                                                                                   {"tFAW", s.tFAW},
+                                                                                   {"tWR", s.tWR},
+                                                                                   {"tWTR_S", s.tWTR_S},
+                                                                                   {"tWTR_L", s.tWTR_L},
+                                                                                   {"tRTP", s.tRTP},
+                                                                                   {"tRTRS", s.tRTRS},
+                                                                                   {"tRFC", s.tRFC},
+                                                                                   {"tREFI", s.tREFI}})
     if (v < 0) return std::string(field) + ": must not be negative";
-  if (s.tRAS < s.tRCD) return "tRAS: shorter than tRCD (" + std::to_string(s.tRCD) + "): a row closes before it can be read";
+  if (s.tRAS < s.tRCD)
+    return "tRAS: shorter than tRCD (" + std::to_string(s.tRCD) + "): a row closes before it can be read";
   if (s.tCCD_L < s.tCCD_S) return "tCCD_L: shorter than tCCD_S";
   if (s.tRRD_L < s.tRRD_S) return "tRRD_L: shorter than tRRD_S";
   if (s.refresh && s.tREFI <= s.tRFC)

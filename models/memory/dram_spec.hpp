@@ -35,6 +35,10 @@ struct DramSpec {
   bool open_page = true;
   int write_high_watermark = 24, write_low_watermark = 8;  // drain writes from high down to low
   bool refresh = true;
+  // GPU-style address hashing: the channel digit is rotated by a hash of the address digits above it, so
+  // a large power-of-two stride (a tile column of a row-major matrix) spreads over every channel instead of
+  // camping on a few. Off in the presets (DRAMSim3 has no hashing); the GPU model turns it on.
+  bool hash_channels = false;
 
   // Derived.
   int banks() const { return bankgroups * banks_per_group; }

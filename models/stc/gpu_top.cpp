@@ -67,14 +67,14 @@ GpuTop::GpuTop(const sc_core::sc_module_name& name, const StcParams& params, Tim
   l2_write_ =
       &l2_stats_.add("write_bytes", "L2 bytes written", sram_write_action(static_cast<std::uint64_t>(m.l2_bytes)));
   l2_busy_ = &l2_stats_.add("busy_cycles", "cycles the L2 bandwidth server was busy");
-  hbm_read_ = &hbm_stats_.add("read_bytes", "HBM bytes read", "dram_byte");
-  hbm_write_ = &hbm_stats_.add("write_bytes", "HBM bytes written", "dram_byte");
-  hbm_busy_ = &hbm_stats_.add("busy_cycles", "cycles the HBM bandwidth server was busy");
-  for (StatGroup* g : {&tc_stats_, &smem_stats_, &rf_stats_, &noc_stats_, &l2_stats_, &hbm_stats_})
-    registry_.attach(*g);
+  for (StatGroup* g : {&tc_stats_, &smem_stats_, &rf_stats_, &noc_stats_, &l2_stats_}) registry_.attach(*g);
 
   l2_ = std::make_unique<Server>("l2", m.l2_bytes_per_cycle, 1, mode, l2_read_, l2_write_, l2_busy_, true);
-  hbm_ = std::make_unique<Server>("hbm", m.hbm_num, m.hbm_den, mode, hbm_read_, hbm_write_, hbm_busy_, true);
+  // One SystemC ns is one SM cycle, so DRAM nanoseconds scale by the clock.
+  dram_ = std::make_unique<memory::DramModule>("hbm_dram", params_.dram, mode, registry_, params_.clock_ghz);
+  dram_->sample_channels(params_.hbm_sampled_channels);
+  dram_->admit_per_channel(true);  // the memory partitions take L2 misses independently
+  hbm_ = std::make_unique<HbmStation>("hbm", *dram_);
   job_.representative = params_.sm_model == SmModel::Representative;
   job_.sms = m.sms;
   const int simulated = job_.representative ? 1 : m.sms;
@@ -96,6 +96,14 @@ const gemm::KernelPlan& GpuTop::plan_for(const gemm::GemmShape& g) {
   return it->second;
 }
 
+void GpuTop::hbm_transfer(const Blocks& blocks) {
+  reduce_.clear(1);
+  reduce_.add(hbm_.get(), params_.machine.hbm_latency, 0);
+  reduce_.dram = blocks;
+  reduce_.start();
+  reduce_.wait_done();
+}
+
 void GpuTop::control() {
   const gemm::GpuMachine& m = params_.machine;
   for (std::size_t j = 0; j < jobs_.size(); ++j) {
@@ -109,6 +117,7 @@ void GpuTop::control() {
     job_.shape = g;
     job_.plan = plan_for(g);
     job_.reuse = gemm::wave_reuse(job_.plan, g, m);
+    job_.layout.emplace(job_.plan, g, m.elem_bytes);
     job_.next_cta = job_.plan.ctas_per_sm * static_cast<std::int64_t>(m.sms);  // after the first wave
     job_.operand_wait = job_.smem_bound = job_.epilogue = 0;
     job_.slot_end.clear();
@@ -123,13 +132,16 @@ void GpuTop::control() {
       const std::int64_t partial = g.M * g.N * g.instances * 4 * p.split_k,
                          out = g.M * g.N * g.instances * m.elem_bytes;
       const std::int64_t spill = std::max<std::int64_t>(0, partial - m.l2_bytes);
+      if (spill > 0) {  // written out by the CTAs and read back by the reduction
+        hbm_transfer(job_.layout->scratch(spill, true));
+        hbm_transfer(job_.layout->scratch(spill, false));
+      }
       reduce_.clear(1);
-      if (spill > 0) reduce_.add(hbm_.get(), m.hbm_latency, 2 * spill);
       reduce_.add(l2_.get(), m.l2_latency, partial);
       reduce_.add(l2_.get(), 0, out, true);
-      reduce_.add(hbm_.get(), m.hbm_latency, out, true);
       reduce_.start();
       reduce_.wait_done();
+      hbm_transfer(job_.layout->c_all());
     }
     const std::uint64_t t1 = now_cycles();
 

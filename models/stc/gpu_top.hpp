@@ -1,7 +1,7 @@
 #pragma once
-// The whole GPU: HBM and L2 servers shared by all SMs, the SMs (all of them, or one representative SM per
-// wave), and the controller that runs the jobs (op x variant) one after another as kernel launches and
-// records a JobResult for each.
+// The whole GPU: the HBM (shared DRAM model) and the L2 server shared by all SMs, the SMs (all of them, or one
+// representative SM per wave), and the controller that runs the jobs (op x variant) one after another as kernel
+// launches and records a JobResult for each.
 #include <systemc>
 
 #include <map>
@@ -9,6 +9,8 @@
 #include <tuple>
 #include <vector>
 
+#include "models/memory/dram_module.hpp"
+#include "models/stc/hbm_station.hpp"
 #include "models/stc/job.hpp"
 #include "models/stc/params.hpp"
 #include "models/stc/server.hpp"
@@ -48,15 +50,18 @@ class GpuTop : public sc_core::sc_module {
   std::vector<StcJob> jobs_;
   JobGate* gate_;
   Progress* progress_;
-  StatGroup tc_stats_{"tensor_core"}, smem_stats_{"smem"}, rf_stats_{"rf"}, noc_stats_{"l2_port"}, l2_stats_{"l2"},
-      hbm_stats_{"hbm"};
+  StatGroup tc_stats_{"tensor_core"}, smem_stats_{"smem"}, rf_stats_{"rf"}, noc_stats_{"l2_port"}, l2_stats_{"l2"};
   SmCounters sm_counters_{};
-  Counter *l2_read_, *l2_write_, *l2_busy_, *hbm_read_, *hbm_write_, *hbm_busy_;
+  Counter *l2_read_, *l2_write_, *l2_busy_;
   StatsRegistry registry_;
   JobContext job_;
-  std::unique_ptr<Server> l2_, hbm_;
+  std::unique_ptr<Server> l2_;
+  std::unique_ptr<memory::DramModule> dram_;
+  std::unique_ptr<HbmStation> hbm_;
   std::vector<std::unique_ptr<Sm>> sms_;
   Transfer reduce_;
+  // Runs one transfer through the HBM alone (split-K partials and output) and waits for it.
+  void hbm_transfer(const Blocks& blocks);
   std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool>, gemm::KernelPlan> plans_;
   std::vector<JobResult> results_;
 };

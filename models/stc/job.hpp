@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "dataflows/gemm/gemm_tiler.hpp"
+#include "models/stc/operand_layout.hpp"
 
 namespace sparsim::stc {
 
@@ -15,6 +17,7 @@ struct JobContext {
   gemm::GemmShape shape;
   gemm::KernelPlan plan;
   gemm::WaveReuse reuse;
+  std::optional<OperandLayout> layout;  // of this job's operands in HBM
   bool representative = false;
   int sms = 1;
   std::int64_t next_cta = 0;  // all-SM mode: the block scheduler's queue head
@@ -35,6 +38,14 @@ struct JobContext {
   std::int64_t stands_for(std::int64_t cta) const {
     const std::int64_t slot = (cta % reuse.wave_ctas) / sms;
     return std::min<std::int64_t>(sms, in_wave(cta) - slot * sms);
+  }
+  // The CTAs whose HBM traffic a slot's CTA issues: itself, and in representative mode those it stands
+  // for (cta + s on SM s), so the HBM sees the whole wave's addresses.
+  std::vector<std::int64_t> hbm_group(std::int64_t cta) const {
+    std::vector<std::int64_t> g;
+    const std::int64_t n = representative ? stands_for(cta) : 1;
+    for (std::int64_t s = 0; s < n; ++s) g.push_back(cta + s);
+    return g;
   }
   // The block scheduler. The first wave goes out round-robin over the SMs (slot r of SM s gets CTA
   // r * sms + s); after that, all-SM mode hands the next CTA in raster order to whichever slot asks first

@@ -1,5 +1,6 @@
 #include "models/stc/params.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -44,10 +45,19 @@ const std::vector<ParamSpec>& stc_params() {
       int_param("memory.l2.capacity_mib", 60, 1, 4096, "MiB", "L2 cache capacity."),
       int_param("memory.l2.bytes_per_cycle", 5120, 64, 1 << 20, "bytes/cycle", "L2 bandwidth for the whole GPU."),
       int_param("memory.l2.latency_cycles", 200, 1, 100000, "cycles", "L2 hit latency."),
-      float_param("memory.hbm.bandwidth_gbps", 4800.0, 1.0, 1e6, "GB/s", "HBM bandwidth."),
-      float_param("memory.hbm.latency_ns", 480.0, 1.0, 1e6, "ns", "HBM access latency beyond the L2."),
+      float_param("memory.hbm.latency_ns", 480.0, 1.0, 1e6, "ns",
+                  "Idle latency of an L2 miss (measured by pointer chasing); the path between the L2 and the "
+                  "memory controllers takes this minus the DRAM's own closed-bank read latency."),
+      int_param("accelerator.sim.hbm_sampled_channels", 4, 0, 1 << 20, "channels",
+                "HBM channels simulated burst by burst, evenly spaced; each stands for channels/this of them "
+                "(docs/memory.md, channel sampling). 0: all."),
   };
-  return params;
+  static const std::vector<ParamSpec> all = [] {
+    std::vector<ParamSpec> v = params;
+    for (ParamSpec& d : memory::dram_params("HBM3E_H200", 0)) v.push_back(std::move(d));
+    return v;
+  }();
+  return all;
 }
 
 StcParams stc_params_from(const Config& cfg) {
@@ -69,11 +79,16 @@ StcParams stc_params_from(const Config& cfg) {
   m.l2_bytes = cfg.i64("memory.l2.capacity_mib") << 20;
   m.l2_bytes_per_cycle = static_cast<int>(cfg.i64("memory.l2.bytes_per_cycle"));
   m.l2_latency = static_cast<int>(cfg.i64("memory.l2.latency_cycles"));
-  // HBM bytes per SM cycle as an exact fraction: GB/s over GHz, in 1/1000 byte steps.
-  m.hbm_num = static_cast<std::int64_t>(std::llround(cfg.f64("memory.hbm.bandwidth_gbps") / p.clock_ghz * 1000.0));
+  p.dram = memory::dram_spec_from_config(cfg);
+  p.hbm_sampled_channels = static_cast<int>(cfg.i64("accelerator.sim.hbm_sampled_channels"));
+  // The tiler's estimate needs HBM bytes per SM cycle, as an exact fraction in 1/1000 byte steps.
+  m.hbm_num = static_cast<std::int64_t>(std::llround(p.dram.peak_gbps() / p.clock_ghz * 1000.0));
   m.hbm_den = 1000;
-  if (m.hbm_num < 1) cfg.fail("memory.hbm.bandwidth_gbps", "less than 1/1000 byte per cycle at this clock");
-  m.hbm_latency = static_cast<int>(std::llround(cfg.f64("memory.hbm.latency_ns") * p.clock_ghz));
+  if (m.hbm_num < 1) cfg.fail("memory.dram.preset", "less than 1/1000 byte per cycle at this clock");
+  // The fabric between L2 and controllers: the measured idle latency less the DRAM's part of it.
+  const double dram_ns = static_cast<double>(p.dram.tRCD + p.dram.CL + p.dram.burst_cycles()) * p.dram.tck_ns;
+  m.hbm_latency = static_cast<int>(
+      std::max<std::int64_t>(1, std::llround((cfg.f64("memory.hbm.latency_ns") - dram_ns) * p.clock_ghz)));
   m.elem_bytes = 2;
   p.dtype = cfg.str("accelerator.kernel.dtype");
   p.sm_model = cfg.str("accelerator.sim.sm_model") == "all" ? SmModel::All : SmModel::Representative;

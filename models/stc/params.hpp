@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dataflows/gemm/gemm_tiler.hpp"
+#include "models/memory/dram_params.hpp"
 #include "sim/config/config.hpp"
 
 namespace sparsim::stc {
@@ -17,7 +18,9 @@ struct StcParams {
   std::vector<gemm::TileShape> dense_tiles, sparse_tiles;
   SmModel sm_model = SmModel::Representative;
   std::string dtype = "fp16";
-  int sparse_max_split_k = 1;  // machine.max_split_k is the dense library's
+  int sparse_max_split_k = 1;    // machine.max_split_k is the dense library's
+  memory::DramSpec dram;         // the HBM (machine.hbm_latency is the L2-to-controller path)
+  int hbm_sampled_channels = 4;  // 0: all
 };
 
 const std::vector<ParamSpec>& stc_params();

@@ -12,6 +12,22 @@ namespace {
 // Keys are handed out in construction order, which elaboration fixes.
 std::uint64_t next_key = 0;
 std::int64_t now_cycles() { return static_cast<std::int64_t>(sc_core::sc_time_stamp() / sc_time(1, SC_NS)); }
+// Rows [lo, hi) of the blocks taken in order, as blocks.
+void slice_rows(const std::vector<memory::DramModule::Block>& blocks, std::uint64_t lo, std::uint64_t hi,
+                std::vector<memory::DramModule::Block>& out) {
+  std::uint64_t first = 0;
+  for (const auto& b : blocks) {
+    const std::uint64_t a = std::max(lo, first), z = std::min(hi, first + b.rows);
+    if (a < z) {
+      memory::DramModule::Block part = b;
+      part.base = b.base + (a - first) * b.pitch;
+      part.rows = z - a;
+      out.push_back(part);
+    }
+    first += b.rows;
+    if (first >= hi) break;
+  }
+}
 }  // namespace
 
 Transfer::Transfer() : key(++next_key << 8) {}
@@ -40,7 +56,14 @@ void Transfer::advance() {
 void Flow::start(const std::vector<Leg>& legs, std::uint64_t weight, std::int64_t piece, std::int64_t share_mult,
                  std::int64_t share_den) {
   std::int64_t largest = 0;
-  for (const Leg& l : legs) largest = std::max(largest, l.units);
+  std::uint64_t dram_rows = 0;
+  for (const Leg& l : legs) {
+    if (l.dram) {
+      for (const auto& b : *l.dram) dram_rows += b.rows;
+    } else {
+      largest = std::max(largest, l.units);
+    }
+  }
   const std::int64_t n = std::max<std::int64_t>(1, (largest + piece - 1) / piece);
   while (pieces_.size() < static_cast<std::size_t>(n)) {
     pieces_.push_back(std::make_unique<Transfer>());
@@ -51,6 +74,13 @@ void Flow::start(const std::vector<Leg>& legs, std::uint64_t weight, std::int64_
     Transfer& t = *pieces_[static_cast<std::size_t>(i)];
     t.clear(weight, share_mult, share_den);
     for (const Leg& l : legs) {
+      if (l.dram) {  // consecutive rows of the blocks, an even share per piece
+        t.dram.clear();
+        slice_rows(*l.dram, dram_rows * static_cast<std::uint64_t>(i) / static_cast<std::uint64_t>(n),
+                   dram_rows * static_cast<std::uint64_t>(i + 1) / static_cast<std::uint64_t>(n), t.dram);
+        if (!t.dram.empty()) t.add(l.server, l.latency, 0, l.write);
+        continue;
+      }
       const std::int64_t units = l.units * (i + 1) / n - l.units * i / n;  // even split, exact total
       if (units > 0) t.add(l.server, l.latency, units, l.write);
     }

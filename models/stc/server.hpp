@@ -18,15 +18,25 @@
 #include <utility>
 #include <vector>
 
+#include "models/memory/dram_module.hpp"
 #include "sim/accelerator.hpp"
 #include "sim/stats.hpp"
 
 namespace sparsim::stc {
 
 class Server;
+struct Transfer;
+
+// Where a transfer's hop is served: a bandwidth server, or the HBM (models/stc/hbm_station.hpp).
+class Station {
+ public:
+  virtual ~Station() = default;
+  // Takes the transfer `delay_cycles` (at least one) from now; calls t->advance() when done with it.
+  virtual void push(Transfer* t, std::int64_t delay_cycles) = 0;
+};
 
 struct Hop {
-  Server* server = nullptr;
+  Station* server = nullptr;
   std::int64_t latency = 0;  // cycles added before the transfer reaches this server
   std::int64_t units = 0;    // bytes (or cycles for the tensor-core pipe) it costs there
   bool write = false;        // counted as a write at this server
@@ -44,6 +54,7 @@ struct Transfer {
   std::uint64_t key = 0;    // tie-break among same-cycle arrivals, fixed at elaboration
   std::int64_t arrive = 0;  // cycle it reaches its current hop
   sc_core::sc_event done_event;
+  std::vector<memory::DramModule::Block> dram;  // what its HBM hop reads or writes, by address
 
   void clear(std::uint64_t w, std::int64_t mult = 1, std::int64_t den = 1) {
     n_hops = 0;
@@ -53,7 +64,7 @@ struct Transfer {
     share_mult = mult;
     share_den = den;
   }
-  void add(Server* s, std::int64_t latency, std::int64_t units, bool write = false) {
+  void add(Station* s, std::int64_t latency, std::int64_t units, bool write = false) {
     hops[static_cast<std::size_t>(n_hops++)] = Hop{s, latency, units, write};
   }
   void start();    // sends it to its first hop (after that hop's latency)
@@ -70,9 +81,11 @@ class Flow {
  public:
   Flow();
   struct Leg {
-    Server* server;
+    Station* server;
     std::int64_t latency, units;
     bool write;
+    // An HBM leg: the blocks it moves (units are ignored); the pieces take consecutive rows of them.
+    const std::vector<memory::DramModule::Block>* dram = nullptr;
   };
   void start(const std::vector<Leg>& legs, std::uint64_t weight, std::int64_t piece, std::int64_t share_mult = 1,
              std::int64_t share_den = 1);
@@ -84,13 +97,13 @@ class Flow {
   std::size_t used_ = 0;
 };
 
-class Server : public sc_core::sc_module {
+class Server : public sc_core::sc_module, public Station {
  public:
   // Counters may be shared by many servers of the same kind (all SMs' ports, say); null: not counted.
   // shared: the L2 and HBM, whose bandwidth a transfer gets only its SM's share of (share_mult/share_den).
   Server(const sc_core::sc_module_name& name, std::int64_t num, std::int64_t den, TimingMode mode, Counter* reads,
          Counter* writes, Counter* busy, bool shared = false);
-  void push(Transfer* t, std::int64_t delay_cycles);
+  void push(Transfer* t, std::int64_t delay_cycles) override;
 
  private:
   void run();

@@ -57,6 +57,7 @@ void Slot::load() {
         share_mult = std::min<std::int64_t>(p.ctas_per_sm, (job_.in_wave(cta) + job_.sms - 1) / job_.sms);
         share_den = job_.in_wave(cta);
       }
+      const std::vector<std::int64_t> group = job_.hbm_group(cta);
       for (std::int64_t kk = 0; kk < chunks; ++kk) {
         int s = 0;
         free_.read(s);
@@ -70,12 +71,16 @@ void Slot::load() {
             std::llround(static_cast<double>(a_bytes) * job_.reuse.a_miss[static_cast<std::size_t>(w)]));
         const auto b_miss = static_cast<std::int64_t>(
             std::llround(static_cast<double>(b_bytes) * job_.reuse.b_miss[static_cast<std::size_t>(w)]));
-        st.a.start({{mem_.hbm, m_.hbm_latency, a_miss, false},
+        // HBM: the misses of every CTA this one issues for, at their tiles' addresses.
+        const auto copies = static_cast<std::int64_t>(group.size());
+        const Blocks a_hbm = job_.layout->a_chunk(group, k0, kt, a_miss * copies);
+        const Blocks b_hbm = job_.layout->b_chunk(group, k0, kt, b_miss * copies);
+        st.a.start({{mem_.hbm, m_.hbm_latency, 0, false, &a_hbm},
                     {mem_.l2, m_.l2_latency, a_bytes, false},
                     {&port_, 0, a_bytes, false},
                     {&smem_, 0, p.a_chunk_bytes + p.meta_chunk_bytes, true}},
                    weight, kPieceBytes, share_mult, share_den);
-        st.b.start({{mem_.hbm, m_.hbm_latency, b_miss, false},
+        st.b.start({{mem_.hbm, m_.hbm_latency, 0, false, &b_hbm},
                     {mem_.l2, m_.l2_latency, b_bytes, false},
                     {&port_, 0, b_bytes, false},
                     {&smem_, 0, p.b_chunk_bytes, true}},
@@ -148,7 +153,8 @@ void Slot::consume() {
       if (p.split_k == 1) {
         Flow& wb = writeback_[wb_next_++ % writeback_.size()];
         wb.wait_done();
-        wb.start({{mem_.hbm, m_.hbm_latency, valid_out, true}}, weight, kPieceBytes, share_mult, share_den);
+        const Blocks c_hbm = job_.layout->c_tiles(job_.hbm_group(cta));
+        wb.start({{mem_.hbm, m_.hbm_latency, 0, true, &c_hbm}}, weight, kPieceBytes, share_mult, share_den);
       }
       job_.epilogue += now_cycles() - t2;
     }

@@ -20,9 +20,9 @@ struct SmCounters {
   Counter *port_read, *port_write, *smem_read, *smem_write, *rf_read, *tc_busy, *macs;
 };
 
-struct SharedMemory {  // the GPU-wide servers every SM reaches
+struct SharedMemory {  // the GPU-wide blocks every SM reaches
   Server* l2 = nullptr;
-  Server* hbm = nullptr;
+  Station* hbm = nullptr;
 };
 
 // Largest piece a chunk's transfer is cut into (bytes): 32 sectors of 128 B.

@@ -1,4 +1,4 @@
-// Timing of the SystemC model: fast and detailed modes agree exactly; the representative-SM mode agrees
+// Timing of the SystemC model: fast and detailed modes agree within bounds; the representative-SM mode agrees
 // with simulating every SM; and the mechanisms the model exists for show up (wave quantization, tile
 // padding waste on skinny GEMMs, operand delivery limiting the 2x of the sparse math).
 #include <catch2/catch.hpp>
@@ -45,23 +45,45 @@ std::uint64_t counter_of(const std::string& text, const std::string& job, const 
 
 }  // namespace
 
-TEST_CASE("fast and detailed modes give identical cycles and counters (representative SM)", "[stc][timing]") {
-  const auto jobs = testing::sparse_and_dense(suite());
-  const StcParams p = testing::h200_params();
+namespace {
+// Fast vs detailed: the SM blocks agree by construction (bandwidth servers on an exact timeline); the HBM
+// is the shared DRAM model, whose fast mode is separate code measured against its command-level detailed
+// mode, so cycles differ by what the DRAM's two modes do. Returns the worst relative cycle difference.
+double fast_vs_detailed(const StcParams& p, const std::vector<StcJob>& jobs) {
   const std::string fast = testing::in_child([&] { return testing::simulate(p, TimingMode::Fast, jobs); });
   const std::string detailed = testing::in_child([&] { return testing::simulate(p, TimingMode::Detailed, jobs); });
   REQUIRE(fast.find("EXCEPTION") == std::string::npos);
-  REQUIRE(cycles_of(fast).size() == jobs.size());
-  CHECK(fast == detailed);
+  const auto f = cycles_of(fast), d = cycles_of(detailed);
+  REQUIRE(f.size() == jobs.size());
+  REQUIRE(d.size() == jobs.size());
+  double worst = 0.0, sum = 0.0;
+  for (const auto& [job, c] : d) {
+    const double err = std::abs(static_cast<double>(f.at(job)) - static_cast<double>(c)) / static_cast<double>(c);
+    INFO(job << ": detailed " << c << " fast " << f.at(job));
+    // Regression guards at today's fidelity (docs/stc.md): the fast DRAM does not reorder across
+    // requests arriving at different times, which small bandwidth-bound GEMMs of short row pieces feel most.
+    CHECK(err < 0.75);
+    worst = std::max(worst, err);
+    sum += err;
+    // Work does not depend on the timing mode.
+    CHECK(counter_of(fast, job, "tensor_core.macs") == counter_of(detailed, job, "tensor_core.macs"));
+    CHECK(counter_of(fast, job, "dram.read_bytes") == counter_of(detailed, job, "dram.read_bytes"));
+  }
+  CHECK(sum / static_cast<double>(d.size()) < 0.25);
+  WARN("mean cycle difference " << 100 * sum / static_cast<double>(d.size()) << " %");
+  return worst;
+}
+}  // namespace
+
+TEST_CASE("fast mode within bounds of the detailed mode (representative SM)", "[stc][timing]") {
+  const double worst = fast_vs_detailed(testing::h200_params(), testing::sparse_and_dense(suite()));
+  WARN("stc fast vs detailed (representative SM): worst cycle difference " << worst * 100 << " %");
 }
 
-TEST_CASE("fast and detailed modes give identical cycles and counters (all SMs)", "[stc][timing]") {
-  const auto jobs = testing::sparse_and_dense(suite());
-  const StcParams p = testing::h200_params({"accelerator.sim.sm_model=all", "accelerator.sms=16"});
-  const std::string fast = testing::in_child([&] { return testing::simulate(p, TimingMode::Fast, jobs); });
-  const std::string detailed = testing::in_child([&] { return testing::simulate(p, TimingMode::Detailed, jobs); });
-  REQUIRE(cycles_of(fast).size() == jobs.size());
-  CHECK(fast == detailed);
+TEST_CASE("fast mode within bounds of the detailed mode (all SMs)", "[stc][timing]") {
+  const double worst = fast_vs_detailed(testing::h200_params({"accelerator.sim.sm_model=all", "accelerator.sms=16"}),
+                                        testing::sparse_and_dense(suite()));
+  WARN("stc fast vs detailed (16 SMs, all simulated): worst cycle difference " << worst * 100 << " %");
 }
 
 TEST_CASE("one representative SM per wave agrees with simulating all 132 SMs", "[stc][timing]") {
@@ -92,7 +114,8 @@ TEST_CASE("one representative SM per wave agrees with simulating all 132 SMs", "
     const double macs_rep = static_cast<double>(counter_of(rep, job, "tensor_core.macs"));
     CHECK(macs_rep == Approx(macs_all).epsilon(0.15));
   }
-  CHECK(sum / static_cast<double>(ac.size()) < 0.06);
+  // The HBM sees the representative's wave-mates' tiles issued together, the all-SM run each SM's own.
+  CHECK(sum / static_cast<double>(ac.size()) < 0.10);
   WARN("representative vs all SMs: worst cycle difference " << worst * 100 << " %, mean "
                                                             << 100 * sum / static_cast<double>(ac.size()) << " %");
 }
@@ -105,7 +128,8 @@ TEST_CASE("waves of thread blocks quantize time", "[stc][timing]") {
   const std::string one = "sparse " + gemm_op(128 * 132, 256, 8192).layer,
                     two = "sparse " + gemm_op(128 * 133, 256, 8192).layer;
   INFO(out);
-  CHECK(static_cast<double>(c.at(two)) > 1.5 * static_cast<double>(c.at(one)));
+  // (1.5x when the SMs alone set the pace; the HBM's share of the time dilutes the step a little.)
+  CHECK(static_cast<double>(c.at(two)) > 1.3 * static_cast<double>(c.at(one)));
 }
 
 TEST_CASE("2:4 pays on large GEMMs but not on skinny ones, and never reaches 2x", "[stc][timing]") {
@@ -124,7 +148,7 @@ TEST_CASE("2:4 pays on large GEMMs but not on skinny ones, and never reaches 2x"
 }
 
 TEST_CASE("operand delivery is what holds the sparse kernel below 2x", "[stc][timing]") {
-  // Same kernels and math rate; with shared memory, the SM's L2 port and the L2 made (nearly) free, the
+  // Same kernels and math rate; with shared memory, the SM's L2 port, the L2 and the HBM made (nearly) free, the
   // sparse kernel approaches the 2x of its math units; with the H200's real ones it does not.
   const auto op = gemm_op(8192, 8192, 8192);
   const auto jobs = testing::sparse_and_dense({op});
@@ -133,7 +157,7 @@ TEST_CASE("operand delivery is what holds the sparse kernel below 2x", "[stc][ti
   const std::string ideal = testing::in_child([&] {
     return testing::simulate(
         testing::h200_params({"accelerator.sm.smem_bank_bytes=64", "accelerator.sm.l2_port_bytes_per_cycle=4096",
-                              "memory.l2.bytes_per_cycle=1000000"}),
+                              "memory.l2.bytes_per_cycle=1000000", "memory.dram.channels=1536"}),
         TimingMode::Fast, jobs);
   });
   const auto r = cycles_of(real), i = cycles_of(ideal);
@@ -157,7 +181,8 @@ TEST_CASE("the tiler's analytical estimate tracks the simulation", "[stc][timing
     const double err = std::abs(r.mapping["estimate_error"].get<double>());
     worst = std::max(worst, err);
     INFO(r.variant << " " << r.layer << " " << r.mapping.dump());
-    CHECK(err < 0.5);
+    // The estimate takes the HBM at its peak; the simulated HBM has row misses and refresh.
+    CHECK(err < 0.65);
   }
   WARN("worst |estimate - simulation| / simulation: " << worst);
 }
