@@ -29,14 +29,26 @@ struct JobGate {
   virtual void after_job(std::size_t op_index, const GemmOp& op) = 0;
 };
 
+namespace memory {
+class DramModule;
+}
+
+// The device memory of a run: the accelerator sets it at elaboration (its DRAM/HBM, or the design
+// variant's), so blocks elaborated before it (the offload extension's DMA engine) reach the same memory
+// once the simulation runs and contend with the accelerator's own traffic.
+struct DeviceMemorySlot {
+  memory::DramModule* dram = nullptr;
+};
+
 struct RunContext {
   const Config& config;
   const TrainingStep& step;
   TimingMode mode = TimingMode::Fast;
   bool functional = false;
   std::uint64_t seed = 1;
-  Progress* progress = nullptr;  // may be null
-  JobGate* gate = nullptr;        // may be null
+  Progress* progress = nullptr;               // may be null
+  JobGate* gate = nullptr;                    // may be null
+  DeviceMemorySlot* device_memory = nullptr;  // may be null (tests that build a model directly)
 };
 
 class Accelerator {
@@ -49,8 +61,8 @@ class Accelerator {
 };
 
 struct AcceleratorInfo {
-  std::string name;         // YAML accelerator.name
-  std::string description;  // one line for --help and docs
+  std::string name;               // YAML accelerator.name
+  std::string description;        // one line for --help and docs
   std::vector<ParamSpec> params;  // its own parameters (accelerator.*, memory.*), with defaults
   // Cross-key checks beyond types and ranges (e.g. N <= M, buffer holds one tile); throw via cfg.fail.
   std::function<void(const Config&)> validate;

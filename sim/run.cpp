@@ -1,7 +1,7 @@
 #include "sim/run.hpp"
 
-#include <systemc>
 #include <unistd.h>
+#include <systemc>
 
 #include <chrono>
 #include <filesystem>
@@ -66,9 +66,15 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   prepare_out_dir(request.out_dir);
 
   TerminalProgress progress;
-  RunContext context{cfg, step, cfg.str("run.mode") == "detailed" ? TimingMode::Detailed : TimingMode::Fast,
-                     cfg.boolean("run.functional"), static_cast<std::uint64_t>(cfg.i64("run.seed")), &progress,
-                     nullptr};
+  DeviceMemorySlot device_memory;
+  RunContext context{cfg,
+                     step,
+                     cfg.str("run.mode") == "detailed" ? TimingMode::Detailed : TimingMode::Fast,
+                     cfg.boolean("run.functional"),
+                     static_cast<std::uint64_t>(cfg.i64("run.seed")),
+                     &progress,
+                     nullptr,
+                     &device_memory};
   // Extensions (sim/extension.hpp) elaborate first: one of them may set context.gate.
   ActiveExtensions extensions;
   extensions.elaborate(cfg, context);

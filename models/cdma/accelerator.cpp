@@ -24,13 +24,17 @@ void CdmaAccelerator::elaborate(const RunContext& context) {
     v.offload = k.offload;
     v.registry = std::make_unique<StatsRegistry>();
     const std::string prefix = std::string("cdma.") + k.name;
+    v.dram = std::make_unique<memory::DramModule>((prefix_ + k.name + "_dram").c_str(), params_.device, context.mode,
+                                                  *v.registry, params_.clock_ghz);
+    v.dram->set_steady_state_sample(params_.dram_steady_sample);
+    v.device = std::make_unique<DeviceMemorySlot>(DeviceMemorySlot{v.dram.get()});
     if (k.offload) {
       v.path = std::make_unique<OffloadPath>((prefix_ + k.name + "_dma").c_str(), params_, k.codec, context.step,
-                                             tensors_, data_, context.mode, prefix + ".dma");
+                                             tensors_, data_, context.mode, prefix + ".dma", v.device.get());
       v.path->attach_stats(*v.registry);
     }
     v.compute = std::make_unique<RooflineCompute>((prefix_ + k.name + "_gpu").c_str(), params_, context.step,
-                                                  context.mode, v.path.get(), *v.registry, prefix + ".gpu");
+                                                  context.mode, v.path.get(), *v.registry, prefix + ".gpu", *v.dram);
     variants_.push_back(std::move(v));
   }
 }

@@ -23,6 +23,8 @@ struct Variant {
   Codec codec = Codec::None;
   bool offload = false;
   std::unique_ptr<StatsRegistry> registry;
+  std::unique_ptr<memory::DramModule> dram;  // the GPU's memory: compute and DMA share it
+  std::unique_ptr<DeviceMemorySlot> device;
   std::unique_ptr<OffloadPath> path;
   std::unique_ptr<RooflineCompute> compute;
 };

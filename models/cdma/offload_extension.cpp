@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <limits>
+#include <stdexcept>
 
 #include "models/cdma/accelerator.hpp"
 #include "sim/config/schema.hpp"
@@ -65,8 +66,11 @@ class OffloadExtension : public RunExtension {
     params_ = Params::from_keys(context.config, extension_key);
     vdnn_ = context.config.str("offload.mode") == "vdnn";
     prepare_offload(params_, context, tensors_, data_);
+    // The DMA engine reads and writes the accelerator's own device memory (its DRAM model, which the
+    // accelerator puts in the slot as it elaborates next).
+    if (!context.device_memory) throw std::logic_error("offload: the run has no device-memory slot");
     path_ = std::make_unique<OffloadPath>("offload_dma", params_, vdnn_ ? Codec::None : params_.codec, context.step,
-                                          tensors_, data_, context.mode, "offload.dma");
+                                          tensors_, data_, context.mode, "offload.dma", context.device_memory);
     // The path's counters are reported here rather than in the accelerator's jobs: they are not the
     // accelerator's blocks, and its energy table need not know them.
     path_->attach_stats(registry_);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 namespace sparsim::cdma {
 
@@ -11,8 +12,14 @@ constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 
 OffloadPath::OffloadPath(sc_core::sc_module_name name, const Params& params, Codec codec, const TrainingStep& step,
                          const std::vector<TensorPlan>& tensors, const std::vector<TensorData>& data, TimingMode mode,
-                         const std::string& block_prefix)
-    : sc_core::sc_module(name), params_(params), codec_(codec), step_(step), tensors_(tensors), data_(data) {
+                         const std::string& block_prefix, const DeviceMemorySlot* device)
+    : sc_core::sc_module(name),
+      params_(params),
+      device_(device),
+      codec_(codec),
+      step_(step),
+      tensors_(tensors),
+      data_(data) {
   const std::size_t n = tensors.size(), layers = step.network.layers.size();
   times_.resize(n);
   for (std::size_t t = 0; t < n; ++t) {
@@ -32,16 +39,16 @@ OffloadPath::OffloadPath(sc_core::sc_module_name name, const Params& params, Cod
   const std::size_t slots =
       static_cast<std::size_t>(std::max<std::int64_t>(1, params.buffer_bytes / params.chunk_bytes));
   link_ = std::make_unique<memory::PcieLink>("pcie", params.pcie.link_spec(), mode, params.clock_ghz,
-                                              block_prefix + ".pcie");
+                                             block_prefix + ".pcie");
   std::vector<StageSpec> out_specs, in_specs;
-  out_specs.push_back({"gpu_read", false, params.gpu_rate(), nullptr, nullptr, false, 0, "dram_byte"});
+  out_specs.push_back({"gpu_read", false, {}, nullptr, nullptr, false, 0, "", device, false});
   if (compressed) out_specs.push_back({"compressor", false, params.codec_rate(codec), nullptr, nullptr, false, 0, ""});
   out_specs.push_back({"link_out", true, params.link_rate(), &params_.pcie, link_.get(), false, lat, "pcie_byte"});
   out_specs.push_back({"host_write", true, params.host_rate(), nullptr, nullptr, false, 0, "dram_byte"});
   in_specs.push_back({"host_read", true, params.host_rate(), nullptr, nullptr, false, 0, "dram_byte"});
   in_specs.push_back({"link_in", true, params.link_rate(), &params_.pcie, link_.get(), true, lat, "pcie_byte"});
   if (compressed) in_specs.push_back({"decompressor", false, params.codec_rate(codec), nullptr, nullptr, false, 0, ""});
-  in_specs.push_back({"gpu_write", false, params.gpu_rate(), nullptr, nullptr, false, 0, "dram_byte"});
+  in_specs.push_back({"gpu_write", false, {}, nullptr, nullptr, false, 0, "", device, true});
   // Staging buffers: offload, between the compressor (or GPU read) and the link; prefetch, after the link.
   build_chain(offload_, out_specs, compressed ? 2 : 1, slots, mode, block_prefix);
   build_chain(prefetch_, in_specs, 2, slots, mode, block_prefix);
@@ -81,15 +88,30 @@ std::uint64_t OffloadPath::now() const {
   return static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS));
 }
 
+// A tensor lies where the compute reads it: the input activation of its first consumer (a pool input,
+// the conv's output: the next layer's input region).
+std::uint64_t OffloadPath::tensor_address(const TensorPlan& t) {
+  if (!layout_) {
+    if (!device_ || !device_->dram) throw std::logic_error("cdma: the accelerator set no device memory");
+    layout_ = std::make_unique<DeviceLayout>(step_, params_.bytes_per_element,
+                                             static_cast<std::uint64_t>(device_->dram->spec().capacity_bytes()));
+  }
+  return layout_->activation(t.pool_input ? t.first_consumer() + 1 : t.first_consumer());
+}
+
 void OffloadPath::feed(Chain& chain, int tensor) {
   const TensorData& d = data_[static_cast<std::size_t>(tensor)];
   const std::uint64_t n = d.chunk_count();
+  const std::uint64_t base = tensor_address(tensors_[static_cast<std::size_t>(tensor)]);
+  std::uint64_t offset = 0;
   for (std::uint64_t j = 0; j < n; ++j) {
     Chunk c;
     c.tensor = tensor;
+    c.address = base + offset;
     c.raw_bytes = d.raw_of(j);
     c.packed_bytes = d.packed_of(codec_, j);
     c.last = j + 1 == n;
+    offset += c.raw_bytes;
     chain.fifos.front()->write(c);
   }
 }

@@ -13,6 +13,8 @@
 // Data path, one chain of Stage blocks per PCIe direction:
 //   offload:  GPU memory read -> compressor -> staging buffer -> PCIe link -> host memory write
 //   prefetch: host memory read -> PCIe link -> staging buffer -> decompressor -> GPU memory write
+// The GPU-memory stages move each chunk through the accelerator's own DRAM model (its device memory), at
+// the tensor's address, so offload and compute contend for banks, rows and buses.
 // With codec None (plain vDNN) the (de)compressor stages are absent.
 #include <cstdint>
 #include <deque>
@@ -21,6 +23,7 @@
 
 #include <systemc>
 
+#include "models/cdma/device_layout.hpp"
 #include "models/cdma/params.hpp"
 #include "models/cdma/plan.hpp"
 #include "models/cdma/samples.hpp"
@@ -38,9 +41,11 @@ struct TensorTimes {
 class OffloadPath : public sc_core::sc_module, public JobGate {
  public:
   // `tensors` and `data` must outlive the simulation. `block_prefix` names the StatGroups ("cdma.dma").
+  // `device`: the device memory the DMA reads tensors from and prefetches them into (filled by the time
+  // the simulation runs; it must outlive it).
   OffloadPath(sc_core::sc_module_name name, const Params& params, Codec codec, const TrainingStep& step,
               const std::vector<TensorPlan>& tensors, const std::vector<TensorData>& data, TimingMode mode,
-              const std::string& block_prefix);
+              const std::string& block_prefix, const DeviceMemorySlot* device);
   SC_HAS_PROCESS(OffloadPath);
 
   void before_job(std::size_t op_index, const GemmOp& op) override;
@@ -74,8 +79,11 @@ class OffloadPath : public sc_core::sc_module, public JobGate {
   void alloc(int tensor);
   void release(int tensor);
   std::uint64_t now() const;
+  std::uint64_t tensor_address(const TensorPlan& t);
 
   Params params_;
+  const DeviceMemorySlot* device_;
+  std::unique_ptr<DeviceLayout> layout_;  // made at the first transfer, when the device memory is known
   Codec codec_;
   const TrainingStep& step_;
   const std::vector<TensorPlan>& tensors_;

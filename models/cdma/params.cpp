@@ -1,5 +1,7 @@
 #include "models/cdma/params.hpp"
 
+#include "models/memory/dram_params.hpp"
+
 #include <cmath>
 #include <map>
 
@@ -64,15 +66,13 @@ std::string accelerator_key(const std::string& key) {
       {"codec", "accelerator.dma.algorithm"},
       {"policy", "accelerator.offload.policy"},
       {"clustering", "accelerator.activations.clustering"},
-      {"gpu_bandwidth", "memory.gpu.bandwidth"},
       {"host_bandwidth", "memory.host.bandwidth"}};
   if (auto it = keys.find(key); it != keys.end()) return it->second;
   return key.rfind("pcie.", 0) == 0 ? "memory." + key : "accelerator." + key;  // pcie.* / dma.*
 }
 
 std::string extension_key(const std::string& key) {
-  static const std::map<std::string, std::string> keys = {{"gpu_bandwidth", "offload.memory.device_bandwidth"},
-                                                          {"host_bandwidth", "offload.memory.host_bandwidth"}};
+  static const std::map<std::string, std::string> keys = {{"host_bandwidth", "offload.memory.host_bandwidth"}};
   if (auto it = keys.find(key); it != keys.end()) return it->second;
   return "offload." + key;
 }
@@ -81,7 +81,6 @@ Params Params::from_keys(const Config& cfg, KeyName k) {
   Params p;
   p.clock_ghz = cfg.f64("accelerator.clock_ghz");  // every accelerator declares it
   p.bytes_per_element = cfg.i64(k("bytes_per_element"));
-  p.gpu_bandwidth_gbps = cfg.f64(k("gpu_bandwidth"));
   p.host_bandwidth_gbps = cfg.f64(k("host_bandwidth"));
   p.pcie.generation = static_cast<int>(cfg.i64(k("pcie.generation")));
   p.pcie.lanes = static_cast<int>(cfg.i64(k("pcie.lanes")));
@@ -109,6 +108,9 @@ Params Params::from_keys(const Config& cfg, KeyName k) {
 Params Params::from(const Config& cfg) {
   Params p = from_keys(cfg, accelerator_key);
   p.macs_per_cycle = cfg.i64("accelerator.compute.macs_per_cycle");
+  p.device = memory::dram_spec_from_config(cfg);
+  p.gpu_bandwidth_gbps = p.device.peak_gbps();
+  p.dram_steady_sample = cfg.i64("accelerator.sim.dram_steady_sample");
   return p;
 }
 
@@ -135,9 +137,6 @@ std::vector<ParamSpec> path_param_specs(KeyName k) {
       float_param(k("clustering"), 0.0, 0.0, 0.99, "",
                   "Spatial clustering of zeros in the generated activations: 0 independent zeros; c > 0 makes "
                   "runs longer (Markov chain, same density)."),
-      float_param(k("gpu_bandwidth"), 480.0, 1.0, 1e6, "GB/s",
-                  "Device (GPU) memory bandwidth the DMA engine reads and writes at (Titan X Pascal GDDR5X); the "
-                  "cdma accelerator's roofline uses it too."),
       float_param(k("host_bandwidth"), 68.3, 1.0, 1e6, "GB/s",
                   "Host (CPU) memory bandwidth seen by DMA writes and reads (4-channel DDR4-2133)."),
       int_param(k("pcie.generation"), 3, 1, 5, "",
@@ -172,6 +171,12 @@ std::vector<ParamSpec> param_specs() {
   };
   const auto path = path_param_specs(accelerator_key);
   specs.insert(specs.end(), path.begin(), path.end());
+  specs.push_back(int_param("accelerator.sim.dram_steady_sample", 256, 0, 1 << 20, "bursts",
+                            "Fast mode: DRAM bursts of a block simulated before the rest of it is taken as a "
+                            "steady state (0: the DRAM model's default, 64 per channel and at least 512). 256 "
+                            "lets a 64 KB DMA chunk skip; docs/cdma.md measures the difference."));
+  // The GPU's memory: the Titan X (Pascal) of the paper has 12 GDDR5X channels (480 GB/s).
+  for (ParamSpec& d : memory::dram_params("GDDR5X", 0)) specs.push_back(std::move(d));
   return specs;
 }
 

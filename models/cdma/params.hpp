@@ -5,8 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "models/memory/pcie_link.hpp"
 #include "models/cdma/codec.hpp"
+#include "models/memory/dram_spec.hpp"
+#include "models/memory/pcie_link.hpp"
 #include "sim/config/config.hpp"
 
 namespace sparsim::cdma {
@@ -29,7 +30,7 @@ struct PcieParams {
   std::int64_t max_read_request_bytes = 512;
   int posted_header_credits = 64, posted_data_credits = 1024, nonposted_header_credits = 64;
   int read_tags = 64, ack_every = 4;
-  memory::PcieSpec link_spec() const;  // the shared link block's description of this link
+  memory::PcieSpec link_spec() const;                     // the shared link block's description of this link
   double gtps_per_lane() const;                           // transfer rate per lane, GT/s
   double encoding_efficiency() const;                     // 8b/10b (gen1-2) or 128b/130b (gen3-5)
   double raw_gbps() const;                                // bytes/ns one direction after line encoding
@@ -41,7 +42,9 @@ struct Params {
   double clock_ghz = 1.531;
   std::int64_t macs_per_cycle = 3584;
   std::int64_t bytes_per_element = 4;
-  double gpu_bandwidth_gbps = 480.0;
+  double gpu_bandwidth_gbps = 480.0;      // the device DRAM's peak (the roofline's memory bound)
+  memory::DramSpec device;                // cdma accelerator: the GPU's memory (memory.dram.*)
+  std::int64_t dram_steady_sample = 256;  // accelerator.sim.dram_steady_sample
   double host_bandwidth_gbps = 68.3;
   PcieParams pcie;
   Codec codec = Codec::Zvc;

@@ -1,5 +1,7 @@
 #include "models/cdma/roofline.hpp"
 
+#include <algorithm>
+
 namespace sparsim::cdma {
 
 namespace {
@@ -35,7 +37,8 @@ RooflineCost roofline_cost(const Params& p, const TrainingStep& step, const Gemm
 }
 
 RooflineCompute::RooflineCompute(sc_core::sc_module_name name, const Params& params, const TrainingStep& step,
-                                 TimingMode mode, JobGate* gate, StatsRegistry& registry, const std::string& block)
+                                 TimingMode mode, JobGate* gate, StatsRegistry& registry, const std::string& block,
+                                 memory::DramModule& dram)
     : sc_core::sc_module(name),
       params_(params),
       step_(step),
@@ -45,9 +48,11 @@ RooflineCompute::RooflineCompute(sc_core::sc_module_name name, const Params& par
       stats_(block),
       macs_(stats_.add("macs", "multiply-accumulates of the roofline compute",
                        params.bytes_per_element == 2 ? "mac_fp16" : "mac_fp32")),
-      dram_bytes_(stats_.add("dram_bytes", "GPU memory bytes of the ops' tensors (roofline traffic)", "dram_byte")),
-      busy_cycles_(stats_.add("busy_cycles", "cycles computing")),
-      stall_cycles_(stats_.add("stall_cycles", "cycles waiting for the offload path")) {
+      dram_bytes_(stats_.add("dram_bytes", "GPU memory bytes of the ops' tensors (the DRAM block charges them)")),
+      busy_cycles_(stats_.add("busy_cycles", "cycles of the ops: the longer of their math and their DRAM traffic")),
+      stall_cycles_(stats_.add("stall_cycles", "cycles waiting for the offload path")),
+      dram_(dram),
+      layout_(step, params.bytes_per_element, static_cast<std::uint64_t>(dram.spec().capacity_bytes())) {
   registry.attach(stats_);
   SC_THREAD(run);
 }
@@ -69,15 +74,20 @@ void RooflineCompute::run() {
     if (gate_) gate_->before_job(i, op);
     r.stall = now() - r.start;
     r.cost = roofline_cost(params_, step_, op);
-    const std::uint64_t n = r.cost.cycles();
+    const std::uint64_t t0 = now();
+    const auto traffic = dram_.submit(layout_.op_blocks(op));  // the memory side runs beside the math
+    const std::uint64_t n = r.cost.compute_cycles;
     if (mode_ == TimingMode::Fast) {
       if (n) wait(static_cast<double>(n), sc_core::SC_NS);
     } else {
       for (std::uint64_t k = 0; k < n; ++k) wait(cycle);
     }
+    dram_.wait(traffic);
+    const std::uint64_t took = now() - t0;
+    if (took == 0) wait(cycle);  // at least one cycle per op
     macs_ += static_cast<std::uint64_t>(op.macs());
     dram_bytes_ += r.cost.bytes;
-    busy_cycles_ += n;
+    busy_cycles_ += std::max<std::uint64_t>(1, took);
     stall_cycles_ += r.stall;
     if (gate_) gate_->after_job(i, op);
     r.end = now();

@@ -1,17 +1,21 @@
 #pragma once
-// The built-in compute model of the offload study: a GPU as a roofline. Each op takes
-//   cycles = max(ceil(MACs / macs_per_cycle), ceil(bytes / (memory.gpu.bandwidth / clock)))
-// where bytes are the op's tensors read once and written once (FF: W + X + Y, BP: W + dY + dX,
-// WU: dY + X + dW; elements of accelerator.compute.bytes_per_element) -- the best case of a tuned GEMM/conv
-// library, so offload stalls are if anything overstated. Ops run in order; around each op the compute
-// block calls JobGate::before_job/after_job (the offload controller), and time spent waiting in before_job
-// is the op's stall.
+// The built-in compute model of the offload study: a GPU as a roofline whose memory side is the shared
+// DRAM model. Each op moves its tensors once each (FF: W, X -> Y; BP: W, dY -> dX; WU: dY, X -> dW;
+// elements of accelerator.compute.bytes_per_element) through the GPU's DRAM at their addresses
+// (device_layout.hpp) while it computes ceil(MACs / macs_per_cycle) cycles; the op ends when both are done.
+// The DMA engine's reads and writes go through the same DRAM, so offload slows memory-bound ops. The
+// best case of a tuned GEMM/conv library otherwise, so offload stalls are if anything overstated.
+// roofline_cost() is the closed form at the DRAM's peak bandwidth (reported as the op's bound). Ops run in order;
+// around each op the compute block calls JobGate::before_job/after_job (the offload controller), and time spent waiting
+// in before_job is the op's stall.
 #include <cstdint>
 #include <vector>
 
 #include <systemc>
 
+#include "models/cdma/device_layout.hpp"
 #include "models/cdma/params.hpp"
+#include "models/memory/dram_module.hpp"
 #include "sim/accelerator.hpp"
 #include "sim/stats.hpp"
 
@@ -34,7 +38,7 @@ struct OpRecord {
 class RooflineCompute : public sc_core::sc_module {
  public:
   RooflineCompute(sc_core::sc_module_name name, const Params& params, const TrainingStep& step, TimingMode mode,
-                  JobGate* gate, StatsRegistry& registry, const std::string& block);
+                  JobGate* gate, StatsRegistry& registry, const std::string& block, memory::DramModule& dram);
   SC_HAS_PROCESS(RooflineCompute);
   const std::vector<OpRecord>& records() const { return records_; }
   bool finished() const { return finished_; }
@@ -52,6 +56,8 @@ class RooflineCompute : public sc_core::sc_module {
   Counter& dram_bytes_;
   Counter& busy_cycles_;
   Counter& stall_cycles_;
+  memory::DramModule& dram_;
+  DeviceLayout layout_;
   std::vector<OpRecord> records_;
   bool finished_ = false;
 };

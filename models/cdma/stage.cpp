@@ -1,6 +1,9 @@
 #include "models/cdma/stage.hpp"
 
 #include <cmath>
+#include <stdexcept>
+
+#include "models/memory/dram_module.hpp"
 
 namespace sparsim::cdma {
 
@@ -24,7 +27,7 @@ Stage::Stage(sc_core::sc_module_name name, const StageSpec& spec, TimingMode mod
       clock_(spec.rate),
       chunks_(stats_.add("chunks", "DMA chunks that passed the " + spec.name + " stage")),
       bytes_(stats_.add("bytes", "payload bytes through the " + spec.name + " stage",
-                        spec.pcie ? "" : spec.energy_action)),
+                        spec.pcie || spec.device ? "" : spec.energy_action)),
       // A link stage's wire energy is charged by the PCIe block it drives (its own wire counters).
       wire_bytes_(stats_.add("wire_bytes", "bytes on the wire incl. packet overhead (link stages)",
                              spec.pcie && !spec.link ? spec.energy_action : "")),
@@ -50,6 +53,25 @@ void Stage::run() {
       wire_bytes_ += wire;
       busy_cycles_ += clock_.cycles_for(wire);
       c.ready_at = static_cast<std::uint64_t>(std::ceil(arrives / cycle - 1e-9));
+      out.write(c);
+      continue;
+    }
+    if (spec_.device) {
+      // The chunk's raw bytes through the device DRAM, where they meet the compute's traffic.
+      memory::DramModule* dram = spec_.device->dram;
+      if (!dram) throw std::logic_error("cdma: the accelerator set no device memory for the DMA engine");
+      const std::uint64_t t0 = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle);
+      dram->transfer(c.address, payload, spec_.device_write);
+      std::uint64_t took = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle) - t0;
+      if (took == 0) {  // at least one cycle, so counters commit after a timed wait (below)
+        wait(cycle);
+        took = 1;
+      }
+      ++chunks_;
+      bytes_ += payload;
+      wire_bytes_ += wire;
+      busy_cycles_ += took;
+      c.ready_at = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle) + spec_.latency_cycles;
       out.write(c);
       continue;
     }

@@ -1,9 +1,10 @@
 #pragma once
 // One stage of the DMA data path (GPU-memory read, compressor, PCIe link, host-memory write, and the
 // reverse on the prefetch path). A stage takes chunks from its input FIFO one at a time, is busy for as
-// many cycles as its throughput needs for the chunk's bytes (plus packet overhead on the link), and hands
-// the chunk on; a full output FIFO blocks it (back-pressure), an empty input FIFO idles it. Latency (the
-// link's) delays a chunk's arrival downstream without occupying the stage, so transfers pipeline.
+// many cycles as its throughput needs for the chunk's bytes (plus packet overhead on the link; the
+// device-memory stages for as long as the shared DRAM model takes to move them), and hands the chunk on; a full output
+// FIFO blocks it (back-pressure), an empty input FIFO idles it. Latency (the link's) delays a chunk's arrival
+// downstream without occupying the stage, so transfers pipeline.
 #include <cstdint>
 #include <string>
 
@@ -22,6 +23,7 @@ struct Chunk {
   std::uint64_t packed_bytes = 0;  // after the codec (== raw_bytes when uncompressed)
   bool last = false;               // last chunk of its tensor
   std::uint64_t ready_at = 0;      // cycle from which the next stage may use it (link latency)
+  std::uint64_t address = 0;       // where its raw bytes lie in device memory
 };
 
 inline std::ostream& operator<<(std::ostream& os, const Chunk& c) {
@@ -37,6 +39,10 @@ struct StageSpec {
   bool link_reads = false;           // the prefetch direction: the DMA engine reads from host memory
   std::uint64_t latency_cycles = 0;
   std::string energy_action;  // charged per byte moved ("" for none)
+  // Device-memory stages: the DRAM the chunk's raw bytes are read from or written to, set once the
+  // accelerator has elaborated (the slot may be filled after this stage is built); the DRAM charges energy.
+  const DeviceMemorySlot* device = nullptr;
+  bool device_write = false;
 };
 
 // Exact time of a stage: ceil((bytes * den - credit) / num) cycles, at least 1; leftover capacity of the

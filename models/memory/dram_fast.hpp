@@ -23,6 +23,8 @@ class DramChannelFast {
   // Powers the channel up at `now` (see DramChannel::start).
   void start(i64 now) { refresh_due_ = spec_.refresh ? now + spec_.tREFI : refresh_due_; }
   const DramStats& stats() const { return stats_; }
+  // Cycle at which the next refresh falls due.
+  i64 next_refresh() const { return refresh_due_; }
   // Steady-state skip (used by DramModule for long blocks): moves the channel's whole state dt cycles
   // later, as if a span of identical traffic had passed, and adds that span's events.
   void advance(i64 dt, i64 until, const DramStats& events);
@@ -60,7 +62,7 @@ class DramChannelFast {
   i64 refresh_due_;
   std::vector<i64> read_slots_, write_slots_;  // when each queue entry frees (ring of queue_size)
   std::size_t read_slot_ = 0, write_slot_ = 0;
-  i64 horizon_ = 0;  // commands before this no longer constrain new ones
+  i64 horizon_ = 0;         // commands before this no longer constrain new ones
   i64 max_column_gap_ = 0;  // the largest distance column_gap() can ask for
   i64 min_column_gap_ = 0;  // the smallest
   i64 packed_from_ = 0;     // no hole for a command between here and the last column command

@@ -258,7 +258,8 @@ void DramModule::first_ready_order(std::vector<Pick>& picks) const {
 // events are added in proportion. Returns the block's completion cycle.
 i64 DramModule::serve_fast(const Block& b, i64 now) {
   // The sample must hold many bursts per channel, or its span is one latency rather than a rate.
-  const std::uint64_t kSampleBursts = std::max<std::uint64_t>(512, 64 * sampled_list_.size());
+  const std::uint64_t kSampleBursts =
+      steady_sample_ > 0 ? steady_sample_ : std::max<std::uint64_t>(512, 64 * sampled_list_.size());
   std::uint64_t total = 0;
   std::vector<Pick>& picks = scratch_;
   picks.clear();
@@ -273,8 +274,13 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
   }
   const bool skip = total > 2 * kSampleBursts;
   std::vector<DramStats> before;
+  std::vector<i64> refresh_due(sampled_list_.size(), 0);
   if (skip)
-    for (const int k : sampled_list_) before.push_back(fast_[static_cast<std::size_t>(k)].stats());
+    for (std::size_t i = 0; i < sampled_list_.size(); ++i) {
+      const DramChannelFast& c = fast_[static_cast<std::size_t>(sampled_list_[i])];
+      before.push_back(c.stats());
+      refresh_due[i] = c.next_refresh();
+    }
   // Bursts enter the channel queues in address order, each no earlier than the one before it (as in the
   // detailed mode's admission: a request waits at a burst whose channel queue is full).
   i64 done = now, first = -1, admitted = now;
@@ -300,11 +306,18 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
   // The steady rate is what the sample took from its first completion to its last (the wait for
   // earlier traffic ahead of it is not part of the rate), less the refreshes that fell inside it: those
   // are added for the skipped span by the clock, below.
+  // Refreshes the sample's channels performed inside [first, done]: those performed during the sample,
+  // less those a lagging channel caught up on (due before `first`: they lie in the past).
   std::uint64_t sample_refreshes = 0;
-  for (std::size_t i = 0; i < sampled_list_.size(); ++i)
-    sample_refreshes = std::max(
-        sample_refreshes, (fast_[static_cast<std::size_t>(sampled_list_[i])].stats().refreshes - before[i].refreshes) /
-                              static_cast<std::uint64_t>(spec_.ranks));
+  if (spec_.refresh)
+    for (std::size_t i = 0; i < sampled_list_.size(); ++i) {
+      const DramChannelFast& c = fast_[static_cast<std::size_t>(sampled_list_[i])];
+      const i64 performed =
+          static_cast<i64>((c.stats().refreshes - before[i].refreshes) / static_cast<std::uint64_t>(spec_.ranks));
+      const i64 caught_up = refresh_due[i] < first ? (first - refresh_due[i] + spec_.tREFI - 1) / spec_.tREFI : 0;
+      sample_refreshes =
+          std::max(sample_refreshes, static_cast<std::uint64_t>(std::max<i64>(0, performed - caught_up)));
+    }
   const double factor = static_cast<double>(total - served) / static_cast<double>(served - 1);
   const i64 span = std::max<i64>(1, done - first - static_cast<i64>(sample_refreshes) * spec_.tRFC);
   i64 dt = static_cast<i64>(static_cast<double>(span) * factor + 0.5);

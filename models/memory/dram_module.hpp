@@ -61,6 +61,10 @@ class DramModule : public sc_core::sc_module {
   // one DMA stream, DRAMSim3's driver) or per channel (each burst waits only for its own channel's queue:
   // a GPU's memory partitions take L2 misses independently).
   void admit_per_channel(bool on) { per_channel_ = on; }
+  // Fast mode: bursts simulated before a long block's rest is taken as a steady state (0: the default,
+  // 64 per simulated channel and at least 512). A requester of many mid-sized blocks (a DMA engine's
+  // chunks) may lower it; docs/cdma.md measures what that costs.
+  void set_steady_state_sample(std::uint64_t bursts) { steady_sample_ = bursts; }
   // Closed-bank read latency of an idle channel (ACT, RD, data), in ns.
   double idle_read_latency_ns() const;
   // Totals over the channels so far (also mirrored into the "dram" StatGroup's counters).
@@ -131,7 +135,8 @@ class DramModule : public sc_core::sc_module {
   bool sampling_ = false, per_channel_ = false;
   double scale_ = 1.0;         // channels per simulated channel
   std::vector<Pick> scratch_;  // serve_fast's picks
-  i64 recent_latency_ = 0;     // submission to completion of the last sampled read
+  std::uint64_t steady_sample_ = 0;
+  i64 recent_latency_ = 0;  // submission to completion of the last sampled read
   sc_core::sc_event idle_;
   sc_core::sc_event kick_;
   std::vector<DramCompletion> done_;

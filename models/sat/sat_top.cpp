@@ -20,7 +20,8 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
       ctx_(ctx),
       hw_(hw),
       jobs_(std::move(jobs)),
-      dram_("dram", memory::dram_spec_from_config(ctx.config), ctx.mode, registry_, ctx.config.f64("accelerator.clock_ghz")),
+      dram_("dram", memory::dram_spec_from_config(ctx.config), ctx.mode, registry_,
+            ctx.config.f64("accelerator.clock_ghz")),
       mask_("mask_unit", hw, ctx.mode == TimingMode::Detailed, dram_, registry_),
       pe_(hw, ctx.mode == TimingMode::Detailed, registry_),
       loader_jobs_("loader_jobs", 1),
@@ -28,6 +29,7 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
       free_slots_("free_glb_halves", 2),
       obuf_free_("free_obuf_halves", 2),
       store_q_("stores", 1) {
+  if (ctx.device_memory) ctx.device_memory->dram = &dram_;  // shared with the offload extension's DMA
   SC_HAS_PROCESS(SatTop);
   SC_THREAD(control);
   SC_THREAD(loader);
@@ -89,8 +91,9 @@ void SatTop::loader() {
       }
       if (t.load_psum) {
         const std::uint64_t row = static_cast<std::uint64_t>(t.nl * hw_.acc_bytes);
-        loads.push_back({l.c + static_cast<std::uint64_t>(t.m0) * l.c_pitch + static_cast<std::uint64_t>(t.n0 * hw_.acc_bytes),
-                         static_cast<std::uint64_t>(t.ml), row, l.c_pitch, false});
+        loads.push_back(
+            {l.c + static_cast<std::uint64_t>(t.m0) * l.c_pitch + static_cast<std::uint64_t>(t.n0 * hw_.acc_bytes),
+             static_cast<std::uint64_t>(t.ml), row, l.c_pitch, false});
         obuf_bytes += t.ml * t.nl * hw_.acc_bytes;
       }
       dram_.transfer(loads);
@@ -142,8 +145,9 @@ void SatTop::run_job(Job& j) {
                        static_cast<std::uint64_t>(scaled(t.n0 * hw_.data_bytes, p.out_dram_fraction)),
                    static_cast<std::uint64_t>(t.ml), static_cast<std::uint64_t>(row), l.out_pitch, true};
       } else {
-        s.block = {l.c + static_cast<std::uint64_t>(t.m0) * l.c_pitch + static_cast<std::uint64_t>(t.n0 * hw_.acc_bytes),
-                   static_cast<std::uint64_t>(t.ml), static_cast<std::uint64_t>(t.nl * hw_.acc_bytes), l.c_pitch, true};
+        s.block = {
+            l.c + static_cast<std::uint64_t>(t.m0) * l.c_pitch + static_cast<std::uint64_t>(t.n0 * hw_.acc_bytes),
+            static_cast<std::uint64_t>(t.ml), static_cast<std::uint64_t>(t.nl * hw_.acc_bytes), l.c_pitch, true};
       }
       pe_.obuf_read_bytes += static_cast<i64>(s.block.rows * s.block.row_bytes);
       t0 = now_cycles();

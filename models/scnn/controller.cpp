@@ -140,6 +140,8 @@ Variant::Variant(const std::string& n, const ScnnParams& p, TimingMode mode, int
 ScnnTop::ScnnTop(sc_core::sc_module_name name, const RunContext& ctx, const ScnnParams& p, std::vector<OpPlan> plans)
     : sc_module(name), ctx_(ctx), p_(p), plans_(std::move(plans)) {
   for (int v = 0; v < 3; ++v) variants_.push_back(std::make_unique<Variant>(kVariants[v], p, ctx.mode, v));
+  // The design's DRAM is the run's device memory (the offload extension's DMA engine shares it).
+  if (ctx.device_memory) ctx.device_memory->dram = &variants_.front()->dram;
   SC_HAS_PROCESS(ScnnTop);
   SC_THREAD(run);
 }

@@ -41,6 +41,7 @@ class GpuTop : public sc_core::sc_module {
          std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress);
   const std::vector<JobResult>& results() const { return results_; }
   const gemm::KernelPlan& plan_for(const gemm::GemmShape& g);
+  memory::DramModule& dram() { return *dram_; }
 
  private:
   void control();

@@ -15,6 +15,7 @@ class StcAccelerator : public Accelerator {
     params_ = stc_params_from(ctx.config);
     top_ = std::make_unique<GpuTop>("stc", params_, ctx.mode, ctx.functional, ctx.seed, stc_jobs(ctx.step), ctx.gate,
                                     ctx.progress);
+    if (ctx.device_memory) ctx.device_memory->dram = &top_->dram();  // the offload extension's DMA shares it
   }
   RunResults collect() override {
     RunResults r;

@@ -43,7 +43,7 @@ inline Instance make_instance(const std::string& prefix, const Network& net, std
   o.insert(o.end(), overrides.begin(), overrides.end());
   in.config = std::make_unique<Config>(Config::from_text("accelerator:\n  name: cdma\n", prefix + ".yaml", o));
   in.step = std::make_unique<TrainingStep>(expand_training_step(net, batch, {Phase::FF, Phase::BP, Phase::WU}));
-  in.ctx = std::make_unique<RunContext>(RunContext{*in.config, *in.step, mode, true, 1, nullptr, nullptr});
+  in.ctx = std::make_unique<RunContext>(RunContext{*in.config, *in.step, mode, true, 1, nullptr, nullptr, nullptr});
   in.acc = std::make_unique<cdma::CdmaAccelerator>();
   in.acc->set_instance_prefix(prefix + "_");
   in.acc->elaborate(*in.ctx);

@@ -88,14 +88,18 @@ TEST_CASE("the offload path stalls a registered stand-in accelerator through Job
   SampleOptions so;
   so.chunk_bytes = 1024;
   for (const auto& t : tensors) data.push_back(sample_tensor(t, so));
-  OffloadPath path("offload", p, Codec::Zvc, step, tensors, data, TimingMode::Fast, "gate.dma");
+  // The stand-in has no memory of its own: the DMA engine reads and writes a GDDR5X device memory.
+  StatsRegistry registry;
+  memory::DramModule dram("device_dram", p.device, TimingMode::Fast, registry, p.clock_ghz);
+  DeviceMemorySlot device{&dram};
+  OffloadPath path("offload", p, Codec::Zvc, step, tensors, data, TimingMode::Fast, "gate.dma", &device);
 
   // Two copies of the stand-in, made through the registry: one gated by the offload path, one free.
   const AcceleratorInfo* info = AcceleratorRegistry::instance().find("cdma-test-standin");
   REQUIRE(info);
   auto gated = info->make(), free_run = info->make();
-  RunContext gated_ctx{cfg, step, TimingMode::Fast, false, 1, nullptr, &path};
-  RunContext free_ctx{cfg, step, TimingMode::Fast, false, 1, nullptr, nullptr};
+  RunContext gated_ctx{cfg, step, TimingMode::Fast, false, 1, nullptr, &path, nullptr};
+  RunContext free_ctx{cfg, step, TimingMode::Fast, false, 1, nullptr, nullptr, nullptr};
   gated->elaborate(gated_ctx);
   // Module names must differ: elaborate the free copy under its own name scope.
   auto* s = dynamic_cast<StandIn*>(free_run.get());

@@ -45,7 +45,7 @@ inline RunResults simulate(const Config& cfg, const TrainingStep& step, TimingMo
                            JobGate* gate = nullptr) {
   const auto* info = AcceleratorRegistry::instance().find("sat");
   auto acc = info->make();
-  RunContext ctx{cfg, step, mode, functional, 7, nullptr, gate};
+  RunContext ctx{cfg, step, mode, functional, 7, nullptr, gate, nullptr};
   acc->elaborate(ctx);
   sc_core::sc_start();
   return acc->collect();

@@ -34,7 +34,7 @@ inline std::unique_ptr<Sim> make_sim(const Network& net, TimingMode mode, bool f
                                      const std::vector<Phase>& phases = {Phase::FF}) {
   auto s = std::make_unique<Sim>(Sim{Config::from_text(scnn_yaml(), "test.yaml", overrides), {}, nullptr, nullptr, {}});
   s->step = expand_training_step(net, batch, phases);
-  s->ctx = std::make_unique<RunContext>(RunContext{s->config, s->step, mode, functional, 7, nullptr, nullptr});
+  s->ctx = std::make_unique<RunContext>(RunContext{s->config, s->step, mode, functional, 7, nullptr, nullptr, nullptr});
   s->acc = AcceleratorRegistry::instance().find("scnn")->make();
   s->acc->elaborate(*s->ctx);
   return s;
