@@ -9,6 +9,19 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// What a job did to the shared DRAM model (models/memory): bytes, the row-buffer hit rate over its bursts
+// and the cycles its model says it waited for DRAM (stall causes named dram*).
+json dram_summary(const json& dram, const std::map<std::string, std::uint64_t>& stalls) {
+  const auto get = [&](const char* k) { return dram.contains(k) ? dram[k].get<std::uint64_t>() : 0; };
+  const std::uint64_t hits = get("row_hits"), bursts = hits + get("row_misses") + get("row_conflicts");
+  std::uint64_t waited = 0;
+  for (const auto& [cause, cycles] : stalls)
+    if (cause.rfind("dram", 0) == 0) waited += cycles;
+  json m = {{"dram_bytes", get("read_bytes") + get("write_bytes")}, {"dram_stall_cycles", waited}};
+  m["dram_row_hit_rate"] = bursts > 0 ? json(static_cast<double>(hits) / static_cast<double>(bursts)) : json(nullptr);
+  return m;
+}
+
 json typed_value(const ConfigValue& v) {
   if (v.text.empty() && v.spec->optional) return nullptr;
   switch (v.spec->type) {
@@ -117,6 +130,7 @@ json build_report(const ReportInputs& in, const RunResults& results) {
                 {"counters", counters},          {"mapping", j.mapping}};
     if (j.functional_checked)
       job["functional"] = {{"pass", j.functional_pass}, {"max_abs_error", j.functional_max_abs_error}};
+    if (counters.contains("dram")) job["memory"] = dram_summary(counters["dram"], j.stall_cycles);
     jobs.push_back(std::move(job));
   }
 

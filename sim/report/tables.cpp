@@ -64,7 +64,9 @@ std::string layers_csv(const json& report) {
   std::ostringstream out;
   out << "layer_index,layer,phase,dense_macs";
   for (const auto& v : variants) out << ",cycles_" << v << ",utilization_" << v << ",energy_pj_" << v;
-  out << ",speedup,energy_efficiency_gain\n";
+  out << ",speedup,energy_efficiency_gain";
+  for (const auto& v : variants) out << ",dram_row_hit_rate_" << v << ",dram_stall_cycles_" << v;
+  out << "\n";
   for (const auto& r : rows_of(report)) {
     const json* any = r.by_variant.begin()->second;
     out << r.layer_index << "," << r.layer << "," << r.phase << "," << (*any)["dense_macs"].get<std::uint64_t>();
@@ -85,6 +87,13 @@ std::string layers_csv(const json& report) {
       out << "," << (de > 0 ? csv_number((*b->second)["energy_pj"].get<double>() / de) : "");
     } else {
       out << ",,";
+    }
+    // The DRAM's row-buffer hit rate and the cycles waited for it (empty where a model has no DRAM).
+    for (const auto& v : variants) {
+      auto it = r.by_variant.find(v);
+      const json* m = it != r.by_variant.end() && it->second->contains("memory") ? &(*it->second)["memory"] : nullptr;
+      out << "," << (m && !(*m)["dram_row_hit_rate"].is_null() ? csv_number((*m)["dram_row_hit_rate"].get<double>()) : "")
+          << "," << (m ? std::to_string((*m)["dram_stall_cycles"].get<std::uint64_t>()) : "");
     }
     out << "\n";
   }

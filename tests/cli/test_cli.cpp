@@ -38,6 +38,32 @@ TEST_CASE("a run writes report.json and layers.csv with one row per layer and ph
   CHECK(csv.find(",fc,BP,") != std::string::npos);
 }
 
+TEST_CASE("each job reports its DRAM row-buffer hit rate and DRAM stall cycles, in report.json and layers.csv") {
+  const auto dir = temp_dir("dram");
+  REQUIRE(run_sparsim("run " + kSmall + " --out " + dir).status == 0);
+  const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+  int with_traffic = 0;
+  for (const auto& j : report["jobs"]) {
+    REQUIRE(j.contains("memory"));
+    const auto& m = j["memory"];
+    const auto& d = j["counters"]["dram"];
+    CHECK(m["dram_bytes"].get<std::uint64_t>() ==
+          d["read_bytes"].get<std::uint64_t>() + d["write_bytes"].get<std::uint64_t>());
+    // The SAT-style array names its DRAM wait dram_bandwidth.
+    CHECK(m["dram_stall_cycles"] == j["stall_cycles"]["dram_bandwidth"]);
+    if (m["dram_row_hit_rate"].is_null()) continue;
+    const double rate = m["dram_row_hit_rate"].get<double>();
+    const double hits = d["row_hits"].get<double>();
+    CHECK(rate == Approx(hits / (hits + d["row_misses"].get<double>() + d["row_conflicts"].get<double>())));
+    CHECK(rate >= 0.0);
+    CHECK(rate <= 1.0);
+    ++with_traffic;
+  }
+  CHECK(with_traffic > 0);
+  const std::string csv = slurp(dir + "/layers.csv");
+  CHECK(csv.find(",dram_row_hit_rate_sparse,dram_stall_cycles_sparse,") != std::string::npos);
+}
+
 TEST_CASE("same config and seed give byte-identical reports") {
   const auto a = temp_dir("det_a"), b = temp_dir("det_b");
   REQUIRE(run_sparsim("run " + kSmall + " --seed 5 --out " + a).status == 0);
