@@ -32,6 +32,11 @@ AddressMap::AddressMap(const DramSpec& s) {
     radix_[order_[i]] = counts[order_[i]];
   }
   for (int i = 0; i < 6 && order_[i] != 0; ++i) below_ *= static_cast<std::uint64_t>(radix_[order_[i]]);
+  pow2_ = true;
+  for (int k = 0; k < 6; ++k) {
+    pow2_ = pow2_ && std::has_single_bit(static_cast<std::uint64_t>(radix_[k]));
+    bits_[k] = log2_exact(radix_[k]);
+  }
   channels_ = static_cast<std::uint64_t>(s.channels);
   hash_ = s.hash_channels;
 }
@@ -50,10 +55,18 @@ int AddressMap::rotation(std::uint64_t upper) const {
 DramCoord AddressMap::decode(std::uint64_t addr) const {
   std::uint64_t a = addr >> shift_;
   i64 v[6];
-  for (int i = 0; i < 6; ++i) {
-    const std::uint64_t r = static_cast<std::uint64_t>(radix_[order_[i]]);
-    v[order_[i]] = static_cast<i64>(a % r);
-    a /= r;
+  if (pow2_) {  // the common case: bit fields
+    for (int i = 0; i < 6; ++i) {
+      const int k = order_[i];
+      v[k] = static_cast<i64>(a & ((std::uint64_t{1} << bits_[k]) - 1));
+      a >>= bits_[k];
+    }
+  } else {
+    for (int i = 0; i < 6; ++i) {
+      const std::uint64_t r = static_cast<std::uint64_t>(radix_[order_[i]]);
+      v[order_[i]] = static_cast<i64>(a % r);
+      a /= r;
+    }
   }
   DramCoord c;
   const std::uint64_t upper = (addr >> shift_) / (below_ * channels_);

@@ -11,6 +11,7 @@ DramChannelFast::DramChannelFast(const DramSpec& spec)
       refresh_due_(spec.refresh ? spec.tREFI : i64{1} << 60),
       read_slots_(static_cast<std::size_t>(spec.queue_size), 0),
       write_slots_(static_cast<std::size_t>(spec.queue_size), 0) {
+  for (int k = 0; k < 8; ++k) gap_[k] = column_gap_rule(k & 4, k & 2, k & 1);
   const Command r{0, 0, false}, w{0, 0, true}, other{0, 1, false};
   min_column_gap_ = column_gap(r, other);
   for (const Command& a : {r, w})
@@ -34,12 +35,11 @@ void DramChannelFast::refresh_until(i64 t) {
   }
 }
 
-i64 DramChannelFast::column_gap(const Command& a, const Command& b) const {
-  const bool same = a.group == b.group;
+i64 DramChannelFast::column_gap_rule(bool same, bool a_write, bool b_write) const {
   const int burst = spec_.burst_cycles();
   i64 gap = std::max<i64>(burst, same ? spec_.tCCD_L : spec_.tCCD_S);
-  if (a.write && !b.write) gap = std::max<i64>(gap, spec_.CWL + burst + (same ? spec_.tWTR_L : spec_.tWTR_S));
-  if (!a.write && b.write) gap = std::max<i64>(gap, spec_.CL + burst + spec_.tRTRS - spec_.CWL);
+  if (a_write && !b_write) gap = std::max<i64>(gap, spec_.CWL + burst + (same ? spec_.tWTR_L : spec_.tWTR_S));
+  if (!a_write && b_write) gap = std::max<i64>(gap, spec_.CL + burst + spec_.tRTRS - spec_.CWL);
   return gap;
 }
 

@@ -41,7 +41,11 @@ class DramChannelFast {
   };
   void refresh_until(i64 t);
   // The minimum distance from column command a to a later column command b.
-  i64 column_gap(const Command& a, const Command& b) const;
+  // From a table of the eight cases (same bank group or not, a and b read or write), made once.
+  i64 column_gap(const Command& a, const Command& b) const {
+    return gap_[(a.group == b.group ? 4 : 0) + (a.write ? 2 : 0) + (b.write ? 1 : 0)];
+  }
+  i64 column_gap_rule(bool same_group, bool a_write, bool b_write) const;
   i64 place_column(i64 t, int group, bool write);
   i64 place_activate(i64 t, int rank, int group);
 
@@ -63,6 +67,7 @@ class DramChannelFast {
   std::vector<i64> read_slots_, write_slots_;  // when each queue entry frees (ring of queue_size)
   std::size_t read_slot_ = 0, write_slot_ = 0;
   i64 horizon_ = 0;         // commands before this no longer constrain new ones
+  i64 gap_[8] = {};
   i64 max_column_gap_ = 0;  // the largest distance column_gap() can ask for
   i64 min_column_gap_ = 0;  // the smallest
   i64 packed_from_ = 0;     // no hole for a command between here and the last column command

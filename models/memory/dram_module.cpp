@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <tuple>
 
 namespace sparsim::memory {
@@ -66,8 +67,20 @@ std::uint64_t DramModule::block_bytes(const Block& b) const {
   const std::uint64_t capacity = static_cast<std::uint64_t>(spec_.capacity_bytes());
   if (b.row_bytes == 0 || b.rows == 0) return 0;
   const std::uint64_t base = b.base % capacity;
-  if (base % burst == 0 && b.pitch % burst == 0 && base + (b.rows - 1) * b.pitch + b.row_bytes <= capacity)
-    return b.rows * ((b.row_bytes + burst - 1) / burst) * burst;  // every row starts on a burst
+  if (base + (b.rows - 1) * b.pitch + b.row_bytes <= capacity) {
+    // No wrap: a row's bursts depend only on its start's offset within a burst, which repeats with a
+    // period of burst / gcd(pitch, burst) rows (1 when every row starts on a burst).
+    const std::uint64_t period = std::min<std::uint64_t>(b.rows, burst / std::gcd(b.pitch % burst + burst, burst));
+    std::uint64_t per_period = 0, rest = 0;
+    const std::uint64_t full = b.rows / period, left = b.rows % period;
+    for (std::uint64_t r = 0; r < period; ++r) {
+      const std::uint64_t off = (base + r * b.pitch) % burst;
+      const std::uint64_t n = (off + b.row_bytes + burst - 1) / burst;
+      per_period += n;
+      if (r < left) rest += n;
+    }
+    return (full * per_period + rest) * burst;
+  }
   std::uint64_t n = 0;
   for_each_segment(b, [&](std::uint64_t begin, std::uint64_t end) { n += (end - begin + burst - 1) / burst; });
   return n * burst;
