@@ -67,12 +67,7 @@ void Stage::run() {
         wait(cycle);
         took = 1;
       }
-      ++chunks_;
-      bytes_ += payload;
-      wire_bytes_ += wire;
-      busy_cycles_ += took;
-      c.ready_at = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle) + spec_.latency_cycles;
-      out.write(c);
+      pass_on(c, payload, wire, took);
       continue;
     }
     // A chunk occupies the stage for at least one cycle (one chunk per cycle at most), so counters are only
@@ -83,14 +78,20 @@ void Stage::run() {
     } else {
       for (std::uint64_t k = 0; k < cycles; ++k) wait(cycle);  // tick; nothing else changes inside a chunk
     }
-    // Counters are committed when the chunk leaves the stage, in both modes.
-    ++chunks_;
-    bytes_ += payload;
-    wire_bytes_ += wire;
-    busy_cycles_ += cycles;
-    c.ready_at = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle) + spec_.latency_cycles;
-    out.write(c);
+    pass_on(c, payload, wire, cycles);
   }
+}
+
+// Counters are committed when the chunk leaves the stage, in both modes; it is usable downstream after the
+// stage's latency.
+void Stage::pass_on(Chunk c, std::uint64_t payload, std::uint64_t wire, std::uint64_t busy) {
+  ++chunks_;
+  bytes_ += payload;
+  wire_bytes_ += wire;
+  busy_cycles_ += busy;
+  c.ready_at =
+      static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)) + spec_.latency_cycles;
+  out.write(c);
 }
 
 }  // namespace sparsim::cdma

@@ -70,6 +70,7 @@ class Stage : public sc_core::sc_module {
 
  private:
   void run();
+  void pass_on(Chunk c, std::uint64_t payload, std::uint64_t wire, std::uint64_t busy);
   StageSpec spec_;
   StatGroup stats_;
   TimingMode mode_;

@@ -42,8 +42,8 @@ class AddressMap {
   int order_[6] = {};  // field kinds from the least significant: 0 ch, 1 ra, 2 bg, 3 ba, 4 ro, 5 co
   i64 radix_[6] = {};  // count of each kind
   int shift_ = 0;
-  bool pow2_ = false;     // every radix a power of two: decode by shifts and masks
-  int bits_[6] = {};      // log2 of each kind's radix (pow2_)
+  bool pow2_ = false;        // every radix a power of two: decode by shifts and masks
+  int bits_[6] = {};         // log2 of each kind's radix (pow2_)
   std::uint64_t below_ = 1;  // bursts per run of one channel digit (product of the radices below it)
   std::uint64_t channels_ = 1;
   bool hash_ = false;

@@ -112,9 +112,15 @@ void DramChannel::issue(Cmd cmd, const DramTransaction& t, i64 now, std::vector<
   Group& g = group(c);
   const int burst = spec_.burst_cycles();
   switch (b.first_access) {
-    case Opened::Hit: ++stats_.row_hits; break;
-    case Opened::Miss: ++stats_.row_misses; break;
-    case Opened::Conflict: ++stats_.row_conflicts; break;
+    case Opened::Hit:
+      ++stats_.row_hits;
+      break;
+    case Opened::Miss:
+      ++stats_.row_misses;
+      break;
+    case Opened::Conflict:
+      ++stats_.row_conflicts;
+      break;
   }
   b.first_access = Opened::Hit;
   i64 data_end = 0;
@@ -213,7 +219,8 @@ i64 DramChannel::step(i64 now, std::vector<DramCompletion>& done) {
   if (!draining_ && !writes_.empty() &&
       (static_cast<int>(writes_.size()) >= spec_.write_high_watermark || reads_.empty()))
     draining_ = true;
-  if (draining_ && (writes_.empty() || (static_cast<int>(writes_.size()) <= spec_.write_low_watermark && !reads_.empty())))
+  if (draining_ &&
+      (writes_.empty() || (static_cast<int>(writes_.size()) <= spec_.write_low_watermark && !reads_.empty())))
     draining_ = false;
   auto& q = draining_ ? writes_ : reads_;
   // FR-FCFS: the oldest ready row hit; else the oldest request whose ACT or PRE is ready.

@@ -57,7 +57,7 @@ class DramChannel {
     Opened first_access = Opened::Hit;
   };
   struct Rank {
-    i64 next_act = 0, next_rd = 0, next_wr = 0;  // the _S constraints (any bank group)
+    i64 next_act = 0, next_rd = 0, next_wr = 0;         // the _S constraints (any bank group)
     i64 faw[4] = {-kNever, -kNever, -kNever, -kNever};  // last four ACTs, oldest first
     i64 refresh_due = 0;
     bool refresh_pending = false;
@@ -86,8 +86,8 @@ class DramChannel {
   std::vector<Rank> ranks_;
   std::deque<DramTransaction> reads_, writes_;
   bool draining_ = false;
-  i64 bus_free_ = 0;     // first cycle the data bus is free
-  int bus_rank_ = -1;    // rank that last drove the bus
+  i64 bus_free_ = 0;   // first cycle the data bus is free
+  int bus_rank_ = -1;  // rank that last drove the bus
   DramStats stats_;
   i64 occupancy_since_ = 0;  // queue occupancy is accounted up to this cycle
   i64 last_step_ = -1;       // the last cycle the channel was stepped

@@ -144,7 +144,8 @@ void DramChannelFast::advance(i64 dt, i64 until, const DramStats& events) {
   }
   for (Command& e : columns_.items) e.at += dt;
   packed_from_ += dt;
-  for (Calendar& c : acts_) for (Command& e : c.items) e.at += dt;
+  for (Calendar& c : acts_)
+    for (Command& e : c.items) e.at += dt;
   for (i64& s : read_slots_) s += dt;
   for (i64& s : write_slots_) s += dt;
   horizon_ += dt;

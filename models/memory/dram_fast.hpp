@@ -66,7 +66,7 @@ class DramChannelFast {
   i64 refresh_due_;
   std::vector<i64> read_slots_, write_slots_;  // when each queue entry frees (ring of queue_size)
   std::size_t read_slot_ = 0, write_slot_ = 0;
-  i64 horizon_ = 0;         // commands before this no longer constrain new ones
+  i64 horizon_ = 0;  // commands before this no longer constrain new ones
   i64 gap_[8] = {};
   i64 max_column_gap_ = 0;  // the largest distance column_gap() can ask for
   i64 min_column_gap_ = 0;  // the smallest

@@ -19,12 +19,12 @@ struct DramSpec {
   int bankgroups = 4;
   int banks_per_group = 4;
   i64 rows = 65536;
-  i64 columns = 1024;     // columns per row of one device, in device_width-bit units
-  int device_width = 8;   // bits per device
-  int bus_width = 64;     // bits of the channel's data bus
-  int burst_length = 8;   // transfers per burst
+  i64 columns = 1024;           // columns per row of one device, in device_width-bit units
+  int device_width = 8;         // bits per device
+  int bus_width = 64;           // bits of the channel's data bus
+  int burst_length = 8;         // transfers per burst
   int transfers_per_clock = 2;  // 2 for DDR interfaces, 8 for GDDR5X (WCK at 2x CK, DDR on WCK... x2)
-  double tck_ns = 0.625;  // command clock period
+  double tck_ns = 0.625;        // command clock period
   // Timing, in tCK.
   int CL = 22, CWL = 16, tRCD = 22, tRP = 22, tRAS = 52, tRFC = 560, tREFI = 12480;
   int tRRD_S = 4, tRRD_L = 8, tCCD_S = 4, tCCD_L = 8, tFAW = 34, tWR = 24, tWTR_S = 4, tWTR_L = 12, tRTP = 12;

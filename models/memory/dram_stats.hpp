@@ -9,9 +9,9 @@ struct DramStats {
   std::uint64_t reads = 0, writes = 0;  // bursts
   std::uint64_t row_hits = 0, row_misses = 0, row_conflicts = 0;
   std::uint64_t activates = 0, precharges = 0, refreshes = 0;
-  std::uint64_t read_latency_sum = 0;  // memory cycles from arrival at the controller to data returned
-  std::uint64_t queue_occupancy_sum = 0;  // sum over cycles of requests queued (detailed mode only)
-  std::uint64_t busy_cycles = 0;          // cycles the data bus carried data
+  std::uint64_t read_latency_sum = 0;                 // memory cycles from arrival at the controller to data returned
+  std::uint64_t queue_occupancy_sum = 0;              // sum over cycles of requests queued (detailed mode only)
+  std::uint64_t busy_cycles = 0;                      // cycles the data bus carried data
   std::array<std::uint64_t, 24> read_latency_log2{};  // histogram: bucket b holds latencies in [2^b, 2^(b+1))
 
   void record_read_latency(std::uint64_t cycles);

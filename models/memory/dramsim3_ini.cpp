@@ -127,7 +127,8 @@ DramSpec parse_dramsim3_ini(const std::string& text, const std::string& name) {
   const long long channel_mb = integer("system.channel_size", 0, true);
   if (s.device_width <= 0 || s.bus_width % s.device_width != 0)
     throw InputError(located(where_of("dram_structure.device_width"), "device_width", "must divide bus_width"));
-  const double bank_mb = static_cast<double>(s.rows) * static_cast<double>(s.columns) * s.device_width / 8.0 / (1 << 20);
+  const double bank_mb =
+      static_cast<double>(s.rows) * static_cast<double>(s.columns) * s.device_width / 8.0 / (1 << 20);
   const double rank_mb = bank_mb * s.bankgroups * s.banks_per_group * (s.bus_width / s.device_width);
   const double ranks = rank_mb > 0 ? static_cast<double>(channel_mb) / rank_mb : 0;
   if (ranks < 1 || ranks != static_cast<double>(static_cast<int>(ranks)))
@@ -136,7 +137,8 @@ DramSpec parse_dramsim3_ini(const std::string& text, const std::string& name) {
   s.ranks = static_cast<int>(ranks);
   s.address_mapping = str("system.address_mapping", "chrobabgraco");
   s.queue_size = static_cast<int>(integer("system.trans_queue_size", 32, false));
-  if (s.queue_size < 2) throw InputError(located(where_of("system.trans_queue_size"), "trans_queue_size", "must be at least 2"));
+  if (s.queue_size < 2)
+    throw InputError(located(where_of("system.trans_queue_size"), "trans_queue_size", "must be at least 2"));
   s.write_high_watermark = std::max(1, s.queue_size * 3 / 4);
   s.write_low_watermark = s.queue_size / 4;
   const std::string policy = str("system.row_buf_policy", "OPEN_PAGE");

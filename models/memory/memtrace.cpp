@@ -51,7 +51,8 @@ std::vector<TraceRequest> read_trace(const std::string& path, const DramSpec& sp
   i64 n = 0, last_cycle = 0;
   while (std::getline(in, line)) {
     ++n;
-    if (line.size() > 256) throw InputError(located(path + ":" + std::to_string(n), "trace", "line longer than 256 characters"));
+    if (line.size() > 256)
+      throw InputError(located(path + ":" + std::to_string(n), "trace", "line longer than 256 characters"));
     const std::string where = path + ":" + std::to_string(n);
     std::string a, op, c, extra;
     std::istringstream fields(line);
@@ -75,10 +76,12 @@ std::vector<TraceRequest> read_trace(const std::string& path, const DramSpec& sp
     if (e2 != std::errc() || q != c.data() + c.size() || r.cycle < 0 || r.cycle > (i64{1} << 50))
       throw InputError(located(where, "cycle", "'" + c + "' is not a cycle count (0..2^50)"));
     if (r.address >= capacity)
-      throw InputError(located(where, "address", "beyond the memory's capacity (" + std::to_string(capacity) + " bytes)"));
+      throw InputError(
+          located(where, "address", "beyond the memory's capacity (" + std::to_string(capacity) + " bytes)"));
     if (r.cycle < last_cycle)
-      throw InputError(located(where, "cycle", "earlier than the previous line's (" + std::to_string(last_cycle) +
-                                                   "): the trace must be sorted by issue cycle"));
+      throw InputError(located(where, "cycle",
+                               "earlier than the previous line's (" + std::to_string(last_cycle) +
+                                   "): the trace must be sorted by issue cycle"));
     last_cycle = r.cycle;
     if (trace.size() >= max_requests)
       throw InputError(located(where, "trace", "more than " + std::to_string(max_requests) + " requests"));
@@ -150,7 +153,8 @@ ReplayResult replay_fast(const DramSpec& spec, const std::vector<TraceRequest>& 
   for (const TraceRequest& t : trace) {
     const DramCoord c = map.decode(t.address);
     i64 accepted = 0;
-    const i64 done = ch[static_cast<std::size_t>(c.channel)].serve(c, t.write, std::max(t.cycle, offered + 1), &accepted);
+    const i64 done =
+        ch[static_cast<std::size_t>(c.channel)].serve(c, t.write, std::max(t.cycle, offered + 1), &accepted);
     offered = accepted;  // the driver holds later requests while this one waits for a queue entry
     r.cycles = std::max(r.cycles, done);
     if (!t.write) read_latencies.push_back(done - accepted);
@@ -165,10 +169,17 @@ nlohmann::json replay_json(const DramSpec& spec, const ReplayResult& r, const st
   const double seconds = static_cast<double>(r.cycles) * spec.tck_ns;
   const double gbps = r.cycles > 0 ? static_cast<double>(r.bytes) / seconds : 0.0;
   nlohmann::json j;
-  j["memory"] = {{"name", spec.name},       {"protocol", spec.protocol},   {"channels", spec.channels},
-                 {"ranks", spec.ranks},     {"bankgroups", spec.bankgroups}, {"banks_per_group", spec.banks_per_group},
-                 {"tck_ns", spec.tck_ns},   {"burst_bytes", spec.burst_bytes()}, {"address_mapping", spec.address_mapping},
-                 {"page_policy", spec.open_page ? "open" : "closed"}, {"queue_size", spec.queue_size}};
+  j["memory"] = {{"name", spec.name},
+                 {"protocol", spec.protocol},
+                 {"channels", spec.channels},
+                 {"ranks", spec.ranks},
+                 {"bankgroups", spec.bankgroups},
+                 {"banks_per_group", spec.banks_per_group},
+                 {"tck_ns", spec.tck_ns},
+                 {"burst_bytes", spec.burst_bytes()},
+                 {"address_mapping", spec.address_mapping},
+                 {"page_policy", spec.open_page ? "open" : "closed"},
+                 {"queue_size", spec.queue_size}};
   j["mode"] = mode;
   j["requests"] = r.requests;
   j["reads"] = r.stats.reads;
@@ -187,9 +198,9 @@ nlohmann::json replay_json(const DramSpec& spec, const ReplayResult& r, const st
   j["precharges"] = r.stats.precharges;
   j["refreshes"] = r.stats.refreshes;
   // Requests waiting in a channel's queues, averaged over the run and the channels (detailed mode only).
-  j["avg_queue_occupancy"] = r.cycles > 0 ? static_cast<double>(r.stats.queue_occupancy_sum) /
-                                                static_cast<double>(r.cycles) / spec.channels
-                                          : 0.0;
+  j["avg_queue_occupancy"] =
+      r.cycles > 0 ? static_cast<double>(r.stats.queue_occupancy_sum) / static_cast<double>(r.cycles) / spec.channels
+                   : 0.0;
   return j;
 }
 
@@ -222,7 +233,8 @@ int memtrace_command(const std::vector<std::string>& args, std::ostream& out) {
     else
       positional.push_back(a);
   }
-  if (mode != "detailed" && mode != "fast") throw InputError(located("command line", "--mode", "must be detailed or fast"));
+  if (mode != "detailed" && mode != "fast")
+    throw InputError(located("command line", "--mode", "must be detailed or fast"));
   if (positional.empty() || positional.size() > 2)
     throw InputError("usage: sparsim memtrace [CONFIG.yaml] TRACE [--dramsim3-ini FILE] [--out DIR]");
   const std::string config_path = positional.size() == 2 ? positional[0] : "";

@@ -209,7 +209,8 @@ sc_core::sc_time PcieLink::write_fast(std::uint64_t bytes) {
   tlps_down_ += n;
   payload_down_ += bytes;
   wire_down_ += wire;
-  const std::uint64_t acks = (n + static_cast<std::uint64_t>(spec_.ack_every) - 1) / static_cast<std::uint64_t>(spec_.ack_every);
+  const std::uint64_t acks =
+      (n + static_cast<std::uint64_t>(spec_.ack_every) - 1) / static_cast<std::uint64_t>(spec_.ack_every);
   dllps_ += acks;
   wire_up_ += acks * static_cast<std::uint64_t>(spec_.dllp_bytes);
   wait_until(down_free_);

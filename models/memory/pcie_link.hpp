@@ -23,21 +23,21 @@
 namespace sparsim::memory {
 
 struct PcieSpec {
-  int generation = 3;                  // 1..5: 2.5, 5, 8, 16, 32 GT/s per lane
+  int generation = 3;  // 1..5: 2.5, 5, 8, 16, 32 GT/s per lane
   int lanes = 16;
-  std::int64_t max_payload = 256;      // MPS, bytes per write or completion TLP
-  std::int64_t max_read_request = 512; // MRRS, bytes one read request asks for
-  std::int64_t tlp_overhead = 24;      // framing 2 + sequence 2 + 4DW header 16 + LCRC 4
-  std::int64_t dllp_bytes = 8;         // 6-byte DLLP + 2 bytes framing
-  int ack_every = 4;                   // TLPs one ACK DLLP acknowledges
-  double latency_ns = 500;             // one way: PHY, switch, root complex, host memory
-  int posted_header_credits = 64;      // the host's receive buffer for writes
-  int posted_data_credits = 1024;      // in 16-byte units (16 KB)
-  int nonposted_header_credits = 64;   // for read requests
-  int read_tags = 64;                  // the device's outstanding reads
-  double gtps() const;                 // per lane
-  double encoding() const;             // 8b/10b (gen 1-2) or 128b/130b (gen 3-5)
-  double bytes_per_ns() const;         // one direction, after line encoding
+  std::int64_t max_payload = 256;       // MPS, bytes per write or completion TLP
+  std::int64_t max_read_request = 512;  // MRRS, bytes one read request asks for
+  std::int64_t tlp_overhead = 24;       // framing 2 + sequence 2 + 4DW header 16 + LCRC 4
+  std::int64_t dllp_bytes = 8;          // 6-byte DLLP + 2 bytes framing
+  int ack_every = 4;                    // TLPs one ACK DLLP acknowledges
+  double latency_ns = 500;              // one way: PHY, switch, root complex, host memory
+  int posted_header_credits = 64;       // the host's receive buffer for writes
+  int posted_data_credits = 1024;       // in 16-byte units (16 KB)
+  int nonposted_header_credits = 64;    // for read requests
+  int read_tags = 64;                   // the device's outstanding reads
+  double gtps() const;                  // per lane
+  double encoding() const;              // 8b/10b (gen 1-2) or 128b/130b (gen 3-5)
+  double bytes_per_ns() const;          // one direction, after line encoding
   std::uint64_t tlps(std::uint64_t bytes, std::int64_t unit) const { return (bytes + unit - 1) / unit; }
 };
 
@@ -85,8 +85,8 @@ class PcieLink : public sc_core::sc_module {
   int posted_headers_, posted_data_, nonposted_headers_, tags_;
   std::deque<Return> posted_returns_, nonposted_returns_, tag_returns_;
   int unacked_down_ = 0, unacked_up_ = 0;
-  Counter &tlps_down_, &tlps_up_, &dllps_, &payload_down_, &payload_up_, &wire_down_, &wire_up_,
-      &credit_wait_ns_, &tag_wait_ns_;
+  Counter &tlps_down_, &tlps_up_, &dllps_, &payload_down_, &payload_up_, &wire_down_, &wire_up_, &credit_wait_ns_,
+      &tag_wait_ns_;
 };
 
 }  // namespace sparsim::memory

@@ -25,10 +25,14 @@ json dram_summary(const json& dram, const std::map<std::string, std::uint64_t>& 
 json typed_value(const ConfigValue& v) {
   if (v.text.empty() && v.spec->optional) return nullptr;
   switch (v.spec->type) {
-    case ParamType::Int: return std::stoll(v.text);
-    case ParamType::Float: return std::stod(v.text);
-    case ParamType::Bool: return v.text == "true";
-    default: return v.text;
+    case ParamType::Int:
+      return std::stoll(v.text);
+    case ParamType::Float:
+      return std::stod(v.text);
+    case ParamType::Bool:
+      return v.text == "true";
+    default:
+      return v.text;
   }
 }
 
@@ -101,7 +105,7 @@ json build_report(const ReportInputs& in, const RunResults& results) {
   // Per-job energies, totals per variant and per (phase, variant), breakdown per component and action.
   std::vector<std::string> variants;
   std::map<std::string, Totals> by_variant;
-  std::map<std::string, std::map<std::string, Totals>> by_phase;  // phase -> variant -> totals
+  std::map<std::string, std::map<std::string, Totals>> by_phase;                          // phase -> variant -> totals
   std::map<std::string, std::map<std::string, std::map<std::string, double>>> breakdown;  // variant/block/action
   std::set<std::string> used_actions;
   json jobs = json::array();
@@ -121,13 +125,20 @@ json build_report(const ReportInputs& in, const RunResults& results) {
     for (const auto& c : j.counters) counters[c.block][c.name] = c.value;
     json stalls = json::object();
     for (const auto& [cause, cycles] : j.stall_cycles) stalls[cause] = cycles;
-    json job = {{"layer_index", j.layer_index}, {"layer", j.layer},
-                {"phase", phase_name(j.phase)},  {"variant", j.variant},
-                {"cycles", j.cycles},            {"dense_macs", j.dense_macs},
-                {"issued_macs", j.issued_macs},  {"peak_macs_per_cycle", j.peak_macs_per_cycle},
-                {"utilization", j.utilization()}, {"stall_cycles", stalls},
-                {"energy_pj", pj},               {"energy_pj_by_component", energy_by_block},
-                {"counters", counters},          {"mapping", j.mapping}};
+    json job = {{"layer_index", j.layer_index},
+                {"layer", j.layer},
+                {"phase", phase_name(j.phase)},
+                {"variant", j.variant},
+                {"cycles", j.cycles},
+                {"dense_macs", j.dense_macs},
+                {"issued_macs", j.issued_macs},
+                {"peak_macs_per_cycle", j.peak_macs_per_cycle},
+                {"utilization", j.utilization()},
+                {"stall_cycles", stalls},
+                {"energy_pj", pj},
+                {"energy_pj_by_component", energy_by_block},
+                {"counters", counters},
+                {"mapping", j.mapping}};
     if (j.functional_checked)
       job["functional"] = {{"pass", j.functional_pass}, {"max_abs_error", j.functional_max_abs_error}};
     if (counters.contains("dram")) job["memory"] = dram_summary(counters["dram"], j.stall_cycles);
@@ -151,7 +162,7 @@ json build_report(const ReportInputs& in, const RunResults& results) {
     }
     speedup["step"] = ratio(static_cast<double>(by_variant[b].cycles), static_cast<double>(by_variant[d].cycles));
     energy_gain["step"] = ratio(by_variant[b].energy_pj, by_variant[d].energy_pj);
-    summary["speedup"] = speedup;                    // baseline cycles / design cycles
+    summary["speedup"] = speedup;                     // baseline cycles / design cycles
     summary["energy_efficiency_gain"] = energy_gain;  // baseline energy / design energy
   }
   json phases = json::array();

@@ -92,7 +92,8 @@ std::string layers_csv(const json& report) {
     for (const auto& v : variants) {
       auto it = r.by_variant.find(v);
       const json* m = it != r.by_variant.end() && it->second->contains("memory") ? &(*it->second)["memory"] : nullptr;
-      out << "," << (m && !(*m)["dram_row_hit_rate"].is_null() ? csv_number((*m)["dram_row_hit_rate"].get<double>()) : "")
+      out << ","
+          << (m && !(*m)["dram_row_hit_rate"].is_null() ? csv_number((*m)["dram_row_hit_rate"].get<double>()) : "")
           << "," << (m ? std::to_string((*m)["dram_stall_cycles"].get<std::uint64_t>()) : "");
     }
     out << "\n";
@@ -107,9 +108,10 @@ std::string summary_table(const json& report) {
   const auto& cfg = report["config"];
   std::ostringstream out;
   out << "sparsim " << report["sparsim"]["version"].get<std::string>() << " | accelerator "
-      << report["accelerator"]["name"].get<std::string>() << " | network " << report["workload"]["network"].get<std::string>()
-      << ", batch " << report["workload"]["batch"].get<long long>();
-  const auto n = cfg["workload"]["sparsity"]["n"].get<long long>(), m = cfg["workload"]["sparsity"]["m"].get<long long>();
+      << report["accelerator"]["name"].get<std::string>() << " | network "
+      << report["workload"]["network"].get<std::string>() << ", batch " << report["workload"]["batch"].get<long long>();
+  const auto n = cfg["workload"]["sparsity"]["n"].get<long long>(),
+             m = cfg["workload"]["sparsity"]["m"].get<long long>();
   if (n > 0) out << ", weights " << n << ":" << m;
   out << " | mode " << report["mode"].get<std::string>() << " | seed " << report["seed"].get<long long>() << "\n\n";
 
@@ -142,10 +144,10 @@ std::string summary_table(const json& report) {
                 "utilization", "energy uJ");
   out << line;
   for (const auto& row : report["summary"]["phases"]) {
-    std::snprintf(line, sizeof line, "%-6s %-16s %16llu %12.4f %11.1f%% %16.2f\n", row["phase"].get<std::string>().c_str(),
-                  row["variant"].get<std::string>().c_str(), (unsigned long long)row["cycles"].get<std::uint64_t>(),
-                  row["time_s"].get<double>() * 1e3, 100.0 * row["utilization"].get<double>(),
-                  row["energy_pj"].get<double>() / 1e6);
+    std::snprintf(line, sizeof line, "%-6s %-16s %16llu %12.4f %11.1f%% %16.2f\n",
+                  row["phase"].get<std::string>().c_str(), row["variant"].get<std::string>().c_str(),
+                  (unsigned long long)row["cycles"].get<std::uint64_t>(), row["time_s"].get<double>() * 1e3,
+                  100.0 * row["utilization"].get<double>(), row["energy_pj"].get<double>() / 1e6);
     out << line;
   }
   for (const auto& v : variants) {
@@ -157,7 +159,8 @@ std::string summary_table(const json& report) {
   }
   if (report["summary"].contains("speedup")) {
     out << "\nspeedup of " << design << " over " << base << ":";
-    for (const auto& [phase, s] : report["summary"]["speedup"].items()) out << "  " << phase << " " << fmt("%.3fx", s.get<double>());
+    for (const auto& [phase, s] : report["summary"]["speedup"].items())
+      out << "  " << phase << " " << fmt("%.3fx", s.get<double>());
     out << "\nenergy-efficiency gain:";
     for (const auto& [phase, s] : report["summary"]["energy_efficiency_gain"].items())
       out << "  " << phase << " " << fmt("%.3fx", s.get<double>());

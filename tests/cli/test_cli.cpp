@@ -8,7 +8,7 @@
 namespace {
 // A small but real run: the fc layer of ResNet-18, all three phases.
 const std::string kSmall = "--set workload.layers=fc,layer4.1.conv2 --set workload.batch=2";
-}
+}  // namespace
 
 TEST_CASE("--help and --version succeed") {
   auto r = run_sparsim("--help");
@@ -94,7 +94,9 @@ TEST_CASE("bad input exits 2 with one line naming file, line and key, and writes
   CHECK(r.status == 2);
   CHECK(r.err.find("workload.network") != std::string::npos);
 
-  const auto net = write_file(dir, "net.yaml", "name: n\nlayers:\n  - {name: a, type: conv, cin: 4, cout: 8, hw: 8, kernel: 3, activation_density: 1.5}\n");
+  const auto net = write_file(
+      dir, "net.yaml",
+      "name: n\nlayers:\n  - {name: a, type: conv, cin: 4, cout: 8, hw: 8, kernel: 3, activation_density: 1.5}\n");
   r = run_sparsim("run --workload " + net + " --out " + dir + "/out");
   CHECK(r.status == 2);
   CHECK(r.err.find(net + ":3: layer a.activation_density: density must be in [0, 1]") != std::string::npos);
@@ -142,8 +144,10 @@ TEST_CASE("workloads list and show") {
 
 TEST_CASE("a sparsity profile from the config reaches the simulated ops") {
   const auto dir = temp_dir("profile");
-  const auto r = run_sparsim("run --set workload.layers=fc --set workload.sparsity.n=0 --set workload.sparsity.m=0 "
-                             "--set workload.sparsity.profile=nm=1:4 --out " + dir);
+  const auto r = run_sparsim(
+      "run --set workload.layers=fc --set workload.sparsity.n=0 --set workload.sparsity.m=0 "
+      "--set workload.sparsity.profile=nm=1:4 --out " +
+      dir);
   REQUIRE(r.status == 0);
   const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
   bool saw_ff = false;
