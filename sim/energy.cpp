@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/config/yaml_input.hpp"
 #include "sim/errors.hpp"
 
 namespace sparsim {
@@ -54,12 +55,7 @@ EnergyTable EnergyTable::load(const std::string& spec, double scale) {
 }
 
 EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::string& name, double scale) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw InputError(name + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
-  }
+  const YAML::Node root = load_yaml(yaml_text, name);
   if (!root.IsMap()) throw InputError(located(name, "", "an energy table is a mapping with 'actions'"));
   EnergyTable t;
   t.source_ = name;
@@ -80,12 +76,13 @@ EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::stri
     for (auto f = a.begin(); f != a.end(); ++f) {
       const auto field = f->first.as<std::string>();
       if (field != "energy_pj" && field != "per" && field != "source")
-        throw InputError(located(line_of(name, f->first), path + "." + field, "unknown key (known: energy_pj, per, source)"));
+        throw InputError(
+            located(line_of(name, f->first), path + "." + field, "unknown key (known: energy_pj, per, source)"));
     }
     if (!a["per"] || !a["source"])
       throw InputError(located(line_of(name, it->first), path, "every action needs 'per' and 'source'"));
-    t.actions_[action] = EnergyAction{action, number_at(a, "energy_pj", name, path) * scale,
-                                      a["per"].as<std::string>(), a["source"].as<std::string>()};
+    t.actions_[action] = EnergyAction{action, number_at(a, "energy_pj", name, path) * scale, a["per"].as<std::string>(),
+                                      a["source"].as<std::string>()};
   }
   if (const YAML::Node sram = root["sram"]) {
     if (!sram.IsSequence()) throw InputError(located(line_of(name, sram), "sram", "expected a list of points"));
@@ -109,7 +106,8 @@ bool EnergyTable::has(const std::string& action) const {
 double EnergyTable::pj(const std::string& action) const {
   const bool read = starts_with(action, kSramRead);
   if (read || starts_with(action, kSramWrite)) {
-    if (sram_.empty()) throw InputError(located(source_, "sram", "table has no SRAM points but '" + action + "' is charged"));
+    if (sram_.empty())
+      throw InputError(located(source_, "sram", "table has no SRAM points but '" + action + "' is charged"));
     const double cap = std::stod(action.substr(action.find('@') + 1));
     auto val = [&](const SramPoint& p) { return read ? p.read_pj_per_byte : p.write_pj_per_byte; };
     if (cap <= sram_.front().capacity_bytes) return val(sram_.front());
@@ -132,7 +130,8 @@ double EnergyTable::pj(const std::string& action) const {
   }
   auto it = actions_.find(action);
   if (it == actions_.end())
-    throw InputError(located(source_, "actions." + action, "the energy table has no such action, but a counter charges it"));
+    throw InputError(
+        located(source_, "actions." + action, "the energy table has no such action, but a counter charges it"));
   return it->second.energy_pj;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/config/yaml_input.hpp"
 #include "sim/errors.hpp"
 #include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
@@ -204,12 +205,7 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
 }  // namespace
 
 Network parse_network_yaml(const std::string& text, const std::string& file) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
-  }
+  const YAML::Node root = load_yaml(text, file);
   if (!root.IsMap()) throw InputError(located(file, "", "a network file is a mapping with 'name' and 'layers'"));
   for (auto it = root.begin(); it != root.end(); ++it) {
     const auto key = it->first.as<std::string>();

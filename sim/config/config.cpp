@@ -1,5 +1,7 @@
 #include "sim/config/config.hpp"
 
+#include <map>
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <sstream>
 
 #include "sim/accelerator.hpp"
+#include "sim/config/yaml_input.hpp"
 #include "sim/errors.hpp"
 #include "sim/extension.hpp"
 
@@ -110,26 +113,24 @@ struct Loader {
 
   void walk(const YAML::Node& node, const std::string& prefix) {
     if (!node.IsMap()) {
-      throw InputError(located(mark_of(file, node), prefix.empty() ? "(top level)" : prefix,
-                               "expected a mapping of keys"));
+      throw InputError(
+          located(mark_of(file, node), prefix.empty() ? "(top level)" : prefix, "expected a mapping of keys"));
     }
     for (auto it = node.begin(); it != node.end(); ++it) {
       const std::string key = it->first.as<std::string>();
       const std::string path = prefix.empty() ? key : prefix + "." + key;
       const std::string where = mark_of(file, it->first);
       if (const ParamSpec* spec = spec_for(path)) {
-        const YAML::Node& v = it->second;
+        const YAML::Node v = it->second;  // a copy: it->second refers into a temporary of the iterator
         if (v.IsNull() && spec->optional) continue;
         if (!v.IsScalar())
-          throw InputError(located(where, path, std::string("expected a single ") + type_name(spec->type) +
-                                                    " value"));
+          throw InputError(located(where, path, std::string("expected a single ") + type_name(spec->type) + " value"));
         values[path] = ConfigValue{check_scalar(*spec, v.Scalar(), where), where, base_dir, spec};
       } else if (is_prefix_of_some(path, specs)) {
         if (it->second.IsNull()) continue;  // an empty section keeps its defaults
         walk(it->second, path);
       } else {
-        throw InputError(located(where, path, "unknown key (known here: " + known_keys_under(prefix, specs) +
-                                                  ")"));
+        throw InputError(located(where, path, "unknown key (known here: " + known_keys_under(prefix, specs) + ")"));
       }
     }
   }
@@ -137,8 +138,7 @@ struct Loader {
 
 std::pair<std::string, std::string> split_override(const std::string& text) {
   const auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw InputError(located("--set " + text, "", "expected key.path=value"));
+  if (eq == std::string::npos || eq == 0) throw InputError(located("--set " + text, "", "expected key.path=value"));
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
@@ -166,24 +166,14 @@ Config Config::load(const std::string& path, const std::vector<std::string>& ove
   std::stringstream text;
   text << in.rdbuf();
   const auto dir = std::filesystem::path(path).parent_path().string();
-  YAML::Node root;
-  try {
-    root = YAML::Load(text.str());
-  } catch (const YAML::Exception& e) {
-    throw InputError(path + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
-  }
+  YAML::Node root = load_yaml(text.str(), path);
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   return build(root, path, dir.empty() ? "." : dir, overrides);
 }
 
 Config Config::from_text(const std::string& yaml_text, const std::string& name,
                          const std::vector<std::string>& overrides) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw InputError(name + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
-  }
+  YAML::Node root = load_yaml(yaml_text, name);
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   return build(root, name, ".", overrides);
 }
@@ -208,8 +198,8 @@ Config Config::build(const YAML::Node& root, const std::string& name, const std:
   if (!AcceleratorRegistry::instance().find(accel)) {
     std::string list;
     for (const auto& n : AcceleratorRegistry::instance().names()) list += (list.empty() ? "" : ", ") + n;
-    throw InputError(located(accel_where, "accelerator.name", "unknown accelerator '" + accel +
-                                                                   "' (known: " + list + ")"));
+    throw InputError(
+        located(accel_where, "accelerator.name", "unknown accelerator '" + accel + "' (known: " + list + ")"));
   }
   Config cfg;
   cfg.source_name_ = name;

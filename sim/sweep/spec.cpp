@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/config/yaml_input.hpp"
 #include "sim/errors.hpp"
 
 namespace sparsim::sweep {
@@ -164,12 +165,7 @@ std::vector<std::string> range_values(const std::string& from, const std::string
 
 SweepSpec parse_spec(const std::string& yaml_text, const std::string& name, const std::string& base_dir) {
   const Ctx c{name};
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw InputError(name + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
-  }
+  const YAML::Node root = load_yaml(yaml_text, name);
   if (!root.IsMap()) c.fail(root, "(top level)", "expected a mapping with base, axes, ...");
   only_keys(c, root, "", {"name", "base", "set", "axes", "baselines", "metrics"});
   SweepSpec spec;

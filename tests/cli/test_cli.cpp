@@ -64,6 +64,28 @@ TEST_CASE("each job reports its DRAM row-buffer hit rate and DRAM stall cycles, 
   CHECK(csv.find(",dram_row_hit_rate_sparse,dram_stall_cycles_sparse,") != std::string::npos);
 }
 
+TEST_CASE("a key given twice in any YAML input exits 2 naming both places") {
+  const auto dir = temp_dir("dupkey");
+  // Once a crash (the accelerator's name looked up among two), once silently the last value.
+  const auto cfg = write_file(dir, "dup.yaml", "accelerator:\n  name: sat\n  name: nope\n");
+  auto r = run_sparsim("run " + cfg + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(cfg + ":3: accelerator.name: key given twice (first at " + cfg + ":2)") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/report.json"));
+
+  const auto net = write_file(
+      dir, "net.yaml", "name: n\nlayers:\n  - {name: a, type: conv, cin: 4, cin: 5, cout: 8, hw: 8, kernel: 3}\n");
+  r = run_sparsim("run --workload " + net + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(net + ":3: layers.cin: key given twice") != std::string::npos);
+
+  const auto table = write_file(dir, "energy.yaml", "name: t\nname: u\nactions: {}\n");
+  r = run_sparsim("run --set energy.table=" + table + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(table + ":2: name: key given twice") != std::string::npos);
+}
+
 TEST_CASE("same config and seed give byte-identical reports") {
   const auto a = temp_dir("det_a"), b = temp_dir("det_b");
   REQUIRE(run_sparsim("run " + kSmall + " --seed 5 --out " + a).status == 0);

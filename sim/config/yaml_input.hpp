@@ -1,0 +1,13 @@
+#pragma once
+// Every YAML input (configs, sweep specs, energy tables, network files) is read through here: a parse
+// error or a key given twice in one mapping is an InputError naming the file and line. (yaml-cpp keeps
+// both entries of a duplicated key, and which one a lookup finds is not defined.)
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+namespace sparsim {
+
+YAML::Node load_yaml(const std::string& text, const std::string& name);
+
+}  // namespace sparsim
