@@ -122,6 +122,17 @@ Network import_onnx(const std::string& model, const std::string& out_yaml, std::
       l.m = get(j, "m"), l.k = get(j, "k"), l.n = get(j, "n"), l.count = get(j, "count");
       l.sparsity.prunable = false;
     }
+    // The script reports what the model says; a nonsensical geometry (group 0 once divided by zero) is
+    // refused here, before any shape is computed from it.
+    const bool bad_conv = l.kind == LayerKind::Conv &&
+                          (l.cin < 1 || l.cout < 1 || l.h < 1 || l.w < 1 || l.kh < 1 || l.kw < 1 || l.stride < 1 ||
+                           l.pad < 0 || l.groups < 1 || l.cin % l.groups != 0 || l.cout % l.groups != 0);
+    const bool bad_fc = l.kind == LayerKind::FullyConnected && (l.cin < 1 || l.cout < 1 || l.tokens < 1);
+    const bool bad_mm = l.kind == LayerKind::MatMul && (l.m < 1 || l.k < 1 || l.n < 1 || l.count < 1);
+    if (bad_conv || bad_fc || bad_mm)
+      throw InputError(located(model, "node " + l.name,
+                               "impossible layer geometry (sizes must be positive; a conv's group count at least 1 "
+                               "and dividing its input and output channels)"));
     l.needs_input_gradient = j.at("input_gradient").get<bool>();
     std::string pattern = "-";
     if (j.contains("bits")) {

@@ -5,8 +5,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -37,8 +39,10 @@ bool parse_int(const std::string& text, long long& out) {
 bool parse_float(const std::string& text, double& out) {
   if (text.empty()) return false;
   char* end = nullptr;
+  errno = 0;
   out = std::strtod(text.c_str(), &end);
-  return end == text.c_str() + text.size() && std::isfinite(out);
+  // ERANGE: beyond double (1e400) or below its normal range (1e-400, 1e-320): refused, not rounded.
+  return end == text.c_str() + text.size() && std::isfinite(out) && errno != ERANGE;
 }
 
 std::string range_text(const ParamSpec& spec) {

@@ -1,5 +1,6 @@
 #include "sim/config/schema.hpp"
 
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -22,22 +23,20 @@ std::string number_text(double v) {
     std::ostringstream s;
     s.precision(precision);
     s << v;
-    if (std::stod(s.str()) == v) return s.str();
+    if (std::strtod(s.str().c_str(), nullptr) == v) return s.str();  // (stod throws on subnormals)
   }
   return std::to_string(v);
 }
 }  // namespace
 
-ParamSpec int_param(std::string path, long long def, long long min, long long max, std::string unit,
-                    std::string doc) {
+ParamSpec int_param(std::string path, long long def, long long min, long long max, std::string unit, std::string doc) {
   ParamSpec p = make(std::move(path), ParamType::Int, std::to_string(def), std::move(unit), std::move(doc));
   p.min = static_cast<double>(min);
   p.max = static_cast<double>(max);
   return p;
 }
 
-ParamSpec float_param(std::string path, double def, double min, double max, std::string unit,
-                      std::string doc) {
+ParamSpec float_param(std::string path, double def, double min, double max, std::string unit, std::string doc) {
   ParamSpec p = make(std::move(path), ParamType::Float, number_text(def), std::move(unit), std::move(doc));
   p.min = min;
   p.max = max;
@@ -78,12 +77,18 @@ ParamSpec path_param(std::string path, std::string def, std::string doc) {
 
 const char* type_name(ParamType type) {
   switch (type) {
-    case ParamType::Int: return "integer";
-    case ParamType::Float: return "number";
-    case ParamType::Bool: return "boolean";
-    case ParamType::String: return "string";
-    case ParamType::Enum: return "choice";
-    case ParamType::Path: return "path";
+    case ParamType::Int:
+      return "integer";
+    case ParamType::Float:
+      return "number";
+    case ParamType::Bool:
+      return "boolean";
+    case ParamType::String:
+      return "string";
+    case ParamType::Enum:
+      return "choice";
+    case ParamType::Path:
+      return "path";
   }
   return "?";
 }

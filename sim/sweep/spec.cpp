@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -70,8 +71,9 @@ bool as_int(const std::string& t, long long& v) {
 bool as_double(const std::string& t, double& v) {
   if (t.empty()) return false;
   char* end = nullptr;
+  errno = 0;
   v = std::strtod(t.c_str(), &end);
-  return end == t.c_str() + t.size() && std::isfinite(v);
+  return end == t.c_str() + t.size() && std::isfinite(v) && errno != ERANGE;
 }
 
 // A list of scalars, or a range {from, to, step}.
@@ -140,10 +142,13 @@ std::vector<std::string> range_values(const std::string& from, const std::string
   long long fi = 0, ti = 0, si = 0;
   std::vector<std::string> out;
   if (as_int(from, fi) && as_int(to, ti) && as_int(step, si)) {
-    if (si == 0 || (ti - fi) / si < 0) bad("step " + step + " never reaches " + to + " from " + from);
-    if (static_cast<unsigned long long>((ti - fi) / si) >= kMaxAxisValues)
+    // In 128 bits: to - from and its quotient by step overflow 64 (from 0 to INT64_MIN by -1 trapped).
+    const __int128 span = static_cast<__int128>(ti) - fi;
+    if (si == 0 || span / si < 0) bad("step " + step + " never reaches " + to + " from " + from);
+    const __int128 count = span / si;
+    if (count >= static_cast<__int128>(kMaxAxisValues))
       bad("range has more than " + std::to_string(kMaxAxisValues) + " values");
-    for (long long v = fi; si > 0 ? v <= ti : v >= ti; v += si) out.push_back(std::to_string(v));
+    for (__int128 i = 0; i <= count; ++i) out.push_back(std::to_string(static_cast<long long>(fi + i * si)));
     return out;
   }
   double fd = 0, td = 0, sd = 0;

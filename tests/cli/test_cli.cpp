@@ -127,6 +127,13 @@ TEST_CASE("bad input exits 2 with one line naming file, line and key, and writes
   CHECK(r.status == 2);
   CHECK(r.err.find("accelerator.array.rows") != std::string::npos);
 
+  // Beyond or below double's normal range: refused with the key (once an internal error from std::stod).
+  for (const char* v : {"1e-400", "1e-320", "1e400"}) {
+    r = run_sparsim(std::string("run --set workload.sparsity.activation_density=") + v + " --out " + dir + "/out");
+    CHECK(r.status == 2);
+    CHECK(r.err.find("workload.sparsity.activation_density: expected a number") != std::string::npos);
+  }
+
   r = run_sparsim("run --mode warp");
   CHECK(r.status == 2);
   CHECK(r.err.find("run.mode") != std::string::npos);

@@ -46,6 +46,18 @@ TEST_CASE("axes are crossed in order, zipped keys move together, ranges include 
                                                       {"accelerator.array.cols", "64"}});
 }
 
+TEST_CASE("integer ranges at the ends of 64 bits are refused, not trapped or run away") {
+  // 0 to INT64_MIN by -1 once divided INT64_MIN by -1 (SIGFPE); a range near INT64_MAX wrapped around.
+  CHECK_THROWS_WITH(range_values("0", "-9223372036854775808", "-1", "f", "k"), Catch::Contains("more than"));
+  REQUIRE(range_values("9223372036854775805", "9223372036854775807", "1", "f", "k") ==
+          std::vector<std::string>{"9223372036854775805", "9223372036854775806", "9223372036854775807"});
+  REQUIRE(range_values("-9223372036854775808", "9223372036854775807", "9223372036854775807", "f", "k") ==
+          std::vector<std::string>{"-9223372036854775808", "-1", "9223372036854775806"});
+  // Floats beyond double's range, or below its normal range, are refused, not rounded to inf or 0.
+  CHECK_THROWS_AS(range_values("1e-400", "1", "0.5", "f", "k"), InputError);
+  CHECK_THROWS_AS(range_values("0", "1e400", "1", "f", "k"), InputError);
+}
+
 TEST_CASE("float ranges are computed per index and printed without rounding noise") {
   REQUIRE(range_values("0.1", "0.5", "0.1", "f", "k") == std::vector<std::string>{"0.1", "0.2", "0.3", "0.4", "0.5"});
   REQUIRE(range_values("8", "2", "-3", "f", "k") == std::vector<std::string>{"8", "5", "2"});
