@@ -87,7 +87,8 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   const auto report = build_report(ReportInputs{cfg, info, step, energy}, results);
   const std::string summary = summary_table(report);
   const std::string csv = layers_csv(report);
-  write_atomically(request.out_dir, "report.json", report.dump(2) + "\n");
+  write_atomically(request.out_dir, "report.json",
+                   report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
   write_atomically(request.out_dir, "layers.csv", csv);
   out << summary << "\nreports: " << request.out_dir << "/report.json, " << request.out_dir << "/layers.csv\n";
 

@@ -214,7 +214,9 @@ Network parse_network_yaml(const std::string& text, const std::string& file) {
   }
   Network net;
   net.source = file;
-  net.name = root["name"] ? root["name"].as<std::string>() : std::filesystem::path(file).stem().string();
+  if (root["name"] && !root["name"].IsScalar())
+    throw InputError(located(at(file, root["name"]), "name", "expected a single string"));
+  net.name = root["name"] ? root["name"].Scalar() : std::filesystem::path(file).stem().string();
   const YAML::Node layers = root["layers"];
   if (!layers || !layers.IsSequence() || layers.size() == 0)
     throw InputError(located(layers ? at(file, layers) : file, "layers", "expected a non-empty list of layers"));

@@ -189,6 +189,9 @@ Config Config::build(const YAML::Node& root, const std::string& name, const std:
   std::string accel = "sat";
   std::string accel_where = "default";
   if (root["accelerator"] && root["accelerator"].IsMap() && root["accelerator"]["name"]) {
+    if (!root["accelerator"]["name"].IsScalar())
+      throw InputError(
+          located(mark_of(name, root["accelerator"]["name"]), "accelerator.name", "expected a single string value"));
     accel = root["accelerator"]["name"].as<std::string>();
     accel_where = mark_of(name, root["accelerator"]["name"]);
   }

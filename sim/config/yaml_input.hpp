@@ -1,6 +1,7 @@
 #pragma once
 // Every YAML input (configs, sweep specs, energy tables, network files) is read through here: a parse
-// error or a key given twice in one mapping is an InputError naming the file and line. (yaml-cpp keeps
+// error, a key given twice in one mapping, a key that is not a plain value or text that is not valid UTF-8
+// (reports are JSON) is an InputError naming the file and line. (yaml-cpp keeps
 // both entries of a duplicated key, and which one a lookup finds is not defined.)
 #include <string>
 

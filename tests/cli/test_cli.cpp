@@ -86,6 +86,26 @@ TEST_CASE("a key given twice in any YAML input exits 2 naming both places") {
   CHECK(r.err.find(table + ":2: name: key given twice") != std::string::npos);
 }
 
+TEST_CASE("a mapping where a string belongs and text that is not UTF-8 exit 2, not an internal error") {
+  const auto dir = temp_dir("yamlshape");
+  // Once yaml-cpp's bad conversion and a JSON exception while writing the report: exit 1.
+  const auto alias = write_file(dir, "alias.yaml", "x: &x {a: 1}\naccelerator:\n  name: *x\n");
+  auto r = run_sparsim("run " + alias + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("accelerator.name: expected a single string") != std::string::npos);
+  const auto net = write_file(dir, "net.yaml",
+                              "name: {a: 1}\nlayers:\n  - {name: a, type: conv, cin: 4, cout: 8, hw: 8, kernel: 3}\n");
+  r = run_sparsim("run --workload " + net + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(net + ":1: name: expected a single string") != std::string::npos);
+  const auto bytes = write_file(
+      dir, "bytes.yaml", "name: n\nlayers:\n  - {name: \"a\xff\", type: conv, cin: 4, cout: 8, hw: 8, kernel: 3}\n");
+  r = run_sparsim("run --workload " + bytes + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(bytes + ":3: layers.name: text is not valid UTF-8") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/report.json"));
+}
+
 TEST_CASE("same config and seed give byte-identical reports") {
   const auto a = temp_dir("det_a"), b = temp_dir("det_b");
   REQUIRE(run_sparsim("run " + kSmall + " --seed 5 --out " + a).status == 0);
