@@ -1,6 +1,7 @@
 // The YAML network format (docs/workloads.md): reading with strict key checks, writing, validation.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -244,12 +245,56 @@ Network load_network(const std::string& name_or_path) {
   return parse_network_yaml(text.str(), name_or_path);
 }
 
+namespace {
+// Per sample: weights, activations in and out, and multiply-accumulates, each at most 2^40 (a 2^20 batch
+// then stays below 2^60); every dimension below 2^31.
+template <typename Fail>
+void check_layer_size(const Layer& l, Fail&& fail) {
+  constexpr __int128 kMax = __int128{1} << 40;
+  for (std::int64_t d : {l.cin, l.cout, l.h, l.w, l.kh, l.kw, l.stride, l.pad, l.tokens, l.m, l.k, l.n, l.count})
+    if (d >= (std::int64_t{1} << 31)) fail("a dimension of 2^31 or more (" + std::to_string(d) + ")");
+  const auto i = [](std::int64_t v) { return static_cast<__int128>(v); };
+  __int128 weights = 0, in = 0, out = 0, macs = 0;
+  if (l.kind == LayerKind::Conv) {
+    const __int128 oh = (i(l.h) + 2 * i(l.pad) - l.kh) / l.stride + 1,
+                   ow = (i(l.w) + 2 * i(l.pad) - l.kw) / l.stride + 1;
+    weights = i(l.cout) * (l.cin / l.groups) * l.kh * l.kw;
+    in = i(l.cin) * l.h * l.w;
+    out = i(l.cout) * std::max<__int128>(oh, 0) * std::max<__int128>(ow, 0);
+    macs = weights * std::max<__int128>(oh, 0) * std::max<__int128>(ow, 0);
+  } else if (l.kind == LayerKind::FullyConnected) {
+    weights = i(l.cout) * l.cin;
+    in = i(l.cin) * l.tokens;
+    out = i(l.cout) * l.tokens;
+    macs = weights * l.tokens;
+  } else {
+    in = i(l.m) * l.k * l.count + i(l.k) * l.n * l.count;
+    out = i(l.m) * l.n * l.count;
+    macs = i(l.m) * l.k * l.n * l.count;
+  }
+  const auto text = [](__int128 v) { return std::to_string(static_cast<long double>(v)); };
+  if (weights > kMax) fail("more than 2^40 weights (" + text(weights) + ")");
+  if (in > kMax || out > kMax) fail("an activation tensor of more than 2^40 elements per sample");
+  if (macs > kMax) fail("more than 2^40 multiply-accumulates per sample (" + text(macs) + ")");
+}
+}  // namespace
+
 void validate_network(const Network& net) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
     auto fail = [&](const std::string& msg) { throw InputError(located(net.source, "layer " + l.name, msg)); };
     if (!names.insert(l.name).second) fail("duplicate layer name");
+    // Signs first (a group count of 0 must not reach a division), then sizes, in 128 bits, so that every
+    // later product over a batch of up to 2^20 fits 64 bits and no model is asked for unbounded work.
+    if (l.kind == LayerKind::Conv && (l.cin < 1 || l.cout < 1 || l.h < 1 || l.w < 1 || l.kh < 1 || l.kw < 1 ||
+                                      l.stride < 1 || l.pad < 0 || l.groups < 1))
+      fail("conv shape has a non-positive dimension");
+    if (l.kind == LayerKind::FullyConnected && (l.cin < 1 || l.cout < 1 || l.tokens < 1))
+      fail("fc shape has a non-positive dimension");
+    if (l.kind == LayerKind::MatMul && (l.m < 1 || l.k < 1 || l.n < 1 || l.count < 1))
+      fail("matmul shape has a non-positive dimension");
+    check_layer_size(l, fail);
     if (l.kind == LayerKind::Conv) {
       if (l.cin % l.groups || l.cout % l.groups)
         fail("cin (" + std::to_string(l.cin) + ") and cout (" + std::to_string(l.cout) +
@@ -261,13 +306,6 @@ void validate_network(const Network& net) {
       if (!(d >= 0.0 && d <= 1.0)) fail("density outside [0, 1]");
     if (l.sparsity.nm.n > l.sparsity.nm.m) fail("N:M pattern with N > M");
     if (l.sparsity.nm.n < 0 || l.sparsity.nm.m < 0) fail("N:M pattern with a negative N or M");
-    if (l.kind == LayerKind::Conv && (l.cin < 1 || l.cout < 1 || l.h < 1 || l.w < 1 || l.kh < 1 || l.kw < 1 ||
-                                      l.stride < 1 || l.pad < 0 || l.groups < 1))
-      fail("conv shape has a non-positive dimension");
-    if (l.kind == LayerKind::FullyConnected && (l.cin < 1 || l.cout < 1 || l.tokens < 1))
-      fail("fc shape has a non-positive dimension");
-    if (l.kind == LayerKind::MatMul && (l.m < 1 || l.k < 1 || l.n < 1 || l.count < 1))
-      fail("matmul shape has a non-positive dimension");
     if (!l.shares_weights.empty()) {
       const Layer* owner = nullptr;
       for (std::size_t j = 0; j < i; ++j)

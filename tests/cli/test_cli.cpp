@@ -106,6 +106,21 @@ TEST_CASE("a mapping where a string belongs and text that is not UTF-8 exit 2, n
   CHECK_FALSE(std::filesystem::exists(dir + "/out/report.json"));
 }
 
+TEST_CASE("a layer too large to simulate is refused up front, not ended by bad_alloc or an overflow") {
+  const auto dir = temp_dir("huge");
+  const auto dim =
+      write_file(dir, "dim.yaml", "name: n\nlayers:\n  - {name: mm, type: matmul, m: 1099511627776, k: 8, n: 8}\n");
+  auto r = run_sparsim("run --workload " + dim + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("layer mm: a dimension of 2^31 or more") != std::string::npos);
+  const auto work = write_file(
+      dir, "work.yaml", "name: n\nlayers:\n  - {name: fc, type: fc, cin: 1048576, cout: 1048576, tokens: 2048}\n");
+  r = run_sparsim("run --workload " + work + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("layer fc: more than 2^40 multiply-accumulates per sample") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/report.json"));
+}
+
 TEST_CASE("same config and seed give byte-identical reports") {
   const auto a = temp_dir("det_a"), b = temp_dir("det_b");
   REQUIRE(run_sparsim("run " + kSmall + " --seed 5 --out " + a).status == 0);
