@@ -144,11 +144,7 @@ void DramModule::pick_bursts(const Block& b, std::vector<Pick>& out) const {
 // written: its data leaves the requester at once).
 i64 DramModule::unsampled_latency(bool write) const {
   if (write) return spec_.CWL + spec_.burst_cycles();
-  return std::max<i64>(spec_.tRCD + spec_.CL + spec_.burst_cycles(), recent_latency_);
-}
-
-double DramModule::idle_read_latency_ns() const {
-  return static_cast<double>(spec_.tRCD + spec_.CL + spec_.burst_cycles()) * spec_.tck_ns;
+  return std::max<i64>(spec_.idle_read_cycles(), recent_latency_);
 }
 
 DramStats DramModule::totals() const {
@@ -298,9 +294,8 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
   // detailed mode's admission: a request waits at a burst whose channel queue is full).
   i64 done = now, first = -1, admitted = now;
   std::uint64_t served = 0;
-  const auto serve = [&](std::uint64_t a, int channel) {
+  const auto serve = [&](std::uint64_t a) {
     if (skip && served == kSampleBursts) return;
-    (void)channel;
     const DramCoord c = map_.decode(a);
     // Per-channel admission: every burst reaches its channel now; in order: no earlier than the last.
     const i64 t = per_channel_ ? fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, now)
@@ -311,9 +306,9 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
     ++served;
   };
   if (use_picks()) {
-    for (const Pick& p : picks) serve(p.address, p.channel);
+    for (const Pick& p : picks) serve(p.address);
   } else {
-    for_each_burst(b, [&](std::uint64_t a) { serve(a, -1); });
+    for_each_burst(b, serve);
   }
   if (!skip) return done;
   // The steady rate is what the sample took from its first completion to its last (the wait for

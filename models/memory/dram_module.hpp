@@ -65,8 +65,6 @@ class DramModule : public sc_core::sc_module {
   // 64 per simulated channel and at least 512). A requester of many mid-sized blocks (a DMA engine's
   // chunks) may lower it; docs/cdma.md measures what that costs.
   void set_steady_state_sample(std::uint64_t bursts) { steady_sample_ = bursts; }
-  // Closed-bank read latency of an idle channel (ACT, RD, data), in ns.
-  double idle_read_latency_ns() const;
   // Totals over the channels so far (also mirrored into the "dram" StatGroup's counters).
   DramStats totals() const;
 

@@ -49,6 +49,8 @@ struct DramSpec {
   i64 channel_bytes() const { return static_cast<i64>(ranks) * banks() * rows * row_bytes(); }
   i64 capacity_bytes() const { return channel_bytes() * channels; }
   int tRC() const { return tRAS + tRP; }
+  // An unloaded read to a closed bank: ACT, RD, data.
+  int idle_read_cycles() const { return tRCD + CL + burst_cycles(); }
   // Energy-table family of the protocol: dram_<family>_{activate,read_byte,write_byte,refresh}.
   std::string energy_family() const;
   double peak_gbps() const { return static_cast<double>(burst_bytes()) * channels / (burst_cycles() * tck_ns); }

@@ -12,7 +12,8 @@ std::vector<ParamSpec> sat_params() {
   const long long big = 1LL << 40;
   std::vector<ParamSpec> params = {
       float_param("accelerator.clock_ghz", 1.0, 1e-3, 100.0, "GHz",
-                  "Clock of the array and buffers; DRAM timing (memory.dram, its own clock) is converted to array cycles with it."),
+                  "Clock of the array and buffers; DRAM timing (memory.dram, its own clock) is converted to array "
+                  "cycles with it."),
       int_param("accelerator.array.rows", 32, 1, 4096, "PEs", "PE rows of the systolic array."),
       int_param("accelerator.array.cols", 32, 1, 4096, "PEs", "PE columns of the systolic array."),
       int_param("accelerator.array.pe_multipliers", 2, 1, 64, "multipliers",
@@ -58,7 +59,7 @@ Hw hw_from_config(const Config& cfg) {
   const memory::DramSpec dram = memory::dram_spec_from_config(cfg);
   const double clock = cfg.f64("accelerator.clock_ghz");  // array cycles per ns
   hw.dram_bw = dram.peak_gbps() / clock;
-  hw.dram_latency = static_cast<i64>(std::ceil((dram.tRCD + dram.CL + dram.burst_cycles()) * dram.tck_ns * clock));
+  hw.dram_latency = static_cast<i64>(std::ceil(dram.idle_read_cycles() * dram.tck_ns * clock));
   hw.dram_burst = dram.burst_bytes();
   return hw;
 }

@@ -86,7 +86,7 @@ StcParams stc_params_from(const Config& cfg) {
   m.hbm_den = 1000;
   if (m.hbm_num < 1) cfg.fail("memory.dram.preset", "less than 1/1000 byte per cycle at this clock");
   // The fabric between L2 and controllers: the measured idle latency less the DRAM's part of it.
-  const double dram_ns = static_cast<double>(p.dram.tRCD + p.dram.CL + p.dram.burst_cycles()) * p.dram.tck_ns;
+  const double dram_ns = static_cast<double>(p.dram.idle_read_cycles()) * p.dram.tck_ns;
   m.hbm_latency = static_cast<int>(
       std::max<std::int64_t>(1, std::llround((cfg.f64("memory.hbm.latency_ns") - dram_ns) * p.clock_ghz)));
   m.elem_bytes = 2;

@@ -1,14 +1,15 @@
 #pragma once
 // The one timing primitive of the GPU model: a bandwidth server. Transfers queue at it and each occupies it
 // for units * den / num cycles (num/den units per cycle); a per-hop latency (at least one cycle) is added on
-// the way in, so latency is pipelined while bandwidth is not. HBM, the L2, each SM's L2 port, shared-memory
-// banks, the register-file read-out and the tensor-core pipe are servers; a transfer walks a route of them
-// (for example HBM -> L2 -> SM port -> shared memory) and signals its event at the end.
+// the way in, so latency is pipelined while bandwidth is not. The L2, each SM's L2 port, shared-memory
+// banks, the register-file read-out and the tensor-core pipe are servers; the HBM is a Station of its own
+// (hbm_station.hpp, the shared DRAM model). A transfer walks a route of stations (for example HBM -> L2 ->
+// SM port -> shared memory) and signals its event at the end.
 // Service runs on an exact fractional timeline (back-to-back transfers share a cycle). A server serves
 // waiting transfers in order of (arrival cycle, key), keys being fixed at elaboration, and every arrival
 // is at least one cycle after the push: so the order never depends on how SystemC schedules processes
-// within a cycle, and fast mode (wait until the end at once) and detailed mode (tick every cycle) give the
-// same cycles by construction (tests check whole runs).
+// within a cycle, and a server's fast mode (wait until the end at once) and detailed mode (tick every
+// cycle) give the same cycles by construction; the HBM's two modes are different code (tests bound them).
 #include <systemc>
 
 #include <array>
