@@ -2,6 +2,7 @@
 // Geometry of the SAT-style N:M array, shared by its mapper (dataflows/sat) and its SystemC model
 // (models/sat): how many dense reduction positions a PE row covers, how many bytes a compressed weight
 // block takes, and how many bank accesses one streaming step needs. Plain C++, no SystemC.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -29,8 +30,14 @@ struct Hw {
   double dram_bw = 102.4;
   i64 dram_latency = 50;
   i64 dram_burst = 64;
-  i64 mask_lanes = 16;            // N:M groups the mask unit ranks per cycle
-  i64 mask_latency = 8;           // pipeline depth of the mask unit's comparator network
+  i64 mask_lanes = 16;   // N:M groups the mask unit ranks per cycle
+  i64 mask_latency = 8;  // pipeline depth of the mask unit's comparator network
+  // Array structure options (SCALE-Sim makes the other choice of each): WS weights go into shadow
+  // registers while the previous fold streams (else they load, R rows, before each fold); OS
+  // accumulators shift out behind the next fold (overlapped) or for R cycles after it (serial).
+  bool ws_shadow_weights = true;
+  bool os_overlapped_drain = false;
+  i64 edge_fifo_depth = 4;  // operand steps an edge lane's FIFO holds
 };
 
 // N:M structure of the A operand as the array executes it (n == 0: dense).
@@ -77,29 +84,52 @@ inline const char* stationarity_name(Stationarity s) {
 // Dense reduction positions one array tile covers: WS maps K on the rows; OS streams the whole GLB tile.
 inline i64 ws_k_tile(const Hw& hw, Nm nm) { return hw.rows * row_span(hw, nm); }
 
-// Pipeline skew of one array tile: WS fill+drain through R rows and C columns; OS adds the R-cycle
-// shift-out of the stationary accumulators.
-inline i64 fill_drain_cycles(const Hw& hw, Stationarity s) {
-  return hw.rows + hw.cols - 2 + (s == Stationarity::OutputStationary ? hw.rows : 0);
-}
+// Skew of one fold after its last step entered: WS partial sums travel down R rows and across the mc
+// used columns; OS steps reach the last used PE (mr, nc) and, unless overlapped, the accumulators shift
+// out down the R rows.
+inline i64 ws_fill_drain(const Hw& hw, i64 mc) { return hw.rows + mc - 2; }
+inline i64 os_fill_drain(const Hw& hw, i64 mr, i64 nc) { return mr + nc - 2 + (hw.os_overlapped_drain ? 0 : hw.rows); }
 
-// Bank accesses (of bank_width bytes) one streaming step needs.
-// WS: one column of B over the kl positions of the tile. OS: mr rows of A (p kept values with indices
-// each) plus nc columns of B (row_span positions each).
-inline i64 ws_step_slots(const Hw& hw, i64 kl) { return ceil_div(kl * hw.data_bytes, hw.glb_bank_width); }
-inline i64 os_step_bytes(const Hw& hw, Nm nm, i64 mr, i64 nc) {
-  return ceil_div(mr * hw.pe_multipliers * (hw.data_bytes * 8 + index_bits(nm)), 8) +
-         nc * row_span(hw, nm) * hw.data_bytes;
+// GLB words a WS fold reads to stream `steps` columns of B over kc of the GLB tile's kl positions: a
+// column covering the whole kl lies next to the previous one, and the lane's line buffer serves the word
+// they share (so do columns closer than a word); a partial column is read on its own.
+inline i64 ws_stream_words(const Hw& hw, i64 kc, i64 kl, i64 steps) {
+  const i64 col = kc * hw.data_bytes, pitch = kl * hw.data_bytes;
+  if (kc == kl || pitch < hw.glb_bank_width) return ceil_div(steps * (kc == kl ? col : pitch), hw.glb_bank_width);
+  return steps * ceil_div(col, hw.glb_bank_width);
 }
-inline i64 os_step_slots(const Hw& hw, Nm nm, i64 mr, i64 nc) {
-  return ceil_div(os_step_bytes(hw, nm, mr, nc), hw.glb_bank_width);
+// Cycles the GLB needs for them: the stream port reads ahead through the edge FIFO, so the banks serve
+// glb_banks words every cycle; at most one step enters the array per cycle.
+inline i64 ws_stream_cycles(const Hw& hw, i64 kc, i64 kl, i64 steps) {
+  return std::max(steps, ceil_div(ws_stream_words(hw, kc, kl, steps), hw.glb_banks));
 }
 // Steps an OS tile streams for kl reduction positions.
 inline i64 os_steps(const Hw& hw, Nm nm, i64 kl) { return ceil_div(kl, row_span(hw, nm)); }
+// GLB words of one OS fold: every row lane reads its compressed A row and every column lane its B
+// column once, word by word (a lane's line buffer serves the steps inside a word). A lane's range
+// shorter than a word shares it with the lane's range of the next fold when the fold stride (R rows of
+// A, C columns of B) is shorter than a word too: such a lane reads a fraction of a word per fold.
+// `a_held`: the row lanes read the same rows in the previous fold.
+inline double os_fold_words(const Hw& hw, Nm nm, i64 mr, i64 nc, i64 kl, bool a_held = false) {
+  const double W = static_cast<double>(hw.glb_bank_width);
+  auto lane = [&](i64 bytes, i64 lanes_per_fold) {
+    if (bytes >= hw.glb_bank_width) return static_cast<double>(ceil_div(bytes, hw.glb_bank_width));
+    return std::min(1.0, static_cast<double>(lanes_per_fold * bytes) / W);
+  };
+  const i64 a_row = a_row_bytes(hw, nm, kl);
+  const double a = (a_held && a_row <= hw.glb_bank_width) ? 0.0 : static_cast<double>(mr) * lane(a_row, hw.rows);
+  return a + static_cast<double>(nc) * lane(kl * hw.data_bytes, hw.cols);
+}
+inline i64 os_stream_cycles(const Hw& hw, Nm nm, i64 mr, i64 nc, i64 kl, bool a_held = false) {
+  const double words = os_fold_words(hw, nm, mr, nc, kl, a_held);
+  return std::max(os_steps(hw, nm, kl), static_cast<i64>(std::ceil(words / static_cast<double>(hw.glb_banks))));
+}
 
-// Weight preload of one WS array tile: bank accesses to read mc x kl compressed weights.
-inline i64 ws_preload_slots(const Hw& hw, Nm nm, i64 mc, i64 kl) {
-  return ceil_div(a_bytes(hw, nm, mc, kl), hw.glb_bank_width);
+// GLB words of one WS fold's compressed weights (mc rows of A over kc of the GLB tile's kl positions):
+// one block when the rows are whole, else a read per row.
+inline i64 ws_weight_words(const Hw& hw, Nm nm, i64 mc, i64 kc, i64 kl) {
+  return kc == kl ? ceil_div(a_bytes(hw, nm, mc, kc), hw.glb_bank_width)
+                  : mc * ceil_div(a_row_bytes(hw, nm, kc), hw.glb_bank_width);
 }
 
 // DRAM bursts of a block of `rows` rows, `row_bytes` each (rows start burst-aligned).

@@ -23,27 +23,29 @@ std::vector<std::pair<i64, i64>> splits(i64 total, i64 tile) {
 i64 m_unit(const Hw& hw, Stationarity s) { return s == Stationarity::WeightStationary ? hw.cols : hw.rows; }
 i64 n_unit(const Hw& hw, Stationarity s) { return s == Stationarity::WeightStationary ? 1 : hw.cols; }
 
-// Array cycles of one GLB tile of ml x kl x nl, by the same per-tile rules the model uses, except that
-// the overlap of the next weight preload with the stream is assumed perfect.
+// Array cycles of one GLB tile of ml x kl x nl, by the fast model's per-fold rules, except that the
+// overlap of the next weight preload with the stream is assumed perfect (shadow registers).
 double tile_compute(const Hw& hw, const Problem& p, Stationarity s, i64 ml, i64 kl, i64 nl) {
   const i64 banks = hw.glb_banks;
-  const i64 d = fill_drain_cycles(hw, s);
   double cycles = 0;
   if (s == Stationarity::WeightStationary) {
     const i64 kt = ws_k_tile(hw, p.nm);
     for (auto [mc, mcount] : splits(ml, hw.cols))
       for (auto [kc, kcount] : splits(kl, kt)) {
-        const i64 c = ceil_div(ws_step_slots(hw, kc), banks);
-        cycles += static_cast<double>(mcount * kcount) * static_cast<double>(c * nl + d);
+        const i64 load =
+            hw.ws_shadow_weights ? 0 : std::max(hw.rows, ceil_div(ws_weight_words(hw, p.nm, mc, kc, kl), banks));
+        cycles += static_cast<double>(mcount * kcount) *
+                  static_cast<double>(ws_stream_cycles(hw, kc, kl, nl) + ws_fill_drain(hw, mc) + load);
       }
-    const i64 first = ws_preload_slots(hw, p.nm, std::min(ml, hw.cols), std::min(kl, kt));
-    cycles += static_cast<double>(std::max(hw.rows, ceil_div(first, banks)));
+    if (hw.ws_shadow_weights) {
+      const i64 first = ws_weight_words(hw, p.nm, std::min(ml, hw.cols), std::min(kl, kt), kl);
+      cycles += static_cast<double>(std::max(hw.rows, ceil_div(first, banks)));
+    }
   } else {
     for (auto [mr, mcount] : splits(ml, hw.rows))
-      for (auto [nc, ncount] : splits(nl, hw.cols)) {
-        const i64 c = ceil_div(os_step_slots(hw, p.nm, mr, nc), banks);
-        cycles += static_cast<double>(mcount * ncount) * static_cast<double>(c * os_steps(hw, p.nm, kl) + d);
-      }
+      for (auto [nc, ncount] : splits(nl, hw.cols))
+        cycles += static_cast<double>(mcount * ncount) *
+                  static_cast<double>(os_stream_cycles(hw, p.nm, mr, nc, kl) + os_fill_drain(hw, mr, nc));
   }
   return cycles;
 }
@@ -155,10 +157,8 @@ void estimate(const Hw& hw, const Problem& p, Mapping& m) {
   // Ramp: the first tile's load and the last block's store are not overlapped with compute.
   const i64 ml = std::min(m.mg, p.M), kl = std::min(m.kg, p.K), nl = std::min(m.ng, p.N);
   const double first_load =
-      (bursts(ml, a_row_bytes(hw, p.nm, kl)) + bursts(kl, nl * hw.data_bytes) * p.b_dram_fraction) * burst /
-      hw.dram_bw;
-  const double last_store =
-      bursts(ml, nl * hw.data_bytes) * p.out_dram_fraction * burst / hw.dram_bw;
+      (bursts(ml, a_row_bytes(hw, p.nm, kl)) + bursts(kl, nl * hw.data_bytes) * p.b_dram_fraction) * burst / hw.dram_bw;
+  const double last_store = bursts(ml, nl * hw.data_bytes) * p.out_dram_fraction * burst / hw.dram_bw;
   m.estimate_compute_cycles = compute;
   m.estimate_dram_cycles = dram;
   m.estimate_cycles = std::max(compute, dram) + first_load + last_store + 2.0 * static_cast<double>(hw.dram_latency);

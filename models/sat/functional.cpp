@@ -35,12 +35,33 @@ std::vector<std::uint8_t> nm_mask_by_sort(const std::vector<double>& v, Nm nm) {
   return keep;
 }
 
-FunctionalOp::FunctionalOp(i64 m, i64 k, i64 n, Nm pattern, std::uint64_t seed, i64 max_cols)
+double layer_weight(std::uint64_t seed, i64 co, i64 ci, i64 pos) {
+  // splitmix64 of the position: uniform in [-1, 1), distinct magnitudes in practice.
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL *
+                               (static_cast<std::uint64_t>(co) * 0x100000001B3ULL +
+                                static_cast<std::uint64_t>(ci) * 0x1000193ULL + static_cast<std::uint64_t>(pos) + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-52 - 1.0;
+}
+
+std::function<double(i64, i64)> ff_weights(std::uint64_t seed, i64 cin_g) {
+  return [=](i64 m, i64 k) { return layer_weight(seed, m, k % cin_g, k / cin_g); };
+}
+
+std::function<double(i64, i64)> bp_weights(std::uint64_t seed, i64 cin_g) {
+  return [=](i64 m, i64 k) { return layer_weight(seed, k, m % cin_g, m / cin_g); };
+}
+
+FunctionalOp::FunctionalOp(i64 m, i64 k, i64 n, Nm pattern, std::uint64_t seed, i64 max_cols,
+                           const std::function<double(i64, i64)>& a_of)
     : M(m), K(k), N(n), nm(pattern) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> dist(0.0, 1.0);
   a.resize(static_cast<std::size_t>(M * K));
-  for (auto& x : a) x = dist(rng);
+  for (i64 r = 0; r < M; ++r)
+    for (i64 c = 0; c < K; ++c) a[static_cast<std::size_t>(r * K + c)] = a_of ? a_of(r, c) : dist(rng);
   // Prune each row of A along K (the reduction dimension) and compress it.
   row_start.resize(static_cast<std::size_t>(M + 1), 0);
   for (i64 r = 0; r < M; ++r) {

@@ -3,6 +3,7 @@
 // mask unit produces (values plus in-group indices), the array's per-tile computation through index
 // selection, and a dense reference GEMM with the pruned weights to compare against.
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -16,6 +17,13 @@ std::vector<std::uint8_t> nm_mask_by_rank(const std::vector<double>& v, Nm nm);
 // Reference for the same mask: sorts each group.
 std::vector<std::uint8_t> nm_mask_by_sort(const std::vector<double>& v, Nm nm);
 
+// One layer's dense weights W[co][ci][pos] (group 0; pos = kernel position, 0 for fc), drawn from
+// `seed` by position without storage, so the FF and the BP operand of a layer read the same W: FF
+// A[m = co][k = pos * cin_g + ci] (N:M along Cin), BP A[m = pos * cin_g + ci][k = co] (N:M along Cout).
+double layer_weight(std::uint64_t seed, i64 co, i64 ci, i64 pos);
+std::function<double(i64, i64)> ff_weights(std::uint64_t seed, i64 cin_g);
+std::function<double(i64, i64)> bp_weights(std::uint64_t seed, i64 cin_g);
+
 struct FunctionalOp {
   i64 M = 0, K = 0, N = 0;
   Nm nm;
@@ -27,7 +35,10 @@ struct FunctionalOp {
   std::vector<double> b;               // K x cols.size()
   std::vector<double> out;             // M x cols.size(), accumulated tile by tile by the array
 
-  FunctionalOp(i64 M, i64 K, i64 N, Nm nm, std::uint64_t seed, i64 max_cols);
+  // A's dense values come from `a_of(m, k)` when given (a layer's W), else from the seeded generator;
+  // each row of A is then pruned N:M along K by the mask unit's rank network and compressed.
+  FunctionalOp(i64 M, i64 K, i64 N, Nm nm, std::uint64_t seed, i64 max_cols,
+               const std::function<double(i64, i64)>& a_of = {});
   // The array's datapath for rows [m0, m0+ml), reduction range [k0, k0+kl) (group-aligned), columns
   // [n0, n0+nl): each kept weight selects its activation by group base + index.
   void tile(i64 m0, i64 ml, i64 k0, i64 kl, i64 n0, i64 nl);

@@ -38,7 +38,8 @@ void MaskUnit::run() {
     // Read the updated dense W, row by row of Cout, from the last quarter of the memory (the masks'
     // region; the copies follow it).
     const std::uint64_t base = static_cast<std::uint64_t>(dram_.spec().capacity_bytes()) / 4 * 3;
-    const std::uint64_t w_row = static_cast<std::uint64_t>(j.red * db), rows = static_cast<std::uint64_t>(j.instances * j.cout);
+    const std::uint64_t w_row = static_cast<std::uint64_t>(j.red * db),
+                        rows = static_cast<std::uint64_t>(j.instances * j.cout);
     dram_.transfer({{base, rows, w_row, w_row, false}});
     // Rank both masks in the comparator lanes.
     const i64 groups = j.instances * (j.cout * ceil_div(j.red, j.nm.m) + j.red * ceil_div(j.cout, j.nm.m));

@@ -1,6 +1,7 @@
 #include "models/sat/pe_array.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "sim/energy.hpp"
 
@@ -34,162 +35,125 @@ PeArray::PeArray(const Hw& hw, bool detailed, StatsRegistry& registry)
       obuf_write_bytes(obuf.add("write_bytes", "partial-sum bytes written",
                                 sram_write_action(static_cast<std::uint64_t>(hw.obuf_capacity)))),
       hw_(hw),
-      detailed_(detailed) {
+      detailed_(detailed),
+      core_(hw) {
   registry.attach(array);
   registry.attach(glb);
   registry.attach(fifo);
   registry.attach(obuf);
 }
 
-void PeArray::tick() { sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS)); }
-
-void PeArray::flush() {
-  if (pending_ > 0) sc_core::wait(sc_core::sc_time(static_cast<double>(pending_), sc_core::SC_NS));
-  pending_ = 0;
+void PeArray::add(const ArrayTally& t) {
+  busy_cycles += static_cast<std::uint64_t>(t.busy);
+  stall_operand += static_cast<std::uint64_t>(t.stall_operand);
+  stall_bank += static_cast<std::uint64_t>(t.stall_bank);
+  stall_fill_drain += static_cast<std::uint64_t>(t.fill_drain);
+  macs += static_cast<std::uint64_t>(t.macs);
+  skipped_macs += static_cast<std::uint64_t>(t.skipped_macs);
+  glb_bank_accesses += static_cast<std::uint64_t>(t.glb_words);
+  glb_read_bytes += static_cast<std::uint64_t>(t.glb_read_bytes);
+  fifo_bytes += static_cast<std::uint64_t>(2 * t.fifo_bytes);
+  obuf_read_bytes += static_cast<std::uint64_t>(t.obuf_reads * hw_.acc_bytes);
+  obuf_write_bytes += static_cast<std::uint64_t>(t.obuf_writes * hw_.acc_bytes);
 }
 
-void PeArray::preload(i64 p) {
-  const i64 banks = hw_.glb_banks;
-  if (!detailed_) {
-    const i64 c = std::max(hw_.rows, ceil_div(p, banks));
-    stall_fill_drain += c;
-    pending_ += c;
-    return;
-  }
-  // Weights shift in one row per cycle while the banks deliver them; both must finish.
-  for (i64 cycle = 0, left = p; cycle < hw_.rows || left > 0; ++cycle) {
-    left -= std::min(banks, left);
-    ++stall_fill_drain;
-    tick();
-  }
+void PeArray::fast_ws(const GlbTile& t, Nm nm, FunctionalOp* f) {
+  const i64 banks = hw_.glb_banks, db = hw_.data_bytes, kt = ws_k_tile(hw_, nm);
+  const i64 mtiles = ceil_div(t.ml, hw_.cols), ktiles = ceil_div(t.kl, kt);
+  const bool starts_zero = t.run_start && !t.load_psum;
+  auto mc_of = [&](i64 i) { return std::min(hw_.cols, t.ml - i * hw_.cols); };
+  auto kc_of = [&](i64 j) { return std::min(kt, t.kl - j * kt); };
+  ArrayTally a;
+  auto load = [&](i64 i, i64 j) {  // a weight load nothing overlaps: R row shifts while the banks deliver
+    const i64 words = ws_weight_words(hw_, nm, mc_of(i), kc_of(j), t.kl);
+    a.fill_drain += std::max(hw_.rows, ceil_div(words, banks));
+    a.glb_words += words;
+    a.glb_read_bytes += a_bytes(hw_, nm, mc_of(i), kc_of(j));
+    a.fifo_bytes += a_bytes(hw_, nm, mc_of(i), kc_of(j));
+  };
+  load(0, 0);
+  for (i64 i = 0; i < mtiles; ++i)
+    for (i64 j = 0; j < ktiles; ++j) {
+      const i64 mc = mc_of(i), kc = kc_of(j);
+      const bool last = i == mtiles - 1 && j == ktiles - 1;
+      const i64 ni = j + 1 < ktiles ? i : i + 1, nj = j + 1 < ktiles ? j + 1 : 0;
+      const i64 words = ws_stream_words(hw_, kc, t.kl, t.nl), stream = ws_stream_cycles(hw_, kc, t.kl, t.nl);
+      const i64 d = ws_fill_drain(hw_, mc);
+      a.busy += t.nl;
+      a.stall_operand += stream - t.nl;
+      a.fill_drain += d;
+      a.glb_words += words;
+      a.glb_read_bytes += kc * db * t.nl;
+      a.fifo_bytes += kc * db * t.nl;
+      if (!last && hw_.ws_shadow_weights) {
+        // The next fold's weights take the bank slots the stream leaves, then the drain's.
+        const i64 next = ws_weight_words(hw_, nm, mc_of(ni), kc_of(nj), t.kl);
+        const i64 rest = std::max<i64>(0, next - (stream * banks - words));
+        a.stall_bank += std::max<i64>(0, ceil_div(rest, banks) - d);
+        a.glb_words += next;
+        a.glb_read_bytes += a_bytes(hw_, nm, mc_of(ni), kc_of(nj));
+        a.fifo_bytes += a_bytes(hw_, nm, mc_of(ni), kc_of(nj));
+      } else if (!last) {
+        load(ni, nj);
+      }
+      a.obuf_writes += mc * t.nl;
+      if (!(starts_zero && j == 0)) a.obuf_reads += mc * t.nl;
+      const i64 issued = mc * kept(nm, kc) * t.nl;
+      a.macs += issued;
+      a.skipped_macs += mc * kc * t.nl - issued;
+      if (f) f->tile(t.m0 + i * hw_.cols, mc, t.k0 + j * kt, kc, t.n0, t.nl);
+    }
+  add(a);
+  sc_core::wait(sc_core::sc_time(static_cast<double>(a.cycles()), sc_core::SC_NS));
 }
 
-void PeArray::ws_tile(i64 u, i64 steps, i64 p_next, i64 d) {
-  const i64 banks = hw_.glb_banks;
-  if (!detailed_) {
-    const i64 c = ceil_div(u, banks);
-    const i64 leftover = steps * (c * banks - u);
-    const i64 rest = std::max<i64>(0, p_next - leftover);
-    const i64 exposed = std::max<i64>(0, ceil_div(rest, banks) - d);
-    busy_cycles += steps;
-    stall_operand += steps * (c - 1);
-    stall_fill_drain += d;
-    stall_bank += exposed;
-    pending_ += steps * c + d + exposed;
-    return;
-  }
-  // Each cycle the banks serve the pending column window first; slots it leaves go to the preload.
-  i64 col_left = u, cols = steps, pre = p_next;
-  while (cols > 0) {
-    i64 slots = banks;
-    const i64 take = std::min(slots, col_left);
-    col_left -= take;
-    slots -= take;
-    pre -= std::min(slots, pre);
-    if (col_left == 0) {
-      ++busy_cycles;
-      --cols;
-      col_left = u;
-    } else {
-      ++stall_operand;
+void PeArray::fast_os(const GlbTile& t, Nm nm, FunctionalOp* f) {
+  const i64 mtiles = ceil_div(t.ml, hw_.rows), ntiles = ceil_div(t.nl, hw_.cols);
+  const i64 steps = os_steps(hw_, nm, t.kl);
+  const bool starts_zero = t.run_start && !t.load_psum;
+  ArrayTally a;
+  double words = 0;
+  for (i64 i = 0; i < mtiles; ++i)
+    for (i64 j = 0; j < ntiles; ++j) {
+      const i64 mr = std::min(hw_.rows, t.ml - i * hw_.rows), nc = std::min(hw_.cols, t.nl - j * hw_.cols);
+      const bool held = j > 0;  // the row lanes read the same A rows for the previous fold
+      const i64 stream = os_stream_cycles(hw_, nm, mr, nc, t.kl, held);
+      a.busy += steps;
+      a.stall_operand += stream - steps;
+      a.fill_drain += os_fill_drain(hw_, mr, nc);
+      const i64 bytes = mr * a_row_bytes(hw_, nm, t.kl) + nc * t.kl * hw_.data_bytes;
+      words += os_fold_words(hw_, nm, mr, nc, t.kl, held);
+      a.glb_read_bytes += bytes;
+      a.fifo_bytes += bytes;
+      a.obuf_writes += mr * nc;
+      if (!starts_zero) a.obuf_reads += mr * nc;  // partial sums preloaded into the PEs
+      const i64 issued = mr * nc * kept(nm, t.kl);
+      a.macs += issued;
+      a.skipped_macs += mr * nc * t.kl - issued;
+      if (f) f->tile(t.m0 + i * hw_.rows, mr, t.k0, t.kl, t.n0 + j * hw_.cols, nc);
     }
-    tick();
-  }
-  for (i64 left = d; left > 0 || pre > 0;) {
-    pre -= std::min(banks, pre);
-    if (left > 0) {
-      --left;
-      ++stall_fill_drain;
-    } else {
-      ++stall_bank;
-    }
-    tick();
-  }
-}
-
-void PeArray::os_tile(i64 u, i64 steps, i64 d) {
-  const i64 banks = hw_.glb_banks;
-  if (!detailed_) {
-    const i64 c = ceil_div(u, banks);
-    busy_cycles += steps;
-    stall_operand += steps * (c - 1);
-    stall_fill_drain += d;
-    pending_ += steps * c + d;
-    return;
-  }
-  i64 step_left = u;
-  for (i64 s = steps; s > 0;) {
-    step_left -= std::min(banks, step_left);
-    if (step_left == 0) {
-      ++busy_cycles;
-      --s;
-      step_left = u;
-    } else {
-      ++stall_operand;
-    }
-    tick();
-  }
-  for (i64 left = d; left > 0; --left) {
-    ++stall_fill_drain;
-    tick();
-  }
+  a.glb_words = static_cast<i64>(std::ceil(words));
+  a.stall_operand += 1;  // the first steps wait one GLB read (later folds' steps are read ahead)
+  add(a);
+  sc_core::wait(sc_core::sc_time(static_cast<double>(a.cycles()), sc_core::SC_NS));
 }
 
 void PeArray::run_glb_tile(const GlbTile& t, Stationarity s, Nm nm, FunctionalOp* f) {
-  const i64 db = hw_.data_bytes, acc = hw_.acc_bytes, w = hw_.glb_bank_width;
-  const i64 d = fill_drain_cycles(hw_, s);
-  const bool starts_zero = t.run_start && !t.load_psum;
-  if (s == Stationarity::WeightStationary) {
-    const i64 kt = ws_k_tile(hw_, nm);
-    const i64 mtiles = ceil_div(t.ml, hw_.cols), ktiles = ceil_div(t.kl, kt);
-    auto mc_of = [&](i64 i) { return std::min(hw_.cols, t.ml - i * hw_.cols); };
-    auto kc_of = [&](i64 j) { return std::min(kt, t.kl - j * kt); };
-    const i64 first = ws_preload_slots(hw_, nm, mc_of(0), kc_of(0));
-    preload(first);
-    glb_bank_accesses += first;
-    glb_read_bytes += a_bytes(hw_, nm, mc_of(0), kc_of(0));
-    for (i64 i = 0; i < mtiles; ++i)
-      for (i64 j = 0; j < ktiles; ++j) {
-        const i64 mc = mc_of(i), kc = kc_of(j);
-        const bool last = i == mtiles - 1 && j == ktiles - 1;
-        const i64 ni = j + 1 < ktiles ? i : i + 1, nj = j + 1 < ktiles ? j + 1 : 0;
-        const i64 p_next = last ? 0 : ws_preload_slots(hw_, nm, mc_of(ni), kc_of(nj));
-        const i64 u = ws_step_slots(hw_, kc);
-        ws_tile(u, t.nl, p_next, d);
-        // Operand traffic: the B window per column, the next tile's weights, partial sums.
-        const i64 window = kc * db;
-        glb_bank_accesses += u * t.nl + p_next;
-        glb_read_bytes += window * t.nl + (last ? 0 : a_bytes(hw_, nm, mc_of(ni), kc_of(nj)));
-        fifo_bytes += 2 * (window * t.nl + (last ? 0 : a_bytes(hw_, nm, mc_of(ni), kc_of(nj))));
-        obuf_write_bytes += mc * t.nl * acc;
-        if (!(starts_zero && j == 0)) obuf_read_bytes += mc * t.nl * acc;
-        const i64 issued = mc * kept(nm, kc) * t.nl;
-        macs += issued;
-        skipped_macs += mc * kc * t.nl - issued;
-        if (f) f->tile(t.m0 + i * hw_.cols, mc, t.k0 + j * kt, kc, t.n0, t.nl);
-      }
-  } else {
-    const i64 mtiles = ceil_div(t.ml, hw_.rows), ntiles = ceil_div(t.nl, hw_.cols);
-    const i64 steps = os_steps(hw_, nm, t.kl);
-    for (i64 i = 0; i < mtiles; ++i)
-      for (i64 j = 0; j < ntiles; ++j) {
-        const i64 mr = std::min(hw_.rows, t.ml - i * hw_.rows), nc = std::min(hw_.cols, t.nl - j * hw_.cols);
-        const i64 u = os_step_slots(hw_, nm, mr, nc);
-        os_tile(u, steps, d);
-        const i64 bytes = os_step_bytes(hw_, nm, mr, nc) * steps;
-        glb_bank_accesses += u * steps;
-        glb_read_bytes += bytes;
-        fifo_bytes += 2 * bytes;
-        obuf_write_bytes += mr * nc * acc;
-        if (!starts_zero) obuf_read_bytes += mr * nc * acc;  // partial sums preloaded into the PEs
-        const i64 issued = mr * nc * kept(nm, t.kl);
-        macs += issued;
-        skipped_macs += mr * nc * t.kl - issued;
-        if (f) f->tile(t.m0 + i * hw_.rows, mr, t.k0, t.kl, t.n0 + j * hw_.cols, nc);
-      }
+  const int half = half_;
+  half_ ^= 1;
+  if (!detailed_) {
+    if (s == Stationarity::WeightStationary)
+      fast_ws(t, nm, f);
+    else
+      fast_os(t, nm, f);
+    return;
   }
-  (void)w;
-  flush();
+  ArrayTally a;
+  waited_ = 0;
+  core_.run_glb_tile(t, s, nm, half, f, a);
+  add(a);
+  const i64 rest = a.cycles() - waited_;
+  if (rest > 0) sc_core::wait(sc_core::sc_time(static_cast<double>(rest), sc_core::SC_NS));
 }
 
 }  // namespace sparsim::sat

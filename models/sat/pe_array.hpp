@@ -1,13 +1,14 @@
 #pragma once
 // The PE array with its edge operand FIFOs, the banked global buffer (GLB) that feeds them, and the
-// accumulator buffer (obuf) at the bottom edge. The whole array is evaluated in its controller's thread
-// (never one process per PE): per array tile, a streaming phase in which the GLB's banks deliver one
-// operand step per ceil(slots/banks) cycles while leftover bank slots preload the next tile's weights,
-// then the pipeline drain. Detailed mode ticks every cycle through that bank arbitration; fast mode
-// advances the same steady state in one step with identical counters.
+// accumulator buffer (obuf) at the bottom edge, evaluated in its controller's thread (never one process
+// per PE). Detailed mode steps the structure cycle by cycle (ArrayCore: PEs, skew, lanes, GLB banks by
+// address); fast mode is separate closed-form code per fold (GLB words per step over the banks, the
+// skew, the weight preload left over by the stream) whose error against the detailed mode is measured
+// (tests/sat/test_sat_modes.cpp, docs/sat.md).
 #include <systemc>
 
 #include "dataflows/sat/sat_mapper.hpp"
+#include "models/sat/array_core.hpp"
 #include "models/sat/functional.hpp"
 #include "sim/stats.hpp"
 
@@ -21,6 +22,10 @@ class PeArray {
   void run_glb_tile(const GlbTile& t, Stationarity s, Nm nm, FunctionalOp* f);
 
   i64 peak_macs_per_cycle() const { return hw_.rows * hw_.cols * hw_.pe_multipliers; }
+  // The detailed structure (waveforms attach to it). `on_cycle` handlers that wait a cycle themselves
+  // report it through note_waited_cycle() so the tile does not wait for that cycle again.
+  ArrayCore& core() { return core_; }
+  void note_waited_cycle() { ++waited_; }
 
   StatGroup array{"array"};
   StatGroup glb{"glb"};
@@ -44,19 +49,16 @@ class PeArray {
   Counter& obuf_write_bytes;
 
  private:
-  // One weight-stationary tile: S column steps of u bank slots each, the next tile's weight preload of
-  // p_next slots, a drain of d cycles.
-  void ws_tile(i64 u, i64 steps, i64 p_next, i64 d);
-  // The first tile's weights, before anything can stream: shift R rows, read p slots.
-  void preload(i64 p);
-  // One output-stationary tile: S steps of u slots each, then the drain.
-  void os_tile(i64 u, i64 steps, i64 d);
-  void tick();
-  void flush();
+  // Fast mode, one fold each: closed forms over the fold's GLB words, skew and weight preload.
+  void fast_ws(const GlbTile& t, Nm nm, FunctionalOp* f);
+  void fast_os(const GlbTile& t, Nm nm, FunctionalOp* f);
+  void add(const ArrayTally& t);
 
   Hw hw_;
   bool detailed_;
-  i64 pending_ = 0;  // fast mode: cycles to advance at the end of the GLB tile
+  ArrayCore core_;
+  int half_ = 0;    // GLB half the next tile occupies (double buffering)
+  i64 waited_ = 0;  // cycles a waveform handler already waited during the current tile
 };
 
 }  // namespace sparsim::sat

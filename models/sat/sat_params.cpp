@@ -20,6 +20,16 @@ std::vector<ParamSpec> sat_params() {
                 "Multipliers per PE; in N:M mode they hold kept weights, so it must be a multiple of N."),
       int_param("accelerator.array.max_m", 16, 2, 64, "",
                 "Largest group size M the PE's index registers and activation selector support."),
+      enum_param("accelerator.array.ws_weight_load", "shadow", {"shadow", "before_fold"},
+                 "Weight-stationary folds: next weights load into shadow registers while the current fold "
+                 "streams (shadow), or shift in R rows before each fold with nothing overlapping (before_fold, "
+                 "SCALE-Sim's choice)."),
+      enum_param("accelerator.array.os_drain", "serial", {"serial", "overlapped"},
+                 "Output-stationary folds: accumulators shift out down the R rows after the fold (serial), or "
+                 "into a second register per PE so the next fold starts at once (overlapped, SCALE-Sim's "
+                 "choice)."),
+      int_param("accelerator.array.edge_fifo_depth", 4, 1, 1024, "steps",
+                "Operand steps each edge lane's FIFO holds between the GLB and the array (read-ahead credit)."),
       enum_param("accelerator.dataflow", "auto", {"auto", "weight_stationary", "output_stationary"},
                  "Array dataflow: let the mapper choose per op, or force one stationarity."),
       int_param("accelerator.data_bytes", 2, 1, 4, "bytes",
@@ -50,6 +60,9 @@ Hw hw_from_config(const Config& cfg) {
   hw.data_bytes = cfg.i64("accelerator.data_bytes");
   hw.acc_bytes = cfg.i64("accelerator.accumulator_bytes");
   hw.dataflow = cfg.str("accelerator.dataflow");
+  hw.ws_shadow_weights = cfg.str("accelerator.array.ws_weight_load") == "shadow";
+  hw.os_overlapped_drain = cfg.str("accelerator.array.os_drain") == "overlapped";
+  hw.edge_fifo_depth = cfg.i64("accelerator.array.edge_fifo_depth");
   hw.glb_capacity = cfg.i64("accelerator.glb.capacity_bytes");
   hw.glb_banks = cfg.i64("accelerator.glb.banks");
   hw.glb_bank_width = cfg.i64("accelerator.glb.bank_width_bytes");

@@ -121,7 +121,7 @@ void SatTop::run_job(Job& j) {
   std::unique_ptr<FunctionalOp> f;
   if (ctx_.functional) {
     const std::uint64_t seed = ctx_.seed * 0x9E3779B97F4A7C15ULL + j.op_index * 2 + (j.design ? 1 : 0);
-    f = std::make_unique<FunctionalOp>(p.M, p.K, p.N, p.nm, seed, 16);
+    f = std::make_unique<FunctionalOp>(p.M, p.K, p.N, p.nm, seed, 16, layer_weights(j));
   }
   j.store_base = stores_done_;
   loader_jobs_.write(&j);
@@ -167,6 +167,31 @@ void SatTop::run_job(Job& j) {
   }
 }
 
+const Layer* SatTop::layer_of(const Job& j) const {
+  const auto& layers = ctx_.step.network.layers;
+  if (j.op->layer_index < 0 || static_cast<std::size_t>(j.op->layer_index) >= layers.size()) return nullptr;
+  const Layer& l = layers[static_cast<std::size_t>(j.op->layer_index)];
+  return l.kind == LayerKind::MatMul ? nullptr : &l;
+}
+
+std::uint64_t SatTop::weight_seed(const Job& j) const {
+  return ctx_.seed * 0xD1B54A32D192ED03ULL + static_cast<std::uint64_t>(j.op->layer_index);
+}
+
+// The A operand of FF and BP is the layer's W (transposed for BP), the same values in both phases and
+// both variants, so the FF mask (along Cin) and the BP mask (along Cout) are ranked on one W.
+std::function<double(i64, i64)> SatTop::layer_weights(const Job& j) const {
+  const Layer* l = layer_of(j);
+  if (!l || !j.op->a_is_weight) return {};
+  const i64 cin_g = l->cin / l->groups, cout_g = l->cout / l->groups, taps = l->kh * l->kw;
+  const i64 red = l->kind == LayerKind::Conv ? cin_g * taps : l->cin;
+  const i64 out = l->kind == LayerKind::Conv ? cout_g : l->cout;
+  const i64 ci = l->kind == LayerKind::Conv ? cin_g : l->cin;
+  if (j.op->phase == Phase::FF && j.problem.M == out && j.problem.K == red) return ff_weights(weight_seed(j), ci);
+  if (j.op->phase == Phase::BP && j.problem.M == red && j.problem.K == out) return bp_weights(weight_seed(j), ci);
+  return {};
+}
+
 // Functional check of the mask unit's rank network on the layer's weights: both masks against sorting.
 void SatTop::check_masks(Job& j) {
   const MaskJob& mj = j.mask;
@@ -174,8 +199,13 @@ void SatTop::check_masks(Job& j) {
   std::normal_distribution<double> dist(0.0, 1.0);
   const i64 rows = std::min<i64>(mj.cout, 64), cols = std::min<i64>(mj.red, 64);
   bool ok = true;
+  // The layer's W (Cout x Cin*taps, k = tap * cin_g + ci) where the job is a layer's weight update.
+  const Layer* l = layer_of(j);
+  const auto w_of = l ? ff_weights(weight_seed(j), l->kind == LayerKind::Conv ? l->cin / l->groups : l->cin)
+                      : std::function<double(i64, i64)>{};
   std::vector<double> w(static_cast<std::size_t>(rows * cols));
-  for (auto& x : w) x = dist(rng);
+  for (i64 r = 0; r < rows; ++r)
+    for (i64 c = 0; c < cols; ++c) w[static_cast<std::size_t>(r * cols + c)] = w_of ? w_of(r, c) : dist(rng);
   for (i64 r = 0; r < rows; ++r) {  // FF mask: groups along Cin (a row of W)
     std::vector<double> v(w.begin() + r * cols, w.begin() + (r + 1) * cols);
     ok = ok && nm_mask_by_rank(v, mj.nm) == nm_mask_by_sort(v, mj.nm);

@@ -5,6 +5,7 @@
 // buffer, the DRAM channel and the mask unit. They interact only through sc_fifo tokens (free GLB
 // halves, loaded tiles, free accumulator halves, stores) and the DRAM queue, so load, compute, store and
 // mask generation overlap exactly as far as those resources allow.
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -43,6 +44,9 @@ class SatTop : public sc_core::sc_module {
   void storer();
   void run_job(Job& j);
   void check_masks(Job& j);
+  const Layer* layer_of(const Job& j) const;
+  std::uint64_t weight_seed(const Job& j) const;
+  std::function<double(i64, i64)> layer_weights(const Job& j) const;
 
   struct Store {
     memory::DramModule::Block block;
@@ -51,7 +55,7 @@ class SatTop : public sc_core::sc_module {
   };
   // Where an op's operands live in DRAM (row-major; see docs/sat.md, "DRAM layout").
   struct Layout {
-    std::uint64_t a = 0, b = 0, c = 0;   // bases
+    std::uint64_t a = 0, b = 0, c = 0;  // bases
     std::uint64_t a_pitch = 0, b_pitch = 0, c_pitch = 0, out_pitch = 0;
   };
   Layout layout(const Job& j, i64 instance) const;

@@ -14,11 +14,12 @@ using namespace sat_test;
 namespace {
 const char* kSmall = "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n";
 
-// Work and traffic are the same in both modes (the same tiles, MACs, buffer and DRAM bytes); time is
-// not: the DRAM's fast mode is a closed form measured against its FR-FCFS controller (docs/memory.md),
-// so each job's cycles agree within 50 % and the whole run's within 10 % (docs/sat.md gives the
-// measured figures: runs 0-5 % apart, single jobs up to 43 %, where a job is a few DRAM round
-// trips). Stall splits and DRAM scheduling counters (activates, row hits) may differ.
+// Work is the same in both modes (the same tiles, MACs, operand bytes, buffer and DRAM bytes); time
+// and GLB words are not: the detailed array reads GLB words by real address (alignment, line buffers,
+// bank conflicts between lanes) and the DRAM's fast mode is a closed form measured against its FR-FCFS
+// controller (docs/memory.md). So each job's cycles agree within 50 % and the whole run's within 10 %,
+// GLB bank accesses within 50 % per job and 25 % in total (docs/sat.md gives the measured figures).
+// Stall splits and DRAM scheduling counters (activates, row hits) may differ.
 void compare_modes(const std::string& fast, const std::string& detailed) {
   auto fields = [](const std::string& line) {
     std::map<std::string, std::string> f;
@@ -30,27 +31,35 @@ void compare_modes(const std::string& fast, const std::string& detailed) {
   };
   std::istringstream a(fast), b(detailed);
   std::string la, lb;
-  double total_fast = 0, total_detailed = 0, worst = 0;
-  const std::vector<std::string> exact = {"issued", "array.macs", "array.skipped_macs", "array.busy_cycles",
-                                          "dram.read_bytes", "dram.write_bytes", "mask_unit.groups",
-                                          "mask_unit.compares", "mask_unit.jobs"};
+  double total_fast = 0, total_detailed = 0, worst = 0, words_fast = 0, words_detailed = 0, worst_words = 0;
+  const std::vector<std::string> exact = {
+      "issued",          "array.macs",       "array.skipped_macs", "array.busy_cycles",
+      "dram.read_bytes", "dram.write_bytes", "mask_unit.groups",   "mask_unit.compares",
+      "mask_unit.jobs",  "glb.read_bytes",   "glb.write_bytes",    "edge_fifo.bytes"};
   while (std::getline(a, la)) {
     REQUIRE(std::getline(b, lb));
     const auto fa = fields(la), fb = fields(lb);
     INFO(la << "\n" << lb);
     for (const auto& [k, v] : fa)
-      if (std::find(exact.begin(), exact.end(), k) != exact.end() || k.rfind("glb.", 0) == 0 || k.rfind("obuf.", 0) == 0)
-        CHECK(v == fb.at(k));
+      if (std::find(exact.begin(), exact.end(), k) != exact.end() || k.rfind("obuf.", 0) == 0)
+        CHECK(k + "=" + v == k + "=" + fb.at(k));
     const double cf = std::stod(fa.at("cycles")), cd = std::stod(fb.at("cycles"));
     CHECK(cf == Approx(cd).epsilon(0.5));
     worst = std::max(worst, std::abs(cf - cd) / cd);
     total_fast += cf;
     total_detailed += cd;
+    const double wf = std::stod(fa.at("glb.bank_accesses")), wd = std::stod(fb.at("glb.bank_accesses"));
+    CHECK(wf == Approx(wd).epsilon(0.5));
+    if (wd > 0) worst_words = std::max(worst_words, std::abs(wf - wd) / wd);
+    words_fast += wf;
+    words_detailed += wd;
   }
   CHECK_FALSE(std::getline(b, lb));
   INFO("total fast " << total_fast << " detailed " << total_detailed);
   CHECK(total_fast == Approx(total_detailed).epsilon(0.1));
-  WARN("fast/detailed total " << total_fast / total_detailed << ", worst job " << worst);
+  CHECK(words_fast == Approx(words_detailed).epsilon(0.25));
+  WARN("fast/detailed cycles " << total_fast / total_detailed << " (worst job " << worst << "), GLB words "
+                               << words_fast / words_detailed << " (worst job " << worst_words << ")");
 }
 
 void modes_agree(const std::string& yaml, std::vector<std::string> sets, const Network& net, int n, int m,
@@ -86,8 +95,9 @@ TEST_CASE("sat: fast and detailed modes agree: bandwidth-starved GLB") {
 }
 
 TEST_CASE("sat: fast and detailed modes agree: DRAM-bound") {
-  modes_agree(std::string(kSmall) + "memory:\n  dram: {channels: 1, preset: LPDDR4_3200, queue_size: 2, write_high_watermark: 2,\n"
-                                    "    write_low_watermark: 1, tck_ns: 2.0}\n",
+  modes_agree(std::string(kSmall) +
+                  "memory:\n  dram: {channels: 1, preset: LPDDR4_3200, queue_size: 2, write_high_watermark: 2,\n"
+                  "    write_low_watermark: 1, tck_ns: 2.0}\n",
               {}, convs(), 2, 8, 1);
 }
 

@@ -49,11 +49,13 @@ TEST_CASE(
   // matrices at burst-aligned bases), so a 40-byte row may straddle two.
   auto bursts_at = [&](std::int64_t rows, std::int64_t row_bytes) {
     std::int64_t n = 0;
-    for (std::int64_t r = 0; r < rows; ++r) n += (r * row_bytes + row_bytes + burst - 1) / burst - r * row_bytes / burst;
+    for (std::int64_t r = 0; r < rows; ++r)
+      n += (r * row_bytes + row_bytes + burst - 1) / burst - r * row_bytes / burst;
     return n;
   };
   CHECK(dram <= 2 * 30 + (bursts_at(C, R * db) + bursts_at(R, S * db) + bursts_at(C, S * db)) * 30);
-  CHECK(counter(j, "dram", "read_bytes") == static_cast<std::uint64_t>((bursts_at(C, R * db) + bursts_at(R, S * db)) * burst));
+  CHECK(counter(j, "dram", "read_bytes") ==
+        static_cast<std::uint64_t>((bursts_at(C, R * db) + bursts_at(R, S * db)) * burst));
   CHECK(counter(j, "dram", "write_bytes") == static_cast<std::uint64_t>(bursts_at(C, S * db) * burst));
 }
 

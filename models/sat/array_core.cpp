@@ -1,0 +1,458 @@
+#include "models/sat/array_core.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <stdexcept>
+
+namespace sparsim::sat {
+
+namespace {
+
+using u64 = std::uint64_t;
+
+memory::SramSpec glb_spec(const Hw& hw, int ports, const char* arbiter) {
+  memory::SramSpec s;
+  const i64 line = hw.glb_banks * hw.glb_bank_width;
+  // Room for two halves of the configured capacity, each rounded up to whole bank lines (the layout
+  // aligns the B block to a word, so a tile that fits its half still fits here).
+  s.bytes = 2 * (ceil_div(hw.glb_capacity / 2, line) + 2) * line;
+  s.banks = static_cast<int>(hw.glb_banks);
+  s.bank_width_bytes = static_cast<int>(hw.glb_bank_width);
+  s.ports = ports;
+  s.arbiter = arbiter;
+  s.read_latency = 1;
+  s.words_per_port_per_cycle = static_cast<int>(hw.glb_banks);
+  return s;
+}
+
+// Bit width of one stored weight (value + in-group index).
+i64 weight_bits(const Hw& hw, Nm nm) { return hw.data_bytes * 8 + index_bits(nm); }
+
+void shift_in(std::vector<u64>& row, bool bit, i64 cols) {
+  u64 carry = bit ? 1 : 0;
+  for (auto& w : row) {
+    const u64 out = w >> 63;
+    w = (w << 1) | carry;
+    carry = out;
+  }
+  const i64 tail = cols % 64;
+  if (tail != 0) row.back() &= (u64{1} << tail) - 1;
+}
+
+// Valid PEs of a row among its first `used` columns.
+i64 count_used(const std::vector<u64>& row, i64 used) {
+  i64 n = 0;
+  for (std::size_t w = 0; w < row.size() && static_cast<i64>(w) * 64 < used; ++w) {
+    const i64 bits = std::min<i64>(64, used - static_cast<i64>(w) * 64);
+    const u64 mask = bits == 64 ? ~u64{0} : (u64{1} << bits) - 1;
+    n += std::popcount(row[w] & mask);
+  }
+  return n;
+}
+
+bool bit_at(const std::vector<u64>& row, i64 c) { return (row[static_cast<std::size_t>(c / 64)] >> (c % 64)) & 1; }
+
+}  // namespace
+
+ArrayCore::ArrayCore(const Hw& hw)
+    : hw_(hw),
+      ws_glb_(glb_spec(hw, 2, "fixed_priority")),
+      os_glb_(glb_spec(hw, static_cast<int>(hw.rows + hw.cols), "round_robin")) {
+  if (hw.edge_fifo_depth < 1) throw std::invalid_argument("array: edge_fifo_depth must be at least 1");
+  valid_.assign(static_cast<std::size_t>(hw.rows),
+                std::vector<u64>(static_cast<std::size_t>(ceil_div(hw.cols, 64)), 0));
+}
+
+void ArrayCore::set_probe(i64 rows, i64 cols) {
+  probe_ = rows > 0 && cols > 0;
+  signals.rows = std::min(rows, hw_.rows);
+  signals.cols = std::min(cols, hw_.cols);
+  const auto n = static_cast<std::size_t>(signals.rows * signals.cols);
+  signals.pe_valid.assign(n, 0);
+  signals.pe_step.assign(n, -1);
+  signals.pe_psum.assign(n, 0.0);
+  signals.fifo_fill.assign(static_cast<std::size_t>(signals.cols), 0);
+}
+
+void ArrayCore::reset_lanes(std::size_t n) {
+  lanes_.clear();
+  lanes_.resize(n);
+}
+
+void ArrayCore::advance_lane_cursor(Lane& l) {
+  if (++l.fetch_step == l.steps) {
+    l.fetch_step = 0;
+    ++l.fetch_fold;
+  }
+}
+
+bool ArrayCore::lane_has(const Lane& l, i64 fold, i64 step) {
+  return !l.fifo.empty() && l.fifo.front().fold == fold && l.fifo.front().step == step;
+}
+
+void ArrayCore::preload_weights(const std::vector<memory::SramAccess>& words) {
+  weight_started_ = glb_->cycle();
+  weight_ready_at_ = glb_->cycle();
+  for (const auto& a : words) {
+    glb_->enqueue(1, a);
+    weight_bytes_.push_back(a.bytes);
+    ++weight_pending_;
+  }
+}
+
+bool ArrayCore::weights_ready() const {
+  // All words granted and arrived, and the R-cycle shift down the columns done.
+  return weight_pending_ == 0 && glb_->cycle() >= weight_ready_at_ && glb_->cycle() >= weight_started_ + hw_.rows;
+}
+
+void ArrayCore::cycle_memory() {
+  const u64 W = static_cast<u64>(hw_.glb_bank_width);
+  const std::size_t depth = static_cast<std::size_t>(hw_.edge_fifo_depth);
+  const i64 now = glb_->cycle();
+  for (std::size_t p = 0; p < lanes_.size(); ++p) {
+    Lane& l = lanes_[p];
+    // Credit: a lane reads ahead only into FIFO slots that are free now.
+    while (l.fetch_fold < l.folds && l.fifo.size() + l.inflight.size() < depth) {
+      u64 lo = 0, hi = 0;
+      l.range(l.fetch_fold, l.fetch_step, lo, hi);
+      if (hi > lo) {
+        // Bytes new to the lane (steps of a compressed row may share a byte of packed indices).
+        const u64 fresh_from = (l.last_lo < lo && lo < l.last_hi && l.last_hi <= hi) ? l.last_hi : lo;
+        l.last_lo = lo;
+        l.last_hi = hi;
+        InFlight e{l.fetch_fold, l.fetch_step, false, false, now + 1, static_cast<i64>(hi - fresh_from)};
+        const auto w0 = static_cast<std::int64_t>(lo / W), w1 = static_cast<std::int64_t>((hi - 1) / W);
+        const std::int64_t first = w0 == l.last_word ? w0 + 1 : w0;  // the line buffer already holds w0
+        if (first <= w1) {
+          const u64 from = std::max(lo, static_cast<u64>(first) * W);
+          glb_->enqueue(static_cast<int>(p), {from, static_cast<i64>(hi - from), false, 0});
+          e.access = true;
+        }
+        l.last_word = w1;
+        l.inflight.push_back(e);
+      }
+      advance_lane_cursor(l);
+    }
+  }
+  if (probe_) bank_busy_before_ = glb_->stats().bank_busy;
+  const i64 words_before = glb_->stats().words_read;
+  glb_->step();
+  tally_->glb_words += glb_->stats().words_read - words_before;
+  if (probe_) {
+    signals.bank_grants = 0;
+    for (std::size_t b = 0; b < std::min<std::size_t>(64, bank_busy_before_.size()); ++b)
+      if (glb_->stats().bank_busy[b] != bank_busy_before_[b]) signals.bank_grants |= u64{1} << b;
+  }
+  for (const memory::SramCompletion& c : glb_->take_completions()) {
+    if (glb_ == &ws_glb_ && c.port == 1) {
+      --weight_pending_;
+      tally_->glb_read_bytes += weight_bytes_.front();
+      tally_->fifo_bytes += weight_bytes_.front();  // through the weight shift chain
+      weight_bytes_.pop_front();
+      weight_ready_at_ = std::max(weight_ready_at_, c.cycle);
+      continue;
+    }
+    // A port's accesses complete in order: the oldest of its lane's outstanding reads.
+    for (InFlight& e : lanes_[static_cast<std::size_t>(c.port)].inflight)
+      if (e.access && !e.granted) {
+        e.granted = true;
+        e.ready_at = c.cycle;
+        break;
+      }
+  }
+  // Steps whose words have arrived by the next cycle enter the FIFO in order.
+  for (Lane& l : lanes_) {
+    i64 prev_ready = 0;
+    while (!l.inflight.empty()) {
+      InFlight& e = l.inflight.front();
+      if (e.access && !e.granted) break;
+      const i64 ready = std::max(e.ready_at, prev_ready);
+      if (ready > now + 1) break;
+      prev_ready = ready;
+      tally_->glb_read_bytes += e.bytes;
+      tally_->fifo_bytes += e.bytes;
+      l.fifo.push_back({e.fold, e.step});
+      l.inflight.pop_front();
+    }
+  }
+}
+
+void ArrayCore::capture(bool stalled) {
+  signals.stalled = stalled;
+  signals.weight_load = weight_pending_ > 0;
+  for (i64 c = 0; c < signals.cols && c < static_cast<i64>(lanes_.size()); ++c)
+    signals.fifo_fill[static_cast<std::size_t>(c)] =
+        static_cast<std::int64_t>(lanes_[static_cast<std::size_t>(c)].fifo.size());
+  for (i64 r = 0; r < signals.rows; ++r)
+    for (i64 c = 0; c < signals.cols; ++c)
+      signals.pe_valid[static_cast<std::size_t>(r * signals.cols + c)] =
+          bit_at(valid_[static_cast<std::size_t>(r)], c) ? 1 : 0;
+}
+
+void ArrayCore::tick(i64& counter, bool stalled) {
+  ++counter;
+  cycle_memory();
+  if (on_cycle) {
+    if (probe_) capture(stalled);
+    on_cycle();
+  }
+}
+
+void ArrayCore::run_glb_tile(const GlbTile& t, Stationarity s, Nm nm, int half, FunctionalOp* f, ArrayTally& tally) {
+  tally_ = &tally;
+  for (auto& row : valid_) std::fill(row.begin(), row.end(), 0);
+  if (s == Stationarity::WeightStationary)
+    ws(t, nm, half, f, tally);
+  else
+    os(t, nm, half, f, tally);
+  tally_ = nullptr;
+}
+
+void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTally& tally) {
+  glb_ = &ws_glb_;
+  const i64 R = hw_.rows, C = hw_.cols, db = hw_.data_bytes, W = hw_.glb_bank_width;
+  const i64 span = row_span(hw_, nm), kt = ws_k_tile(hw_, nm), bits = weight_bits(hw_, nm);
+  const i64 mtiles = ceil_div(t.ml, C), ktiles = ceil_div(t.kl, kt), folds = mtiles * ktiles, T = t.nl;
+  const bool starts_zero = t.run_start && !t.load_psum;
+  auto mc_of = [&](i64 i) { return std::min(C, t.ml - i * C); };
+  auto kc_of = [&](i64 j) { return std::min(kt, t.kl - j * kt); };
+  // GLB layout of this half: A rows of a_pitch bytes, then B columns of kl values.
+  const u64 abase = static_cast<u64>(half) * static_cast<u64>(ws_glb_.spec().bytes / 2);
+  const u64 a_pitch = static_cast<u64>(a_row_bytes(hw_, nm, t.kl));
+  const u64 bbase = static_cast<u64>(ceil_div(static_cast<i64>(abase + static_cast<u64>(t.ml) * a_pitch), W) * W);
+  const u64 b_pitch = static_cast<u64>(t.kl * db);
+  reset_lanes(1);
+  Lane& stream = lanes_[0];
+  stream.folds = folds;
+  stream.steps = T;
+  stream.range = [&](i64 fold, i64 n, u64& lo, u64& hi) {
+    const i64 j = fold % ktiles;
+    lo = bbase + static_cast<u64>(n) * b_pitch + static_cast<u64>(j * kt * db);
+    hi = lo + static_cast<u64>(kc_of(j) * db);
+  };
+  auto weight_words = [&](i64 fold) {
+    const i64 i = fold / ktiles, j = fold % ktiles;
+    std::vector<memory::SramAccess> acc;
+    if (kc_of(j) == t.kl) {  // whole rows: one block
+      const u64 lo = abase + static_cast<u64>(i * C) * a_pitch;
+      acc.push_back({lo, static_cast<i64>(static_cast<u64>(mc_of(i)) * a_pitch), false, 0});
+      return acc;
+    }
+    for (i64 c = 0; c < mc_of(i); ++c) {
+      const u64 row = abase + static_cast<u64>(i * C + c) * a_pitch;
+      const u64 lo = row + static_cast<u64>(kept(nm, j * kt) * bits / 8);
+      const u64 hi = row + static_cast<u64>(ceil_div(kept(nm, j * kt + kc_of(j)) * bits, 8));
+      if (hi > lo) acc.push_back({lo, static_cast<i64>(hi - lo), false, 0});
+    }
+    return acc;
+  };
+  // Functional state: the active weight registers of every PE and one partial-sum register per column
+  // for each sampled step in flight (the PE of that column holding the step owns it).
+  const bool values = f != nullptr;
+  std::vector<i64> sample_of(static_cast<std::size_t>(values ? T : 0), -1);
+  if (values)
+    for (std::size_t q = 0; q < f->cols.size(); ++q)
+      if (f->cols[q] >= t.n0 && f->cols[q] < t.n0 + T)
+        sample_of[static_cast<std::size_t>(f->cols[q] - t.n0)] = static_cast<i64>(q);
+  struct Flight {
+    i64 step = 0, sample = 0;
+    std::vector<double> window;  // the column's kc activations (the FIFO entry's payload)
+    std::vector<double> psum;    // per array column
+  };
+  std::deque<Flight> flights;
+
+  auto wait_weights = [&](i64& counter) {
+    while (!weights_ready()) tick(counter, false);
+  };
+  preload_weights(weight_words(0));
+  wait_weights(tally.fill_drain);
+  for (i64 fold = 0; fold < folds; ++fold) {
+    const i64 i = fold / ktiles, j = fold % ktiles, mc = mc_of(i), kc = kc_of(j);
+    // Shadow registers: the next fold's weights load while this one streams.
+    if (hw_.ws_shadow_weights && fold + 1 < folds) preload_weights(weight_words(fold + 1));
+    std::vector<i64> kept_row(static_cast<std::size_t>(R)), len_row(static_cast<std::size_t>(R));
+    for (i64 r = 0; r < R; ++r) {
+      len_row[static_cast<std::size_t>(r)] = std::clamp<i64>(kc - r * span, 0, span);
+      kept_row[static_cast<std::size_t>(r)] = kept(nm, len_row[static_cast<std::size_t>(r)]);
+    }
+    const i64 last = T - 1 + R - 1 + mc - 1;  // advance at which the last partial sum leaves the array
+    for (i64 a = 0; a <= last;) {
+      const bool inject = a < T;
+      if (inject && !lane_has(stream, fold, a)) {
+        tick(tally.stall_operand, true);
+        continue;
+      }
+      if (inject) {
+        stream.fifo.pop_front();
+        if (values && sample_of[static_cast<std::size_t>(a)] >= 0) {
+          Flight fl{
+              a, sample_of[static_cast<std::size_t>(a)], {}, std::vector<double>(static_cast<std::size_t>(C), 0.0)};
+          const i64 nc = static_cast<i64>(f->cols.size());
+          for (i64 k = 0; k < kc; ++k)
+            fl.window.push_back(f->b[static_cast<std::size_t>((t.k0 + j * kt + k) * nc + fl.sample)]);
+          flights.push_back(std::move(fl));
+        }
+      }
+      // Every PE row's valid bits move one column right; row r's left edge sees the step injected r
+      // cycles ago (the skew registers).
+      for (i64 r = 0; r < R; ++r) {
+        auto& row = valid_[static_cast<std::size_t>(r)];
+        shift_in(row, a - r >= 0 && a - r < T, C);
+        const i64 active = count_used(row, mc);
+        tally.macs += active * kept_row[static_cast<std::size_t>(r)];
+        tally.skipped_macs += active * (len_row[static_cast<std::size_t>(r)] - kept_row[static_cast<std::size_t>(r)]);
+      }
+      const i64 out = count_used(valid_[static_cast<std::size_t>(R - 1)], mc);  // partial sums leaving
+      tally.obuf_writes += out;
+      if (!(starts_zero && j == 0)) tally.obuf_reads += out;
+      // Values: each sampled step in flight occupies one anti-diagonal r + c = a - step.
+      for (Flight& fl : flights) {
+        const i64 d = a - fl.step;
+        for (i64 r = std::min(R - 1, d); r >= std::max<i64>(0, d - (mc - 1)); --r) {
+          const i64 c = d - r, m = t.m0 + i * C + c;
+          const i64 k_row = t.k0 + j * kt + r * span;  // dense reduction position of the row's first weight
+          const i64 q0 = f->row_start[static_cast<std::size_t>(m)] + kept(nm, k_row);
+          double& psum = fl.psum[static_cast<std::size_t>(c)];
+          for (i64 q = 0; q < kept_row[static_cast<std::size_t>(r)]; ++q) {
+            const i64 local = nm.sparse() ? q / nm.n * nm.m + f->kept_idx[static_cast<std::size_t>(q0 + q)] : q;
+            psum +=
+                f->kept_val[static_cast<std::size_t>(q0 + q)] * fl.window[static_cast<std::size_t>(r * span + local)];
+          }
+          if (r == R - 1) {  // leaves the bottom edge: read-modify-write in the accumulator bank
+            const i64 nc = static_cast<i64>(f->cols.size());
+            f->out[static_cast<std::size_t>(m * nc + fl.sample)] += psum;
+          }
+        }
+      }
+      while (!flights.empty() && a - flights.front().step >= R - 1 + mc - 1) flights.pop_front();
+      tick(inject ? tally.busy : tally.fill_drain, false);
+      ++a;
+    }
+    if (fold + 1 < folds) {
+      if (hw_.ws_shadow_weights) {
+        wait_weights(tally.stall_bank);
+      } else {
+        preload_weights(weight_words(fold + 1));
+        wait_weights(tally.fill_drain);
+      }
+    }
+  }
+}
+
+void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTally& tally) {
+  glb_ = &os_glb_;
+  const i64 R = hw_.rows, C = hw_.cols, db = hw_.data_bytes, W = hw_.glb_bank_width;
+  const i64 span = row_span(hw_, nm), bits = weight_bits(hw_, nm);
+  const i64 mtiles = ceil_div(t.ml, R), ntiles = ceil_div(t.nl, C), folds = mtiles * ntiles;
+  const i64 T = os_steps(hw_, nm, t.kl);
+  const bool starts_zero = t.run_start && !t.load_psum;
+  auto mr_of = [&](i64 i) { return std::min(R, t.ml - i * R); };
+  auto nc_of = [&](i64 j) { return std::min(C, t.nl - j * C); };
+  const u64 abase = static_cast<u64>(half) * static_cast<u64>(os_glb_.spec().bytes / 2);
+  const u64 a_pitch = static_cast<u64>(a_row_bytes(hw_, nm, t.kl));
+  const u64 bbase = static_cast<u64>(ceil_div(static_cast<i64>(abase + static_cast<u64>(t.ml) * a_pitch), W) * W);
+  const u64 b_pitch = static_cast<u64>(t.kl * db);
+  reset_lanes(static_cast<std::size_t>(R + C));
+  for (i64 r = 0; r < R; ++r) {  // row lanes: compressed A of row m, p kept values per step
+    Lane& l = lanes_[static_cast<std::size_t>(r)];
+    l.folds = folds;
+    l.steps = T;
+    l.range = [&, r](i64 fold, i64 s, u64& lo, u64& hi) {
+      const i64 i = fold / ntiles;
+      if (r >= mr_of(i)) {
+        lo = hi = 0;
+        return;
+      }
+      const u64 row = abase + static_cast<u64>(i * R + r) * a_pitch;
+      lo = row + static_cast<u64>(kept(nm, s * span) * bits / 8);
+      hi = row + static_cast<u64>(ceil_div(kept(nm, std::min(t.kl, (s + 1) * span)) * bits, 8));
+    };
+  }
+  for (i64 c = 0; c < C; ++c) {  // column lanes: row_span activations of column n per step
+    Lane& l = lanes_[static_cast<std::size_t>(R + c)];
+    l.folds = folds;
+    l.steps = T;
+    l.range = [&, c](i64 fold, i64 s, u64& lo, u64& hi) {
+      const i64 j = fold % ntiles;
+      if (c >= nc_of(j)) {
+        lo = hi = 0;
+        return;
+      }
+      const u64 col = bbase + static_cast<u64>(j * C + c) * b_pitch;
+      lo = col + static_cast<u64>(s * span * db);
+      hi = col + static_cast<u64>(std::min(t.kl, (s + 1) * span) * db);
+    };
+  }
+  const bool values = f != nullptr;
+  const i64 nsamples = values ? static_cast<i64>(f->cols.size()) : 0;
+  const i64 p_full = kept(nm, span), p_last = kept(nm, t.kl - (T - 1) * span);
+  const i64 len_last = t.kl - (T - 1) * span;
+  for (i64 fold = 0; fold < folds; ++fold) {
+    const i64 i = fold / ntiles, jn = fold % ntiles, mr = mr_of(i), nc = nc_of(jn);
+    // Sampled output columns of this fold and their accumulator registers (one per PE row).
+    std::vector<std::pair<i64, i64>> sampled;  // (array column, sample index)
+    if (values)
+      for (i64 q = 0; q < nsamples; ++q) {
+        const i64 c = f->cols[static_cast<std::size_t>(q)] - (t.n0 + jn * C);
+        if (c >= 0 && c < nc) sampled.emplace_back(c, q);
+      }
+    std::vector<double> acc(sampled.size() * static_cast<std::size_t>(R), 0.0);
+    const i64 last = T - 1 + mr - 1 + nc - 1;  // the last PE's last step
+    for (i64 a = 0; a <= last;) {
+      // Row lane r must inject step a - r, column lane c step a - c.
+      bool ready = true;
+      for (i64 r = 0; r < mr && ready; ++r)
+        if (a - r >= 0 && a - r < T) ready = lane_has(lanes_[static_cast<std::size_t>(r)], fold, a - r);
+      for (i64 c = 0; c < nc && ready; ++c)
+        if (a - c >= 0 && a - c < T) ready = lane_has(lanes_[static_cast<std::size_t>(R + c)], fold, a - c);
+      if (!ready) {
+        tick(tally.stall_operand, true);
+        continue;
+      }
+      for (i64 r = 0; r < mr; ++r)
+        if (a - r >= 0 && a - r < T) lanes_[static_cast<std::size_t>(r)].fifo.pop_front();
+      for (i64 c = 0; c < nc; ++c)
+        if (a - c >= 0 && a - c < T) lanes_[static_cast<std::size_t>(R + c)].fifo.pop_front();
+      i64 active = 0, on_last = 0;
+      for (i64 r = 0; r < R; ++r) {
+        auto& row = valid_[static_cast<std::size_t>(r)];
+        shift_in(row, r < mr && a - r >= 0 && a - r < T, C);
+        active += count_used(row, nc);
+        const i64 c_last = a - r - (T - 1);  // the PE of this row on its last step, if any
+        if (c_last >= 0 && c_last < nc && bit_at(row, c_last)) ++on_last;
+      }
+      tally.macs += active * p_full - on_last * (p_full - p_last);
+      tally.skipped_macs += active * (span - p_full) - on_last * ((span - p_full) - (len_last - p_last));
+      for (std::size_t q = 0; q < sampled.size(); ++q) {
+        const auto [c, sample] = sampled[q];
+        for (i64 r = 0; r < mr; ++r) {
+          const i64 step = a - r - c;
+          if (step < 0 || step >= T) continue;
+          const i64 m = t.m0 + i * R + r, start = f->row_start[static_cast<std::size_t>(m)];
+          const i64 q0 = start + kept(nm, t.k0 + step * span);
+          const i64 q1 = start + kept(nm, std::min(f->K, t.k0 + std::min(t.kl, (step + 1) * span)));
+          double& sum = acc[q * static_cast<std::size_t>(R) + static_cast<std::size_t>(r)];
+          for (i64 x = q0; x < q1; ++x) {
+            const i64 pos = x - start;
+            const i64 k = nm.sparse() ? pos / nm.n * nm.m + f->kept_idx[static_cast<std::size_t>(x)] : pos;
+            sum += f->kept_val[static_cast<std::size_t>(x)] * f->b[static_cast<std::size_t>(k * nsamples + sample)];
+          }
+        }
+      }
+      tick(a < T ? tally.busy : tally.fill_drain, false);
+      ++a;
+    }
+    // Accumulators leave through the column's accumulator bank (read-modify-write unless starting at 0).
+    tally.obuf_writes += mr * nc;
+    if (!starts_zero) tally.obuf_reads += mr * nc;
+    for (std::size_t q = 0; q < sampled.size(); ++q)
+      for (i64 r = 0; r < mr; ++r)
+        f->out[static_cast<std::size_t>((t.m0 + i * R + r) * nsamples + sampled[q].second)] +=
+            acc[q * static_cast<std::size_t>(R) + static_cast<std::size_t>(r)];
+    for (auto& row : valid_) std::fill(row.begin(), row.end(), 0);
+    if (!hw_.os_overlapped_drain)
+      for (i64 x = 0; x < R; ++x) tick(tally.fill_drain, false);  // shift-out down the columns
+  }
+}
+
+}  // namespace sparsim::sat

@@ -1,0 +1,129 @@
+#pragma once
+// The SAT-style PE array as hardware structure, stepped one cycle at a time (the detailed mode's
+// reference). Plain C++ driven by the array's one SystemC thread (never a process per PE):
+//
+//  GLB (models/memory SramBanks: banks addressed by the real byte address of every operand under the
+//  tile layout below, one arbiter per bank)
+//   -> edge lanes: each lane is a port of the GLB with a one-word line buffer and a FIFO of operand steps
+//      (depth accelerator.array.edge_fifo_depth, credit-based: a lane reads ahead only into free slots)
+//   -> skew registers and the R x C PEs: every PE has a valid bit (its row's bits shift one column per
+//      cycle), weight registers with N:M in-group indices (and shadow registers, WS), an activation
+//      window it selects from, and a partial-sum register; the whole array advances one cycle when every
+//      lane that must inject this cycle has its step, otherwise it holds (a global stall)
+//   -> bottom edge: one accumulator bank per column, read-modify-write of every partial sum leaving.
+//
+// Weight stationary: K on the rows (row_span dense positions each), M on the columns, the GLB tile's N
+// streamed in time; one lane streams B columns, a second GLB port preloads the next fold's compressed
+// weights with the bank slots the stream leaves (shadow registers) or before the fold (SCALE-Sim's
+// choice). Output stationary: M on the rows, N on the columns, K streamed: R row lanes carry compressed
+// A (values and indices), C column lanes carry B windows; accumulators leave after the fold, shifted
+// down R rows (serial) or behind the next fold (overlapped, SCALE-Sim's choice).
+//
+// GLB tile layout (per double-buffer half): A row-major (ml rows of a_row_bytes(kl)), then B column-major
+// (nl columns of kl values), the B block aligned to a bank word.
+//
+// Values: with a FunctionalOp, the sampled output columns' operands travel through the same structure
+// (FIFO entries, skew registers, PE registers) and the partial sums accumulate in the output buffer.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "dataflows/sat/sat_mapper.hpp"
+#include "models/memory/sram_banks.hpp"
+#include "models/sat/functional.hpp"
+
+namespace sparsim::sat {
+
+// What one GLB tile did in the detailed structure (cycles by cause, events).
+struct ArrayTally {
+  i64 busy = 0;           // cycles in which a step entered the array
+  i64 stall_operand = 0;  // cycles the array held because an edge lane lacked its step
+  i64 stall_bank = 0;     // cycles waiting for weights that lost GLB banks to the stream (WS)
+  i64 fill_drain = 0;     // skew fill/drain, accumulator shift-out, weight loads nothing overlaps
+  i64 macs = 0, skipped_macs = 0;
+  i64 glb_words = 0, glb_read_bytes = 0;
+  i64 fifo_bytes = 0;                   // written into and read out of the edge FIFOs
+  i64 obuf_reads = 0, obuf_writes = 0;  // accumulator entries (acc_bytes each)
+  i64 cycles() const { return busy + stall_operand + stall_bank + fill_drain; }
+};
+
+// A window of the array's signals for waveforms (filled each cycle while a probe is attached).
+struct ArraySignals {
+  i64 rows = 0, cols = 0;               // the traced sub-array (top-left corner)
+  std::vector<std::uint8_t> pe_valid;   // rows x cols
+  std::vector<std::int64_t> pe_step;    // step (column of B / k step) each PE works on, -1 idle
+  std::vector<double> pe_psum;          // partial sum (functional runs; 0 otherwise)
+  std::vector<std::int64_t> fifo_fill;  // per lane (first `cols` lanes)
+  std::uint64_t bank_grants = 0;        // bit b: GLB bank b granted a word this cycle (first 64)
+  bool stalled = false;
+  bool weight_load = false;
+};
+
+class ArrayCore {
+ public:
+  explicit ArrayCore(const Hw& hw);
+  // Runs the array tiles of one GLB tile held in GLB half `half`; adds to `tally`. `f` (optional)
+  // carries values through the structure for its sampled columns.
+  void run_glb_tile(const GlbTile& t, Stationarity s, Nm nm, int half, FunctionalOp* f, ArrayTally& tally);
+  // Called after every simulated cycle while set (waveforms): `signals` then holds that cycle.
+  std::function<void()> on_cycle;
+  ArraySignals signals;
+  void set_probe(i64 rows, i64 cols);
+
+ private:
+  struct Entry {  // one operand step in an edge FIFO
+    i64 fold = 0, step = 0;
+  };
+  struct InFlight {
+    i64 fold = 0, step = 0;
+    bool access = false;   // a GLB read was issued for it (else its words are already in the line buffer)
+    bool granted = false;  // all words granted
+    i64 ready_at = 0;
+    i64 bytes = 0;
+  };
+  struct Lane {
+    // Byte range [lo, hi) in the GLB of the lane's step `s` of fold `f` (hi == lo: no step there).
+    std::function<void(i64 f, i64 s, std::uint64_t& lo, std::uint64_t& hi)> range;
+    i64 folds = 0, steps = 0;  // steps per fold (same for every fold)
+    i64 fetch_fold = 0, fetch_step = 0;
+    std::int64_t last_word = -1;             // the word in the line buffer (or requested into it)
+    std::uint64_t last_lo = 0, last_hi = 0;  // the previous step's bytes
+    std::deque<InFlight> inflight;
+    std::deque<Entry> fifo;
+  };
+
+  void reset_lanes(std::size_t n);
+  void advance_lane_cursor(Lane& l);
+  // Issues GLB reads for lanes with FIFO credit, steps the banks one cycle, moves arrived steps into
+  // the FIFOs (visible from the next cycle).
+  void cycle_memory();
+  // Queues the compressed weights of one WS fold on the weight-preload port.
+  void preload_weights(const std::vector<memory::SramAccess>& words);
+  bool weights_ready() const;
+  static bool lane_has(const Lane& l, i64 fold, i64 step);
+  void capture(bool stalled);
+
+  void ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTally& tally);
+  void os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTally& tally);
+  // Ends the current cycle: memory side, probe, cycle counter `counter` of the tally.
+  void tick(i64& counter, bool stalled);
+
+  Hw hw_;
+  // One GLB, two arbitration set-ups: WS (stream port before the weight-preload port: fixed priority)
+  // and OS (R + C lanes, round robin). A GLB tile uses one of them.
+  memory::SramBanks ws_glb_, os_glb_;
+  memory::SramBanks* glb_ = nullptr;
+  std::vector<Lane> lanes_;
+  i64 weight_pending_ = 0;        // preload accesses not yet fully granted
+  std::deque<i64> weight_bytes_;  // their sizes, in grant order
+  i64 weight_ready_at_ = 0;       // GLB cycle its last word arrives
+  i64 weight_started_ = 0;        // GLB cycle the preload began (the shift into R rows takes R cycles)
+  ArrayTally* tally_ = nullptr;
+  // PE valid bits, row by row (C bits per row, 64 per word): shifted one column per cycle.
+  std::vector<std::vector<std::uint64_t>> valid_;
+  std::vector<i64> bank_busy_before_;
+  bool probe_ = false;
+};
+
+}  // namespace sparsim::sat

@@ -1,0 +1,209 @@
+// The detailed array as structure (models/sat/array_core): cycle counts that follow from the skew and
+// the weight loads, GLB bank conflicts that come from real addresses, and real values flowing through
+// the PEs for FF, BP and WU on one layer's weights, compared with a dense reference.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "models/sat/array_core.hpp"
+#include "tests/sat/sat_harness.hpp"
+
+using namespace sat_test;
+using namespace sparsim::sat;
+
+namespace {
+
+Hw small_hw(i64 rows, i64 cols, i64 mults) {
+  Hw hw;
+  hw.rows = rows;
+  hw.cols = cols;
+  hw.pe_multipliers = mults;
+  hw.max_m = 8;
+  hw.glb_capacity = 1 << 20;
+  hw.glb_banks = 16;
+  hw.glb_bank_width = 32;
+  return hw;
+}
+
+GlbTile whole(i64 M, i64 K, i64 N) {
+  GlbTile t;
+  t.ml = M;
+  t.kl = K;
+  t.nl = N;
+  t.load_a = t.load_b = t.run_start = t.run_end = t.final_k = true;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("sat structure: one WS fold takes the weight shift, the stream and the skew, nothing more") {
+  // 8x8 array, dense, 1 multiplier: a fold of 8 rows x 8 columns streaming 50 columns of B. Weights
+  // shift down 8 rows first (the GLB delivers them in a cycle), then 50 steps enter, and the last
+  // partial sum leaves the bottom-right PE R - 1 + C - 1 cycles after the last step entered.
+  ArrayCore core(small_hw(8, 8, 1));
+  ArrayTally t;
+  core.run_glb_tile(whole(8, 8, 50), Stationarity::WeightStationary, Nm{}, 0, nullptr, t);
+  CHECK(t.busy == 50);
+  CHECK(t.fill_drain == 8 + 8 + 8 - 2);
+  CHECK(t.stall_operand == 0);
+  CHECK(t.macs == 8 * 8 * 50);
+  CHECK(t.obuf_writes == 8 * 50);
+}
+
+TEST_CASE("sat structure: WS weights before each fold cost R cycles a fold, shadow registers hide them") {
+  Hw hw = small_hw(8, 8, 1);
+  ArrayTally shadow, before;
+  {
+    ArrayCore core(hw);
+    core.run_glb_tile(whole(8, 32, 50), Stationarity::WeightStationary, Nm{}, 0, nullptr, shadow);
+  }
+  hw.ws_shadow_weights = false;
+  {
+    ArrayCore core(hw);
+    core.run_glb_tile(whole(8, 32, 50), Stationarity::WeightStationary, Nm{}, 0, nullptr, before);
+  }
+  // Four folds along K: each streams 50 steps and drains R + C - 2.
+  CHECK(shadow.cycles() == 8 + 4 * (50 + 14));
+  CHECK(before.cycles() == 4 * (8 + 50 + 14));  // SCALE-Sim's 2R + C + T - 2 per fold
+  CHECK(shadow.macs == before.macs);
+}
+
+TEST_CASE("sat structure: OS folds drain serially or behind the next fold") {
+  Hw hw = small_hw(8, 8, 1);
+  ArrayTally serial, overlapped;
+  {
+    ArrayCore core(hw);
+    core.run_glb_tile(whole(16, 40, 8), Stationarity::OutputStationary, Nm{}, 0, nullptr, serial);
+  }
+  hw.os_overlapped_drain = true;
+  {
+    ArrayCore core(hw);
+    core.run_glb_tile(whole(16, 40, 8), Stationarity::OutputStationary, Nm{}, 0, nullptr, overlapped);
+  }
+  // Two folds of 40 steps; the last PE (7, 7) finishes 14 cycles after the last step entered. The
+  // first step waits one GLB read (the second fold's steps were read ahead during the first).
+  CHECK(overlapped.cycles() == 1 + 2 * (40 + 14));  // SCALE-Sim's R + C + T - 2
+  CHECK(serial.cycles() == 1 + 2 * (40 + 14 + 8));
+  CHECK(serial.stall_operand == 1);
+}
+
+TEST_CASE("sat structure: OS row lanes whose A rows all sit in one bank conflict, the closed form cannot see it") {
+  // K = 256 dense fp16: a row of A is 512 bytes = one full line of 16 banks x 32 bytes, so every row
+  // lane's next word is in the same bank as every other's. The lanes are skewed by a cycle each, yet
+  // with 16 rows asking for a new word every 16 steps the bank serialises them.
+  Hw hw = small_hw(16, 4, 1);
+  hw.edge_fifo_depth = 1;
+  ArrayCore core(hw);
+  ArrayTally t;
+  core.run_glb_tile(whole(16, 256, 4), Stationarity::OutputStationary, Nm{}, 0, nullptr, t);
+  const i64 closed_form = os_stream_cycles(hw, Nm{}, 16, 4, 256) - os_steps(hw, Nm{}, 256);
+  CHECK(closed_form == 0);
+  CHECK(t.stall_operand > 0);
+  // With the rows padded off the bank line (pitch 528 bytes) the conflicts vanish.
+  ArrayCore padded(hw);
+  ArrayTally p;
+  padded.run_glb_tile(whole(16, 264, 4), Stationarity::OutputStationary, Nm{}, 0, nullptr, p);
+  CHECK(p.stall_operand < t.stall_operand);
+}
+
+TEST_CASE("sat structure: a narrow GLB starves the WS stream by the words each column needs") {
+  Hw hw = small_hw(8, 8, 2);
+  hw.glb_banks = 2;
+  hw.glb_bank_width = 8;  // 16 bytes a cycle; a column of 16 fp16 values is 32 bytes: 2 cycles a step
+  ArrayCore core(hw);
+  ArrayTally t;
+  core.run_glb_tile(whole(8, 16, 40), Stationarity::WeightStationary, Nm{}, 0, nullptr, t);
+  // 40 columns of 4 words and 32 words of weights at 2 words a cycle: the banks are busy for 96
+  // cycles, then the last step drains through R + C - 2 = 14. The stream reads 4 columns ahead
+  // (FIFO depth) before the weights, so the array stalls for the rest.
+  CHECK(t.busy == 40);
+  CHECK(t.glb_words == 40 * 4 + 32);
+  CHECK(t.cycles() >= 96 + 14);
+  CHECK(t.cycles() <= 96 + 14 + 3);
+  CHECK(t.stall_operand >= 30);
+}
+
+TEST_CASE("sat structure: values through the PEs equal the reference, and a corrupted index is caught") {
+  for (const Stationarity s : {Stationarity::WeightStationary, Stationarity::OutputStationary})
+    for (const Nm nm : {Nm{}, Nm{1, 2}, Nm{2, 4}, Nm{2, 8}, Nm{1, 8}}) {
+      INFO(stationarity_name(s) << " " << nm.n << ":" << nm.m);
+      FunctionalOp f(21, 72, 30, nm, 11, 30);
+      ArrayCore core(small_hw(4, 5, 2));
+      ArrayTally t;
+      core.run_glb_tile(whole(21, 72, 30), s, nm, 1, &f, t);
+      CHECK(f.max_abs_error() <= f.tolerance());
+      CHECK(t.macs == 21 * kept(nm, 72) * 30);
+      if (nm.sparse()) {
+        FunctionalOp bad(21, 72, 30, nm, 11, 30);
+        bad.kept_idx[7] = static_cast<std::uint8_t>((bad.kept_idx[7] + 1) % nm.m);
+        ArrayCore again(small_hw(4, 5, 2));
+        ArrayTally u;
+        again.run_glb_tile(whole(21, 72, 30), s, nm, 0, &bad, u);
+        CHECK(bad.max_abs_error() > bad.tolerance());
+      }
+    }
+}
+
+TEST_CASE("sat structure: the FF and BP operands come from one W, masked along Cin and along Cout") {
+  const std::uint64_t seed = 99;
+  const i64 cout = 8, cin = 16, taps = 9;
+  FunctionalOp ff(cout, cin * taps, 4, Nm{2, 4}, 1, 4, ff_weights(seed, cin));
+  FunctionalOp bp(cin * taps, cout, 4, Nm{2, 4}, 2, 4, bp_weights(seed, cin));
+  i64 differ = 0;
+  for (i64 co = 0; co < cout; ++co)
+    for (i64 tap = 0; tap < taps; ++tap)
+      for (i64 ci = 0; ci < cin; ++ci) {
+        const double w = layer_weight(seed, co, ci, tap);
+        const double in_ff = ff.a[static_cast<std::size_t>(co * cin * taps + tap * cin + ci)];
+        const double in_bp = bp.a[static_cast<std::size_t>((tap * cin + ci) * cout + co)];
+        CHECK((in_ff == 0.0 || in_ff == w));
+        CHECK((in_bp == 0.0 || in_bp == w));
+        differ += (in_ff == 0.0) != (in_bp == 0.0);
+      }
+  CHECK(differ > 0);  // the two masks of bidirectional pruning are different masks of the same W
+}
+
+namespace {
+// Runs a network in detailed functional mode (in a child process) and lists every job's check.
+std::string detailed_functional(const std::string& yaml, int n, int m, const Network& net) {
+  return in_child([&] {
+    const Config cfg =
+        config(yaml, {"workload.sparsity.n=" + std::to_string(n), "workload.sparsity.m=" + std::to_string(m)});
+    const RunResults r =
+        simulate(cfg, step_of(net, n, m, 2, {Phase::FF, Phase::BP, Phase::WU}), TimingMode::Detailed, true);
+    std::ostringstream out;
+    for (const auto& j : r.jobs)
+      out << j.variant << " " << j.layer << " " << phase_name(j.phase) << " checked=" << j.functional_checked
+          << " pass=" << j.functional_pass << " err=" << j.functional_max_abs_error << "\n";
+    return out.str();
+  });
+}
+
+void all_pass(const std::string& report, int jobs) {
+  INFO(report);
+  int lines = 0;
+  std::istringstream in(report);
+  for (std::string line; std::getline(in, line); ++lines) {
+    CHECK(line.find("checked=1") != std::string::npos);
+    CHECK(line.find("pass=1") != std::string::npos);
+  }
+  CHECK(lines == jobs);
+}
+
+Network suite() {
+  // Ragged in every dimension, a grouped conv, a strided conv and a classifier.
+  return net_of({conv("c1", 24, 20, 7, 3, 1, 1), conv("g", 24, 16, 6, 3, 2, 1, 2), fc("fc", 150, 13)});
+}
+}  // namespace
+
+TEST_CASE("sat structure: detailed functional runs pass on ragged, grouped and strided layers: WS") {
+  const std::string yaml = "  array: {rows: 4, cols: 6, pe_multipliers: 4, max_m: 8}\n  dataflow: weight_stationary\n";
+  for (auto [n, m] : std::vector<std::pair<int, int>>{{0, 0}, {1, 2}, {2, 4}, {4, 8}, {1, 8}})
+    all_pass(detailed_functional(yaml, n, m, suite()), 18);
+}
+
+TEST_CASE("sat structure: detailed functional runs pass on ragged, grouped and strided layers: OS") {
+  const std::string yaml = "  array: {rows: 5, cols: 4, pe_multipliers: 4, max_m: 8}\n  dataflow: output_stationary\n";
+  for (auto [n, m] : std::vector<std::pair<int, int>>{{0, 0}, {2, 4}, {2, 8}, {1, 4}})
+    all_pass(detailed_functional(yaml, n, m, suite()), 18);
+}
