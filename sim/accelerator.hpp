@@ -67,6 +67,7 @@ struct AcceleratorInfo {
   // Cross-key checks beyond types and ranges (e.g. N <= M, buffer holds one tile); throw via cfg.fail.
   std::function<void(const Config&)> validate;
   std::function<std::unique_ptr<Accelerator>()> make;
+  bool waveforms = false;  // writes run.trace waveforms in detailed mode
 };
 
 class AcceleratorRegistry {

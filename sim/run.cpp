@@ -1,4 +1,5 @@
 #include "sim/run.hpp"
+#include "sim/wave_options.hpp"
 
 #include <unistd.h>
 #include <systemc>
@@ -63,6 +64,7 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   if (step.ops.empty()) cfg.fail("workload.phases", "nothing to simulate: no op in the selected layers and phases");
   // Load the energy table and check every output path before simulating, so bad input fails fast.
   const EnergyTable energy = EnergyTable::load(cfg.resolved_path("energy.table"), cfg.f64("energy.scale"));
+  (void)wave_options(cfg, info.waveforms);
   prepare_out_dir(request.out_dir);
 
   TerminalProgress progress;

@@ -50,6 +50,12 @@ class DramModule : public sc_core::sc_module {
   // Bytes a block moves (whole bursts).
   std::uint64_t block_bytes(const Block& b) const;
   const DramSpec& spec() const { return spec_; }
+  // Requests waiting in the channels' queues now (detailed mode; waveforms).
+  std::size_t queued_requests() const {
+    std::size_t n = 0;
+    for (const auto& c : channels_) n += c.queued();
+    return n;
+  }
   // Channel sampling, for systems too large to simulate burst by burst (a GPU's 100+ HBM channels under
   // the whole machine's traffic): only the bursts that map to `n` evenly spaced channels are simulated,
   // with all their real traffic, so row locality and queueing there are as in the full system; the other

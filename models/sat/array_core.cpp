@@ -184,9 +184,11 @@ void ArrayCore::capture(bool stalled) {
     signals.fifo_fill[static_cast<std::size_t>(c)] =
         static_cast<std::int64_t>(lanes_[static_cast<std::size_t>(c)].fifo.size());
   for (i64 r = 0; r < signals.rows; ++r)
-    for (i64 c = 0; c < signals.cols; ++c)
-      signals.pe_valid[static_cast<std::size_t>(r * signals.cols + c)] =
-          bit_at(valid_[static_cast<std::size_t>(r)], c) ? 1 : 0;
+    for (i64 c = 0; c < signals.cols; ++c) {
+      const auto i = static_cast<std::size_t>(r * signals.cols + c);
+      signals.pe_valid[i] = !stalled && bit_at(valid_[static_cast<std::size_t>(r)], c) ? 1 : 0;
+      signals.pe_step[i] = signals.pe_valid[i] ? advance_ - r - c : -1;
+    }
 }
 
 void ArrayCore::tick(i64& counter, bool stalled) {
@@ -277,6 +279,7 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
     }
     const i64 last = T - 1 + R - 1 + mc - 1;  // advance at which the last partial sum leaves the array
     for (i64 a = 0; a <= last;) {
+      advance_ = a;
       const bool inject = a < T;
       if (inject && !lane_has(stream, fold, a)) {
         tick(tally.stall_operand, true);
@@ -399,6 +402,7 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
     std::vector<double> acc(sampled.size() * static_cast<std::size_t>(R), 0.0);
     const i64 last = T - 1 + mr - 1 + nc - 1;  // the last PE's last step
     for (i64 a = 0; a <= last;) {
+      advance_ = a;
       // Row lane r must inject step a - r, column lane c step a - c.
       bool ready = true;
       for (i64 r = 0; r < mr && ready; ++r)

@@ -120,6 +120,7 @@ class ArrayCore {
   i64 weight_ready_at_ = 0;       // GLB cycle its last word arrives
   i64 weight_started_ = 0;        // GLB cycle the preload began (the shift into R rows takes R cycles)
   ArrayTally* tally_ = nullptr;
+  i64 advance_ = 0;  // the fold's current advance (a PE (r, c) works on step advance_ - r - c)
   // PE valid bits, row by row (C bits per row, 64 per word): shifted one column per cycle.
   std::vector<std::vector<std::uint64_t>> valid_;
   std::vector<i64> bank_busy_before_;

@@ -8,6 +8,8 @@
 namespace sparsim::sat {
 
 namespace {
+i64 now_cycle() { return static_cast<i64>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)); }
+
 std::string mac_action(i64 data_bytes) {
   return data_bytes == 1 ? "mac_int8" : data_bytes == 4 ? "mac_fp32" : "mac_fp16";
 }
@@ -149,11 +151,27 @@ void PeArray::run_glb_tile(const GlbTile& t, Stationarity s, Nm nm, FunctionalOp
     return;
   }
   ArrayTally a;
-  waited_ = 0;
+  tile_start_ = now_cycle();
+  tile_cycle_ = 0;
   core_.run_glb_tile(t, s, nm, half, f, a);
   add(a);
-  const i64 rest = a.cycles() - waited_;
+  const i64 rest = tile_start_ + a.cycles() - now_cycle();  // cycles not yet stepped for waveforms
   if (rest > 0) sc_core::wait(sc_core::sc_time(static_cast<double>(rest), sc_core::SC_NS));
+}
+
+void PeArray::attach_waves(ArrayWaves* waves, std::function<std::size_t()> dram_queue) {
+  waves_ = waves;
+  dram_queue_ = std::move(dram_queue);
+  core_.on_cycle = [this] { trace_cycle(); };
+}
+
+void PeArray::trace_cycle() {
+  const i64 cycle = tile_start_ + tile_cycle_++;  // the cycle the core just simulated
+  if (!waves_->in_window(cycle)) return;
+  const i64 behind = cycle - now_cycle();
+  if (behind > 0) sc_core::wait(sc_core::sc_time(static_cast<double>(behind), sc_core::SC_NS));
+  waves_->sample(core_.signals, dram_queue_ ? dram_queue_() : 0);
+  sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
 }
 
 }  // namespace sparsim::sat

@@ -5,10 +5,13 @@
 // address); fast mode is separate closed-form code per fold (GLB words per step over the banks, the
 // skew, the weight preload left over by the stream) whose error against the detailed mode is measured
 // (tests/sat/test_sat_modes.cpp, docs/sat.md).
+#include <functional>
+
 #include <systemc>
 
 #include "dataflows/sat/sat_mapper.hpp"
 #include "models/sat/array_core.hpp"
+#include "models/sat/array_waves.hpp"
 #include "models/sat/functional.hpp"
 #include "sim/stats.hpp"
 
@@ -22,10 +25,11 @@ class PeArray {
   void run_glb_tile(const GlbTile& t, Stationarity s, Nm nm, FunctionalOp* f);
 
   i64 peak_macs_per_cycle() const { return hw_.rows * hw_.cols * hw_.pe_multipliers; }
-  // The detailed structure (waveforms attach to it). `on_cycle` handlers that wait a cycle themselves
-  // report it through note_waited_cycle() so the tile does not wait for that cycle again.
+  // The detailed structure, whose signals waveforms sample.
   ArrayCore& core() { return core_; }
-  void note_waited_cycle() { ++waited_; }
+  // Detailed mode: samples every cycle inside the waves' window into them (stepping SystemC time cycle
+  // by cycle there); `dram_queue` reports the DRAM's queued requests.
+  void attach_waves(ArrayWaves* waves, std::function<std::size_t()> dram_queue);
 
   StatGroup array{"array"};
   StatGroup glb{"glb"};
@@ -57,8 +61,11 @@ class PeArray {
   Hw hw_;
   bool detailed_;
   ArrayCore core_;
-  int half_ = 0;    // GLB half the next tile occupies (double buffering)
-  i64 waited_ = 0;  // cycles a waveform handler already waited during the current tile
+  int half_ = 0;  // GLB half the next tile occupies (double buffering)
+  void trace_cycle();
+  ArrayWaves* waves_ = nullptr;
+  std::function<std::size_t()> dram_queue_;
+  i64 tile_start_ = 0, tile_cycle_ = 0;  // waveforms: the tile's first cycle, cycles simulated in it
 };
 
 }  // namespace sparsim::sat

@@ -102,6 +102,7 @@ std::uint64_t counter(const JobResult& r, const std::string& block, const std::s
 }
 
 RunResults SatAccelerator::collect() {
+  top_->finish_waves();
   RunResults out;
   out.clock_ghz = ctx_->config.f64("accelerator.clock_ghz");
   out.design_variant = "sparse";
@@ -152,6 +153,6 @@ RunResults SatAccelerator::collect() {
 
 SPARSIM_REGISTER_ACCELERATOR((AcceleratorInfo{
     "sat", "SAT-style N:M sparse training array (bidirectional weight pruning) vs the same array dense", sat_params(),
-    validate_sat, [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); }}));
+    validate_sat, [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); }, true}));
 
 }  // namespace sparsim::sat

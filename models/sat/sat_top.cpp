@@ -30,6 +30,11 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
       obuf_free_("free_obuf_halves", 2),
       store_q_("stores", 1) {
   if (ctx.device_memory) ctx.device_memory->dram = &dram_;  // shared with the offload extension's DMA
+  if (const WaveOptions w = wave_options(ctx.config, true); !w.path.empty()) {
+    pe_.core().set_probe(w.pes, w.pes);
+    waves_ = std::make_unique<ArrayWaves>(w, pe_.core().signals);
+    pe_.attach_waves(waves_.get(), [this] { return dram_.queued_requests(); });
+  }
   SC_HAS_PROCESS(SatTop);
   SC_THREAD(control);
   SC_THREAD(loader);
@@ -217,6 +222,16 @@ void SatTop::check_masks(Job& j) {
   }
   j.result.mapping["mask_functional_pass"] = ok;
   j.result.functional_pass = j.result.functional_pass && ok;
+}
+
+void SatTop::finish_waves() {
+  if (!waves_) return;
+  if (waves_->sampled() == 0) {
+    waves_->finish(false);
+    ctx_.config.fail("run.trace_window", "no cycle of the array fell inside the window (the run ends at cycle " +
+                                             std::to_string(now_cycles()) + ")");
+  }
+  waves_->finish(true);
 }
 
 void SatTop::control() {

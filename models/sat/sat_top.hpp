@@ -37,6 +37,9 @@ class SatTop : public sc_core::sc_module {
   SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw, std::vector<Job> jobs);
   std::vector<Job>& jobs() { return jobs_; }
   i64 mask_cycles_total() const { return mask_cycles_; }
+  // Closes the waveform file (if any) when the run has ended; an InputError when the trace window
+  // began after the run's last cycle (the file is then removed).
+  void finish_waves();
 
  private:
   void control();
@@ -75,6 +78,7 @@ class SatTop : public sc_core::sc_module {
   i64 stores_done_ = 0;
   sc_core::sc_event store_done_;
   i64 mask_cycles_ = 0;
+  std::unique_ptr<ArrayWaves> waves_;
 };
 
 }  // namespace sparsim::sat

@@ -56,6 +56,6 @@ SPARSIM_REGISTER_ACCELERATOR((AcceleratorInfo{"scnn",
                                               "SCNN (PT-IS-CP-sparse, ISCA 2017) with its DCNN and DCNN-opt dense "
                                               "baselines, FF (the paper) and BP (sparsim extension)",
                                               scnn_param_specs(), validate_scnn,
-                                              [] { return std::unique_ptr<Accelerator>(new ScnnAccelerator()); }}));
+                                              [] { return std::unique_ptr<Accelerator>(new ScnnAccelerator()); }, false}));
 
 }  // namespace sparsim::scnn

@@ -39,6 +39,6 @@ class StcAccelerator : public Accelerator {
 SPARSIM_REGISTER_ACCELERATOR((AcceleratorInfo{
     "stc", "GPU with 2:4 Sparse Tensor Cores: tiled GEMM kernels over SMs, shared memory, L2 and HBM (H200 by default)",
     stc_params(), [](const Config& cfg) { (void)stc_params_from(cfg); },
-    [] { return std::make_unique<StcAccelerator>(); }}));
+    [] { return std::make_unique<StcAccelerator>(); }, false}));
 
 }  // namespace sparsim::stc

@@ -20,6 +20,7 @@ const char* const kUsage =
     "usage:\n"
     "  sparsim run [CONFIG.yaml] [--workload NAME|FILE] [--set key.path=value]... [--out DIR]\n"
     "              [--mode fast|detailed] [--functional] [--seed N]\n"
+    "              [--trace FILE.vcd [--trace-window START:END]]   waveforms (sat, detailed mode)\n"
     "  sparsim config --dump [CONFIG.yaml] [--set key.path=value]...   effective config with all defaults\n"
     "  sparsim config --doc                                            reference of every key (markdown)\n"
     "  sparsim workloads list | show NAME|FILE [--yaml] | validate FILE | import-onnx MODEL.onnx -o NET.yaml\n"
@@ -59,6 +60,10 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       late.push_back("run.seed=" + value_after(args, i));
     } else if (a == "--functional") {
       late.push_back("run.functional=true");
+    } else if (a == "--trace") {
+      late.push_back("run.trace=" + value_after(args, i));
+    } else if (a == "--trace-window") {
+      late.push_back("run.trace_window=" + value_after(args, i));
     } else if (a.rfind("--", 0) == 0 || !request.config_path.empty()) {
       throw InputError(located("command line", a, "unexpected argument (see sparsim --help)"));
     } else {

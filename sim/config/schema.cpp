@@ -121,6 +121,13 @@ const std::vector<ParamSpec>& common_params() {
       bool_param("run.functional", false,
                  "Compute real values in the sparse datapaths and check them against a dense reference."),
       int_param("run.seed", 1, 0, 4294967295LL, "", "Seed of every random generator (masks, data)."),
+      string_param("run.trace", "",
+                   "Waveform file (.vcd, GTKWave) of the detailed array's signals (sat, --mode detailed); empty: "
+                   "none. Command line: --trace FILE.vcd."),
+      string_param("run.trace_window", "",
+                   "Cycles traced, START:END (END excluded); empty: the whole run. Command line: "
+                   "--trace-window START:END."),
+      int_param("run.trace_pes", 8, 1, 64, "PEs", "The traced sub-array: the top-left N x N PEs."),
       path_param("energy.table", "builtin:45nm",
                  "Energy table: `builtin:45nm` or the path of an energy-table YAML file."),
       float_param("energy.scale", 1.0, 1e-6, 1e6, "",
