@@ -35,7 +35,8 @@ struct NetworkRegistrar {
 #define SPARSIM_REGISTER_NETWORK(name, description, builder) \
   static ::sparsim::NetworkRegistrar SPARSIM_NET_CONCAT(sparsim_network_, __LINE__)({name, description, builder})
 
-// A built-in name or a YAML file path. Throws InputError naming the file, line and key on bad input.
+// A built-in name, a YAML file path or a SCALE-Sim topology file (*.csv, workloads/scalesim_topology.hpp).
+// Throws InputError naming the file, line and key on bad input.
 Network load_network(const std::string& name_or_path);
 Network parse_network_yaml(const std::string& text, const std::string& file);
 // The network in the YAML network format (round-trips through parse_network_yaml).

@@ -12,6 +12,7 @@
 #include "sim/errors.hpp"
 #include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
+#include "workloads/scalesim_topology.hpp"
 
 namespace sparsim {
 
@@ -242,6 +243,7 @@ Network load_network(const std::string& name_or_path) {
   }
   std::stringstream text;
   text << in.rdbuf();
+  if (is_scalesim_topology_path(name_or_path)) return parse_scalesim_topology(text.str(), name_or_path);
   return parse_network_yaml(text.str(), name_or_path);
 }
 

@@ -98,7 +98,8 @@ const std::vector<ParamSpec>& common_params() {
       string_param("accelerator.name", "sat",
                    "Accelerator model to simulate, by registry name (`sparsim --help` lists them)."),
       string_param("workload.network", "resnet18",
-                   "Built-in network name (`sparsim workloads list`) or path of a network YAML file."),
+                   "Built-in network name (`sparsim workloads list`), path of a network YAML file, or path of a "
+                   "SCALE-Sim topology file (`*.csv`, docs/workloads.md)."),
       int_param("workload.batch", 4, 1, 1 << 20, "samples", "Mini-batch size of the training step."),
       int_param("workload.sparsity.n", 2, 0, 64, "",
                 "N of the N:M weight pattern applied to every prunable layer (0 with m 0: keep the "

@@ -7,13 +7,6 @@
 
 namespace sparsim {
 
-namespace {
-
-std::string where(const std::string& file, const YAML::Node& node) {
-  const auto mark = node.Mark();
-  return mark.line < 0 ? file : file + ":" + std::to_string(mark.line + 1);
-}
-
 // RFC 3629: 1-4 byte sequences, no overlong forms, no surrogates, nothing above U+10FFFF.
 bool valid_utf8(const std::string& s) {
   std::size_t i = 0;
@@ -33,6 +26,13 @@ bool valid_utf8(const std::string& s) {
     i += static_cast<std::size_t>(n) + 1;
   }
   return true;
+}
+
+namespace {
+
+std::string where(const std::string& file, const YAML::Node& node) {
+  const auto mark = node.Mark();
+  return mark.line < 0 ? file : file + ":" + std::to_string(mark.line + 1);
 }
 
 // Every key a plain value, every text valid UTF-8 (reports are JSON), no key twice in one mapping.

@@ -11,4 +11,8 @@ namespace sparsim {
 
 YAML::Node load_yaml(const std::string& text, const std::string& name);
 
+// RFC 3629 UTF-8: 1-4 byte sequences, no overlong forms, no surrogates, nothing above U+10FFFF. Also used
+// for other text inputs (SCALE-Sim topology files).
+bool valid_utf8(const std::string& s);
+
 }  // namespace sparsim
