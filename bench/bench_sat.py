@@ -5,6 +5,8 @@ Runs `sparsim run` on
   (a) one AlexNet conv layer (conv3, batch 64, FF) on a 32 x 32 dense weight-stationary array,
       in fast and in detailed mode;
   (b) a ResNet-50 training step (batch 4) on the 32 x 32 SAT-style array at 2:8, fast mode;
+  (c) the same in detailed mode (the per-cycle array structure and DRAM controllers);
+  (d, e) SCALE-Sim's AlexNet topology on configs/sat-scalesim.yaml, detailed, WS and OS;
 and prints simulated cycles (all jobs of both variants, from report.json), wall time, simulated cycles
 per wall second and peak memory (maximum resident set size from /usr/bin/time -v).
 
@@ -23,6 +25,10 @@ CASES = [
     ("a: AlexNet conv3, 32x32 dense WS, fast", "configs/sat-alexnet-conv-dense.yaml", "fast", []),
     ("a: AlexNet conv3, 32x32 dense WS, detailed", "configs/sat-alexnet-conv-dense.yaml", "detailed", []),
     ("b: ResNet-50 step, 32x32 SAT 2:8, fast", "configs/sat-resnet50.yaml", "fast", []),
+    ("c: ResNet-50 step, 32x32 SAT 2:8, detailed", "configs/sat-resnet50.yaml", "detailed", []),
+    ("d: SCALE-Sim AlexNet, 32x32 WS, detailed", "configs/sat-scalesim.yaml", "detailed", []),
+    ("e: SCALE-Sim AlexNet, 32x32 OS, detailed", "configs/sat-scalesim.yaml", "detailed",
+     ["accelerator.dataflow=output_stationary"]),
 ]
 
 

@@ -23,8 +23,9 @@ struct Hw {
   std::string dataflow = "auto";  // auto | weight_stationary | output_stationary
   i64 glb_capacity = 2 << 20;     // global buffer, bytes (two halves: double-buffered)
   i64 glb_banks = 16;
-  i64 glb_bank_width = 32;        // bytes per bank access
-  i64 obuf_capacity = 256 << 10;  // accumulator (output) buffer, bytes (two halves)
+  i64 glb_bank_width = 32;               // bytes per bank access
+  std::string glb_bank_mapping = "xor";  // which bank holds a word: interleave | xor (models/memory SramSpec)
+  i64 obuf_capacity = 256 << 10;         // accumulator (output) buffer, bytes (two halves)
   // The mapper's view of DRAM, derived from the memory model (memory.dram.*): peak bytes per array
   // cycle, an unloaded read's latency in array cycles (tRCD + CL + burst) and the burst size.
   double dram_bw = 102.4;
@@ -37,7 +38,7 @@ struct Hw {
   // accumulators shift out behind the next fold (overlapped) or for R cycles after it (serial).
   bool ws_shadow_weights = true;
   bool os_overlapped_drain = false;
-  i64 edge_fifo_depth = 4;  // operand steps an edge lane's FIFO holds
+  i64 edge_fifo_depth = 8;  // operand steps an edge lane's FIFO holds
 };
 
 // N:M structure of the A operand as the array executes it (n == 0: dense).

@@ -10,7 +10,9 @@ namespace {
 
 using u64 = std::uint64_t;
 
-memory::SramSpec glb_spec(const Hw& hw, int ports, const char* arbiter) {
+}  // namespace
+
+memory::SramSpec glb_sram_spec(const Hw& hw, int ports, const char* arbiter) {
   memory::SramSpec s;
   const i64 line = hw.glb_banks * hw.glb_bank_width;
   // Room for two halves of the configured capacity, each rounded up to whole bank lines (the layout
@@ -20,10 +22,13 @@ memory::SramSpec glb_spec(const Hw& hw, int ports, const char* arbiter) {
   s.bank_width_bytes = static_cast<int>(hw.glb_bank_width);
   s.ports = ports;
   s.arbiter = arbiter;
+  s.mapping = hw.glb_bank_mapping;
   s.read_latency = 1;
   s.words_per_port_per_cycle = static_cast<int>(hw.glb_banks);
   return s;
 }
+
+namespace {
 
 // Bit width of one stored weight (value + in-group index).
 i64 weight_bits(const Hw& hw, Nm nm) { return hw.data_bytes * 8 + index_bits(nm); }
@@ -56,8 +61,8 @@ bool bit_at(const std::vector<u64>& row, i64 c) { return (row[static_cast<std::s
 
 ArrayCore::ArrayCore(const Hw& hw)
     : hw_(hw),
-      ws_glb_(glb_spec(hw, 2, "fixed_priority")),
-      os_glb_(glb_spec(hw, static_cast<int>(hw.rows + hw.cols), "round_robin")) {
+      ws_glb_(glb_sram_spec(hw, 2, "fixed_priority")),
+      os_glb_(glb_sram_spec(hw, static_cast<int>(hw.rows + hw.cols), "round_robin")) {
   if (hw.edge_fifo_depth < 1) throw std::invalid_argument("array: edge_fifo_depth must be at least 1");
   valid_.assign(static_cast<std::size_t>(hw.rows),
                 std::vector<u64>(static_cast<std::size_t>(ceil_div(hw.cols, 64)), 0));
@@ -129,7 +134,15 @@ void ArrayCore::cycle_memory() {
           e.access = true;
         }
         l.last_word = w1;
-        l.inflight.push_back(e);
+        if (!e.access && l.inflight.empty()) {
+          // All its bytes are in the line buffer and nothing is ahead of it: it enters the FIFO at the
+          // end of this cycle, as an in-flight entry ready next cycle would.
+          tally_->glb_read_bytes += e.bytes;
+          tally_->fifo_bytes += e.bytes;
+          l.fifo.push_back({e.fold, e.step});
+        } else {
+          l.inflight.push_back(e);
+        }
       }
       advance_lane_cursor(l);
     }

@@ -60,6 +60,9 @@ struct ArraySignals {
   bool weight_load = false;
 };
 
+// The GLB as the shared SRAM block sees it: both halves, the configured banks, width and mapping.
+memory::SramSpec glb_sram_spec(const Hw& hw, int ports, const char* arbiter);
+
 class ArrayCore {
  public:
   explicit ArrayCore(const Hw& hw);

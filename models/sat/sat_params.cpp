@@ -5,6 +5,7 @@
 
 #include "dataflows/sat/sat_mapper.hpp"
 #include "models/memory/dram_params.hpp"
+#include "models/sat/array_core.hpp"
 
 namespace sparsim::sat {
 
@@ -28,7 +29,7 @@ std::vector<ParamSpec> sat_params() {
                  "Output-stationary folds: accumulators shift out down the R rows after the fold (serial), or "
                  "into a second register per PE so the next fold starts at once (overlapped, SCALE-Sim's "
                  "choice)."),
-      int_param("accelerator.array.edge_fifo_depth", 4, 1, 1024, "steps",
+      int_param("accelerator.array.edge_fifo_depth", 8, 1, 1024, "steps",
                 "Operand steps each edge lane's FIFO holds between the GLB and the array (read-ahead credit)."),
       enum_param("accelerator.dataflow", "auto", {"auto", "weight_stationary", "output_stationary"},
                  "Array dataflow: let the mapper choose per op, or force one stationarity."),
@@ -40,6 +41,10 @@ std::vector<ParamSpec> sat_params() {
       int_param("accelerator.glb.banks", 16, 1, 1024, "banks",
                 "Global buffer banks; each serves one access of bank_width_bytes per cycle."),
       int_param("accelerator.glb.bank_width_bytes", 32, 1, 4096, "bytes", "Width of one bank access."),
+      enum_param("accelerator.glb.bank_mapping", "xor", {"interleave", "xor"},
+                 "Bank of a GLB word: word mod banks (interleave), or the bank digit XOR the higher digits of the "
+                 "word address (xor), so rows whose pitch is a multiple of banks x width spread over the banks "
+                 "(detailed mode; the fast mode assumes no conflict)."),
       int_param("accelerator.obuf.capacity_bytes", 256 << 10, 1, big, "bytes",
                 "Accumulator (output) buffer at the array's bottom edge, two halves (compute/store)."),
       int_param("accelerator.mask_unit.lanes", 16, 1, 4096, "groups/cycle",
@@ -66,6 +71,7 @@ Hw hw_from_config(const Config& cfg) {
   hw.glb_capacity = cfg.i64("accelerator.glb.capacity_bytes");
   hw.glb_banks = cfg.i64("accelerator.glb.banks");
   hw.glb_bank_width = cfg.i64("accelerator.glb.bank_width_bytes");
+  hw.glb_bank_mapping = cfg.str("accelerator.glb.bank_mapping");
   hw.obuf_capacity = cfg.i64("accelerator.obuf.capacity_bytes");
   hw.mask_lanes = cfg.i64("accelerator.mask_unit.lanes");
   hw.mask_latency = cfg.i64("accelerator.mask_unit.latency_cycles");
@@ -91,6 +97,11 @@ void validate_sat(const Config& cfg) {
     if (n < m && hw.pe_multipliers % n != 0)
       cfg.fail("accelerator.array.pe_multipliers",
                "must be a multiple of N (" + std::to_string(n) + ") so that each PE holds whole N:M groups");
+  }
+  if (const std::string bad = memory::check_sram_spec(glb_sram_spec(hw, 2, "fixed_priority")); !bad.empty()) {
+    const std::string field = bad.substr(0, bad.find(':'));
+    cfg.fail(field == "bank_width_bytes" ? "accelerator.glb.bank_width_bytes" : "accelerator.glb.banks",
+             bad.substr(bad.find(':') + 2));
   }
   std::string why;
   const Nm nm = (n > 0 && n < m) ? Nm{n, m} : Nm{};
