@@ -34,34 +34,99 @@ void MaskUnit::run() {
   for (;;) {
     const MaskJob j = queue_.read();
     const sc_core::sc_time start = sc_core::sc_time_stamp();
-    const i64 db = hw_.data_bytes;
-    // Read the updated dense W, row by row of Cout, from the last quarter of the memory (the masks'
-    // region; the copies follow it).
-    const std::uint64_t base = static_cast<std::uint64_t>(dram_.spec().capacity_bytes()) / 4 * 3;
-    const std::uint64_t w_row = static_cast<std::uint64_t>(j.red * db),
-                        rows = static_cast<std::uint64_t>(j.instances * j.cout);
-    dram_.transfer({{base, rows, w_row, w_row, false}});
-    // Rank both masks in the comparator lanes.
     const i64 groups = j.instances * (j.cout * ceil_div(j.red, j.nm.m) + j.red * ceil_div(j.cout, j.nm.m));
-    const i64 cycles = rank_cycles(j);
     groups_ += groups;
     compares_ += groups * j.nm.m * (j.nm.m - 1) / 2;
     if (detailed_)
-      for (i64 c = 0; c < cycles; ++c) sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
+      run_detailed(j);
     else
-      sc_core::wait(sc_core::sc_time(static_cast<double>(cycles), sc_core::SC_NS));
-    // Write the FF copy (rows of Cout, compressed along Cin) and the BP copy (rows of Cin*kh*kw,
-    // compressed along Cout).
-    const std::uint64_t ff_row = static_cast<std::uint64_t>(a_row_bytes(hw_, j.nm, j.red));
-    const std::uint64_t bp_row = static_cast<std::uint64_t>(a_row_bytes(hw_, j.nm, j.cout));
-    const std::uint64_t ff_base = base + rows * w_row, bp_base = ff_base + rows * ff_row;
-    dram_.transfer({{ff_base, rows, ff_row, ff_row, true},
-                    {bp_base, static_cast<std::uint64_t>(j.instances * j.red), bp_row, bp_row, true}});
+      run_fast(j);
     busy_cycles_ += static_cast<i64>((sc_core::sc_time_stamp() - start) / sc_core::sc_time(1, sc_core::SC_NS));
     ++jobs_;
     ++finished_;
     idle_.notify(sc_core::SC_ZERO_TIME);
   }
+}
+
+MaskUnit::Layout MaskUnit::layout(const MaskJob& j) const {
+  // The updated dense W, row by row of Cout, in the last quarter of the memory (the masks' region); the
+  // FF copy (rows of Cout, compressed along Cin) and the BP copy (rows of Cin*kh*kw, compressed along
+  // Cout) follow it.
+  Layout l;
+  l.base = static_cast<std::uint64_t>(dram_.spec().capacity_bytes()) / 4 * 3;
+  l.w_row = static_cast<std::uint64_t>(j.red * hw_.data_bytes);
+  l.rows = static_cast<std::uint64_t>(j.instances * j.cout);
+  l.ff_row = static_cast<std::uint64_t>(a_row_bytes(hw_, j.nm, j.red));
+  l.bp_row = static_cast<std::uint64_t>(a_row_bytes(hw_, j.nm, j.cout));
+  l.ff_base = l.base + l.rows * l.w_row;
+  l.bp_base = l.ff_base + l.rows * l.ff_row;
+  return l;
+}
+
+// Fast mode: reading W, ranking and writing the FF copy overlap completely (the lanes keep pace with the
+// stream and each chunk's FF rows leave as it is ranked); then the pipeline depth and the BP copy, whose
+// rows need every chunk.
+void MaskUnit::run_fast(const MaskJob& j) {
+  const Layout l = layout(j);
+  const sc_core::sc_time start = sc_core::sc_time_stamp();
+  dram_.transfer({{l.base, l.rows, l.w_row, l.w_row, false}, {l.ff_base, l.rows, l.ff_row, l.ff_row, true}});
+  const sc_core::sc_time ranked =
+      start + sc_core::sc_time(static_cast<double>(rank_cycles(j) - hw_.mask_latency), sc_core::SC_NS);
+  if (ranked > sc_core::sc_time_stamp()) sc_core::wait(ranked - sc_core::sc_time_stamp());
+  sc_core::wait(sc_core::sc_time(static_cast<double>(hw_.mask_latency), sc_core::SC_NS));
+  dram_.transfer({{l.bp_base, static_cast<std::uint64_t>(j.instances * j.red), l.bp_row, l.bp_row, true}});
+}
+
+// Detailed mode, the unit's structure cycle by cycle: W arrives in chunks of M rows of Cout (an input
+// buffer of two chunks, the next one read while the lanes rank the current); a chunk holds its rows'
+// FF groups (M along Cin) and one BP group per column (M along Cout); every cycle each comparator lane
+// takes the next ranked-ready group; a chunk whose groups are all ranked leaves the pipeline
+// `latency_cycles` later, its FF rows are written back at once and its BP groups go to the BP copy's
+// output buffer, written when the layer is done (its rows need every chunk).
+void MaskUnit::run_detailed(const MaskJob& j) {
+  const Layout l = layout(j);
+  const i64 M = j.nm.m;
+  struct Chunk {
+    i64 row0 = 0, rows = 0, groups = 0;
+    std::shared_ptr<bool> arrived = std::make_shared<bool>(false);
+  };
+  std::vector<Chunk> chunks;
+  for (i64 g = 0; g < j.instances; ++g)
+    for (i64 r = 0; r < j.cout; r += M) {
+      Chunk c;
+      c.row0 = g * j.cout + r;
+      c.rows = std::min(M, j.cout - r);
+      c.groups = c.rows * ceil_div(j.red, M) + j.red;
+      chunks.push_back(c);
+    }
+  std::vector<std::shared_ptr<memory::DramModule::Transfer>> writes;
+  std::size_t next_read = 0, ranking = 0;
+  i64 left = chunks.empty() ? 0 : chunks[0].groups;
+  auto issue_reads = [&] {
+    while (next_read < chunks.size() && next_read < ranking + 2) {  // two chunk buffers
+      const Chunk& c = chunks[next_read++];
+      const auto flag = c.arrived;
+      dram_.submit({{l.base + static_cast<std::uint64_t>(c.row0) * l.w_row, static_cast<std::uint64_t>(c.rows), l.w_row,
+                     l.w_row, false}},
+                   [flag](const sc_core::sc_time&) { *flag = true; });
+    }
+  };
+  issue_reads();
+  while (ranking < chunks.size()) {
+    Chunk& c = chunks[ranking];
+    if (*c.arrived) left -= std::min<i64>(hw_.mask_lanes, left);  // the lanes take this cycle's groups
+    sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
+    if (left > 0) continue;
+    // All groups of the chunk ranked: after the pipeline depth its FF rows go back to DRAM.
+    writes.push_back(dram_.submit({{l.ff_base + static_cast<std::uint64_t>(c.row0) * l.ff_row,
+                                    static_cast<std::uint64_t>(c.rows), l.ff_row, l.ff_row, true}}));
+    if (++ranking < chunks.size()) left = chunks[ranking].groups;
+    issue_reads();
+  }
+  sc_core::wait(sc_core::sc_time(static_cast<double>(hw_.mask_latency), sc_core::SC_NS));
+  writes.push_back(
+      dram_.submit({{l.bp_base, static_cast<std::uint64_t>(j.instances * j.red), l.bp_row, l.bp_row, true}}));
+  for (const auto& w : writes) dram_.wait(w);
 }
 
 }  // namespace sparsim::sat

@@ -3,8 +3,12 @@
 // the updated dense W from DRAM, ranks every group of M along Cin (the FF mask) and every group of M along
 // Cout (the BP mask, for W^T) in `lanes` comparator lanes per cycle, and writes both compressed weight
 // copies (values + in-group indices) back. It runs in its own thread, so it overlaps the array's next
-// job; it shares the DRAM channel with it.
+// job; it shares the DRAM channel with it. Detailed mode steps its structure (chunks of M rows through a
+// two-chunk input buffer, comparator lanes taking groups cycle by cycle, per-chunk write-back); fast mode
+// overlaps the read of W and the ranking completely.
+#include <memory>
 #include <ostream>
+#include <vector>
 
 #include <systemc>
 
@@ -43,7 +47,13 @@ class MaskUnit : public sc_core::sc_module {
   StatGroup stats{"mask_unit"};
 
  private:
+  struct Layout {
+    std::uint64_t base = 0, w_row = 0, rows = 0, ff_row = 0, bp_row = 0, ff_base = 0, bp_base = 0;
+  };
+  Layout layout(const MaskJob& j) const;
   void run();
+  void run_fast(const MaskJob& j);
+  void run_detailed(const MaskJob& j);
   Hw hw_;
   bool detailed_;
   memory::DramModule& dram_;
