@@ -17,7 +17,7 @@ std::string temp_base(const std::string& path) {
 
 ArrayWaves::ArrayWaves(const WaveOptions& o, const ArraySignals& signals) : o_(o), temp_(temp_base(o.path)) {
   file_ = sc_core::sc_create_vcd_trace_file(temp_.c_str());
-  file_->set_time_unit(1, sc_core::SC_NS);
+  file_->set_time_unit(1, sc_core::SC_PS);  // the kernel's resolution: DRAM clocks are not whole ns
   const auto pes = static_cast<std::size_t>(signals.rows * signals.cols);
   valid_ = std::make_unique<bool[]>(pes);
   step_.assign(pes, -1);
