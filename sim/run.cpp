@@ -4,9 +4,11 @@
 #include <unistd.h>
 #include <systemc>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "sim/accelerator.hpp"
 #include "sim/errors.hpp"
@@ -95,7 +97,21 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   out << summary << "\nreports: " << request.out_dir << "/report.json, " << request.out_dir << "/layers.csv\n";
 
   bool functional_ok = true;
-  for (const auto& j : results.jobs) functional_ok = functional_ok && (!j.functional_checked || j.functional_pass);
+  std::size_t checked = 0;
+  double worst = 0;
+  for (const auto& j : results.jobs) {
+    functional_ok = functional_ok && (!j.functional_checked || j.functional_pass);
+    if (j.functional_checked) {
+      ++checked;
+      worst = std::max(worst, j.functional_max_abs_error);
+    }
+  }
+  if (checked > 0 && functional_ok) {
+    std::ostringstream line;
+    line << "functional check: passed (" << checked << " jobs against a dense reference, largest error " << worst
+         << ")\n";
+    out << line.str();
+  }
   if (!functional_ok) {
     out << "FUNCTIONAL CHECK FAILED: a sparse datapath disagreed with the dense reference (see report.json)\n";
     return 1;

@@ -1,5 +1,6 @@
 #include "sim/cli/cli.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <string>
 #include <vector>
@@ -23,16 +24,58 @@ const char* const kUsage =
     "              [--trace FILE.vcd [--trace-window START:END]]   waveforms (sat, detailed mode)\n"
     "  sparsim config --dump [CONFIG.yaml] [--set key.path=value]...   effective config with all defaults\n"
     "  sparsim config --doc                                            reference of every key (markdown)\n"
-    "  sparsim workloads list | show NAME|FILE [--yaml] | validate FILE | import-onnx MODEL.onnx -o NET.yaml\n"
-    "  sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] | --emit-jobs FILE | --collect DIR\n"
-    "  sparsim plot RESULTS.csv|REPORT.json [--kind KIND] [-o FILE]\n"
+    "  sparsim workloads list | show NAME|FILE [--yaml] [--profile SPEC] | validate NAME|FILE\n"
+    "                  | import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]\n"
+    "  sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] | --collect DIR\n"
+    "  sparsim plot RESULTS.csv|REPORT.json [--kind KIND] [-o FILE]   (sparsim plot --help: kinds, options)\n"
     "  sparsim memtrace [CONFIG.yaml] TRACE [--dramsim3-ini FILE] [--mode detailed|fast] [--out DIR]\n"
     "                                       replay a DRAM request trace through the configured memory\n"
     "  sparsim --help | --version\n"
     "\n"
     "Without CONFIG, `run` simulates the embedded default: the SAT-style array at 2:8 against the same array\n"
     "dense, on a ResNet-18 training step. Reports go to DIR (default ./out): report.json and layers.csv.\n"
-    "Exit status: 0 success, 2 bad input, 1 internal error.\n";
+    "Exit status: 0 success, 2 bad input, 1 internal error. `sparsim COMMAND --help` explains one command.\n";
+
+// What `sparsim COMMAND --help` prints.
+const char* command_help(const std::string& command) {
+  if (command == "run")
+    return "usage: sparsim run [CONFIG.yaml] [options]\n"
+           "Simulates one training step of the configured workload on the configured accelerator (without\n"
+           "CONFIG: the embedded default, SAT-style array at 2:8 vs dense on ResNet-18).\n"
+           "  --workload NAME|FILE    built-in network, network YAML or SCALE-Sim topology CSV (workload.network)\n"
+           "  --set key.path=value    override any config key (repeatable; sparsim config --doc lists them)\n"
+           "  --out DIR               where report.json and layers.csv go (default ./out)\n"
+           "  --mode fast|detailed    timing mode (run.mode)\n"
+           "  --functional            compute real values and check them against a dense reference\n"
+           "  --seed N                seed of every random generator (run.seed)\n"
+           "  --trace FILE.vcd        waveforms of the detailed array (sat; needs --mode detailed)\n"
+           "  --trace-window S:E      cycles the waveforms cover (default: the whole run)\n";
+  if (command == "config")
+    return "usage: sparsim config --dump [CONFIG.yaml] [--set key.path=value]... | --doc\n"
+           "  --dump   the effective config, every default filled in\n"
+           "  --doc    the reference of every key (markdown, as docs/config.md)\n";
+  if (command == "workloads")
+    return "usage: sparsim workloads COMMAND\n"
+           "  list                                    built-in networks\n"
+           "  show NAME|FILE [--yaml] [--profile SPEC]  layers, shapes, MACs and densities (--yaml: as a network "
+           "file)\n"
+           "  validate NAME|FILE                      check a network file (shapes, densities, masks)\n"
+           "  import-onnx MODEL.onnx -o NET.yaml      convert an ONNX model's conv/fc/matmul layers\n"
+           "  masks NAME|FILE -o DIR [--seed S] [--profile SPEC]  write the network's weight masks\n"
+           "FILE: a network YAML (docs/workloads.md) or a SCALE-Sim topology CSV.\n";
+  if (command == "sweep")
+    return "usage: sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] | --collect DIR\n"
+           "  --jobs N          points simulated at once (default: the machine's cores)\n"
+           "  --out DIR         sweep directory (default out/sweep-NAME); re-running resumes it\n"
+           "  --list            print the points and their status, run nothing\n"
+           "  --emit-jobs FILE  write a Slurm job array for the points instead of running them\n"
+           "  --collect DIR     gather the finished points of DIR into its results\n";
+  if (command == "memtrace")
+    return "usage: sparsim memtrace [CONFIG.yaml] TRACE [--dramsim3-ini FILE] [--mode detailed|fast] [--set k=v]... "
+           "[--out DIR]\n"
+           "Replays a DRAM request trace (lines 'ADDRESS READ|WRITE CYCLE') through the configured memory.\n";
+  return nullptr;
+}
 
 // Takes the value after a flag, or fails with a message naming the flag.
 std::string value_after(const std::vector<std::string>& args, std::size_t& i) {
@@ -114,6 +157,12 @@ int cli_main(int argc, char* argv[], std::ostream& out, std::ostream& err) {
     }
     if (command == "--version") {
       out << "sparsim " << SPARSIM_VERSION << "\n";
+      return 0;
+    }
+    if (const char* help = command_help(command);
+        help && std::find_if(rest.begin(), rest.end(),
+                             [](const std::string& a) { return a == "--help" || a == "-h"; }) != rest.end()) {
+      out << help;
       return 0;
     }
     if (command == "run") return run_command(rest, out);

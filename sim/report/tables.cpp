@@ -1,4 +1,5 @@
 // layers.csv and the stdout summary, both read from the report JSON so they can never disagree with it.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -66,6 +67,14 @@ std::string layers_csv(const json& report) {
   for (const auto& v : variants) out << ",cycles_" << v << ",utilization_" << v << ",energy_pj_" << v;
   out << ",speedup,energy_efficiency_gain";
   for (const auto& v : variants) out << ",dram_row_hit_rate_" << v << ",dram_stall_cycles_" << v;
+  // Why a layer is slow: every stall cause the model reports, per variant (in first-seen order).
+  std::vector<std::string> causes;
+  for (const auto& j : report["jobs"])
+    if (j.contains("stall_cycles"))
+      for (auto it = j["stall_cycles"].begin(); it != j["stall_cycles"].end(); ++it)
+        if (std::find(causes.begin(), causes.end(), it.key()) == causes.end()) causes.push_back(it.key());
+  for (const auto& v : variants)
+    for (const auto& c : causes) out << ",stall_" << c << "_" << v;
   out << "\n";
   for (const auto& r : rows_of(report)) {
     const json* any = r.by_variant.begin()->second;
@@ -95,6 +104,13 @@ std::string layers_csv(const json& report) {
       out << ","
           << (m && !(*m)["dram_row_hit_rate"].is_null() ? csv_number((*m)["dram_row_hit_rate"].get<double>()) : "")
           << "," << (m ? std::to_string((*m)["dram_stall_cycles"].get<std::uint64_t>()) : "");
+    }
+    for (const auto& v : variants) {
+      auto it = r.by_variant.find(v);
+      const json* st =
+          it != r.by_variant.end() && it->second->contains("stall_cycles") ? &(*it->second)["stall_cycles"] : nullptr;
+      for (const auto& c : causes)
+        out << "," << (st && st->contains(c) ? std::to_string((*st)[c].get<std::uint64_t>()) : "");
     }
     out << "\n";
   }
