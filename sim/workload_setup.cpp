@@ -27,7 +27,8 @@ Network configured_network(const Config& cfg) {
   const std::string& name = cfg.str("workload.network");
   Network net;
   try {
-    net = NetworkLibrary::instance().find(name) ? load_network(name) : load_network(cfg.resolved_path("workload.network"));
+    net = NetworkLibrary::instance().find(name) ? load_network(name)
+                                                : load_network(cfg.resolved_path("workload.network"));
   } catch (const InputError& e) {
     // A missing file is the config's fault: say where the config named it.
     if (!NetworkLibrary::instance().find(name) && std::string(e.what()).find("neither a built-in") != std::string::npos)
@@ -35,16 +36,30 @@ Network configured_network(const Config& cfg) {
     throw;
   }
 
-  if (!cfg.str("workload.sparsity.profile").empty())
-    apply_sparsity_profile(net, cfg.str("workload.sparsity.profile"),
-                           cfg.origin("workload.sparsity.profile") + ": workload.sparsity.profile");
-  const auto n = cfg.i64("workload.sparsity.n");
-  const auto m = cfg.i64("workload.sparsity.m");
-  if ((n == 0) != (m == 0)) cfg.fail(n == 0 ? "workload.sparsity.n" : "workload.sparsity.m",
-                                     "set both N and M (or both 0 to keep the network's own sparsity)");
-  if (n > m) cfg.fail("workload.sparsity.n", "N (" + std::to_string(n) + ") must not exceed M (" + std::to_string(m) + ")");
+  const std::string profile = cfg.str("workload.sparsity.profile");
+  if (!profile.empty())
+    apply_sparsity_profile(net, profile, cfg.origin("workload.sparsity.profile") + ": workload.sparsity.profile");
+  // The profile's nm= item and workload.sparsity.n/m both set the N:M pattern: given together they are
+  // an error; the profile's wins over n/m's defaults (which would otherwise silently replace it).
+  bool profile_nm = false;
+  for (const auto& item : split_commas(profile)) profile_nm = profile_nm || item.rfind("nm=", 0) == 0;
+  // (n = m = 0 given explicitly means "keep the network's own sparsity": no conflict.)
+  const bool nm_given = (cfg.origin("workload.sparsity.n") != "default" && cfg.i64("workload.sparsity.n") > 0) ||
+                        (cfg.origin("workload.sparsity.m") != "default" && cfg.i64("workload.sparsity.m") > 0);
+  if (profile_nm && nm_given)
+    cfg.fail(cfg.origin("workload.sparsity.n") != "default" ? "workload.sparsity.n" : "workload.sparsity.m",
+             "the N:M pattern is also set by workload.sparsity.profile (" + cfg.origin("workload.sparsity.profile") +
+                 "): give it in one place");
+  const auto n = profile_nm ? 0 : cfg.i64("workload.sparsity.n");
+  const auto m = profile_nm ? 0 : cfg.i64("workload.sparsity.m");
+  if ((n == 0) != (m == 0))
+    cfg.fail(n == 0 ? "workload.sparsity.n" : "workload.sparsity.m",
+             "set both N and M (or both 0 to keep the network's own sparsity)");
+  if (n > m)
+    cfg.fail("workload.sparsity.n", "N (" + std::to_string(n) + ") must not exceed M (" + std::to_string(m) + ")");
   for (auto& layer : net.layers) {
-    if (n > 0 && layer.kind != LayerKind::MatMul) layer.sparsity.nm = NMPattern{static_cast<int>(n), static_cast<int>(m)};
+    if (n > 0 && layer.kind != LayerKind::MatMul)
+      layer.sparsity.nm = NMPattern{static_cast<int>(n), static_cast<int>(m)};
     if (cfg.is_set("workload.sparsity.activation_density"))
       layer.sparsity.activation_density = cfg.f64("workload.sparsity.activation_density");
     if (cfg.is_set("workload.sparsity.gradient_density"))

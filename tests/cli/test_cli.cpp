@@ -267,3 +267,16 @@ TEST_CASE("every command answers --help with its options and exit 0") {
   for (const char* item : {"masks", "--list", "--trace", "COMMAND --help"})
     CHECK(top.out.find(item) != std::string::npos);
 }
+
+TEST_CASE("an N:M pattern from the sparsity profile is used, and one given twice is an error naming both keys") {
+  const auto dir = temp_dir("profile-nm");
+  auto r = run_sparsim("run --set workload.sparsity.profile=nm=1:4 --set workload.layers=fc --out " + dir);
+  REQUIRE(r.status == 0);
+  const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+  for (const auto& j : report["jobs"])
+    if (j["variant"] == "sparse" && j["phase"] == "FF") CHECK(j["mapping"]["nm"] == "1:4");
+  r = run_sparsim("run --set workload.sparsity.profile=nm=1:4 --set workload.sparsity.m=8 --set workload.layers=fc");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("workload.sparsity.m") != std::string::npos);
+  CHECK(r.err.find("workload.sparsity.profile") != std::string::npos);
+}
