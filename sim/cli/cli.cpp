@@ -9,6 +9,7 @@
 #include "sim/accelerator.hpp"
 #include "sim/config/docs.hpp"
 #include "sim/errors.hpp"
+#include "sim/report/explain.hpp"
 #include "sim/run.hpp"
 #include "sim/sweep/sweep.hpp"
 #include "workloads/commands.hpp"
@@ -28,6 +29,7 @@ const char* const kUsage =
     "                  | import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]\n"
     "  sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] | --collect DIR\n"
     "  sparsim plot RESULTS.csv|REPORT.json [--kind KIND] [-o FILE]   (sparsim plot --help: kinds, options)\n"
+    "  sparsim explain REPORT.json [LAYER [PHASE]]    where a run's (or a job's) cycles went, and why\n"
     "  sparsim memtrace [CONFIG.yaml] TRACE [--dramsim3-ini FILE] [--mode detailed|fast] [--out DIR]\n"
     "                                       replay a DRAM request trace through the configured memory\n"
     "  sparsim --help | --version\n"
@@ -70,6 +72,11 @@ const char* command_help(const std::string& command) {
            "  --list            print the points and their status, run nothing\n"
            "  --emit-jobs FILE  write a Slurm job array for the points instead of running them\n"
            "  --collect DIR     gather the finished points of DIR into its results\n";
+  if (command == "explain")
+    return "usage: sparsim explain REPORT.json [LAYER [PHASE]]\n"
+           "Without LAYER: per variant, busy cycles and each stall cause over the run, the design's slowest jobs\n"
+           "and the jobs slower than the baseline. With LAYER [PHASE]: each job's cycles by cause with what the\n"
+           "cause means, utilization, mapping and estimate error, DRAM traffic, and the top three reasons.\n";
   if (command == "memtrace")
     return "usage: sparsim memtrace [CONFIG.yaml] TRACE [--dramsim3-ini FILE] [--mode detailed|fast] [--set k=v]... "
            "[--out DIR]\n"
@@ -171,6 +178,7 @@ int cli_main(int argc, char* argv[], std::ostream& out, std::ostream& err) {
     if (command == "sweep") return sweep_command(rest, out);
     if (command == "plot") return plot_command(rest, out);
     if (command == "memtrace") return memory::memtrace_command(rest, out);
+    if (command == "explain") return explain_command(rest, out);
     throw InputError(located("command line", command, "unknown command (see sparsim --help)"));
   } catch (const InputError& e) {
     err << "sparsim: error: " << e.what() << "\n";

@@ -1,6 +1,8 @@
 // The command line as a contract: exit status, messages, reports, determinism.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
@@ -279,4 +281,49 @@ TEST_CASE("an N:M pattern from the sparsity profile is used, and one given twice
   CHECK(r.status == 2);
   CHECK(r.err.find("workload.sparsity.m") != std::string::npos);
   CHECK(r.err.find("workload.sparsity.profile") != std::string::npos);
+}
+
+TEST_CASE("explain says where a run's and a job's cycles went, and refuses what is not a report") {
+  const auto dir = temp_dir("explain");
+  REQUIRE(run_sparsim("run --set workload.layers=fc --set workload.batch=2 --out " + dir).status == 0);
+  auto r = run_sparsim("explain " + dir + "/report.json");
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("variant sparse:") != std::string::npos);
+  CHECK(r.out.find("slowest jobs of sparse") != std::string::npos);
+  r = run_sparsim("explain " + dir + "/report.json fc BP");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("fc BP, variant sparse (design)") != std::string::npos);
+  CHECK(r.out.find("fc BP, variant dense (baseline)") != std::string::npos);
+  for (const char* item : {"busy", "dram_bandwidth", "mapping:", "DRAM:", "why: 1."})
+    CHECK(r.out.find(item) != std::string::npos);
+  // The busy and stall lines of a job add up to its cycles (the report's figures, regrouped).
+  const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+  for (const auto& j : report["jobs"])
+    if (j["layer"] == "fc" && j["phase"] == "BP" && j["variant"] == "sparse") {
+      std::uint64_t stalls = 0;
+      for (auto it = j["stall_cycles"].begin(); it != j["stall_cycles"].end(); ++it)
+        stalls += it.value().get<std::uint64_t>();
+      CHECK(stalls < j["cycles"].get<std::uint64_t>());
+    }
+  // Any model's report: only the generic fields are needed.
+  const std::string minimal = dir + "/minimal.json";
+  {
+    std::ofstream f(minimal);
+    f << R"({"accelerator": {"name": "x", "design_variant": "a", "baseline_variant": "b"}, "jobs": [
+      {"layer": "L", "phase": "FF", "variant": "a", "cycles": 100, "stall_cycles": {"dram": 60}},
+      {"layer": "L", "phase": "FF", "variant": "b", "cycles": 80, "stall_cycles": {}}]})";
+  }
+  r = run_sparsim("explain " + minimal);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("slower than b:") != std::string::npos);
+  CHECK(r.out.find("L FF: 0.80x, mostly dram") != std::string::npos);
+  // Bad input: exit 2, one line naming the file.
+  for (const std::string& args : {dir + "/none.json", dir + "/layers.csv", dir + "/report.json nosuchlayer",
+                                  dir + "/report.json fc XX", std::string("")}) {
+    r = run_sparsim("explain " + args);
+    INFO(args << ": " << r.err);
+    CHECK(r.status == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
 }
