@@ -1,5 +1,4 @@
 #include "sim/run.hpp"
-#include "sim/wave_options.hpp"
 
 #include <unistd.h>
 #include <systemc>
@@ -14,6 +13,8 @@
 #include "sim/errors.hpp"
 #include "sim/extension.hpp"
 #include "sim/report/report.hpp"
+#include "sim/timeline.hpp"
+#include "sim/wave_options.hpp"
 #include "sim/workload_setup.hpp"
 
 namespace sparsim {
@@ -67,7 +68,13 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   // Load the energy table and check every output path before simulating, so bad input fails fast.
   const EnergyTable energy = EnergyTable::load(cfg.resolved_path("energy.table"), cfg.f64("energy.scale"));
   (void)wave_options(cfg, info.waveforms);
+  const std::string timeline_file = timeline_path(cfg);
   prepare_out_dir(request.out_dir);
+  Timeline timeline;
+  struct ActiveTimeline {  // models record into it while the simulation runs, also if it throws
+    explicit ActiveTimeline(Timeline* t) { set_active_timeline(t); }
+    ~ActiveTimeline() { set_active_timeline(nullptr); }
+  } active(timeline_file.empty() ? nullptr : &timeline);
 
   TerminalProgress progress;
   DeviceMemorySlot device_memory;
@@ -94,6 +101,10 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   write_atomically(request.out_dir, "report.json",
                    report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
   write_atomically(request.out_dir, "layers.csv", csv);
+  if (!timeline_file.empty()) {
+    timeline.add_jobs(results);
+    write_timeline(timeline, timeline_file);
+  }
   out << summary << "\nreports: " << request.out_dir << "/report.json, " << request.out_dir << "/layers.csv\n";
 
   bool functional_ok = true;

@@ -1,5 +1,7 @@
 #include "models/sat/mask_unit.hpp"
 
+#include "sim/timeline.hpp"
+
 namespace sparsim::sat {
 
 MaskUnit::MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, memory::DramModule& dram,
@@ -42,6 +44,11 @@ void MaskUnit::run() {
     else
       run_fast(j);
     busy_cycles_ += static_cast<i64>((sc_core::sc_time_stamp() - start) / sc_core::sc_time(1, sc_core::SC_NS));
+    if (Timeline* tl = active_timeline())
+      tl->slice("sat: mask unit", "masks " + j.layer,
+                static_cast<std::uint64_t>(start / sc_core::sc_time(1, sc_core::SC_NS)),
+                static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)),
+                {{"groups", groups}});
     ++jobs_;
     ++finished_;
     idle_.notify(sc_core::SC_ZERO_TIME);

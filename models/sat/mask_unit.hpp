@@ -8,6 +8,7 @@
 // overlaps the read of W and the ranking completely.
 #include <memory>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include <systemc>
@@ -23,6 +24,7 @@ struct MaskJob {
   i64 red = 0;        // Cin * kh * kw: columns of W
   i64 instances = 1;  // conv groups
   Nm nm;
+  std::string layer;  // for the timeline
   // sc_fifo's print() needs it.
   friend std::ostream& operator<<(std::ostream& os, const MaskJob& j) { return os << j.cout << "x" << j.red; }
 };
@@ -35,9 +37,11 @@ class MaskUnit : public sc_core::sc_module {
   MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, memory::DramModule& dram,
            StatsRegistry& registry);
   // Hands a job over (the caller's thread waits while the unit's one-entry queue is full).
-  void submit(const MaskJob& job) {
+  void submit(const MaskJob& job, const std::string& layer = "") {
     ++submitted_;
-    queue_.write(job);
+    MaskJob j = job;
+    j.layer = layer;
+    queue_.write(j);
   }
   // Waits (in the caller's thread) until every submitted job is done.
   void wait_idle();

@@ -80,7 +80,7 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
         const Layer& l = ctx.step.network.layers[static_cast<std::size_t>(op.layer_index)];
         if (l.sparsity.prunable && l.sparsity.nm.active() && l.kind != LayerKind::MatMul) {
           j.mask_after = true;
-          j.mask = MaskJob{op.M, op.N, op.instances, Nm{l.sparsity.nm.n, l.sparsity.nm.m}};
+          j.mask = MaskJob{op.M, op.N, op.instances, Nm{l.sparsity.nm.n, l.sparsity.nm.m}, l.name};
         }
       }
       JobResult& r = j.result;

@@ -1,6 +1,7 @@
 #include "models/sat/sat_top.hpp"
 
 #include "models/memory/dram_params.hpp"
+#include "sim/timeline.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -101,7 +102,11 @@ void SatTop::loader() {
              static_cast<std::uint64_t>(t.ml), row, l.c_pitch, false});
         obuf_bytes += t.ml * t.nl * hw_.acc_bytes;
       }
+      const i64 load_start = now_cycles();
       dram_.transfer(loads);
+      if (Timeline* tl = active_timeline())
+        tl->slice("sat: DRAM loads", j->variant + " " + j->op->layer + " " + phase_name(j->op->phase), load_start,
+                  now_cycles(), {{"tile", g}, {"glb_bytes", glb_bytes}, {"obuf_bytes", obuf_bytes}});
       pe_.glb_write_bytes += glb_bytes;
       pe_.obuf_write_bytes += obuf_bytes;
       if (t.run_end) last_store[block] = stores++;
@@ -113,7 +118,11 @@ void SatTop::loader() {
 void SatTop::storer() {
   for (;;) {
     const Store s = store_q_.read();
+    const i64 start = now_cycles();
     dram_.transfer({s.block});
+    if (Timeline* tl = active_timeline())
+      tl->slice("sat: DRAM stores", s.block.write ? "store" : "load", start, now_cycles(),
+                {{"bytes", s.block.rows * s.block.row_bytes}});
     obuf_free_.write(1);
     ++stores_done_;
     store_done_.notify(sc_core::SC_ZERO_TIME);
@@ -138,7 +147,11 @@ void SatTop::run_job(Job& j) {
     ready_.read();
     if (t.run_start) obuf_free_.read();
     waited(t0);
+    const i64 tile_start = now_cycles();
     pe_.run_glb_tile(t, j.mapping.stationarity, p.nm, t.instance == 0 ? f.get() : nullptr);
+    if (Timeline* tl = active_timeline())
+      tl->slice("sat: array", j.variant + " " + j.op->layer + " " + phase_name(j.op->phase), tile_start, now_cycles(),
+                {{"tile", g}, {"of", seq.size()}, {"m0", t.m0}, {"k0", t.k0}, {"n0", t.n0}});
     free_slots_.write(1);
     if (t.run_end) {
       // Final outputs leave as the tensor (BP: dX, not its im2col form); partial-sum spills stay as they are.
@@ -252,7 +265,7 @@ void SatTop::control() {
     run_job(j);
     if (j.mask_after) {
       const i64 t0 = now_cycles();
-      mask_.submit(j.mask);  // waits only while the unit is still busy with an earlier layer
+      mask_.submit(j.mask, j.op->layer);  // waits only while the unit is still busy with an earlier layer
       pe_.stall_mask += now_cycles() - t0;
       mask_cycles_ += mask_.rank_cycles(j.mask);
       if (ctx_.functional) check_masks(j);

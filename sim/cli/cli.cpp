@@ -23,6 +23,7 @@ const char* const kUsage =
     "  sparsim run [CONFIG.yaml] [--workload NAME|FILE] [--set key.path=value]... [--out DIR]\n"
     "              [--mode fast|detailed] [--functional] [--seed N]\n"
     "              [--trace FILE.vcd [--trace-window START:END]]   waveforms (sat, detailed mode)\n"
+    "              [--timeline FILE.json]                 Perfetto/chrome://tracing timeline (any model)\n"
     "  sparsim config --dump [CONFIG.yaml] [--set key.path=value]...   effective config with all defaults\n"
     "  sparsim config --doc                                            reference of every key (markdown)\n"
     "  sparsim workloads list | show NAME|FILE [--yaml] [--profile SPEC] | validate NAME|FILE\n"
@@ -51,7 +52,8 @@ const char* command_help(const std::string& command) {
            "  --functional            compute real values and check them against a dense reference\n"
            "  --seed N                seed of every random generator (run.seed)\n"
            "  --trace FILE.vcd        waveforms of the detailed array (sat; needs --mode detailed)\n"
-           "  --trace-window S:E      cycles the waveforms cover (default: the whole run)\n";
+           "  --trace-window S:E      cycles the waveforms cover (default: the whole run)\n"
+           "  --timeline FILE.json    Chrome/Perfetto trace of jobs (every model) and the model's tracks\n";
   if (command == "config")
     return "usage: sparsim config --dump [CONFIG.yaml] [--set key.path=value]... | --doc\n"
            "  --dump   the effective config, every default filled in\n"
@@ -112,6 +114,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       late.push_back("run.functional=true");
     } else if (a == "--trace") {
       late.push_back("run.trace=" + value_after(args, i));
+    } else if (a == "--timeline") {
+      late.push_back("run.timeline=" + value_after(args, i));
     } else if (a == "--trace-window") {
       late.push_back("run.trace_window=" + value_after(args, i));
     } else if (a.rfind("--", 0) == 0 || !request.config_path.empty()) {

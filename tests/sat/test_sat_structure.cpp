@@ -259,7 +259,7 @@ TEST_CASE("sat structure: the mask unit's chunk pipeline against its fast mode")
   // A 3x3 conv of 256 -> 256 channels at 2:8: 2 x 73,728 groups. With 2 lanes ranking is the
   // bottleneck (73,728 cycles); with 16 (9,224 cycles) the DRAM traffic is: W read (1.2 MB) and both
   // compressed copies written.
-  const MaskJob job{256, 256 * 9, 1, Nm{2, 8}};
+  const MaskJob job{256, 256 * 9, 1, Nm{2, 8}, "conv"};
   for (const i64 lanes : {2, 16}) {
     const i64 fast = mask_cycles(TimingMode::Fast, job, lanes);
     const i64 detailed = mask_cycles(TimingMode::Detailed, job, lanes);
