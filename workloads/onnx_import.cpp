@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sim/data_paths.hpp"
 #include "sim/errors.hpp"
 #include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
@@ -76,7 +77,7 @@ Network import_onnx(const std::string& model, const std::string& out_yaml, std::
   if (!fs::is_regular_file(model)) throw InputError(located(model, "", "cannot read the ONNX model"));
   const std::string python = env_or("SPARSIM_PYTHON", "/usr/bin/python3");
   const std::string script =
-      env_or("SPARSIM_ONNX_SCRIPT", std::string(SPARSIM_SOURCE_DIR) + "/workloads/onnx_import.py");
+      env_or("SPARSIM_ONNX_SCRIPT", data_path("workloads/onnx_import.py"));
   ScratchDir scratch;
   const fs::path err = scratch.path / "stderr";
   const std::string cmd = quoted(python) + " " + quoted(script) + " " + quoted(model) + " " +

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "sim/data_paths.hpp"
 #include "sim/errors.hpp"
 #include "sim/sweep/collect.hpp"
 #include "sim/sweep/emit.hpp"
@@ -100,7 +101,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
 
 int plot_command(const std::vector<std::string>& args, std::ostream& out) {
   const char* env_dir = std::getenv("SPARSIM_PLOTS_DIR");
-  const std::string dir = env_dir ? env_dir : SPARSIM_SOURCE_DIR "/plots";
+  const std::string dir = env_dir ? env_dir : data_path("plots");
   const std::string script = dir + "/plot.py";
   if (!std::filesystem::is_regular_file(script))
     throw InputError(located(script, "SPARSIM_PLOTS_DIR", "plotting front end not found"));
