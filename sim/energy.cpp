@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -55,18 +56,45 @@ EnergyTable EnergyTable::load(const std::string& spec, double scale) {
 }
 
 EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::string& name, double scale) {
+  return from_text(yaml_text, name, scale, 0);
+}
+
+EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::string& name, double scale, int depth) {
   const YAML::Node root = load_yaml(yaml_text, name);
   if (!root.IsMap()) throw InputError(located(name, "", "an energy table is a mapping with 'actions'"));
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const auto key = it->first.as<std::string>();
+    if (key != "name" && key != "technology" && key != "actions" && key != "sram" && key != "base")
+      throw InputError(
+          located(line_of(name, it->first), key, "unknown key (known: name, base, technology, actions, sram)"));
+  }
+  // `base`: start from another table (the built-in one, or a file relative to this one) and override it.
   EnergyTable t;
+  if (const YAML::Node base = root["base"]) {
+    if (!base.IsScalar()) throw InputError(located(line_of(name, base), "base", "expected a table name or path"));
+    if (depth >= 8) throw InputError(located(line_of(name, base), "base", "tables inherit more than 8 levels deep"));
+    std::string spec = base.Scalar();
+    if (spec == "default-45nm") spec = "builtin:45nm";
+    if (spec == "builtin:45nm") {
+      t = from_text(builtin_energy_table_text(), "builtin:45nm", scale, depth + 1);
+    } else if (starts_with(spec, "builtin:")) {
+      throw InputError(
+          located(line_of(name, base), "base", "unknown built-in table '" + spec + "' (known: builtin:45nm)"));
+    } else {
+      std::filesystem::path p(spec);
+      if (p.is_relative()) p = std::filesystem::path(name).parent_path() / p;
+      std::ifstream in(p);
+      if (!in) throw InputError(located(line_of(name, base), "base", "cannot open energy table '" + p.string() + "'"));
+      std::stringstream text;
+      text << in.rdbuf();
+      t = from_text(text.str(), p.string(), scale, depth + 1);
+    }
+  }
   t.source_ = name;
   t.scale_ = scale;
   t.name_ = root["name"] ? root["name"].as<std::string>() : name;
-  for (auto it = root.begin(); it != root.end(); ++it) {
-    const auto key = it->first.as<std::string>();
-    if (key != "name" && key != "technology" && key != "actions" && key != "sram")
-      throw InputError(located(line_of(name, it->first), key, "unknown key (known: name, technology, actions, sram)"));
-  }
   const YAML::Node actions = root["actions"];
+  if (root["base"] && !actions) return t;
   if (!actions || !actions.IsMap()) throw InputError(located(name, "actions", "missing mapping of actions"));
   for (auto it = actions.begin(); it != actions.end(); ++it) {
     const std::string action = it->first.as<std::string>();
@@ -86,6 +114,7 @@ EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::stri
   }
   if (const YAML::Node sram = root["sram"]) {
     if (!sram.IsSequence()) throw InputError(located(line_of(name, sram), "sram", "expected a list of points"));
+    t.sram_.clear();  // a table's own SRAM points replace its base's
     for (std::size_t i = 0; i < sram.size(); ++i) {
       const std::string path = "sram[" + std::to_string(i) + "]";
       t.sram_.push_back(SramPoint{number_at(sram[i], "capacity_bytes", name, path),
@@ -133,6 +162,16 @@ double EnergyTable::pj(const std::string& action) const {
     throw InputError(
         located(source_, "actions." + action, "the energy table has no such action, but a counter charges it"));
   return it->second.energy_pj;
+}
+
+std::vector<std::string> EnergyTable::missing(const std::vector<CounterSample>& counters) const {
+  std::vector<std::string> out;
+  for (const auto& c : counters) {
+    if (c.energy_action.empty() || has(c.energy_action)) continue;
+    const std::string what = c.energy_action + " (" + c.block + "." + c.name + ")";
+    if (std::find(out.begin(), out.end(), what) == out.end()) out.push_back(what);
+  }
+  return out;
 }
 
 std::string sram_read_action(std::uint64_t capacity_bytes) { return kSramRead + std::to_string(capacity_bytes); }

@@ -33,11 +33,14 @@ class EnergyTable {
   // Energy of one event of `action` in pJ; throws InputError naming the table if it has no such action.
   double pj(const std::string& action) const;
   bool has(const std::string& action) const;
+  // Every action the counters charge that the table lacks, as "action (block.counter)", once each.
+  std::vector<std::string> missing(const std::vector<CounterSample>& counters) const;
   const std::string& name() const { return name_; }
   const std::map<std::string, EnergyAction>& actions() const { return actions_; }
   double scale() const { return scale_; }
 
  private:
+  static EnergyTable from_text(const std::string& yaml_text, const std::string& name, double scale, int depth);
   std::string name_;
   std::string source_;
   double scale_ = 1.0;

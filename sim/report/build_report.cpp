@@ -1,6 +1,7 @@
 #include <map>
 #include <set>
 
+#include "sim/errors.hpp"
 #include "sim/report/report.hpp"
 
 namespace sparsim {
@@ -109,6 +110,18 @@ json build_report(const ReportInputs& in, const RunResults& results) {
   std::map<std::string, std::map<std::string, std::map<std::string, double>>> breakdown;  // variant/block/action
   std::set<std::string> used_actions;
   json jobs = json::array();
+  {  // Every action the run charges that the table lacks, all at once.
+    std::vector<CounterSample> all;
+    for (const auto& j : results.jobs) all.insert(all.end(), j.counters.begin(), j.counters.end());
+    const auto missing = in.energy.missing(all);
+    if (!missing.empty()) {
+      std::string list;
+      for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+      throw InputError(located(in.config.origin("energy.table"), "energy.table",
+                               "the table lacks " + std::to_string(missing.size()) + " action(s) the run charges: " +
+                                   list + " (add them, or start from the built-in table with `base: builtin:45nm`)"));
+    }
+  }
   for (const auto& j : results.jobs) {
     if (std::find(variants.begin(), variants.end(), j.variant) == variants.end()) variants.push_back(j.variant);
     const auto items = energy_of(j.counters, in.energy);

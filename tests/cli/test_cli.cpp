@@ -327,3 +327,17 @@ TEST_CASE("explain says where a run's and a job's cycles went, and refuses what 
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   }
 }
+
+TEST_CASE("an energy table without actions the run charges lists all of them at once, exit 2") {
+  const auto dir = temp_dir("energy-missing");
+  {
+    std::ofstream f(dir + "/t.yaml");
+    f << "name: partial\nactions:\n  mac_fp16: {energy_pj: 0.2, per: MAC, source: mine}\n";
+  }
+  const auto r = run_sparsim("run --set workload.layers=fc --set energy.table=" + dir + "/t.yaml --out " + dir + "/o");
+  CHECK(r.status == 2);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  for (const char* a : {"dram_ddr_read_byte", "register_byte", "sram_read_byte@", "compare_int8", "base: builtin:45nm"})
+    CHECK(r.err.find(a) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/o/report.json"));
+}
