@@ -223,19 +223,27 @@ void ArrayCore::run_glb_tile(const GlbTile& t, Stationarity s, Nm nm, int half, 
   tally_ = nullptr;
 }
 
+// GLB layout of a tile in its half: A rows of a_pitch bytes (compressed, kl positions), then B columns of
+// kl values from the next word on.
+ArrayCore::TileLayout ArrayCore::tile_layout(const GlbTile& t, Nm nm, int half) const {
+  const u64 W = static_cast<u64>(hw_.glb_bank_width);
+  TileLayout l;
+  l.a = static_cast<u64>(half) * static_cast<u64>(glb_->spec().bytes / 2);
+  l.a_pitch = static_cast<u64>(a_row_bytes(hw_, nm, t.kl));
+  l.b = (l.a + static_cast<u64>(t.ml) * l.a_pitch + W - 1) / W * W;
+  l.b_pitch = static_cast<u64>(t.kl * hw_.data_bytes);
+  return l;
+}
+
 void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTally& tally) {
   glb_ = &ws_glb_;
-  const i64 R = hw_.rows, C = hw_.cols, db = hw_.data_bytes, W = hw_.glb_bank_width;
+  const i64 R = hw_.rows, C = hw_.cols, db = hw_.data_bytes;
   const i64 span = row_span(hw_, nm), kt = ws_k_tile(hw_, nm), bits = weight_bits(hw_, nm);
   const i64 mtiles = ceil_div(t.ml, C), ktiles = ceil_div(t.kl, kt), folds = mtiles * ktiles, T = t.nl;
   const bool starts_zero = t.run_start && !t.load_psum;
   auto mc_of = [&](i64 i) { return std::min(C, t.ml - i * C); };
   auto kc_of = [&](i64 j) { return std::min(kt, t.kl - j * kt); };
-  // GLB layout of this half: A rows of a_pitch bytes, then B columns of kl values.
-  const u64 abase = static_cast<u64>(half) * static_cast<u64>(ws_glb_.spec().bytes / 2);
-  const u64 a_pitch = static_cast<u64>(a_row_bytes(hw_, nm, t.kl));
-  const u64 bbase = static_cast<u64>(ceil_div(static_cast<i64>(abase + static_cast<u64>(t.ml) * a_pitch), W) * W);
-  const u64 b_pitch = static_cast<u64>(t.kl * db);
+  const auto [abase, a_pitch, bbase, b_pitch] = tile_layout(t, nm, half);
   reset_lanes(1);
   Lane& stream = lanes_[0];
   stream.folds = folds;
@@ -357,17 +365,14 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
 
 void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTally& tally) {
   glb_ = &os_glb_;
-  const i64 R = hw_.rows, C = hw_.cols, db = hw_.data_bytes, W = hw_.glb_bank_width;
+  const i64 R = hw_.rows, C = hw_.cols, db = hw_.data_bytes;
   const i64 span = row_span(hw_, nm), bits = weight_bits(hw_, nm);
   const i64 mtiles = ceil_div(t.ml, R), ntiles = ceil_div(t.nl, C), folds = mtiles * ntiles;
   const i64 T = os_steps(hw_, nm, t.kl);
   const bool starts_zero = t.run_start && !t.load_psum;
   auto mr_of = [&](i64 i) { return std::min(R, t.ml - i * R); };
   auto nc_of = [&](i64 j) { return std::min(C, t.nl - j * C); };
-  const u64 abase = static_cast<u64>(half) * static_cast<u64>(os_glb_.spec().bytes / 2);
-  const u64 a_pitch = static_cast<u64>(a_row_bytes(hw_, nm, t.kl));
-  const u64 bbase = static_cast<u64>(ceil_div(static_cast<i64>(abase + static_cast<u64>(t.ml) * a_pitch), W) * W);
-  const u64 b_pitch = static_cast<u64>(t.kl * db);
+  const auto [abase, a_pitch, bbase, b_pitch] = tile_layout(t, nm, half);
   reset_lanes(static_cast<std::size_t>(R + C));
   for (i64 r = 0; r < R; ++r) {  // row lanes: compressed A of row m, p kept values per step
     Lane& l = lanes_[static_cast<std::size_t>(r)];

@@ -107,6 +107,10 @@ class ArrayCore {
   static bool lane_has(const Lane& l, i64 fold, i64 step);
   void capture(bool stalled);
 
+  struct TileLayout {
+    std::uint64_t a = 0, a_pitch = 0, b = 0, b_pitch = 0;
+  };
+  TileLayout tile_layout(const GlbTile& t, Nm nm, int half) const;
   void ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTally& tally);
   void os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTally& tally);
   // Ends the current cycle: memory side, probe, cycle counter `counter` of the tally.
