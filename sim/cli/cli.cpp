@@ -1,6 +1,7 @@
 #include "sim/cli/cli.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
@@ -84,6 +85,29 @@ const char* command_help(const std::string& command) {
            "[--out DIR]\n"
            "Replays a DRAM request trace (lines 'ADDRESS READ|WRITE CYCLE') through the configured memory.\n";
   return nullptr;
+}
+
+// An error message as one line: control characters of values echoed in it (a newline in a --set value,
+// a tab in a file name) are written as escapes.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 
 // Takes the value after a flag, or fails with a message naming the flag.
@@ -185,10 +209,10 @@ int cli_main(int argc, char* argv[], std::ostream& out, std::ostream& err) {
     if (command == "explain") return explain_command(rest, out);
     throw InputError(located("command line", command, "unknown command (see sparsim --help)"));
   } catch (const InputError& e) {
-    err << "sparsim: error: " << e.what() << "\n";
+    err << "sparsim: error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    err << "sparsim: internal error: " << e.what() << "\n";
+    err << "sparsim: internal error: " << one_line(e.what()) << "\n";
     return 1;
   }
 }

@@ -341,3 +341,10 @@ TEST_CASE("an energy table without actions the run charges lists all of them at 
     CHECK(r.err.find(a) != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir + "/o/report.json"));
 }
+
+TEST_CASE("an error message stays one line when a value holds a newline or a control character") {
+  const auto r = run_sparsim("run --set \"workload.network=a\nb\tc\"");
+  CHECK(r.status == 2);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.err.find("a\\nb\\tc") != std::string::npos);
+}
