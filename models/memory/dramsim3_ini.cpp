@@ -1,8 +1,8 @@
 #include "models/memory/dramsim3_ini.hpp"
 
 #include <cctype>
-#include <cmath>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
