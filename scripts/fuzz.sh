@@ -5,7 +5,8 @@
 # Each target starts from a scratch copy of tests/fuzz/corpus/<target> (the repo's corpus is not touched)
 # with the config-key dictionary tests/fuzz/config.dict. Findings (crash-, leak-, timeout-, oom- files)
 # are kept under build-fuzz/findings/<target>/; the exit status is 1 if any target found anything.
-# Environment: JOBS (build jobs, default nproc), FUZZ_OUT (scratch dir, default build-fuzz/run).
+# Environment: JOBS (build jobs, default nproc), FUZZ_OUT (scratch dir, default build-fuzz/run), FUZZ_KEEP=1
+# (start from the corpus the previous run left in the scratch dir, plus the seeds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -39,7 +40,7 @@ for t in "${targets[@]}"; do
   [ -x "$exe" ] || { echo "fuzz: no target '$t' ($exe)" >&2; exit 2; }
   work="$scratch/$t"
   findings="$build/findings/$t"
-  rm -rf "$work"
+  [ "${FUZZ_KEEP:-0}" = 1 ] || rm -rf "$work"  # FUZZ_KEEP=1: continue from the last run's corpus
   mkdir -p "$work/corpus" "$findings"
   if [ -d "tests/fuzz/corpus/$t" ]; then cp -r "tests/fuzz/corpus/$t/." "$work/corpus/"; fi
   before=$(ls "$findings" | wc -l)
