@@ -270,7 +270,11 @@ std::string check_dram_spec(const DramSpec& s) {
   if (s.write_low_watermark < 0 || s.write_high_watermark > s.queue_size ||
       s.write_low_watermark >= s.write_high_watermark)
     return "write_high_watermark: need 0 <= low < high <= queue_size";
-  if (s.capacity_bytes() <= 0 || s.capacity_bytes() > (i64{1} << 50)) return "rows: capacity beyond 1 PiB";
+  // In floating point first: the integer products of capacity_bytes() and banks() must not overflow.
+  if (static_cast<double>(s.bankgroups) * s.banks_per_group > 65536) return "banks_per_group: more than 65536 banks";
+  const double capacity = static_cast<double>(s.ranks) * s.bankgroups * s.banks_per_group *
+                          static_cast<double>(s.rows) * static_cast<double>(s.columns) * (s.bus_width / 8) * s.channels;
+  if (capacity > static_cast<double>(i64{1} << 50)) return "rows: capacity beyond 1 PiB";
   return "";
 }
 

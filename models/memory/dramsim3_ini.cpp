@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -74,10 +75,13 @@ DramSpec parse_dramsim3_ini(const std::string& text, const std::string& name) {
       throw InputError(located(where_of(k), k, "'" + v + "' is not a non-negative number"));
     return d;
   };
+  // Whole numbers up to 2^24: far above any real geometry or timing, and low enough that the int fields
+  // and the sums and products formed from them below (CL + AL, queue thresholds) cannot overflow.
   auto integer = [&](const std::string& k, double def, bool required) {
     const double d = num(k, def, required);
     if (d != static_cast<double>(static_cast<long long>(d)))
       throw InputError(located(where_of(k), k, "must be a whole number"));
+    if (d > 16777216) throw InputError(located(where_of(k), k, "'" + kv.at(k).value + "' is above 2^24"));
     return static_cast<long long>(d);
   };
   auto str = [&](const std::string& k, const std::string& def) {
@@ -131,7 +135,7 @@ DramSpec parse_dramsim3_ini(const std::string& text, const std::string& name) {
       static_cast<double>(s.rows) * static_cast<double>(s.columns) * s.device_width / 8.0 / (1 << 20);
   const double rank_mb = bank_mb * s.bankgroups * s.banks_per_group * (s.bus_width / s.device_width);
   const double ranks = rank_mb > 0 ? static_cast<double>(channel_mb) / rank_mb : 0;
-  if (ranks < 1 || ranks != static_cast<double>(static_cast<int>(ranks)))
+  if (!(ranks >= 1) || ranks > 65536 || ranks != std::floor(ranks))
     throw InputError(located(where_of("system.channel_size"), "channel_size",
                              "does not hold a whole number of ranks of this device geometry"));
   s.ranks = static_cast<int>(ranks);
