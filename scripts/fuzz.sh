@@ -2,6 +2,8 @@
 # Builds the libFuzzer targets (tests/fuzz/fuzz_*.cpp) with clang in build-fuzz and runs each for a while.
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60 s; targets: config, memtrace, ...)
 #   FUZZ_REPLAY_ONLY=1 bash scripts/fuzz.sh                     replays the seed corpora only (-runs=0)
+#   FUZZ_RUNS=N bash scripts/fuzz.sh                            N mutated inputs per target with a fixed
+#                                                               seed (-seed=1): the same inputs every time
 # Each target starts from a scratch copy of tests/fuzz/corpus/<target> (the repo's corpus is not touched)
 # with the config-key dictionary tests/fuzz/config.dict. Findings (crash-, leak-, timeout-, oom- files)
 # are kept under build-fuzz/findings/<target>/; the exit status is 1 if any target found anything.
@@ -50,6 +52,8 @@ for t in "${targets[@]}"; do
   status=0
   if [ "${FUZZ_REPLAY_ONLY:-0}" = 1 ]; then
     "$exe" "${common[@]}" -runs=0 "$work/corpus" >"$work/log" 2>&1 || status=$?
+  elif [ -n "${FUZZ_RUNS:-}" ]; then
+    "$exe" "${common[@]}" -runs="$FUZZ_RUNS" -seed=1 "$work/corpus" >"$work/log" 2>&1 || status=$?
   else
     "$exe" "${common[@]}" -max_total_time="$seconds" "$work/corpus" >"$work/log" 2>&1 || status=$?
   fi

@@ -243,7 +243,8 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
   const bool starts_zero = t.run_start && !t.load_psum;
   auto mc_of = [&](i64 i) { return std::min(C, t.ml - i * C); };
   auto kc_of = [&](i64 j) { return std::min(kt, t.kl - j * kt); };
-  const auto [abase, a_pitch, bbase, b_pitch] = tile_layout(t, nm, half);
+  const TileLayout layout = tile_layout(t, nm, half);  // (named copies: lambdas capture them)
+  const u64 abase = layout.a, a_pitch = layout.a_pitch, bbase = layout.b, b_pitch = layout.b_pitch;
   reset_lanes(1);
   Lane& stream = lanes_[0];
   stream.folds = folds;
@@ -372,7 +373,8 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
   const bool starts_zero = t.run_start && !t.load_psum;
   auto mr_of = [&](i64 i) { return std::min(R, t.ml - i * R); };
   auto nc_of = [&](i64 j) { return std::min(C, t.nl - j * C); };
-  const auto [abase, a_pitch, bbase, b_pitch] = tile_layout(t, nm, half);
+  const TileLayout layout = tile_layout(t, nm, half);  // (named copies: lambdas capture them)
+  const u64 abase = layout.a, a_pitch = layout.a_pitch, bbase = layout.b, b_pitch = layout.b_pitch;
   reset_lanes(static_cast<std::size_t>(R + C));
   for (i64 r = 0; r < R; ++r) {  // row lanes: compressed A of row m, p kept values per step
     Lane& l = lanes_[static_cast<std::size_t>(r)];
