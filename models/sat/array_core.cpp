@@ -75,7 +75,6 @@ void ArrayCore::set_probe(i64 rows, i64 cols) {
   const auto n = static_cast<std::size_t>(signals.rows * signals.cols);
   signals.pe_valid.assign(n, 0);
   signals.pe_step.assign(n, -1);
-  signals.pe_psum.assign(n, 0.0);
   signals.fifo_fill.assign(static_cast<std::size_t>(signals.cols), 0);
 }
 

@@ -53,7 +53,6 @@ struct ArraySignals {
   i64 rows = 0, cols = 0;               // the traced sub-array (top-left corner)
   std::vector<std::uint8_t> pe_valid;   // rows x cols
   std::vector<std::int64_t> pe_step;    // step (column of B / k step) each PE works on, -1 idle
-  std::vector<double> pe_psum;          // partial sum (functional runs; 0 otherwise)
   std::vector<std::int64_t> fifo_fill;  // per lane (first `cols` lanes)
   std::uint64_t bank_grants = 0;        // bit b: GLB bank b granted a word this cycle (first 64)
   bool stalled = false;
