@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 #include <numeric>
+#include <tuple>
+
+#include "workloads/mask.hpp"
 
 namespace sparsim::sat {
 
@@ -52,6 +57,37 @@ std::function<double(i64, i64)> ff_weights(std::uint64_t seed, i64 cin_g) {
 
 std::function<double(i64, i64)> bp_weights(std::uint64_t seed, i64 cin_g) {
   return [=](i64 m, i64 k) { return layer_weight(seed, k, m % cin_g, m / cin_g); };
+}
+
+LayerWeights transposable_weights(std::uint64_t seed, Nm nm, i64 cout_g, i64 cin_g) {
+  using Key = std::tuple<i64, i64, i64>;  // (pos, co block, ci block)
+  auto blocks = std::make_shared<std::map<Key, std::vector<char>>>();
+  const i64 m = nm.m;
+  return [=](i64 co, i64 ci, i64 pos) {
+    if (!nm.sparse() || nm.n >= nm.m) return layer_weight(seed, co, ci, pos);
+    const i64 r0 = co / m * m, c0 = ci / m * m;
+    auto [it, fresh] = blocks->try_emplace(Key{pos, r0, c0});
+    if (fresh) {
+      std::vector<float> w(static_cast<std::size_t>(m * m), 0.0f);
+      for (i64 r = 0; r < m; ++r)
+        for (i64 c = 0; c < m; ++c)
+          if (r0 + r < cout_g && c0 + c < cin_g)
+            w[static_cast<std::size_t>(r * m + c)] = static_cast<float>(layer_weight(seed, r0 + r, c0 + c, pos));
+      const Mask mask =
+          masks::transposable_nm_from_weights(w, {m, m}, NMPattern{static_cast<int>(nm.n), static_cast<int>(m)});
+      it->second.resize(w.size());
+      for (std::size_t i = 0; i < w.size(); ++i) it->second[i] = mask.get(static_cast<std::int64_t>(i));
+    }
+    return it->second[static_cast<std::size_t>((co - r0) * m + (ci - c0))] ? layer_weight(seed, co, ci, pos) : 0.0;
+  };
+}
+
+std::function<double(i64, i64)> ff_operand(LayerWeights w, i64 cin_g) {
+  return [w = std::move(w), cin_g](i64 m, i64 k) { return w(m, k % cin_g, k / cin_g); };
+}
+
+std::function<double(i64, i64)> bp_operand(LayerWeights w, i64 cin_g) {
+  return [w = std::move(w), cin_g](i64 m, i64 k) { return w(k, m % cin_g, m / cin_g); };
 }
 
 FunctionalOp::FunctionalOp(i64 m, i64 k, i64 n, Nm pattern, std::uint64_t seed, i64 max_cols,

@@ -24,6 +24,17 @@ double layer_weight(std::uint64_t seed, i64 co, i64 ci, i64 pos);
 std::function<double(i64, i64)> ff_weights(std::uint64_t seed, i64 cin_g);
 std::function<double(i64, i64)> bp_weights(std::uint64_t seed, i64 cin_g);
 
+// A layer's W by (co, ci, pos).
+using LayerWeights = std::function<double(i64 co, i64 ci, i64 pos)>;
+// The layer's W under one transposable N:M mask (N of every M along Cin and along Cout at once, the same
+// mask for FF and BP): each M x M block of a kernel position keeps the pattern
+// masks::transposable_nm_from_weights picks for it; edge blocks of a Cout or Cin that M does not divide
+// are padded with zeros, so they keep at most N per row and column. Each block is computed once.
+LayerWeights transposable_weights(std::uint64_t seed, Nm nm, i64 cout_g, i64 cin_g);
+// FF's and BP's A operands read from a layer's W (as ff_weights / bp_weights do).
+std::function<double(i64, i64)> ff_operand(LayerWeights w, i64 cin_g);
+std::function<double(i64, i64)> bp_operand(LayerWeights w, i64 cin_g);
+
 struct FunctionalOp {
   i64 M = 0, K = 0, N = 0;
   Nm nm;

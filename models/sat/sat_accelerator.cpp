@@ -79,6 +79,14 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
           static_cast<std::size_t>(op.layer_index) < ctx.step.network.layers.size()) {
         const Layer& l = ctx.step.network.layers[static_cast<std::size_t>(op.layer_index)];
         if (l.sparsity.prunable && l.sparsity.nm.active() && l.kind != LayerKind::MatMul) {
+          // A transposable mask is made of M x M blocks of W: Cout and Cin (per group) must fill them.
+          const std::int64_t m = l.sparsity.nm.m, groups = l.kind == LayerKind::Conv ? l.groups : 1;
+          if (l.sparsity.transposable && (l.cout / groups % m != 0 || l.cin / groups % m != 0))
+            ctx.config.fail("workload.network", "layer " + l.name + ": a transposable " +
+                                                    std::to_string(l.sparsity.nm.n) + ":" + std::to_string(m) +
+                                                    " mask needs Cout (" + std::to_string(l.cout / groups) +
+                                                    ") and Cin (" + std::to_string(l.cin / groups) +
+                                                    ") per group to be multiples of " + std::to_string(m));
           j.mask_after = true;
           j.mask = MaskJob{op.M, op.N, op.instances, Nm{l.sparsity.nm.n, l.sparsity.nm.m}, l.name};
         }

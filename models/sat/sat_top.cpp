@@ -205,8 +205,14 @@ std::function<double(i64, i64)> SatTop::layer_weights(const Job& j) const {
   const i64 red = l->kind == LayerKind::Conv ? cin_g * taps : l->cin;
   const i64 out = l->kind == LayerKind::Conv ? cout_g : l->cout;
   const i64 ci = l->kind == LayerKind::Conv ? cin_g : l->cin;
-  if (j.op->phase == Phase::FF && j.problem.M == out && j.problem.K == red) return ff_weights(weight_seed(j), ci);
-  if (j.op->phase == Phase::BP && j.problem.M == red && j.problem.K == out) return bp_weights(weight_seed(j), ci);
+  // A transposable mask is one mask for both phases, applied to W before the mask unit ranks it (whose
+  // groups then hold N values or fewer, so it keeps exactly that mask).
+  const LayerWeights w =
+      l->sparsity.transposable && j.design
+          ? transposable_weights(weight_seed(j), j.problem.nm, out, ci)
+          : LayerWeights([seed = weight_seed(j)](i64 co, i64 c, i64 pos) { return layer_weight(seed, co, c, pos); });
+  if (j.op->phase == Phase::FF && j.problem.M == out && j.problem.K == red) return ff_operand(w, ci);
+  if (j.op->phase == Phase::BP && j.problem.M == red && j.problem.K == out) return bp_operand(w, ci);
   return {};
 }
 
@@ -232,6 +238,28 @@ void SatTop::check_masks(Job& j) {
     std::vector<double> v;
     for (i64 r = 0; r < rows; ++r) v.push_back(w[r * cols + c]);
     ok = ok && nm_mask_by_rank(v, mj.nm) == nm_mask_by_sort(v, mj.nm);
+  }
+  // A transposable mask: N of every M along Cin (FF) and along Cout (BP) at once, in every full group.
+  if (l && l->sparsity.transposable && mj.nm.sparse() && mj.nm.n < mj.nm.m) {
+    const i64 cin_g = l->kind == LayerKind::Conv ? l->cin / l->groups : l->cin;
+    const i64 cout_g = l->kind == LayerKind::Conv ? l->cout / l->groups : l->cout;
+    const auto t = ff_operand(transposable_weights(weight_seed(j), mj.nm, cout_g, cin_g), cin_g);
+    const i64 m = mj.nm.m, tr = std::min<i64>(cout_g, 64) / m * m, tc = std::min<i64>(cin_g, 64) / m * m;
+    bool structured = true;
+    for (i64 r0 = 0; r0 < tr; r0 += m)
+      for (i64 c0 = 0; c0 < tc; c0 += m)
+        for (i64 i = 0; i < m; ++i) {
+          i64 in_row = 0, in_col = 0;
+          for (i64 x = 0; x < m; ++x) {
+            in_row += t(r0 + i, c0 + x) != 0.0;
+            in_col += t(r0 + x, c0 + i) != 0.0;
+          }
+          structured = structured && in_row == mj.nm.n && in_col == mj.nm.n;
+        }
+    if (tr > 0 && tc > 0) {  // else no full group to check (Cout or Cin below M)
+      j.result.mapping["transposable_mask_pass"] = structured;
+      ok = ok && structured;
+    }
   }
   j.result.mapping["mask_functional_pass"] = ok;
   j.result.functional_pass = j.result.functional_pass && ok;

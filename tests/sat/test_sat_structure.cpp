@@ -175,18 +175,57 @@ TEST_CASE("sat structure: the FF and BP operands come from one W, masked along C
   CHECK(differ > 0);  // the two masks of bidirectional pruning are different masks of the same W
 }
 
+TEST_CASE("sat structure: a transposable mask is one mask of W for FF and BP, N:M along Cin and Cout") {
+  const std::uint64_t seed = 7;
+  for (auto [cout, cin] : std::vector<std::pair<i64, i64>>{{8, 16}, {12, 20}}) {
+    const i64 taps = 9;
+    const Nm nm{2, 4};
+    const LayerWeights w = transposable_weights(seed, nm, cout, cin);
+    FunctionalOp ff(cout, cin * taps, 4, nm, 1, 4, ff_operand(w, cin));
+    FunctionalOp bp(cin * taps, cout, 4, nm, 2, 4, bp_operand(w, cin));
+    i64 differ = 0, kept = 0;
+    for (i64 co = 0; co < cout; ++co)
+      for (i64 tap = 0; tap < taps; ++tap)
+        for (i64 ci = 0; ci < cin; ++ci) {
+          const double in_ff = ff.a[static_cast<std::size_t>(co * cin * taps + tap * cin + ci)];
+          const double in_bp = bp.a[static_cast<std::size_t>((tap * cin + ci) * cout + co)];
+          CHECK((in_ff == 0.0 || in_ff == layer_weight(seed, co, ci, tap)));
+          differ += in_ff != in_bp;
+          kept += in_ff != 0.0;
+        }
+    CHECK(differ == 0);  // one mask: FF keeps exactly what BP keeps
+    // Every group of 4 along Cin (a row of FF's A) and along Cout (a row of BP's A) keeps exactly 2.
+    auto per_group = [&](const FunctionalOp& op) {
+      for (i64 r = 0; r < op.M; ++r)
+        for (i64 g = 0; g < op.K; g += nm.m) {
+          i64 in_group = 0;
+          for (i64 x = 0; x < nm.m; ++x) in_group += op.a[static_cast<std::size_t>(r * op.K + g + x)] != 0.0;
+          CHECK(in_group == nm.n);
+        }
+    };
+    per_group(ff);
+    per_group(bp);
+    CHECK(kept == cout * cin * taps / 2);
+  }
+}
+
 namespace {
 // Runs a network in detailed functional mode (in a child process) and lists every job's check.
-std::string detailed_functional(const std::string& yaml, int n, int m, const Network& net) {
+std::string detailed_functional(const std::string& yaml, int n, int m, Network net, bool transposable = false) {
+  for (auto& l : net.layers) l.sparsity.transposable = transposable;
   return in_child([&] {
     const Config cfg =
         config(yaml, {"workload.sparsity.n=" + std::to_string(n), "workload.sparsity.m=" + std::to_string(m)});
     const RunResults r =
         simulate(cfg, step_of(net, n, m, 2, {Phase::FF, Phase::BP, Phase::WU}), TimingMode::Detailed, true);
     std::ostringstream out;
-    for (const auto& j : r.jobs)
+    for (const auto& j : r.jobs) {
       out << j.variant << " " << j.layer << " " << phase_name(j.phase) << " checked=" << j.functional_checked
-          << " pass=" << j.functional_pass << " err=" << j.functional_max_abs_error << "\n";
+          << " pass=" << j.functional_pass << " err=" << j.functional_max_abs_error;
+      if (j.mapping.contains("transposable_mask_pass"))
+        out << " transposable=" << j.mapping["transposable_mask_pass"].get<bool>();
+      out << "\n";
+    }
     return out.str();
   });
 }
@@ -212,6 +251,35 @@ TEST_CASE("sat structure: detailed functional runs pass on ragged, grouped and s
   const std::string yaml = "  array: {rows: 4, cols: 6, pe_multipliers: 4, max_m: 8}\n  dataflow: weight_stationary\n";
   for (auto [n, m] : std::vector<std::pair<int, int>>{{0, 0}, {1, 2}, {2, 4}, {4, 8}, {1, 8}})
     all_pass(detailed_functional(yaml, n, m, suite()), 18);
+}
+
+TEST_CASE("sat structure: detailed functional runs pass with transposable masks, and the mask is checked") {
+  const std::string yaml = "  array: {rows: 4, cols: 6, pe_multipliers: 4, max_m: 8}\n  dataflow: weight_stationary\n";
+  // Cout and Cin (per group) multiples of M; ragged tiles on the 4 x 6 array, a grouped and a strided conv.
+  const Network net = net_of({conv("c4", 16, 8, 6, 3, 1, 1), conv("g", 32, 16, 6, 3, 2, 1, 2), fc("fc", 64, 24)});
+  for (auto [n, m] : std::vector<std::pair<int, int>>{{2, 4}, {1, 4}, {2, 8}}) {
+    const std::string report = detailed_functional(yaml, n, m, net, true);
+    all_pass(report, 18);
+    INFO(report);
+    CHECK(report.find("transposable=1") != std::string::npos);
+    CHECK(report.find("transposable=0") == std::string::npos);
+  }
+}
+
+TEST_CASE("sat structure: a transposable mask on a layer whose Cout is not a multiple of M is a config error") {
+  Network net = net_of({conv("c1", 16, 20, 6, 3, 1, 1)});
+  net.layers[0].sparsity.transposable = true;
+  const std::string yaml = "  array: {rows: 4, cols: 6, pe_multipliers: 4, max_m: 8}\n";
+  const std::string msg = in_child([&] {
+    try {
+      simulate(config(yaml, {"workload.sparsity.n=2", "workload.sparsity.m=8"}),
+               step_of(net, 2, 8, 1, {Phase::FF, Phase::BP, Phase::WU}), TimingMode::Fast);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  });
+  CHECK(msg.find("layer c1: a transposable 2:8 mask needs Cout (20)") != std::string::npos);
 }
 
 TEST_CASE("sat structure: detailed functional runs pass on ragged, grouped and strided layers: OS") {
