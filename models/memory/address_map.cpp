@@ -69,9 +69,13 @@ DramCoord AddressMap::decode(std::uint64_t addr) const {
     }
   }
   DramCoord c;
-  const std::uint64_t upper = (addr >> shift_) / (below_ * channels_);
-  c.channel =
-      static_cast<int>((static_cast<std::uint64_t>(v[0]) + static_cast<std::uint64_t>(rotation(upper))) % channels_);
+  if (!hash_ || channels_ == 1) {
+    c.channel = static_cast<int>(v[0]);
+  } else {
+    const std::uint64_t upper = (addr >> shift_) / (below_ * channels_);
+    c.channel =
+        static_cast<int>((static_cast<std::uint64_t>(v[0]) + static_cast<std::uint64_t>(rotation(upper))) % channels_);
+  }
   c.rank = static_cast<int>(v[1]);
   c.bankgroup = static_cast<int>(v[2]);
   c.bank = static_cast<int>(v[3]);

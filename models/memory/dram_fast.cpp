@@ -73,8 +73,15 @@ i64 DramChannelFast::place_column(i64 t, int group, bool write) {
     // the command goes after the last one, at its distance from each command within reach.
     const Command& last = columns_.items.back();
     c.at = std::max(c.at, last.at + column_gap(last, c));
-    for (auto it = first_from(columns_, c.at - max_column_gap_); it != columns_.end(); ++it)
-      c.at = std::max(c.at, it->at + column_gap(*it, c));
+    // Walk back from the last command over those within reach (a few on a saturated bus).
+    const i64 from = c.at - max_column_gap_;
+    i64 at = c.at;
+    for (auto it = columns_.end(); it != columns_.begin();) {
+      --it;
+      if (it->at < from) break;
+      at = std::max(at, it->at + column_gap(*it, c));
+    }
+    c.at = at;
     if (c.at - last.at >= 2 * min_column_gap_) packed_from_ = c.at;
     columns_.items.push_back(c);
     return c.at;
