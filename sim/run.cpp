@@ -1,13 +1,13 @@
 #include "sim/run.hpp"
 
-#include <unistd.h>
 #include <systemc>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "sim/accelerator.hpp"
 #include "sim/errors.hpp"
@@ -20,36 +20,6 @@
 namespace sparsim {
 
 namespace {
-
-// Progress on stderr, only when it is a terminal and the run has lasted a while. Wall-clock time is used
-// for the display only; it never reaches a report.
-class TerminalProgress : public Progress {
- public:
-  TerminalProgress() : enabled_(isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {}
-  ~TerminalProgress() override {
-    if (shown_) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
-  }
-  void job_done(std::size_t done, std::size_t total, const std::string& what) override {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(200)) return;
-    last_ = now;
-    shown_ = true;
-    std::string text("[");  // built by appends: GCC 12 warns falsely (-Wrestrict) on "lit" + string
-    text += std::to_string(done);
-    text += '/';
-    text += std::to_string(total);
-    text += "] ";
-    text += what;
-    if (text.size() > 76) text.resize(76);
-    std::cerr << "\r" << text << std::string(78 - text.size(), ' ') << std::flush;
-  }
-
- private:
-  bool enabled_;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point start_, last_;
-};
 
 void prepare_out_dir(const std::string& dir) {
   std::error_code ec;
@@ -76,7 +46,8 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
     ~ActiveTimeline() { set_active_timeline(nullptr); }
   } active(timeline_file.empty() ? nullptr : &timeline);
 
-  TerminalProgress progress;
+  // Progress goes to stderr only and never into a report: the reports are the same with and without it.
+  ProgressLine progress = make_stderr_progress(request.progress);
   DeviceMemorySlot device_memory;
   RunContext context{cfg,
                      step,
@@ -95,8 +66,9 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   RunResults results = accelerator->collect();
   extensions.collect(results);
 
+  progress.clear();  // before anything reaches stdout, which may share the terminal
+
   const auto report = build_report(ReportInputs{cfg, info, step, energy}, results);
-  const std::string summary = summary_table(report);
   const std::string csv = layers_csv(report);
   write_atomically(request.out_dir, "report.json",
                    report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
@@ -105,7 +77,6 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
     timeline.add_jobs(results);
     write_timeline(timeline, timeline_file);
   }
-  out << summary << "\nreports: " << request.out_dir << "/report.json, " << request.out_dir << "/layers.csv\n";
 
   bool functional_ok = true;
   std::size_t checked = 0;
@@ -117,16 +88,32 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
       worst = std::max(worst, j.functional_max_abs_error);
     }
   }
-  if (checked > 0 && functional_ok) {
-    std::ostringstream line;
-    line << "functional check: passed (" << checked << " jobs against a dense reference, largest error " << worst
-         << ")\n";
-    out << line.str();
+  std::string report_path = request.out_dir, csv_path = request.out_dir;
+  report_path += "/report.json";
+  csv_path += "/layers.csv";
+  const char* const failed =
+      "FUNCTIONAL CHECK FAILED: a sparse datapath disagreed with the dense reference (see report.json)\n";
+  if (request.format == SummaryFormat::Csv) {
+    out << summary_csv(report);
+    if (!functional_ok) std::cerr << failed;  // stdout holds the CSV alone
+  } else if (request.format == SummaryFormat::Json) {
+    auto summary = summary_json(report);
+    if (checked > 0)
+      summary["functional_check"] = {{"passed", functional_ok}, {"jobs_checked", checked}, {"largest_error", worst}};
+    summary["reports"] = {{"report_json", report_path}, {"layers_csv", csv_path}};
+    out << summary.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    if (!functional_ok) std::cerr << failed;
+  } else {
+    out << summary_table(report, request.wide) << "\nreports: " << report_path << ", " << csv_path << "\n";
+    if (checked > 0 && functional_ok) {
+      std::ostringstream line;
+      line << "functional check: passed (" << checked << " jobs against a dense reference, largest error " << worst
+           << ")\n";
+      out << line.str();
+    }
+    if (!functional_ok) out << failed;
   }
-  if (!functional_ok) {
-    out << "FUNCTIONAL CHECK FAILED: a sparse datapath disagreed with the dense reference (see report.json)\n";
-    return 1;
-  }
+  if (!functional_ok) return 1;
   return 0;
 }
 

@@ -5,12 +5,21 @@
 #include <string>
 #include <vector>
 
+#include "sim/progress.hpp"
+
 namespace sparsim {
 
+// How the summary is printed on stdout: a table for people (fits 120 columns unless wide), or CSV or
+// JSON for programs (every column, plain numbers, nothing else on stdout).
+enum class SummaryFormat { Table, Csv, Json };
+
 struct RunRequest {
-  std::string config_path;              // empty: the embedded default
-  std::vector<std::string> overrides;   // key=value, applied in order
+  std::string config_path;             // empty: the embedded default
+  std::vector<std::string> overrides;  // key=value, applied in order
   std::string out_dir = "out";
+  SummaryFormat format = SummaryFormat::Table;
+  bool wide = false;                           // table: every column, no width limit
+  ProgressMode progress = ProgressMode::Auto;  // the progress line on stderr (sim/progress.hpp)
 };
 
 // Simulates and writes DIR/report.json and DIR/layers.csv; prints the summary on `out`. Returns the exit

@@ -1,10 +1,14 @@
 #include "workloads/commands.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
+
+#include <nlohmann/json.hpp>
 
 #include "sim/errors.hpp"
+#include "sim/text/numbers.hpp"
+#include "sim/text/text_table.hpp"
 #include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
 #include "workloads/mask_file.hpp"
@@ -16,8 +20,24 @@ namespace sparsim {
 namespace {
 
 const char* kUsage =
-    "usage: sparsim workloads list | show NAME|FILE [--yaml] [--profile SPEC] | validate NAME|FILE | "
+    "usage: sparsim workloads list [--wide] [--format table|csv|json] | show NAME|FILE [--yaml] [--profile SPEC] "
+    "[--wide] | validate NAME|FILE [--wide] | "
     "import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]";
+
+// Human tables fit this many columns unless --wide (as `sparsim run`'s summary, sim/report/report.hpp).
+constexpr std::size_t kTableWidth = 120;
+
+// RFC 4180: quote a field that holds a comma, quote or newline.
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
 
 std::string shape_text(const Layer& l) {
   if (l.kind == LayerKind::Conv)
@@ -30,13 +50,39 @@ std::string shape_text(const Layer& l) {
   return std::to_string(l.m) + "x" + std::to_string(l.k) + "x" + std::to_string(l.n) + " x" + std::to_string(l.count);
 }
 
-void print_network(const Network& net, std::ostream& out) {
-  out << "network " << net.name << " (" << net.source << "): " << net.layers.size() << " layers, " << net.weight_count()
-      << " weights, " << net.macs_per_sample() << " MACs per sample\n";
-  out << std::left << std::setw(28) << "layer" << std::setw(8) << "type" << std::setw(34) << "shape" << std::right
-      << std::setw(14) << "MACs/sample" << std::setw(9) << "w.dens" << std::setw(6) << "N:M" << std::setw(9) << "a.dens"
-      << std::setw(9) << "g.dens"
-      << "  mask\n";
+std::string fixed2(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+// The network's header and its layers as a table that fits 120 columns unless `wide` (the mask column is
+// cut first: it can hold a long path).
+void print_network(const Network& net, bool wide, std::ostream& out) {
+  std::string head = "network ";
+  head += net.name;
+  head += " (";
+  head += net.source;
+  head += "): ";
+  head += std::to_string(net.layers.size());
+  head += " layers, ";
+  head += group_digits(static_cast<std::uint64_t>(net.weight_count()));
+  head += " weights, ";
+  head += group_digits(static_cast<std::uint64_t>(net.macs_per_sample()));
+  head += " MACs per sample";
+  if (wide)
+    out << head << "\n";
+  else
+    out << wrap_text(head, kTableWidth);
+  TextTable table({{"layer", true},
+                   {"type", true},
+                   {"shape", true},
+                   {"MACs/sample"},
+                   {"w.dens"},
+                   {"N:M"},
+                   {"a.dens"},
+                   {"g.dens"},
+                   {"mask", true, 0, true}});
   for (const auto& l : net.layers) {
     const std::string nm =
         l.sparsity.nm.n ? std::to_string(l.sparsity.nm.n) + ":" + std::to_string(l.sparsity.nm.m) : "-";
@@ -45,12 +91,62 @@ void print_network(const Network& net, std::ostream& out) {
       mask = "(weights of " + l.shares_weights + ")";
     else if (mask.empty() && l.sparsity.granularity != Granularity::Element)
       mask = granularity_name(l.sparsity.granularity);
-    out << std::left << std::setw(28) << l.name << std::setw(8) << layer_kind_name(l.kind) << std::setw(34)
-        << shape_text(l) << std::right << std::setw(14) << l.macs_per_sample() << std::setw(9) << std::fixed
-        << std::setprecision(2) << l.sparsity.weight_density << std::setw(6) << nm << std::setw(9)
-        << l.sparsity.activation_density << std::setw(9) << l.sparsity.gradient_density << "  " << mask << "\n";
-    out.unsetf(std::ios::fixed);
+    table.add_row({l.name, layer_kind_name(l.kind), shape_text(l),
+                   group_digits(static_cast<std::uint64_t>(l.macs_per_sample())), fixed2(l.sparsity.weight_density), nm,
+                   fixed2(l.sparsity.activation_density), fixed2(l.sparsity.gradient_density), mask});
   }
+  out << table.render(wide ? 0 : kTableWidth);
+}
+
+// `workloads list`: one line per built-in network. The table fits 120 columns (descriptions are cut,
+// --wide keeps them whole); CSV and JSON carry plain numbers for programs.
+int list_networks(const std::vector<std::string>& args, std::ostream& out) {
+  bool wide = false;
+  std::string format = "table";
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--wide") {
+      wide = true;
+    } else if (args[i] == "--format" && i + 1 < args.size()) {
+      format = args[++i];
+    } else if (args[i].rfind("--format=", 0) == 0) {
+      format = args[i].substr(9);
+    } else {
+      throw InputError(located("command line", args[i], std::string("unexpected argument; ") + kUsage));
+    }
+  }
+  if (format != "table" && format != "csv" && format != "json")
+    throw InputError(located("command line", "--format", "expected table, csv or json, got '" + format + "'"));
+  TextTable table({{"name", true}, {"layers"}, {"weights"}, {"MACs/sample"}, {"description", true, 0, true}});
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  std::string csv = "name,layers,weights,macs_per_sample,description\n";
+  for (const auto& name : NetworkLibrary::instance().names()) {
+    const Network net = NetworkLibrary::instance().find(name)->build();
+    const std::string& description = NetworkLibrary::instance().find(name)->description;
+    const auto weights = static_cast<std::uint64_t>(net.weight_count());
+    const auto macs = static_cast<std::uint64_t>(net.macs_per_sample());
+    table.add_row({name, std::to_string(net.layers.size()), group_digits(weights), group_digits(macs), description});
+    list.push_back({{"name", name},
+                    {"layers", net.layers.size()},
+                    {"weights", weights},
+                    {"macs_per_sample", macs},
+                    {"description", description}});
+    std::string row = name;
+    for (const std::string& cell : {std::to_string(net.layers.size()), std::to_string(weights), std::to_string(macs)}) {
+      row += ',';
+      row += cell;
+    }
+    row += ',';
+    row += csv_field(description);
+    row += '\n';
+    csv += row;
+  }
+  if (format == "csv")
+    out << csv;
+  else if (format == "json")
+    out << list.dump(2) << "\n";
+  else
+    out << table.render(wide ? 0 : kTableWidth);
+  return 0;
 }
 
 // Parses "-o PATH" and "--seed N" after the positional argument.
@@ -59,6 +155,7 @@ struct Options {
   std::uint64_t seed = 1;
   std::string profile;  // sparsity profile (workloads/profiles.hpp) applied after loading
   bool yaml = false;
+  bool wide = false;  // tables: every column uncut, no width limit
 };
 Options options(const std::vector<std::string>& args, std::size_t first) {
   Options o;
@@ -70,6 +167,8 @@ Options options(const std::vector<std::string>& args, std::size_t first) {
       o.profile = args[++i];
     } else if (args[i] == "--yaml") {
       o.yaml = true;
+    } else if (args[i] == "--wide") {
+      o.wide = true;
     } else if (args[i] == "--seed" && has_value) {
       try {
         std::size_t used = 0;
@@ -138,28 +237,21 @@ int write_masks(const Network& source, const Options& o, std::ostream& out) {
 int workloads_command(const std::vector<std::string>& args, std::ostream& out) {
   if (args.empty()) throw InputError(located("command line", "workloads", kUsage));
   const std::string& cmd = args[0];
-  if (cmd == "list" && args.size() == 1) {
-    for (const auto& name : NetworkLibrary::instance().names()) {
-      const Network net = NetworkLibrary::instance().find(name)->build();
-      out << std::left << std::setw(22) << name << std::right << std::setw(5) << net.layers.size() << " layers "
-          << std::setw(12) << net.weight_count() << " weights " << std::setw(16) << net.macs_per_sample()
-          << " MACs/sample  " << NetworkLibrary::instance().find(name)->description << "\n";
-    }
-    return 0;
-  }
+  if (cmd == "list") return list_networks(args, out);
   if (cmd == "show" && args.size() >= 2) {
     const Options o = options(args, 2);
     const Network net = profiled(args[1], o);
     if (o.yaml)
       out << network_to_yaml(net);
     else
-      print_network(net, out);
+      print_network(net, o.wide, out);
     return 0;
   }
-  if (cmd == "validate" && args.size() == 2) {
+  if (cmd == "validate" && args.size() >= 2) {
+    const Options o = options(args, 2);
     const Network net = load_network(args[1]);  // shapes, densities, N:M, mask headers
     check_mask_files(net, true);                // and every mask bitmap's checksum and count
-    print_network(net, out);
+    print_network(net, o.wide, out);
     std::size_t with_masks = 0;
     for (const auto& l : net.layers) with_masks += !l.sparsity.mask_file.empty();
     out << "valid: " << net.layers.size() << " layers, " << with_masks << " with mask files verified\n";

@@ -25,11 +25,14 @@ const char* const kUsage =
     "              [--mode fast|detailed] [--functional] [--seed N]\n"
     "              [--trace FILE.vcd [--trace-window START:END]]   waveforms (sat, detailed mode)\n"
     "              [--timeline FILE.json]                 Perfetto/chrome://tracing timeline (any model)\n"
+    "              [--format table|csv|json] [--wide] [--quiet] [--progress]   summary form, progress line\n"
     "  sparsim config --dump [CONFIG.yaml] [--set key.path=value]...   effective config with all defaults\n"
     "  sparsim config --doc                                            reference of every key (markdown)\n"
-    "  sparsim workloads list | show NAME|FILE [--yaml] [--profile SPEC] | validate NAME|FILE\n"
-    "                  | import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]\n"
-    "  sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] | --collect DIR\n"
+    "  sparsim workloads list [--wide] [--format table|csv|json] | show NAME|FILE [--yaml] [--profile SPEC]\n"
+    "                  | validate NAME|FILE | import-onnx MODEL.onnx -o NET.yaml   (show, validate: [--wide])\n"
+    "                  | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]\n"
+    "  sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] [--quiet] [--progress]\n"
+    "              | --collect DIR\n"
     "  sparsim plot RESULTS.csv|REPORT.json [--kind KIND] [-o FILE]   (sparsim plot --help: kinds, options)\n"
     "  sparsim explain REPORT.json [LAYER [PHASE]]    where a run's (or a job's) cycles went, and why\n"
     "  sparsim memtrace [CONFIG.yaml] TRACE [--dramsim3-ini FILE] [--mode detailed|fast] [--out DIR]\n"
@@ -38,6 +41,8 @@ const char* const kUsage =
     "\n"
     "Without CONFIG, `run` simulates the embedded default: the SAT-style array at 2:8 against the same array\n"
     "dense, on a ResNet-18 training step. Reports go to DIR (default ./out): report.json and layers.csv.\n"
+    "Tables fit 120 columns (--wide: every column). Progress with an ETA appears on stderr when it is a\n"
+    "terminal and a run lasts more than about 2 s (--quiet: never, --progress: always).\n"
     "Exit status: 0 success, 2 bad input, 1 internal error. `sparsim COMMAND --help` explains one command.\n";
 
 // What `sparsim COMMAND --help` prints.
@@ -54,27 +59,37 @@ const char* command_help(const std::string& command) {
            "  --seed N                seed of every random generator (run.seed)\n"
            "  --trace FILE.vcd        waveforms of the detailed array (sat; needs --mode detailed)\n"
            "  --trace-window S:E      cycles the waveforms cover (default: the whole run)\n"
-           "  --timeline FILE.json    Chrome/Perfetto trace of jobs (every model) and the model's tracks\n";
+           "  --timeline FILE.json    Chrome/Perfetto trace of jobs (every model) and the model's tracks\n"
+           "  --format table|csv|json summary on stdout: a table for people (default), or every column with\n"
+           "                          plain numbers for programs (one row per layer x phase, then the totals)\n"
+           "  --wide                  the table with every column (by default it fits 120 columns)\n"
+           "  --quiet, -q             no progress line and no other non-essential output on stderr\n"
+           "  --progress              show the progress line even when stderr is not a terminal (--quiet wins)\n";
   if (command == "config")
     return "usage: sparsim config --dump [CONFIG.yaml] [--set key.path=value]... | --doc\n"
            "  --dump   the effective config, every default filled in\n"
            "  --doc    the reference of every key (markdown, as docs/config.md)\n";
   if (command == "workloads")
     return "usage: sparsim workloads COMMAND\n"
-           "  list                                    built-in networks\n"
-           "  show NAME|FILE [--yaml] [--profile SPEC]  layers, shapes, MACs and densities (--yaml: as a network "
-           "file)\n"
-           "  validate NAME|FILE                      check a network file (shapes, densities, masks)\n"
+           "  list [--wide] [--format table|csv|json]  built-in networks (--wide: descriptions uncut)\n"
+           "  show NAME|FILE [--yaml] [--profile SPEC] [--wide]  layers, shapes, MACs and densities (--yaml: as a\n"
+           "                                          network file)\n"
+           "  validate NAME|FILE [--wide]             check a network file (shapes, densities, masks)\n"
            "  import-onnx MODEL.onnx -o NET.yaml      convert an ONNX model's conv/fc/matmul layers\n"
            "  masks NAME|FILE -o DIR [--seed S] [--profile SPEC]  write the network's weight masks\n"
-           "FILE: a network YAML (docs/workloads.md) or a SCALE-Sim topology CSV.\n";
+           "FILE: a network YAML (docs/workloads.md) or a SCALE-Sim topology CSV. Tables fit 120 columns;\n"
+           "--wide prints every column uncut.\n";
   if (command == "sweep")
-    return "usage: sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] | --collect DIR\n"
+    return "usage: sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] [--quiet] [--progress]\n"
+           "                     | --collect DIR\n"
            "  --jobs N          points simulated at once (default: the machine's cores)\n"
            "  --out DIR         sweep directory (default out/sweep-NAME); re-running resumes it\n"
            "  --list            print the points and their status, run nothing\n"
            "  --emit-jobs FILE  write a Slurm job array for the points instead of running them\n"
-           "  --collect DIR     gather the finished points of DIR into its results\n";
+           "  --collect DIR     gather the finished points of DIR into its results\n"
+           "  --quiet, -q       no progress line (failed runs are still reported)\n"
+           "  --progress        show the progress line even when stderr is not a terminal (--quiet wins)\n"
+           "Progress (runs done / total, elapsed, ETA) is one line on stderr, shown when it is a terminal.\n";
   if (command == "explain")
     return "usage: sparsim explain REPORT.json [LAYER [PHASE]]\n"
            "Without LAYER: per variant, busy cycles and each stall cause over the run, the design's slowest jobs\n"
@@ -117,12 +132,30 @@ std::string value_after(const std::vector<std::string>& args, std::size_t& i) {
   return args[++i];
 }
 
+SummaryFormat parse_format(const std::string& text) {
+  if (text == "table") return SummaryFormat::Table;
+  if (text == "csv") return SummaryFormat::Csv;
+  if (text == "json") return SummaryFormat::Json;
+  throw InputError(located("command line", "--format", "expected table, csv or json, got '" + text + "'"));
+}
+
 int run_command(const std::vector<std::string>& args, std::ostream& out) {
   RunRequest request;
   std::vector<std::string> late;  // flags that override the config and --set, applied last
+  bool quiet = false, force_progress = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--set") {
+    if (a == "--format") {
+      request.format = parse_format(value_after(args, i));
+    } else if (a.rfind("--format=", 0) == 0) {
+      request.format = parse_format(a.substr(9));
+    } else if (a == "--wide") {
+      request.wide = true;
+    } else if (a == "--quiet" || a == "-q") {
+      quiet = true;
+    } else if (a == "--progress") {
+      force_progress = true;
+    } else if (a == "--set") {
       request.overrides.push_back(value_after(args, i));
     } else if (a.rfind("--set=", 0) == 0) {
       request.overrides.push_back(a.substr(6));
@@ -149,6 +182,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     }
   }
   request.overrides.insert(request.overrides.end(), late.begin(), late.end());
+  request.progress = progress_mode(force_progress, quiet);
   return run_simulation(request, out);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Turns a run's results into the report: report.json (everything, built first and the single source of
 // truth), layers.csv (one row per layer x phase) and the summary table printed on stdout.
+#include <cstddef>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -19,7 +20,14 @@ struct ReportInputs {
 
 nlohmann::ordered_json build_report(const ReportInputs& in, const RunResults& results);
 std::string layers_csv(const nlohmann::ordered_json& report);
-std::string summary_table(const nlohmann::ordered_json& report);
+
+// The summary printed on stdout. As a table it fits kSummaryWidth columns unless `wide` (the columns that
+// matter least are left out first; big numbers carry thousands separators). As CSV and JSON it holds every
+// column with plain numbers, for programs: one row per layer x phase, then the phase and step totals.
+constexpr std::size_t kSummaryWidth = 120;
+std::string summary_table(const nlohmann::ordered_json& report, bool wide = false);
+std::string summary_csv(const nlohmann::ordered_json& report);
+nlohmann::ordered_json summary_json(const nlohmann::ordered_json& report);
 
 // Writes DIR/name through a temporary file and a rename, so a report is never half-written.
 void write_atomically(const std::string& dir, const std::string& name, const std::string& content);

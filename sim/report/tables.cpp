@@ -1,4 +1,5 @@
-// layers.csv and the stdout summary, both read from the report JSON so they can never disagree with it.
+// layers.csv, read from the report JSON so it can never disagree with it (the stdout summary is in
+// summary_table.cpp and summary_formats.cpp).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "sim/errors.hpp"
+#include "sim/report/job_rows.hpp"
 #include "sim/report/report.hpp"
 
 namespace sparsim {
@@ -15,33 +17,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-struct Row {
-  int layer_index = 0;
-  std::string layer, phase;
-  std::map<std::string, const json*> by_variant;
-};
-
-std::vector<std::string> variants_of(const json& report) {
-  std::vector<std::string> out;
-  for (const auto& [name, _] : report["summary"]["variants"].items()) out.push_back(name);
-  return out;
-}
-
-std::vector<Row> rows_of(const json& report) {
-  std::vector<Row> rows;
-  std::map<std::pair<std::string, std::string>, std::size_t> index;  // (layer, phase) -> row
-  for (const auto& job : report["jobs"]) {
-    const auto key = std::make_pair(job["layer"].get<std::string>(), job["phase"].get<std::string>());
-    auto it = index.find(key);
-    if (it == index.end()) {
-      it = index.emplace(key, rows.size()).first;
-      rows.push_back(Row{job["layer_index"].get<int>(), key.first, key.second, {}});
-    }
-    rows[it->second].by_variant[job["variant"].get<std::string>()] = &job;
-  }
-  return rows;
-}
-
 std::string fmt(const char* f, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
@@ -49,12 +24,6 @@ std::string fmt(const char* f, double v) {
 }
 
 std::string csv_number(double v) { return fmt("%.9g", v); }
-
-std::size_t cell_width(const std::string& variant) { return std::max<std::size_t>(14, variant.size() + 10); }
-
-std::string pad_left(const std::string& text, std::size_t width) {
-  return std::string(width > text.size() ? width - text.size() : 1, ' ') + text;
-}
 
 }  // namespace
 
@@ -76,7 +45,7 @@ std::string layers_csv(const json& report) {
   for (const auto& v : variants)
     for (const auto& c : causes) out << ",stall_" << c << "_" << v;
   out << "\n";
-  for (const auto& r : rows_of(report)) {
+  for (const auto& r : job_rows(report)) {
     const json* any = r.by_variant.begin()->second;
     out << r.layer_index << "," << r.layer << "," << r.phase << "," << (*any)["dense_macs"].get<std::uint64_t>();
     for (const auto& v : variants) {
@@ -114,86 +83,6 @@ std::string layers_csv(const json& report) {
     }
     out << "\n";
   }
-  return out.str();
-}
-
-std::string summary_table(const json& report) {
-  const auto variants = variants_of(report);
-  const std::string design = report["accelerator"]["design_variant"].get<std::string>();
-  const std::string base = report["accelerator"]["baseline_variant"].get<std::string>();
-  const auto& cfg = report["config"];
-  std::ostringstream out;
-  out << "sparsim " << report["sparsim"]["version"].get<std::string>() << " | accelerator "
-      << report["accelerator"]["name"].get<std::string>() << " | network "
-      << report["workload"]["network"].get<std::string>() << ", batch " << report["workload"]["batch"].get<long long>();
-  const auto n = cfg["workload"]["sparsity"]["n"].get<long long>(),
-             m = cfg["workload"]["sparsity"]["m"].get<long long>();
-  if (n > 0) out << ", weights " << n << ":" << m;
-  out << " | mode " << report["mode"].get<std::string>() << " | seed " << report["seed"].get<long long>() << "\n\n";
-
-  // Per layer and phase.
-  char line[512];
-  std::snprintf(line, sizeof line, "%-26s %-5s", "layer", "phase");
-  out << line;
-  for (const auto& v : variants) out << pad_left("cycles(" + v + ")", cell_width(v));
-  out << "  speedup  util(" << design << ")  energy(" << design << ") uJ  energy(" << base << ") uJ\n";
-  for (const auto& r : rows_of(report)) {
-    std::snprintf(line, sizeof line, "%-26.26s %-5s", r.layer.c_str(), r.phase.c_str());
-    out << line;
-    for (const auto& v : variants) {
-      auto it = r.by_variant.find(v);
-      out << pad_left(it == r.by_variant.end() ? "-" : std::to_string((*it->second)["cycles"].get<std::uint64_t>()),
-                      cell_width(v));
-    }
-    auto d = r.by_variant.find(design), b = r.by_variant.find(base);
-    const bool both = d != r.by_variant.end() && b != r.by_variant.end();
-    const double dc = both ? (*d->second)["cycles"].get<double>() : 0;
-    out << fmt("%9.2fx", both && dc > 0 ? (*b->second)["cycles"].get<double>() / dc : 0.0);
-    out << fmt("%13.1f%%", d != r.by_variant.end() ? 100.0 * (*d->second)["utilization"].get<double>() : 0.0);
-    out << fmt("%19.2f", d != r.by_variant.end() ? (*d->second)["energy_pj"].get<double>() / 1e6 : 0.0);
-    out << fmt("%19.2f", b != r.by_variant.end() ? (*b->second)["energy_pj"].get<double>() / 1e6 : 0.0) << "\n";
-  }
-
-  // Per phase and whole step.
-  out << "\n";
-  std::snprintf(line, sizeof line, "%-6s %-16s %16s %12s %12s %16s\n", "phase", "variant", "cycles", "time ms",
-                "utilization", "energy uJ");
-  out << line;
-  for (const auto& row : report["summary"]["phases"]) {
-    std::snprintf(line, sizeof line, "%-6s %-16s %16llu %12.4f %11.1f%% %16.2f\n",
-                  row["phase"].get<std::string>().c_str(), row["variant"].get<std::string>().c_str(),
-                  (unsigned long long)row["cycles"].get<std::uint64_t>(), row["time_s"].get<double>() * 1e3,
-                  100.0 * row["utilization"].get<double>(), row["energy_pj"].get<double>() / 1e6);
-    out << line;
-  }
-  for (const auto& v : variants) {
-    const auto& t = report["summary"]["variants"][v];
-    std::snprintf(line, sizeof line, "%-6s %-16s %16llu %12.4f %11.1f%% %16.2f\n", "step", v.c_str(),
-                  (unsigned long long)t["cycles"].get<std::uint64_t>(), t["time_s"].get<double>() * 1e3,
-                  100.0 * t["utilization"].get<double>(), t["energy_pj"].get<double>() / 1e6);
-    out << line;
-  }
-  if (report["summary"].contains("speedup")) {
-    out << "\nspeedup of " << design << " over " << base << ":";
-    for (const auto& [phase, s] : report["summary"]["speedup"].items())
-      out << "  " << phase << " " << fmt("%.3fx", s.get<double>());
-    out << "\nenergy-efficiency gain:";
-    for (const auto& [phase, s] : report["summary"]["energy_efficiency_gain"].items())
-      out << "  " << phase << " " << fmt("%.3fx", s.get<double>());
-    out << "\n";
-  }
-  // Models that know the ideal bound of their sparsity (e.g. 3/(2N/M+1) for N:M training) report it in
-  // extra; the step speedup is shown against it so users see how much of the ideal the design reaches.
-  if (report["extra"].contains("ideal_speedup_bound") && report["summary"].contains("speedup")) {
-    const double ideal = report["extra"]["ideal_speedup_bound"].get<double>();
-    const double step = report["summary"]["speedup"]["step"].get<double>();
-    out << "ideal step speedup " << fmt("%.3fx", ideal);
-    if (report["extra"].contains("ideal_speedup_formula"))
-      out << " (" << report["extra"]["ideal_speedup_formula"].get<std::string>() << ")";
-    out << ": achieved " << fmt("%.1f%%", ideal > 0 ? 100.0 * step / ideal : 0.0) << " of it\n";
-  }
-  if (report["extra"].contains("summary_lines"))
-    for (const auto& l : report["extra"]["summary_lines"]) out << l.get<std::string>() << "\n";
   return out.str();
 }
 

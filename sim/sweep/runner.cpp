@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include <sstream>
 
 #include "sim/errors.hpp"
+#include "sim/progress.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run.hpp"
 
@@ -41,18 +41,6 @@ std::string first_error_line(const std::string& log) {
     if (!line.empty()) last = line;
   }
   return last.empty() ? "(no output)" : last;
-}
-
-std::string format_seconds(double s) {
-  const long t = static_cast<long>(s + 0.5);
-  char buf[32];
-  if (t >= 3600)
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
-  else if (t >= 60)
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%lds", t);
-  return buf;
 }
 
 // Starts `sparsim sweep --run-point DIR ID` with stdout and stderr going to DIR/logs/ID.log.
@@ -119,7 +107,7 @@ int run_point(const std::string& dir, const std::string& id, std::ostream& out) 
   return 0;
 }
 
-int run_local(const Plan& plan, const std::string& dir, unsigned jobs, std::ostream& out) {
+int run_local(const Plan& plan, const std::string& dir, unsigned jobs, ProgressMode progress_mode, std::ostream& out) {
   std::vector<const Run*> todo;
   for (const auto& r : plan.runs)
     if (!run_finished(dir, r.id)) todo.push_back(&r);
@@ -128,8 +116,7 @@ int run_local(const Plan& plan, const std::string& dir, unsigned jobs, std::ostr
       << std::flush;
   const std::string binary = self_binary();
   // Wall-clock time feeds the progress line only; it never reaches a result file.
-  using clock = std::chrono::steady_clock;
-  const auto start = clock::now();
+  ProgressLine progress = make_stderr_progress(progress_mode);
   std::map<pid_t, const Run*> running;
   std::size_t next = 0, done = 0, failed = 0;
   int worst = 0;
@@ -150,21 +137,22 @@ int run_local(const Plan& plan, const std::string& dir, unsigned jobs, std::ostr
     running.erase(it);
     ++done;
     const int status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-    const double elapsed = std::chrono::duration<double>(clock::now() - start).count();
-    const double eta = elapsed / static_cast<double>(done) * static_cast<double>(todo.size() - done);
-    std::cerr << "[" << done << "/" << todo.size() << "] run " << r->id;
-    if (status == 0) {
-      std::cerr << " ok";
-    } else {
+    std::string what = "run ";
+    what += r->id;
+    if (status != 0) {
+      // A failure is not progress chatter: it is printed on its own line, also with --quiet.
       ++failed;
       worst = (status == 2 || worst == 2) ? 2 : 1;
       const std::string log = (fs::path(dir) / "logs" / (r->id + ".log")).string();
-      std::cerr << " FAILED (exit " << status << ", " << log << "): " << first_error_line(log);
+      std::ostringstream line;
+      line << "[" << done << "/" << todo.size() << "] " << what << " FAILED (exit " << status << ", " << log
+           << "): " << first_error_line(log);
+      progress.message(line.str());
+      what += " FAILED";
     }
-    std::cerr << "  elapsed " << format_seconds(elapsed);
-    if (done < todo.size()) std::cerr << ", ETA " << format_seconds(eta);
-    std::cerr << "\n" << std::flush;
+    progress.job_done(done, todo.size(), what);
   }
+  progress.clear();
   if (failed) out << failed << " of " << todo.size() << " runs failed (logs in " << dir << "/logs)\n";
   return worst;
 }

@@ -4,6 +4,7 @@
 #include <ostream>
 #include <string>
 
+#include "sim/progress.hpp"
 #include "sim/sweep/plan.hpp"
 
 namespace sparsim::sweep {
@@ -12,9 +13,10 @@ namespace sparsim::sweep {
 // when it succeeded, so a killed run leaves nothing that looks finished. A finished run is not redone.
 int run_point(const std::string& dir, const std::string& id, std::ostream& out);
 
-// Runs every unfinished run of the plan, `jobs` at a time, with progress and an ETA on stderr. Returns 0
-// when all succeeded, 2 if a run failed on bad input, else 1.
-int run_local(const Plan& plan, const std::string& dir, unsigned jobs, std::ostream& out);
+// Runs every unfinished run of the plan, `jobs` at a time, with a progress line and an ETA on stderr
+// (sim/progress.hpp; a failed run is always reported on its own line). Returns 0 when all succeeded, 2 if
+// a run failed on bad input, else 1.
+int run_local(const Plan& plan, const std::string& dir, unsigned jobs, ProgressMode progress, std::ostream& out);
 
 // Absolute path of the running sparsim binary (/proc/self/exe).
 std::string self_binary();

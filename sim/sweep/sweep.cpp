@@ -55,7 +55,7 @@ void print_points(const sweep::Plan& plan, const std::string& dir, std::ostream&
 int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
   std::string file, out_dir, emit, collect_dir;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-  bool list = false;
+  bool list = false, quiet = false, force_progress = false;
   if (args.size() == 3 && args[0] == "--run-point") return sweep::run_point(args[1], args[2], out);
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -69,6 +69,10 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
       collect_dir = flag_value(args, i);
     else if (a == "--list")
       list = true;
+    else if (a == "--quiet" || a == "-q")
+      quiet = true;
+    else if (a == "--progress")
+      force_progress = true;
     else if (a.rfind("-", 0) == 0 || !file.empty())
       throw InputError(located("command line", a, "unexpected argument (see sparsim --help)"));
     else
@@ -94,7 +98,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
     sweep::emit_jobs(plan, out_dir, emit, out);
     return 0;
   }
-  const int status = sweep::run_local(plan, out_dir, jobs, out);
+  const int status = sweep::run_local(plan, out_dir, jobs, progress_mode(force_progress, quiet), out);
   const int collected = sweep::collect(plan, out_dir, out);
   return status != 0 ? status : collected;
 }

@@ -50,9 +50,10 @@ TEST_CASE("a local sweep writes one row per point, in point order, the same for 
   const CliResult one = run_sparsim("sweep " + sweep + " --jobs 1 --out " + dir + "/one");
   INFO(one.out << one.err);
   REQUIRE(one.status == 0);
-  const CliResult two = run_sparsim("sweep " + sweep + " --jobs 2 --out " + dir + "/two");
+  const CliResult two = run_sparsim("sweep " + sweep + " --jobs 2 --progress --out " + dir + "/two");
   REQUIRE(two.status == 0);
-  REQUIRE(two.err.find("[4/4]") != std::string::npos);  // progress lines
+  REQUIRE(two.err.find("[4/4]") != std::string::npos);  // the forced progress line
+  REQUIRE(one.err.find("[4/4]") == std::string::npos);  // stderr is no terminal: no progress unless forced
   const std::string csv = slurp(dir + "/one/results.csv");
   REQUIRE(csv == slurp(dir + "/two/results.csv"));  // no wall clock, no completion order in results
   const auto rows = lines_of(csv);

@@ -65,7 +65,7 @@ TEST_CASE("workloads show prints layers, shapes, MACs and densities") {
   const Result r = run("show googlenet-han");
   REQUIRE(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("inception_3a/5x5 ") && Catch::Contains("16x28x28 k5x5/1 -> 32") &&
-                        Catch::Contains("1582671872 MACs per sample"));
+                        Catch::Contains("1,582,671,872 MACs per sample"));
   const Result bad = run("show no-such-net");
   CHECK(bad.status == 2);
   CHECK_THAT(bad.err, Catch::Contains("no-such-net") && Catch::Contains("neither a built-in"));

@@ -1,0 +1,185 @@
+// The summary `sparsim run` prints on stdout, read from the report JSON so it can never disagree with it.
+// It fits kSummaryWidth columns by default: a researcher's terminal, a paper's listing, a CI log.
+#include <cstdio>
+#include <sstream>
+
+#include "sim/report/job_rows.hpp"
+#include "sim/report/report.hpp"
+#include "sim/text/numbers.hpp"
+#include "sim/text/text_table.hpp"
+
+namespace sparsim {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string micro_joules(double pj) { return group_fixed(pj / 1e6, 2); }
+
+// Drop orders of the per-layer table's optional columns (TableColumn::drop_order): the higher, the
+// sooner a column is left out to fit the width. Cycles of design and baseline, speedup, layer and phase
+// always stay; they are what the run is about.
+enum Drop : int {
+  kKeep = 0,
+  kDesignUtil = 1,
+  kDesignEnergy = 2,
+  kEnergyGain = 3,
+  kOtherCycles = 4,  // variants beyond design and baseline (an oracle, a second baseline)
+  kBaselineEnergy = 5,
+  kOtherUtil = 6,
+  kOtherEnergy = 7,
+};
+
+std::string layer_table(const json& report, bool wide) {
+  const auto variants = variants_of(report);
+  const std::string design = report["accelerator"]["design_variant"].get<std::string>();
+  const std::string base = report["accelerator"]["baseline_variant"].get<std::string>();
+  // Columns in display order; each knows how to fill its cell from a row.
+  struct Col {
+    TableColumn spec;
+    std::string variant;  // whose job the cell reads (empty: the row's own fields or the pair)
+    enum { Layer, Phase, Cycles, Speedup, Util, Energy, EnergyGain } what;
+  };
+  std::vector<Col> cols = {{{"layer", true, kKeep, true}, "", Col::Layer}, {{"phase", true, kKeep}, "", Col::Phase}};
+  auto cycles_col = [](const std::string& v, int drop) {
+    std::string h = "cycles(";
+    h += v;
+    h += ")";
+    return Col{{h, false, drop}, v, Col::Cycles};
+  };
+  for (const auto& v : variants) cols.push_back(cycles_col(v, v == design || v == base ? kKeep : kOtherCycles));
+  cols.push_back({{"speedup", false, kKeep}, "", Col::Speedup});
+  for (const auto& v : variants) {
+    std::string h = "util(";
+    h += v;
+    h += ")";
+    cols.push_back({{h, false, v == design ? kDesignUtil : kOtherUtil}, v, Col::Util});
+  }
+  for (const auto& v : variants) {
+    std::string h = "energy(";
+    h += v;
+    h += ") uJ";
+    const int drop = v == design ? kDesignEnergy : v == base ? kBaselineEnergy : kOtherEnergy;
+    cols.push_back({{h, false, drop}, v, Col::Energy});
+  }
+  cols.push_back({{"energy gain", false, kEnergyGain}, "", Col::EnergyGain});
+
+  std::vector<TableColumn> specs;
+  for (const auto& c : cols) specs.push_back(c.spec);
+  TextTable table(specs);
+  for (const auto& r : job_rows(report)) {
+    const json* d = r.job(design);
+    const json* b = r.job(base);
+    std::vector<std::string> cells;
+    for (const auto& c : cols) {
+      const json* j = c.variant.empty() ? nullptr : r.job(c.variant);
+      std::string cell = "-";
+      switch (c.what) {
+        case Col::Layer:
+          cell = r.layer;
+          break;
+        case Col::Phase:
+          cell = r.phase;
+          break;
+        case Col::Cycles:
+          if (j) cell = group_digits((*j)["cycles"].get<std::uint64_t>());
+          break;
+        case Col::Util:
+          if (j) cell = fmt("%.1f%%", 100.0 * (*j)["utilization"].get<double>());
+          break;
+        case Col::Energy:
+          if (j) cell = micro_joules((*j)["energy_pj"].get<double>());
+          break;
+        case Col::Speedup:
+          if (d && b && (*d)["cycles"].get<double>() > 0)
+            cell = fmt("%.2fx", (*b)["cycles"].get<double>() / (*d)["cycles"].get<double>());
+          break;
+        case Col::EnergyGain:
+          if (d && b && (*d)["energy_pj"].get<double>() > 0)
+            cell = fmt("%.2fx", (*b)["energy_pj"].get<double>() / (*d)["energy_pj"].get<double>());
+          break;
+      }
+      cells.push_back(cell);
+    }
+    table.add_row(std::move(cells));
+  }
+  return table.render(wide ? 0 : kSummaryWidth);
+}
+
+std::string totals_table(const json& report, bool wide) {
+  TextTable table({{"phase", true}, {"variant", true}, {"cycles"}, {"time ms"}, {"utilization"}, {"energy uJ"}});
+  auto add = [&](const std::string& phase, const std::string& variant, const json& t) {
+    table.add_row({phase, variant, group_digits(t["cycles"].get<std::uint64_t>()),
+                   fmt("%.4f", t["time_s"].get<double>() * 1e3), fmt("%.1f%%", 100.0 * t["utilization"].get<double>()),
+                   micro_joules(t["energy_pj"].get<double>())});
+  };
+  for (const auto& row : report["summary"]["phases"])
+    add(row["phase"].get<std::string>(), row["variant"].get<std::string>(), row);
+  for (const auto& v : variants_of(report)) add("step", v, report["summary"]["variants"][v]);
+  return table.render(wide ? 0 : kSummaryWidth);
+}
+
+}  // namespace
+
+std::string summary_table(const json& report, bool wide) {
+  const std::string design = report["accelerator"]["design_variant"].get<std::string>();
+  const std::string base = report["accelerator"]["baseline_variant"].get<std::string>();
+  const auto& cfg = report["config"];
+  // Prose lines are wrapped to the width; tables fit it by leaving columns out (--wide: everything).
+  std::ostringstream out;
+  auto prose = [&](const std::string& line) {
+    if (wide)
+      out << line << "\n";
+    else
+      out << wrap_text(line, kSummaryWidth);
+  };
+
+  std::ostringstream head;
+  head << "sparsim " << report["sparsim"]["version"].get<std::string>() << " | accelerator "
+       << report["accelerator"]["name"].get<std::string>() << " | network "
+       << report["workload"]["network"].get<std::string>() << ", batch "
+       << report["workload"]["batch"].get<long long>();
+  const auto n = cfg["workload"]["sparsity"]["n"].get<long long>(),
+             m = cfg["workload"]["sparsity"]["m"].get<long long>();
+  if (n > 0) head << ", weights " << n << ":" << m;
+  head << " | mode " << report["mode"].get<std::string>() << " | seed " << report["seed"].get<long long>();
+  prose(head.str());
+  out << "\n" << layer_table(report, wide) << "\n" << totals_table(report, wide);
+
+  if (report["summary"].contains("speedup")) {
+    std::ostringstream s;
+    out << "\n";
+    s << "speedup of " << design << " over " << base << ":";
+    for (const auto& [phase, v] : report["summary"]["speedup"].items())
+      s << "  " << phase << " " << fmt("%.3fx", v.get<double>());
+    prose(s.str());
+    std::ostringstream e;
+    e << "energy-efficiency gain:";
+    for (const auto& [phase, v] : report["summary"]["energy_efficiency_gain"].items())
+      e << "  " << phase << " " << fmt("%.3fx", v.get<double>());
+    prose(e.str());
+  }
+  // Models that know the ideal bound of their sparsity (e.g. 3/(2N/M+1) for N:M training) report it in
+  // extra; the step speedup is shown against it so users see how much of the ideal the design reaches.
+  if (report["extra"].contains("ideal_speedup_bound") && report["summary"].contains("speedup")) {
+    const double ideal = report["extra"]["ideal_speedup_bound"].get<double>();
+    const double step = report["summary"]["speedup"]["step"].get<double>();
+    std::ostringstream s;
+    s << "ideal step speedup " << fmt("%.3fx", ideal);
+    if (report["extra"].contains("ideal_speedup_formula"))
+      s << " (" << report["extra"]["ideal_speedup_formula"].get<std::string>() << ")";
+    s << ": achieved " << fmt("%.1f%%", ideal > 0 ? 100.0 * step / ideal : 0.0) << " of it";
+    prose(s.str());
+  }
+  if (report["extra"].contains("summary_lines"))
+    for (const auto& l : report["extra"]["summary_lines"]) prose(l.get<std::string>());
+  return out.str();
+}
+
+}  // namespace sparsim
