@@ -171,10 +171,10 @@ std::vector<ParamSpec> param_specs() {
   };
   const auto path = path_param_specs(accelerator_key);
   specs.insert(specs.end(), path.begin(), path.end());
-  specs.push_back(int_param("accelerator.sim.dram_steady_sample", 256, 0, 1 << 20, "bursts",
+  specs.push_back(int_param("accelerator.sim.dram_steady_sample", 0, 0, 1 << 20, "bursts",
                             "Fast mode: DRAM bursts of a block simulated before the rest of it is taken as a "
-                            "steady state (0: the DRAM model's default, 64 per channel and at least 512). 256 "
-                            "lets a 64 KB DMA chunk skip; docs/cdma.md measures the difference."));
+                            "steady state (0: the DRAM model's default, 64 per channel and at least 512: 768 "
+                            "on the 12 GDDR5X channels); docs/cdma.md measures smaller samples."));
   // The GPU's memory: the Titan X (Pascal) of the paper has 12 GDDR5X channels (480 GB/s).
   for (ParamSpec& d : memory::dram_params("GDDR5X", 0)) specs.push_back(std::move(d));
   return specs;

@@ -42,9 +42,9 @@ struct Params {
   double clock_ghz = 1.531;
   std::int64_t macs_per_cycle = 3584;
   std::int64_t bytes_per_element = 4;
-  double gpu_bandwidth_gbps = 480.0;      // the device DRAM's peak (the roofline's memory bound)
-  memory::DramSpec device;                // cdma accelerator: the GPU's memory (memory.dram.*)
-  std::int64_t dram_steady_sample = 256;  // accelerator.sim.dram_steady_sample
+  double gpu_bandwidth_gbps = 480.0;    // the device DRAM's peak (the roofline's memory bound)
+  memory::DramSpec device;              // cdma accelerator: the GPU's memory (memory.dram.*)
+  std::int64_t dram_steady_sample = 0;  // accelerator.sim.dram_steady_sample (0: the DRAM model's default)
   double host_bandwidth_gbps = 68.3;
   PcieParams pcie;
   Codec codec = Codec::Zvc;

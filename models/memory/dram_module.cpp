@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <tuple>
@@ -262,9 +263,9 @@ void DramModule::first_ready_order(std::vector<Pick>& picks) const {
 }
 
 // Fast mode: every burst of a block through the closed-form channels, except that a long block is a
-// steady state: after a sample (64 bursts per simulated channel, at least 512) its remaining bursts are taken to cost
-// what the sampled ones did, every channel skips ahead by that span (plus the refreshes falling in it) and the span's
-// events are added in proportion. Returns the block's completion cycle.
+// steady state: after a sample (64 bursts per simulated channel, at least 512) its remaining bursts are taken to
+// go at the sample's steady rate, every channel skips ahead by that span (plus the refreshes falling in it) and the
+// span's events are added in proportion. Returns the block's completion cycle.
 i64 DramModule::serve_fast(const Block& b, i64 now) {
   // The sample must hold many bursts per channel, or its span is one latency rather than a rate.
   const std::uint64_t kSampleBursts =
@@ -283,16 +284,13 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
   }
   const bool skip = total > 2 * kSampleBursts;
   std::vector<DramStats> before;
-  std::vector<i64> refresh_due(sampled_list_.size(), 0);
   if (skip)
-    for (std::size_t i = 0; i < sampled_list_.size(); ++i) {
-      const DramChannelFast& c = fast_[static_cast<std::size_t>(sampled_list_[i])];
-      before.push_back(c.stats());
-      refresh_due[i] = c.next_refresh();
-    }
+    for (const int k : sampled_list_) before.push_back(fast_[static_cast<std::size_t>(k)].stats());
+  std::vector<i64>& completions = completions_scratch_;  // the sample's completion cycles
+  completions.clear();
   // Bursts enter the channel queues in address order, each no earlier than the one before it (as in the
   // detailed mode's admission: a request waits at a burst whose channel queue is full).
-  i64 done = now, first = -1, admitted = now;
+  i64 done = now, admitted = now;
   std::uint64_t served = 0;
   const auto serve = [&](std::uint64_t a) {
     if (skip && served == kSampleBursts) return;
@@ -302,7 +300,7 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
                                : fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, admitted, &admitted);
     if (!b.write) recent_latency_ = t - now;
     done = std::max(done, t);
-    if (first < 0) first = t;
+    if (skip) completions.push_back(t);
     ++served;
   };
   if (use_picks()) {
@@ -311,24 +309,19 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
     for_each_burst(b, serve);
   }
   if (!skip) return done;
-  // The steady rate is what the sample took from its first completion to its last (the wait for
-  // earlier traffic ahead of it is not part of the rate), less the refreshes that fell inside it: those
-  // are added for the skipped span by the clock, below.
-  // Refreshes the sample's channels performed inside [first, done]: those performed during the sample,
-  // less those a lagging channel caught up on (due before `first`: they lie in the past).
-  std::uint64_t sample_refreshes = 0;
-  if (spec_.refresh)
-    for (std::size_t i = 0; i < sampled_list_.size(); ++i) {
-      const DramChannelFast& c = fast_[static_cast<std::size_t>(sampled_list_[i])];
-      const i64 performed =
-          static_cast<i64>((c.stats().refreshes - before[i].refreshes) / static_cast<std::uint64_t>(spec_.ranks));
-      const i64 caught_up = refresh_due[i] < first ? (first - refresh_due[i] + spec_.tREFI - 1) / spec_.tREFI : 0;
-      sample_refreshes =
-          std::max(sample_refreshes, static_cast<std::uint64_t>(std::max<i64>(0, performed - caught_up)));
-    }
-  const double factor = static_cast<double>(total - served) / static_cast<double>(served - 1);
-  const i64 span = std::max<i64>(1, done - first - static_cast<i64>(sample_refreshes) * spec_.tRFC);
-  i64 dt = static_cast<i64>(static_cast<double>(span) * factor + 0.5);
+  // The steady rate is that of the fastest stretch of a quarter of the sample's bursts (completions in
+  // time order). The sample's start holds a ramp (rows opening, queues filling, the wait behind traffic
+  // ahead of the block) and any stretch may hold a refresh or a straggler; the rest of a long block keeps
+  // the rate of a stretch with none of them. The skipped span's refreshes are added by the clock below.
+  std::sort(completions.begin(), completions.end());
+  const std::size_t stretch = std::max<std::size_t>(1, completions.size() / 4);
+  i64 span = std::numeric_limits<i64>::max();
+  for (std::size_t i = 0; i + stretch < completions.size(); ++i)
+    span = std::min(span, completions[i + stretch] - completions[i]);
+  span = std::max<i64>(1, span);
+  i64 dt = static_cast<i64>(
+      static_cast<double>(span) * static_cast<double>(total - served) / static_cast<double>(stretch) + 0.5);
+  const double factor = static_cast<double>(total - served) / static_cast<double>(served);  // events
   const i64 refreshes = spec_.refresh ? (done + dt) / spec_.tREFI - done / spec_.tREFI : 0;
   dt += refreshes * spec_.tRFC;
   for (std::size_t i = 0; i < sampled_list_.size(); ++i) {  // unsampled channels never serve

@@ -137,8 +137,9 @@ class DramModule : public sc_core::sc_module {
   std::vector<int> sampled_list_;                    // channels simulated (all unless sample_channels())
   std::vector<char> is_sampled_;
   bool sampling_ = false, per_channel_ = false;
-  double scale_ = 1.0;         // channels per simulated channel
-  std::vector<Pick> scratch_;  // serve_fast's picks
+  double scale_ = 1.0;                    // channels per simulated channel
+  std::vector<Pick> scratch_;             // serve_fast's picks
+  std::vector<i64> completions_scratch_;  // serve_fast's sample completions
   std::uint64_t steady_sample_ = 0;
   i64 recent_latency_ = 0;  // submission to completion of the last sampled read
   sc_core::sc_event idle_;

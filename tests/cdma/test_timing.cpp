@@ -4,11 +4,13 @@
 #include <cmath>
 
 #include <map>
+#include <sstream>
 
 #include <systemc>
 
 #include "harness.hpp"
 #include "models/cdma/roofline.hpp"
+#include "tests/support/in_child.hpp"
 
 using namespace cdma_test;
 using namespace sparsim::cdma;
@@ -109,10 +111,28 @@ TEST_CASE("compute-bound: with a fast link, offloading costs (almost) nothing") 
   REQUIRE(total_cycles(rr, "oracle") == sum);
 }
 
+namespace {
+// Large activations (offloaded) and small weights: a few convolutions at 56 x 56.
+Network contention_net() {
+  Network net;
+  net.name = "contention";
+  Layer c1 = conv("c1", 3, 64, 56, 3, 1, 1);
+  c1.needs_input_gradient = false;
+  net.layers.push_back(c1);
+  net.layers.push_back(conv("c2", 64, 64, 56, 3, 1, 1));
+  net.layers.push_back(conv("c3", 64, 64, 56, 3, 1, 1));
+  net.layers.push_back(conv("c4", 64, 64, 56, 3, 1, 1));
+  net.layers.push_back(fc("f5", 64 * 56 * 56, 10));
+  return net;
+}
+}  // namespace
+
 TEST_CASE("memory-bound compute slows down while the DMA engine shares its DRAM") {
   // Math nearly free: every op is as long as its DRAM traffic. vDNN's offload reads and prefetch writes
   // go through the same GPU memory, so an op's own time (its stall for the link not counted) grows; with
-  // compute-bound ops the same DMA traffic hides behind the math.
+  // compute-bound ops the same DMA traffic hides behind the math. Detailed mode: the fast mode places a
+  // block's bursts whole when it is issued, so a DMA chunk issued later waits behind the compute's block
+  // instead of sharing the channels with it (docs/cdma.md).
   auto busy_ff = [](const RunResults& rr, const std::string& v) {
     double sum = 0;
     for (const auto& j : rr.jobs)
@@ -123,26 +143,32 @@ TEST_CASE("memory-bound compute slows down while the DMA engine shares its DRAM"
       }
     return sum;
   };
-  // Two GDDR5X channels (80 GB/s): the compute's streams fill them, and the DMA's reads over a gen5 x16
+  // One GDDR5X channel (40 GB/s): the compute's streams fill it, and the DMA's reads over a gen5 x16
   // link (~60 GB/s) take a share.
-  auto mem = make_instance(
-      "membound", load_network("alexnet"), 8,
-      {"accelerator.compute.macs_per_cycle=16000000", "memory.pcie.generation=5", "memory.dram.channels=2",
-       "accelerator.dma.chunk_bytes=65536", "accelerator.dma.buffer_bytes=262144"},
-      TimingMode::Fast);
-  auto math =
-      make_instance("mathbound", load_network("alexnet"), 8,
-                    {"accelerator.compute.macs_per_cycle=64", "memory.pcie.generation=5", "memory.dram.channels=2",
-                     "accelerator.dma.chunk_bytes=65536", "accelerator.dma.buffer_bytes=262144"},
-                    TimingMode::Fast);
-  sc_core::sc_start();
-  const RunResults m = mem.acc->collect(), c = math.acc->collect();
-  const double slow_mem = busy_ff(m, "vdnn") / busy_ff(m, "oracle");
-  const double slow_math = busy_ff(c, "vdnn") / busy_ff(c, "oracle");
+  const std::string out = sparsim::test_support::in_child([&] {
+    auto mem = make_instance(
+        "membound", contention_net(), 1,
+        {"accelerator.compute.macs_per_cycle=16000000", "memory.pcie.generation=5", "memory.dram.channels=1",
+         "accelerator.dma.chunk_bytes=65536", "accelerator.dma.buffer_bytes=262144"},
+        TimingMode::Detailed);
+    auto math =
+        make_instance("mathbound", contention_net(), 1,
+                      {"accelerator.compute.macs_per_cycle=64", "memory.pcie.generation=5", "memory.dram.channels=1",
+                       "accelerator.dma.chunk_bytes=65536", "accelerator.dma.buffer_bytes=262144"},
+                      TimingMode::Detailed);
+    sc_core::sc_start();
+    const RunResults m = mem.acc->collect(), c = math.acc->collect();
+    std::ostringstream o;
+    o << busy_ff(m, "vdnn") / busy_ff(m, "oracle") << " " << busy_ff(c, "vdnn") / busy_ff(c, "oracle");
+    return o.str();
+  });
+  std::istringstream in(out);
+  double slow_mem = 0, slow_math = 0;
+  in >> slow_mem >> slow_math;
   WARN("FF op time with vDNN's DMA sharing the GPU memory: memory-bound x" << slow_mem << ", compute-bound x"
                                                                            << slow_math);
-  CHECK(slow_mem > 1.03);
-  CHECK(slow_math < 1.01);
+  CHECK(slow_mem > 1.05);
+  CHECK(slow_math < 1.002);
 }
 
 TEST_CASE("a faster PCIe generation shortens the vDNN step") {
