@@ -227,8 +227,8 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
       wait_dram(v.submit(Variant::Stream::ActIn, in, timeline_transfer(kLoadTrack, job_name + " inputs", in, false)));
     }
     const std::uint64_t chunk_start = now_cycles();
-    auto wreq =
-        v.submit(Variant::Stream::Weights, wbytes[0], timeline_transfer(kLoadTrack, job_name + " weights", wbytes[0], true));
+    auto wreq = v.submit(Variant::Stream::Weights, wbytes[0],
+                         timeline_transfer(kLoadTrack, job_name + " weights", wbytes[0], true));
     st.dram_weight_bytes += wbytes[0];
     for (std::int64_t g = 0; g < m.groups; ++g) {
       wait_dram(wreq);
@@ -238,7 +238,8 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
         const std::uint64_t over = reread ? grid.chunk_overflow_bytes() : 0;
         // The weights and the re-read overflow leave one stream (as before, one request).
         const std::uint64_t next = wbytes[static_cast<std::size_t>(g) + 1] + over;
-        wreq = v.submit(Variant::Stream::Weights, next, timeline_transfer(kLoadTrack, job_name + " weights", next, true));
+        wreq =
+            v.submit(Variant::Stream::Weights, next, timeline_transfer(kLoadTrack, job_name + " weights", next, true));
         st.dram_weight_bytes += wbytes[static_cast<std::size_t>(g) + 1];
         st.dram_act_read_bytes += over;
       }
