@@ -23,6 +23,8 @@ struct Progress {
 // Lets a block outside the accelerator couple to its schedule (the cDMA offload path, for one): the
 // model's controller calls before_job(i) before it starts op i of the *design* variant (the call may wait
 // in simulated time, which stalls the accelerator) and after_job(i) once the op's last output is written.
+// RunContext::baseline_gate, when set, is called the same way around the *baseline* variant's ops, so
+// that design and baseline run under the same policy (the offload extension gives each its own path).
 struct JobGate {
   virtual ~JobGate() = default;
   virtual void before_job(std::size_t op_index, const GemmOp& op) = 0;
@@ -49,6 +51,10 @@ struct RunContext {
   Progress* progress = nullptr;               // may be null
   JobGate* gate = nullptr;                    // may be null
   DeviceMemorySlot* device_memory = nullptr;  // may be null (tests that build a model directly)
+  JobGate* baseline_gate = nullptr;           // may be null: the gate of the baseline variant's ops
+  // The baseline variant's device memory: the accelerator sets it as device_memory (the same DRAM when
+  // the variants share one, its own otherwise). May be null.
+  DeviceMemorySlot* baseline_memory = nullptr;
 };
 
 class Accelerator {

@@ -30,10 +30,18 @@ void ActiveExtensions::elaborate(const Config& cfg, RunContext& context) {
         throw InputError(cfg.source_name() + ": extensions " + gate_owner + " and " + info.name +
                          " both want to gate the accelerator's jobs; enable one of them");
       context.gate = gate;
+      context.baseline_gate = ext->baseline_gate();
       gate_owner = info.name;
     }
     active_.emplace_back(info.name, std::move(ext));
   }
+}
+
+std::vector<std::string> extension_disable_overrides(const Config& cfg) {
+  std::vector<std::string> out;
+  for (const auto& info : ExtensionRegistry::instance().all())
+    if (info.enabled && info.enabled(cfg) && !info.disable_override.empty()) out.push_back(info.disable_override);
+  return out;
 }
 
 void ActiveExtensions::collect(RunResults& results) {

@@ -25,8 +25,12 @@ class RunExtension {
   // Builds the extension's SystemC blocks before the accelerator elaborates; the context outlives the
   // simulation. Returns the gate the accelerator must call around its design variant's ops, or null.
   virtual JobGate* elaborate(const RunContext& context) = 0;
-  // After sc_start, once the accelerator's results are collected.
-  virtual ExtensionReport collect(const RunResults& accelerator_results) = 0;
+  // After elaborate: the gate for the baseline variant's ops (the same policy applied to the baseline),
+  // or null.
+  virtual JobGate* baseline_gate() { return nullptr; }
+  // After sc_start, once the accelerator's results are collected. It may add counters to the jobs (the
+  // blocks it ran for them, charged by the energy table like the accelerator's own).
+  virtual ExtensionReport collect(RunResults& accelerator_results) = 0;
 };
 
 struct ExtensionInfo {
@@ -36,6 +40,9 @@ struct ExtensionInfo {
   std::function<void(const Config&)> validate;  // cross-key checks; called for every config
   std::function<bool(const Config&)> enabled;   // takes part in this run?
   std::function<std::unique_ptr<RunExtension>()> make;
+  // The --set override that turns it off ("offload.enabled=false"): the run driver simulates the same
+  // config with it in a child process, the oracle printed beside the results (sim/run.cpp).
+  std::string disable_override;
 };
 
 class ExtensionRegistry {
@@ -54,6 +61,10 @@ struct ExtensionRegistrar {
 
 #define SPARSIM_REGISTER_EXTENSION(info_expr) \
   static ::sparsim::ExtensionRegistrar SPARSIM_CONCAT(sparsim_extension_registrar_, __LINE__)(info_expr)
+
+// The overrides that turn off every extension `cfg` enables (their ExtensionInfo::disable_override); empty
+// when none is enabled.
+std::vector<std::string> extension_disable_overrides(const Config& cfg);
 
 // The run driver's part (sim/run.cpp): makes the enabled extensions, elaborates them and sets
 // context.gate (an InputError if two want it); after the simulation, adds their reports to `results`.

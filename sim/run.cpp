@@ -12,6 +12,7 @@
 #include "sim/accelerator.hpp"
 #include "sim/errors.hpp"
 #include "sim/extension.hpp"
+#include "sim/oracle_run.hpp"
 #include "sim/report/report.hpp"
 #include "sim/timeline.hpp"
 #include "sim/wave_options.hpp"
@@ -48,7 +49,15 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
 
   // Progress goes to stderr only and never into a report: the reports are the same with and without it.
   ProgressLine progress = make_stderr_progress(request.progress);
-  DeviceMemorySlot device_memory;
+  // A run with an extension (the offload path) also simulates the same config without it, in a child
+  // process started before anything is elaborated and running beside this one: the oracle.
+  OracleRun oracle;
+  if (const auto off = extension_disable_overrides(cfg); !off.empty()) {
+    std::vector<std::string> overrides = request.overrides;
+    overrides.insert(overrides.end(), off.begin(), off.end());
+    oracle.start(request.config_path, overrides);
+  }
+  DeviceMemorySlot device_memory, baseline_memory;
   RunContext context{cfg,
                      step,
                      cfg.str("run.mode") == "detailed" ? TimingMode::Detailed : TimingMode::Fast,
@@ -56,7 +65,9 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
                      static_cast<std::uint64_t>(cfg.i64("run.seed")),
                      &progress,
                      nullptr,
-                     &device_memory};
+                     &device_memory,
+                     nullptr,
+                     &baseline_memory};
   // Extensions (sim/extension.hpp) elaborate first: one of them may set context.gate.
   ActiveExtensions extensions;
   extensions.elaborate(cfg, context);
@@ -68,6 +79,14 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
 
   progress.clear();  // before anything reaches stdout, which may share the terminal
 
+  if (oracle.started()) {
+    const auto figures = oracle.finish();
+    const auto plain = build_report(ReportInputs{cfg, info, step, energy}, results);
+    results.extra["oracle"] = figures;
+    results.extra["oracle"]["what"] = "the same config with every extension off";
+    if (!results.extra.contains("summary_lines")) results.extra["summary_lines"] = nlohmann::ordered_json::array();
+    results.extra["summary_lines"].push_back(oracle_summary_line(figures, plain));
+  }
   const auto report = build_report(ReportInputs{cfg, info, step, energy}, results);
   const std::string csv = layers_csv(report);
   write_atomically(request.out_dir, "report.json",

@@ -1,5 +1,6 @@
 #include "sim/timeline.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,20 +23,43 @@ std::string sibling(const std::filesystem::path& p, const char* suffix) {
 Timeline* active_timeline() { return g_active; }
 void set_active_timeline(Timeline* t) { g_active = t; }
 
-void Timeline::slice(const std::string& track, const std::string& name, std::uint64_t start, std::uint64_t end,
-                     nlohmann::ordered_json args) {
-  auto it = tracks_.find(track);
+Timeline::Track& Timeline::track(const std::string& name) {
+  auto it = tracks_.find(name);
   if (it == tracks_.end()) {
-    it = tracks_.emplace(track, Track{}).first;
+    it = tracks_.emplace(name, Track{}).first;
     it->second.tid = static_cast<int>(order_.size()) + 1;
-    order_.push_back(track);
+    order_.push_back(name);
   }
-  Track& t = it->second;
+  return it->second;
+}
+
+void Timeline::merge(const std::string& name, const std::string& what, std::uint64_t start, std::uint64_t end,
+                     std::uint64_t gap, std::uint64_t bytes) {
+  Track& t = track(name);
+  const std::uint64_t busy = end > start ? end - start : 0;
+  if (!t.events.empty() && t.dropped == 0) {
+    nlohmann::ordered_json& last = t.events.back();
+    const std::uint64_t ts = last["ts"].get<std::uint64_t>(), last_end = ts + last["dur"].get<std::uint64_t>();
+    if (last["name"] == what && start >= ts && start <= last_end + gap) {
+      last["dur"] = std::max(last_end, end) - ts;
+      nlohmann::ordered_json& a = last["args"];
+      a["pieces"] = a["pieces"].get<std::uint64_t>() + 1;
+      a["busy_cycles"] = a["busy_cycles"].get<std::uint64_t>() + busy;
+      a["bytes"] = a["bytes"].get<std::uint64_t>() + bytes;
+      return;
+    }
+  }
+  slice(name, what, start, end, {{"pieces", 1}, {"busy_cycles", busy}, {"bytes", bytes}});
+}
+
+void Timeline::slice(const std::string& name, const std::string& what, std::uint64_t start, std::uint64_t end,
+                     nlohmann::ordered_json args) {
+  Track& t = track(name);
   if (t.events.size() >= kMaxSlicesPerTrack) {
     ++t.dropped;
     return;
   }
-  nlohmann::ordered_json e = {{"name", name}, {"ph", "X"},   {"ts", start}, {"dur", end > start ? end - start : 0},
+  nlohmann::ordered_json e = {{"name", what}, {"ph", "X"},   {"ts", start}, {"dur", end > start ? end - start : 0},
                               {"pid", 1},     {"tid", t.tid}};
   if (!args.is_null() && !args.empty()) e["args"] = std::move(args);
   t.events.push_back(std::move(e));
@@ -44,7 +68,10 @@ void Timeline::slice(const std::string& track, const std::string& name, std::uin
 
 void Timeline::add_jobs(const RunResults& results) {
   std::uint64_t at = 0;
+  std::string variant;
   for (const JobResult& j : results.jobs) {
+    if (concurrent_ && j.variant != variant) at = 0;  // each variant's step starts at 0
+    variant = j.variant;
     nlohmann::ordered_json args = {{"cycles", j.cycles}, {"issued_macs", j.issued_macs}};
     for (const auto& [cause, n] : j.stall_cycles)
       if (n > 0) args["stall_" + cause] = n;

@@ -4,10 +4,22 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sim/timeline.hpp"
+
 namespace sparsim::cdma {
 
 namespace {
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+}
+
+std::string OffloadPath::tensor_name(int tensor) const {
+  const TensorPlan& t = tensors_[static_cast<std::size_t>(tensor)];
+  std::string name = "input of ";
+  const int layer = t.pool_input ? t.first_consumer() + 1 : t.first_consumer();
+  const auto& layers = step_.network.layers;
+  name += layer >= 0 && static_cast<std::size_t>(layer) < layers.size() ? layers[static_cast<std::size_t>(layer)].name
+                                                                        : std::to_string(layer);
+  return name;
 }
 
 OffloadPath::OffloadPath(sc_core::sc_module_name name, const Params& params, Codec codec, const TrainingStep& step,
@@ -41,13 +53,23 @@ OffloadPath::OffloadPath(sc_core::sc_module_name name, const Params& params, Cod
   link_ = std::make_unique<memory::PcieLink>("pcie", params.pcie.link_spec(), mode, params.clock_ghz,
                                              block_prefix + ".pcie");
   std::vector<StageSpec> out_specs, in_specs;
+  // Energy (docs/energy.md): the (de)compressors per uncompressed byte, the link per wire byte of its
+  // generation (charged by the PcieLink block), host memory per DDR4 byte.
+  const std::string pcie = memory::pcie_energy_action(params.pcie.generation);
+  std::string compress_action = codec_name(codec), decompress_action = codec_name(codec);
+  compress_action += "_compress_byte";
+  decompress_action += "_decompress_byte";
   out_specs.push_back({"gpu_read", false, {}, nullptr, nullptr, false, 0, "", device, false});
-  if (compressed) out_specs.push_back({"compressor", false, params.codec_rate(codec), nullptr, nullptr, false, 0, ""});
-  out_specs.push_back({"link_out", true, params.link_rate(), &params_.pcie, link_.get(), false, lat, "pcie_byte"});
-  out_specs.push_back({"host_write", true, params.host_rate(), nullptr, nullptr, false, 0, "dram_byte"});
-  in_specs.push_back({"host_read", true, params.host_rate(), nullptr, nullptr, false, 0, "dram_byte"});
-  in_specs.push_back({"link_in", true, params.link_rate(), &params_.pcie, link_.get(), true, lat, "pcie_byte"});
-  if (compressed) in_specs.push_back({"decompressor", false, params.codec_rate(codec), nullptr, nullptr, false, 0, ""});
+  if (compressed)
+    out_specs.push_back(
+        {"compressor", false, params.codec_rate(codec), nullptr, nullptr, false, 0, compress_action, nullptr, false});
+  out_specs.push_back({"link_out", true, params.link_rate(), &params_.pcie, link_.get(), false, lat, pcie});
+  out_specs.push_back({"host_write", true, params.host_rate(), nullptr, nullptr, false, 0, "host_ddr4_write_byte"});
+  in_specs.push_back({"host_read", true, params.host_rate(), nullptr, nullptr, false, 0, "host_ddr4_read_byte"});
+  in_specs.push_back({"link_in", true, params.link_rate(), &params_.pcie, link_.get(), true, lat, pcie});
+  if (compressed)
+    in_specs.push_back({"decompressor", false, params.codec_rate(codec), nullptr, nullptr, false, 0, decompress_action,
+                        nullptr, false});
   in_specs.push_back({"gpu_write", false, {}, nullptr, nullptr, false, 0, "", device, true});
   // Staging buffers: offload, between the compressor (or GPU read) and the link; prefetch, after the link.
   build_chain(offload_, out_specs, compressed ? 2 : 1, slots, mode, block_prefix);
@@ -79,6 +101,12 @@ void OffloadPath::attach_stats(StatsRegistry& registry) {
   registry.attach(link_->stats);
   for (auto& s : offload_.stages) registry.attach(s->stats());
   for (auto& s : prefetch_.stages) registry.attach(s->stats());
+}
+
+void OffloadPath::set_timeline_label(const std::string& label) {
+  label_ = label;
+  offload_.link->set_timeline_track(label + " PCIe out");
+  prefetch_.link->set_timeline_track(label + " PCIe in");
 }
 
 std::uint64_t OffloadPath::offload_link_busy() const { return offload_.link->busy_cycles(); }
@@ -134,6 +162,12 @@ void OffloadPath::complete_offload_thread() {
     auto& t = times_[static_cast<std::size_t>(c.tensor)];
     t.offloaded = true;
     t.offload_done = now();
+    if (Timeline* tl = active_timeline(); tl && !label_.empty()) {
+      const std::uint64_t from = std::max(t.offload_issue, last_offload_done_);
+      tl->slice(label_ + " offloads", tensor_name(c.tensor), from, t.offload_done,
+                {{"issued", t.offload_issue}, {"bytes", tensors_[static_cast<std::size_t>(c.tensor)].bytes}});
+    }
+    last_offload_done_ = t.offload_done;
     offload_done_ev_[static_cast<std::size_t>(c.tensor)]->notify(sc_core::SC_ZERO_TIME);
   }
 }
@@ -145,6 +179,12 @@ void OffloadPath::complete_prefetch_thread() {
     auto& t = times_[static_cast<std::size_t>(c.tensor)];
     t.prefetched = true;
     t.prefetch_done = now();
+    if (Timeline* tl = active_timeline(); tl && !label_.empty()) {
+      const std::uint64_t from = std::max(t.prefetch_issue, last_prefetch_done_);
+      tl->slice(label_ + " prefetches", tensor_name(c.tensor), from, t.prefetch_done,
+                {{"issued", t.prefetch_issue}, {"bytes", tensors_[static_cast<std::size_t>(c.tensor)].bytes}});
+    }
+    last_prefetch_done_ = t.prefetch_done;
     prefetch_done_ev_[static_cast<std::size_t>(c.tensor)]->notify(sc_core::SC_ZERO_TIME);
   }
 }

@@ -58,6 +58,9 @@ class OffloadPath : public sc_core::sc_module, public JobGate {
   std::uint64_t prefetch_link_busy() const;
   std::uint64_t bytes_sent() const { return bytes_sent_; }  // packed payload bytes offloaded
   Codec codec() const { return codec_; }
+  // Names its timeline tracks ("cdma: vdnn", "offload: design"): per-tensor offloads and prefetches, and
+  // the PCIe link's wire time in each direction, merged into bursts.
+  void set_timeline_label(const std::string& label);
 
  private:
   std::unique_ptr<memory::PcieLink> link_;  // both chains cross it (offload writes, prefetch reads)
@@ -80,6 +83,7 @@ class OffloadPath : public sc_core::sc_module, public JobGate {
   void release(int tensor);
   std::uint64_t now() const;
   std::uint64_t tensor_address(const TensorPlan& t);
+  std::string tensor_name(int tensor) const;
 
   Params params_;
   const DeviceMemorySlot* device_;
@@ -94,6 +98,8 @@ class OffloadPath : public sc_core::sc_module, public JobGate {
   std::vector<bool> resident_, prefetch_issued_, ff_started_, bwd_started_;
   std::vector<std::size_t> last_bwd_op_;  // per layer: index of its last backward op (SIZE_MAX: none)
   std::uint64_t resident_bytes_ = 0, peak_resident_ = 0, bytes_sent_ = 0;
+  std::string label_;
+  std::uint64_t last_offload_done_ = 0, last_prefetch_done_ = 0;  // the tensor slices never overlap
 };
 
 // The plan of the step's activation tensors and their sampled, really compressed data (prepare.cpp); the

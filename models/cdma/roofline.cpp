@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/timeline.hpp"
+
 namespace sparsim::cdma {
 
 namespace {
@@ -54,6 +56,9 @@ RooflineCompute::RooflineCompute(sc_core::sc_module_name name, const Params& par
       dram_(dram),
       layout_(step, params.bytes_per_element, static_cast<std::uint64_t>(dram.spec().capacity_bytes())) {
   registry.attach(stats_);
+  label_ = block;
+  if (label_.size() > 4 && label_.compare(label_.size() - 4, 4, ".gpu") == 0) label_.resize(label_.size() - 4);
+  if (const auto dot = label_.find('.'); dot != std::string::npos) label_.replace(dot, 1, ": ");
   SC_THREAD(run);
 }
 
@@ -85,6 +90,18 @@ void RooflineCompute::run() {
     dram_.wait(traffic);
     const std::uint64_t took = now() - t0;
     if (took == 0) wait(cycle);  // at least one cycle per op
+    if (Timeline* tl = active_timeline()) {
+      std::string name = op.layer;
+      name += " ";
+      name += phase_name(op.phase);
+      if (r.stall > 0)
+        tl->slice(label_ + " stalls", op.phase == Phase::FF ? "offload_wait" : "prefetch_wait", r.start,
+                  r.start + r.stall, {{"op", name}});
+      tl->slice(label_ + " compute", name, t0, now(),
+                {{"compute_cycles", r.cost.compute_cycles},
+                 {"memory_cycles", r.cost.memory_cycles},
+                 {"bound", r.cost.compute_cycles >= r.cost.memory_cycles ? "compute" : "memory"}});
+    }
     macs_ += static_cast<std::uint64_t>(op.macs());
     dram_bytes_ += r.cost.bytes;
     busy_cycles_ += std::max<std::uint64_t>(1, took);

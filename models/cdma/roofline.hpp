@@ -60,6 +60,7 @@ class RooflineCompute : public sc_core::sc_module {
   DeviceLayout layout_;
   std::vector<OpRecord> records_;
   bool finished_ = false;
+  std::string label_;  // timeline tracks: "cdma: oracle" from block "cdma.oracle.gpu"
 };
 
 }  // namespace sparsim::cdma

@@ -1,9 +1,11 @@
 #include "models/cdma/stage.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 #include "models/memory/dram_module.hpp"
+#include "sim/timeline.hpp"
 
 namespace sparsim::cdma {
 
@@ -47,7 +49,15 @@ void Stage::run() {
       // The chunk crosses the PCIe block: the stage is busy while its TLPs leave the device, and the chunk
       // is usable downstream when its last byte has arrived.
       // Busy cycles: the wire time of the chunk's data TLPs (a read's stage only sends the requests).
+      const auto sent = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle);
       const sc_core::sc_time arrives = spec_.link_reads ? spec_.link->read(payload) : spec_.link->write(payload);
+      // Chunks less than kLinkMergeGap cycles apart merge into one slice (its args: busy cycles, bytes):
+      // tens of microseconds, far below a tensor's transfer, keep a zlib run's file at a few MB.
+      constexpr std::uint64_t kLinkMergeGap = 50000;
+      if (Timeline* tl = active_timeline(); tl && !track_.empty())
+        tl->merge(track_, spec_.link_reads ? "reads" : "writes", sent,
+                  std::max(sent + 1, static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle)), kLinkMergeGap,
+                  wire);
       ++chunks_;
       bytes_ += payload;
       wire_bytes_ += wire;

@@ -67,6 +67,8 @@ class Stage : public sc_core::sc_module {
   SC_HAS_PROCESS(Stage);
   StatGroup& stats() { return stats_; }
   std::uint64_t busy_cycles() const { return busy_cycles_.value; }
+  // Link stages: the timeline track their wire time is drawn on (merged into bursts; "" for none).
+  void set_timeline_track(std::string track) { track_ = std::move(track); }
 
  private:
   void run();
@@ -79,6 +81,7 @@ class Stage : public sc_core::sc_module {
   Counter& bytes_;
   Counter& wire_bytes_;
   Counter& busy_cycles_;
+  std::string track_;
 };
 
 }  // namespace sparsim::cdma

@@ -28,6 +28,13 @@ std::string check_pcie_spec(const PcieSpec& s) {
   return "";
 }
 
+std::string pcie_energy_action(int generation) {
+  std::string a = "pcie_gen";
+  a += std::to_string(generation);
+  a += "_byte";
+  return a;
+}
+
 PcieLink::PcieLink(sc_core::sc_module_name name, const PcieSpec& spec, TimingMode mode, double sim_ns_per_ns,
                    const std::string& block)
     : sc_module(name),
@@ -45,8 +52,10 @@ PcieLink::PcieLink(sc_core::sc_module_name name, const PcieSpec& spec, TimingMod
       dllps_(stats.add("dllps", "ACK and UpdateFC DLLPs, both directions")),
       payload_down_(stats.add("payload_down_bytes", "payload bytes device -> host")),
       payload_up_(stats.add("payload_up_bytes", "payload bytes host -> device")),
-      wire_down_(stats.add("wire_down_bytes", "bytes on the down wire incl. TLP and DLLP overhead", "pcie_byte")),
-      wire_up_(stats.add("wire_up_bytes", "bytes on the up wire incl. TLP and DLLP overhead", "pcie_byte")),
+      wire_down_(stats.add("wire_down_bytes", "bytes on the down wire incl. TLP and DLLP overhead",
+                           pcie_energy_action(spec.generation))),
+      wire_up_(stats.add("wire_up_bytes", "bytes on the up wire incl. TLP and DLLP overhead",
+                         pcie_energy_action(spec.generation))),
       credit_wait_ns_(stats.add("credit_wait_ns", "time writes waited for posted or non-posted credits, ns")),
       tag_wait_ns_(stats.add("tag_wait_ns", "time reads waited for a free tag, ns")) {}
 

@@ -44,6 +44,10 @@ struct PcieSpec {
 // "" if sound, else "field: reason".
 std::string check_pcie_spec(const PcieSpec& s);
 
+// The energy-table action one byte on the wire of a link of this generation charges ("pcie_gen3_byte"):
+// the SerDes energy per bit depends on the signalling rate (docs/energy.md).
+std::string pcie_energy_action(int generation);
+
 class PcieLink : public sc_core::sc_module {
  public:
   // `sim_ns_per_ns`: simulated ns per real ns (a model counting cycles of a clock_ghz clock passes it).

@@ -30,7 +30,9 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
       free_slots_("free_glb_halves", 2),
       obuf_free_("free_obuf_halves", 2),
       store_q_("stores", 1) {
-  if (ctx.device_memory) ctx.device_memory->dram = &dram_;  // shared with the offload extension's DMA
+  // Shared with the offload extension's DMA engines (the design's and the baseline's: one DRAM).
+  if (ctx.device_memory) ctx.device_memory->dram = &dram_;
+  if (ctx.baseline_memory) ctx.baseline_memory->dram = &dram_;
   if (const WaveOptions w = wave_options(ctx.config, true); !w.path.empty()) {
     pe_.core().set_probe(w.pes, w.pes);
     waves_ = std::make_unique<ArrayWaves>(w, pe_.core().signals);
@@ -285,9 +287,11 @@ void SatTop::control() {
   for (std::size_t n = 0; n < total; ++n) {
     Job& j = jobs_[n];
     const auto before = registry_.snapshot();
-    if (j.design && ctx_.gate) {
+    // The design's ops pass the gate, the baseline's (dense) theirs: both under the same policy.
+    JobGate* const gate = j.design ? ctx_.gate : ctx_.baseline_gate;
+    if (gate) {
       const i64 t0 = now_cycles();
-      ctx_.gate->before_job(j.op_index, *j.op);
+      gate->before_job(j.op_index, *j.op);
       pe_.stall_gate += now_cycles() - t0;
     }
     run_job(j);
@@ -305,7 +309,7 @@ void SatTop::control() {
       mask_.wait_idle();
       pe_.stall_mask += now_cycles() - t0;
     }
-    if (j.design && ctx_.gate) ctx_.gate->after_job(j.op_index, *j.op);
+    if (gate) gate->after_job(j.op_index, *j.op);
     const i64 end = now_cycles();
     JobResult& r = j.result;
     r.cycles = static_cast<std::uint64_t>(end - prev_end);

@@ -4,6 +4,7 @@
 
 #include "models/scnn/bp_data.hpp"
 #include "sim/errors.hpp"
+#include "sim/timeline.hpp"
 
 namespace sparsim::scnn {
 
@@ -15,6 +16,31 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
+}
+
+std::uint64_t cycles_of(const sc_core::sc_time& t) { return static_cast<std::uint64_t>(t.to_seconds() * 1e9 + 0.5); }
+std::uint64_t now_cycles() { return cycles_of(sc_core::sc_time_stamp()); }
+
+// Timeline tracks (sim/timeline.hpp); the variants run one after another, so they share them.
+constexpr const char* kGridTrack = "scnn: PE grid";
+constexpr const char* kLoadTrack = "scnn: DRAM loads";
+constexpr const char* kStoreTrack = "scnn: DRAM stores";
+constexpr const char* kStallTrack = "scnn: stalls";
+
+// A DRAM transfer's slice, recorded when it completes (weights merge into bursts: one slice per group
+// would be millions on large layers).
+memory::DramModule::DoneCallback timeline_transfer(const char* track, std::string name, std::uint64_t bytes,
+                                                   bool merge) {
+  if (!active_timeline()) return {};
+  const std::uint64_t start = now_cycles();
+  return [track, name = std::move(name), bytes, merge, start](const sc_core::sc_time& at) {
+    Timeline* tl = active_timeline();
+    if (!tl) return;
+    if (merge)  // a job's weight stream between two activation loads is one slice (busy cycles, bytes)
+      tl->merge(track, name, start, cycles_of(at), std::uint64_t{1} << 40, bytes);
+    else
+      tl->slice(track, name, start, cycles_of(at), {{"bytes", bytes}});
+  };
 }
 
 std::string module_name(const std::string& v) {
@@ -117,12 +143,13 @@ std::vector<OpPlan> plan_ops(const TrainingStep& step, const ScnnParams& p) {
   return plans;
 }
 
-std::shared_ptr<memory::DramModule::Transfer> Variant::submit(Stream s, std::uint64_t bytes) {
+std::shared_ptr<memory::DramModule::Transfer> Variant::submit(Stream s, std::uint64_t bytes,
+                                                              memory::DramModule::DoneCallback on_done) {
   const std::uint64_t quarter = static_cast<std::uint64_t>(dram.spec().capacity_bytes()) / 4;
   std::uint64_t& at = cursor[static_cast<int>(s)];
   const std::uint64_t base = quarter * static_cast<std::uint64_t>(s) + at % quarter;
   at += bytes;
-  return dram.submit({{base, 1, bytes, bytes, s == Stream::ActOut}});
+  return dram.submit({{base, 1, bytes, bytes, s == Stream::ActOut}}, std::move(on_done));
 }
 
 Variant::Variant(const std::string& n, const ScnnParams& p, TimingMode mode, int index)
@@ -142,6 +169,7 @@ ScnnTop::ScnnTop(sc_core::sc_module_name name, const RunContext& ctx, const Scnn
   for (int v = 0; v < 3; ++v) variants_.push_back(std::make_unique<Variant>(kVariants[v], p, ctx.mode, v));
   // The design's DRAM is the run's device memory (the offload extension's DMA engine shares it).
   if (ctx.device_memory) ctx.device_memory->dram = &variants_.front()->dram;
+  if (ctx.baseline_memory) ctx.baseline_memory->dram = &variants_[1]->dram;  // DCNN's, for its offload path
   SC_HAS_PROCESS(ScnnTop);
   SC_THREAD(run);
 }
@@ -152,10 +180,21 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
   VariantStats& st = v.stats;
   const PlaneMapping& m = plan.mapping[df];
   const bool sparse = df == 0;
+  std::string job_name = v.name;
+  job_name += " ";
+  job_name += plan.op->layer;
+  job_name += " ";
+  job_name += phase_name(plan.phase);
+  // A stall's slice: waits that touch merge (a slice per group would be millions on large layers).
+  const auto stalled = [&](const char* cause, std::uint64_t from) {
+    const std::uint64_t to = now_cycles();
+    if (Timeline* tl = active_timeline(); tl && to > from) tl->merge(kStallTrack, cause, from, to, 0);
+  };
   const auto wait_dram = [&](const std::shared_ptr<memory::DramModule::Transfer>& r) {
     const auto t0 = sc_core::sc_time_stamp();
     v.dram.wait(r);
     stalls["dram"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
+    stalled("dram wait", cycles_of(t0));
   };
   std::vector<std::uint64_t> wbytes;
   if (plan.phase == Phase::WU) {
@@ -184,9 +223,12 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
       const std::uint64_t in = grid.chunk_input_bytes();
       st.dram_act_read_bytes += in;
       if (sparse) st.iaram_write_bytes += in;
-      wait_dram(v.submit(Variant::Stream::ActIn, in));  // the IARAMs must be full before the first group starts
+      // The IARAMs must be full before the first group starts.
+      wait_dram(v.submit(Variant::Stream::ActIn, in, timeline_transfer(kLoadTrack, job_name + " inputs", in, false)));
     }
-    auto wreq = v.submit(Variant::Stream::Weights, wbytes[0]);
+    const std::uint64_t chunk_start = now_cycles();
+    auto wreq = v.submit(Variant::Stream::Weights, wbytes[0],
+                         timeline_transfer(kLoadTrack, job_name + " weights", wbytes[0], true));
     st.dram_weight_bytes += wbytes[0];
     for (std::int64_t g = 0; g < m.groups; ++g) {
       wait_dram(wreq);
@@ -195,7 +237,9 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
         const bool reread = plan.phase != Phase::WU || (g + 1) % data.shape.C == 0;
         const std::uint64_t over = reread ? grid.chunk_overflow_bytes() : 0;
         // The weights and the re-read overflow leave one stream (as before, one request).
-        wreq = v.submit(Variant::Stream::Weights, wbytes[static_cast<std::size_t>(g) + 1] + over);
+        const std::uint64_t next = wbytes[static_cast<std::size_t>(g) + 1] + over;
+        wreq =
+            v.submit(Variant::Stream::Weights, next, timeline_transfer(kLoadTrack, job_name + " weights", next, true));
         st.dram_weight_bytes += wbytes[static_cast<std::size_t>(g) + 1];
         st.dram_act_read_bytes += over;
       }
@@ -203,17 +247,22 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
       const auto t0 = sc_core::sc_time_stamp();
       v.drain.acquire_buffer();
       stalls["drain"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
+      stalled("drain wait", cycles_of(t0));
       const GroupOutcome o = grid.run_group();
       v.drain.post(o.halo_cycles, o.ppu_cycles);
     }
     const auto t0 = sc_core::sc_time_stamp();
     v.drain.wait_idle();
     stalls["drain"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
+    stalled("drain wait", cycles_of(t0));
+    if (Timeline* tl = active_timeline())
+      tl->slice(kGridTrack, job_name, chunk_start, now_cycles(),
+                {{"chunk", chunk}, {"of", m.chunks}, {"groups", m.groups}});
     if (plan.spill_out[df]) {  // written behind the next chunk's work
       const std::uint64_t out = grid.chunk_output_bytes();
       st.dram_act_write_bytes += out;
       if (plan.phase != Phase::WU) st.oaram_read_bytes += out;  // WU: dW leaves the reduction root for DRAM
-      v.submit(Variant::Stream::ActOut, out);
+      v.submit(Variant::Stream::ActOut, out, timeline_transfer(kStoreTrack, job_name + " outputs", out, false));
     }
   }
 }
@@ -227,10 +276,16 @@ void ScnnTop::run() {
     const int df = vi == 0 ? 0 : 1;
     for (const OpPlan& plan : plans_) {
       const GemmOp& op = *plan.op;
-      if (vi == 0 && ctx_.gate) ctx_.gate->before_job(plan.op_index, op);
+      // SCNN's ops pass the gate, DCNN's (the baseline) theirs: the same policy for both.
+      JobGate* const gate = vi == 0 ? ctx_.gate : vi == 1 ? ctx_.baseline_gate : nullptr;
+      // The gate's wait is part of the job's time, reported as its "gate" stall (as sat and stc do).
       const auto before = v.registry.snapshot();
       const auto start = sc_core::sc_time_stamp();
       std::map<std::string, std::uint64_t> stalls;
+      if (gate) {
+        gate->before_job(plan.op_index, op);
+        stalls["gate"] = cycles_of(sc_core::sc_time_stamp() - start);
+      }
       JobResult job;
       job.layer_index = op.layer_index;
       job.layer = op.layer;
@@ -284,6 +339,8 @@ void ScnnTop::run() {
       const auto t0 = sc_core::sc_time_stamp();
       v.dram.wait_idle();  // outputs written back before the job ends
       stalls["dram"] += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - t0).to_seconds() * 1e9 + 0.5);
+      if (Timeline* tl = active_timeline(); tl && now_cycles() > cycles_of(t0))
+        tl->merge(kStallTrack, "dram wait", cycles_of(t0), now_cycles(), 0);
       if (v.sparse) v.sparse->flush_bytes();
       job.cycles = static_cast<std::uint64_t>((sc_core::sc_time_stamp() - start).to_seconds() * 1e9 + 0.5);
       job.counters = StatsRegistry::difference(v.registry.snapshot(), before);
@@ -307,7 +364,7 @@ void ScnnTop::run() {
       job.mapping["densities"] = {
           {"weights", plan.densities.weights}, {"inputs", plan.densities.inputs}, {"outputs", plan.densities.outputs}};
       jobs_.push_back(std::move(job));
-      if (vi == 0 && ctx_.gate) ctx_.gate->after_job(plan.op_index, op);
+      if (gate) gate->after_job(plan.op_index, op);
       if (ctx_.progress) ctx_.progress->job_done(++done, total, v.name + " " + op.layer);
     }
   }

@@ -48,7 +48,9 @@ inline constexpr const char* kVariants[3] = {"scnn", "dcnn", "dcnn-opt"};
 struct Variant {
   Variant(const std::string& name, const ScnnParams& p, TimingMode mode, int index);
   enum class Stream { Weights, ActIn, ActOut };
-  std::shared_ptr<memory::DramModule::Transfer> submit(Stream s, std::uint64_t bytes);
+  // `on_done` (may be empty) gets the completion time (the timeline's transfers).
+  std::shared_ptr<memory::DramModule::Transfer> submit(Stream s, std::uint64_t bytes,
+                                                       memory::DramModule::DoneCallback on_done = {});
   std::string name;
   VariantStats stats;
   StatsRegistry registry;

@@ -1,11 +1,13 @@
 #include "models/stc/gpu_top.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <string>
 
 #include "models/stc/sparse24.hpp"
 #include "sim/energy.hpp"
+#include "sim/timeline.hpp"
 
 namespace sparsim::stc {
 
@@ -41,13 +43,14 @@ std::vector<StcJob> stc_jobs(const TrainingStep& step) {
 }
 
 GpuTop::GpuTop(const sc_core::sc_module_name& name, const StcParams& params, TimingMode mode, bool functional,
-               std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress)
+               std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress, JobGate* baseline_gate)
     : sc_module(name),
       params_(params),
       functional_(functional),
       seed_(seed),
       jobs_(std::move(jobs)),
       gate_(gate),
+      baseline_gate_(baseline_gate),
       progress_(progress) {
   const gemm::GpuMachine& m = params_.machine;
   sm_counters_.macs = &tc_stats_.add(
@@ -104,6 +107,56 @@ void GpuTop::hbm_transfer(const Blocks& blocks) {
   reduce_.wait_done();
 }
 
+// The job on the timeline: the kernel and its phases, its CTA waves, the wave tail, and the HBM traffic
+// in at most kHbmBins slices (one per transfer would be millions).
+void GpuTop::draw_job(Timeline& tl, const StcJob& sj, std::uint64_t t_gate, std::uint64_t t0, std::uint64_t t_main,
+                      std::uint64_t t1) {
+  constexpr std::uint64_t kHbmBins = 32;
+  const gemm::KernelPlan& p = job_.plan;
+  std::string name = sj.variant;
+  name += " ";
+  name += sj.op.layer;
+  name += " ";
+  name += phase_name(sj.op.phase);
+  tl.slice("stc: kernels", name, t0, t1,
+           {{"kernel", p.name}, {"ctas", p.ctas}, {"split_k", p.split_k}, {"waves", job_.wave_span.size()}});
+  if (t0 > t_gate) tl.slice("stc: kernel phases", "gate wait", t_gate, t0);
+  tl.slice("stc: kernel phases", "main loop", t0, t_main);
+  if (t1 > t_main) tl.slice("stc: kernel phases", "split-K reduce", t_main, t1);
+  for (std::size_t w = 0; w < job_.wave_span.size(); ++w) {
+    const auto [s, e] = job_.wave_span[w];
+    if (e < s) continue;
+    std::string wave = "wave ";
+    wave += std::to_string(w);
+    tl.slice("stc: CTA waves", wave, s, e,
+             {{"ctas", job_.in_wave(static_cast<std::int64_t>(w) * job_.reuse.wave_ctas)}});
+  }
+  if (!job_.slot_end.empty()) {
+    const std::uint64_t first = *std::min_element(job_.slot_end.begin(), job_.slot_end.end());
+    if (t_main > first) tl.slice("stc: stalls", "wave tail", first, t_main, {{"slots", job_.slot_end.size()}});
+  }
+  const auto traffic = hbm_->take_traffic();
+  if (traffic.empty() || t1 <= t0) return;
+  const std::uint64_t bin = (t1 - t0 + kHbmBins - 1) / kHbmBins;
+  std::vector<HbmStation::Traffic> bins(kHbmBins);
+  for (const auto& t : traffic) {
+    const std::uint64_t at = static_cast<std::uint64_t>(std::max<std::int64_t>(t.done, 1)) - 1;
+    const std::size_t i = std::min<std::size_t>(kHbmBins - 1, at > t0 ? (at - t0) / bin : 0);
+    bins[i].read_bytes += t.read_bytes;
+    bins[i].write_bytes += t.write_bytes;
+  }
+  for (std::size_t i = 0; i < kHbmBins; ++i) {
+    const std::uint64_t bytes = bins[i].read_bytes + bins[i].write_bytes;
+    if (bytes == 0) continue;
+    const std::uint64_t s = t0 + i * bin, e = std::min(t1, s + bin);
+    tl.slice(
+        "stc: HBM traffic", "HBM", s, e,
+        {{"read_bytes", bins[i].read_bytes},
+         {"write_bytes", bins[i].write_bytes},
+         {"bytes_per_cycle", static_cast<double>(bytes) / static_cast<double>(std::max<std::uint64_t>(1, e - s))}});
+  }
+}
+
 void GpuTop::control() {
   const gemm::GpuMachine& m = params_.machine;
   for (std::size_t j = 0; j < jobs_.size(); ++j) {
@@ -111,7 +164,9 @@ void GpuTop::control() {
     const GemmOp& op = sj.op;
     // A gate (the offload path) may hold the job; that wait is part of the job's time, reported as a stall.
     const std::uint64_t t_gate = now_cycles();
-    if (sj.design && gate_) gate_->before_job(sj.op_index, op);
+    // The design's ops pass its gate, the baseline's (dense) theirs: both under the same policy.
+    JobGate* const gate = sj.design ? gate_ : sj.variant == "dense" ? baseline_gate_ : nullptr;
+    if (gate) gate->before_job(sj.op_index, op);
     const std::uint64_t gate_wait = now_cycles() - t_gate;
     gemm::GemmShape g{op.M, op.N, op.K, op.instances, sj.sparse};
     job_.shape = g;
@@ -121,12 +176,17 @@ void GpuTop::control() {
     job_.next_cta = job_.plan.ctas_per_sm * static_cast<std::int64_t>(m.sms);  // after the first wave
     job_.operand_wait = job_.smem_bound = job_.epilogue = 0;
     job_.slot_end.clear();
+    job_.wave_span.assign(
+        active_timeline() ? static_cast<std::size_t>((job_.plan.ctas + job_.reuse.wave_ctas - 1) / job_.reuse.wave_ctas)
+                          : 0,
+        {std::numeric_limits<std::uint64_t>::max(), 0});
     const int slots = (job_.representative ? 1 : m.sms) * job_.plan.ctas_per_sm;
     job_.slots_left = slots;
     const auto before = registry_.snapshot();
     const std::uint64_t t0 = now_cycles();
     job_.start.notify(sc_core::SC_ZERO_TIME);
     sc_core::wait(job_.all_done);
+    const std::uint64_t t_main = now_cycles();
     const gemm::KernelPlan& p = job_.plan;
     if (p.split_k > 1) {  // reduce the fp32 partials held in the L2; what did not fit spills to HBM
       const std::int64_t partial = g.M * g.N * g.instances * 4 * p.split_k,
@@ -191,8 +251,9 @@ void GpuTop::control() {
       r.functional_max_abs_error = err;
       r.functional_pass = err <= 1e-9;
     }
+    if (Timeline* tl = active_timeline()) draw_job(*tl, sj, t_gate, t0, t_main, t1);
     results_.push_back(std::move(r));
-    if (sj.design && gate_) gate_->after_job(sj.op_index, op);
+    if (gate) gate->after_job(sj.op_index, op);
     if (progress_) progress_->job_done(j + 1, jobs_.size(), sj.variant + " " + op.layer + " " + phase_name(op.phase));
   }
 }

@@ -18,6 +18,10 @@
 #include "sim/accelerator.hpp"
 #include "sim/result.hpp"
 
+namespace sparsim {
+class Timeline;
+}
+
 namespace sparsim::stc {
 
 struct StcJob {
@@ -38,18 +42,22 @@ bool fits_24(const NMPattern& nm);
 class GpuTop : public sc_core::sc_module {
  public:
   GpuTop(const sc_core::sc_module_name& name, const StcParams& params, TimingMode mode, bool functional,
-         std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress);
+         std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress,
+         JobGate* baseline_gate = nullptr);
   const std::vector<JobResult>& results() const { return results_; }
   const gemm::KernelPlan& plan_for(const gemm::GemmShape& g);
   memory::DramModule& dram() { return *dram_; }
 
  private:
   void control();
+  void draw_job(Timeline& tl, const StcJob& sj, std::uint64_t t_gate, std::uint64_t t0, std::uint64_t t_main,
+                std::uint64_t t1);
   StcParams params_;
   bool functional_;
   std::uint64_t seed_;
   std::vector<StcJob> jobs_;
   JobGate* gate_;
+  JobGate* baseline_gate_;
   Progress* progress_;
   StatGroup tc_stats_{"tensor_core"}, smem_stats_{"smem"}, rf_stats_{"rf"}, noc_stats_{"l2_port"}, l2_stats_{"l2"};
   SmCounters sm_counters_{};

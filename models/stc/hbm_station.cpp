@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/timeline.hpp"
+
 namespace sparsim::stc {
 
 using sc_core::SC_NS;
@@ -37,7 +39,14 @@ void HbmStation::run() {
       Transfer* t = arrivals_.begin()->second;
       arrivals_.erase(arrivals_.begin());
       const std::uint64_t key = t->key;
-      dram_.submit(t->dram, [this, t, key](const sc_time& at) {
+      Traffic bytes;
+      if (active_timeline())
+        for (const auto& b : t->dram) (b.write ? bytes.write_bytes : bytes.read_bytes) += dram_.block_bytes(b);
+      dram_.submit(t->dram, [this, t, key, bytes](const sc_time& at) {
+        if (bytes.read_bytes + bytes.write_bytes > 0) {
+          traffic_.push_back(bytes);
+          traffic_.back().done = static_cast<std::int64_t>(at / sc_time(1, SC_NS));
+        }
         // Completion no earlier than the next delta: the hop takes at least that long.
         done_.push({{std::max(at, sc_core::sc_time_stamp()), key}, t});
         wake_.notify(std::max(at, sc_core::sc_time_stamp()) - sc_core::sc_time_stamp());

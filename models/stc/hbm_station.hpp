@@ -21,6 +21,13 @@ class HbmStation : public sc_core::sc_module, public Station {
  public:
   HbmStation(const sc_core::sc_module_name& name, memory::DramModule& dram);
   void push(Transfer* t, std::int64_t delay_cycles) override;
+  // Bytes the HBM moved, by completion cycle, recorded only while a timeline is active (sim/timeline.hpp);
+  // the controller takes them at the end of each job and draws them aggregated.
+  struct Traffic {
+    std::int64_t done = 0;
+    std::uint64_t read_bytes = 0, write_bytes = 0;
+  };
+  std::vector<Traffic> take_traffic() { return std::exchange(traffic_, {}); }
 
  private:
   void run();
@@ -31,6 +38,7 @@ class HbmStation : public sc_core::sc_module, public Station {
                       std::vector<std::pair<std::pair<sc_core::sc_time, std::uint64_t>, Transfer*>>, std::greater<>>
       done_;
   sc_core::sc_event wake_;
+  std::vector<Traffic> traffic_;
 };
 
 }  // namespace sparsim::stc

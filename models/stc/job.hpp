@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "dataflows/gemm/gemm_tiler.hpp"
@@ -26,6 +27,14 @@ struct JobContext {
   // Stall tallies summed over simulated slots (cycles).
   std::uint64_t operand_wait = 0, smem_bound = 0, epilogue = 0;
   std::vector<std::uint64_t> slot_end;  // cycle each active simulated slot finished
+  // Timeline (only while one is active): per wave, the first CTA's start and the last one's end.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> wave_span;
+  void cta_span(std::int64_t cta, std::uint64_t start, std::uint64_t end) {
+    const auto w = static_cast<std::size_t>(wave_of(cta));
+    if (w >= wave_span.size()) return;
+    wave_span[w].first = std::min(wave_span[w].first, start);
+    wave_span[w].second = std::max(wave_span[w].second, end);
+  }
 
   std::int64_t wave_of(std::int64_t cta) const { return cta / reuse.wave_ctas; }
   std::int64_t in_wave(std::int64_t cta) const {

@@ -102,6 +102,7 @@ void Slot::consume() {
       std::int64_t cta = -1;
       ctas_.read(cta);
       if (cta < 0) break;
+      const std::uint64_t cta_start = now_cycles();
       const gemm::CtaCoord cc = gemm::cta_coord(p, cta);
       const std::int64_t rows = gemm::cta_rows(p, g, cc), cols = gemm::cta_cols(p, g, cc);
       const std::int64_t chunks = gemm::cta_chunks(p, cc);
@@ -157,6 +158,7 @@ void Slot::consume() {
         wb.start({{mem_.hbm, m_.hbm_latency, 0, true, &c_hbm}}, weight, kPieceBytes, share_mult, share_den);
       }
       job_.epilogue += now_cycles() - t2;
+      job_.cta_span(cta, cta_start, now_cycles());
     }
     for (Flow& wb : writeback_) wb.wait_done();  // the kernel ends when its output is written back
     job_.slot_end.push_back(now_cycles());

@@ -14,8 +14,10 @@ class StcAccelerator : public Accelerator {
   void elaborate(const RunContext& ctx) override {
     params_ = stc_params_from(ctx.config);
     top_ = std::make_unique<GpuTop>("stc", params_, ctx.mode, ctx.functional, ctx.seed, stc_jobs(ctx.step), ctx.gate,
-                                    ctx.progress);
-    if (ctx.device_memory) ctx.device_memory->dram = &top_->dram();  // the offload extension's DMA shares it
+                                    ctx.progress, ctx.baseline_gate);
+    // The offload extension's DMA engines (the design's and the baseline's) share the HBM.
+    if (ctx.device_memory) ctx.device_memory->dram = &top_->dram();
+    if (ctx.baseline_memory) ctx.baseline_memory->dram = &top_->dram();
   }
   RunResults collect() override {
     RunResults r;

@@ -131,8 +131,10 @@ const std::vector<ParamSpec>& common_params() {
       int_param("run.trace_pes", 8, 1, 64, "PEs", "The traced sub-array: the top-left N x N PEs."),
       string_param("run.timeline", "",
                    "Chrome/Perfetto trace (trace-event JSON) of the run: jobs per variant for every model, plus "
-                   "the model's own tracks (sat: array tiles, DRAM loads and stores, mask jobs); empty: none. "
-                   "Command line: --timeline FILE.json."),
+                   "the model's own tracks (sat: array tiles, DRAM loads and stores, mask jobs; scnn: PE-grid "
+                   "chunks, DRAM loads and stores, stalls; stc: kernels and phases, CTA waves, HBM traffic; "
+                   "cdma and offload: compute ops, stalls, tensor transfers, PCIe link), aggregated where they "
+                   "would be millions; empty: none. Command line: --timeline FILE.json."),
       path_param("energy.table", "builtin:45nm",
                  "Energy table: `builtin:45nm` or the path of an energy-table YAML file."),
       float_param("energy.scale", 1.0, 1e-6, 1e6, "",

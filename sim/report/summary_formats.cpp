@@ -2,6 +2,7 @@
 // column, plain numbers (no thousands separators, full precision), read from the report JSON.
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "sim/report/job_rows.hpp"
@@ -37,6 +38,13 @@ void fill(json& row, const std::vector<std::string>& variants, const std::string
       energy_ok ? json((*b)["energy_pj"].get<double>() / (*d)["energy_pj"].get<double>()) : json();
 }
 
+// The design's top stall cause over `jobs` (one job, or a phase's or the step's) and its share of cycles.
+void fill_top_stall(json& row, const std::vector<const json*>& jobs) {
+  const TopStall t = top_stall(jobs);
+  row["top_stall"] = t.cycles > 0 ? json(t.cause) : json();
+  row["top_stall_share"] = t.cycles > 0 ? json(t.share) : json();
+}
+
 struct Tables {
   json rows = json::array();    // one per layer x phase
   json totals = json::array();  // one per phase, then the step
@@ -50,8 +58,15 @@ Tables summary_rows(const json& report) {
   for (const auto& r : job_rows(report)) {
     json row = {{"layer_index", r.layer_index}, {"layer", r.layer}, {"phase", r.phase}};
     fill(row, variants, design, base, [&](const std::string& v) { return r.job(v); });
+    fill_top_stall(row, {r.job(design)});
     t.rows.push_back(std::move(row));
   }
+  std::map<std::string, std::vector<const json*>> design_jobs;  // by phase; "step": all
+  for (const auto& j : report["jobs"])
+    if (j["variant"] == design) {
+      design_jobs[j["phase"].get<std::string>()].push_back(&j);
+      design_jobs["step"].push_back(&j);
+    }
   std::vector<std::string> phases;
   for (const auto& p : report["summary"]["phases"]) {
     const std::string name = p["phase"].get<std::string>();
@@ -64,6 +79,7 @@ Tables summary_rows(const json& report) {
         if (p["phase"] == phase && p["variant"] == v) return &p;
       return nullptr;
     });
+    fill_top_stall(row, design_jobs[phase]);
     t.totals.push_back(std::move(row));
   }
   json step = {{"layer_index", nullptr}, {"layer", "total"}, {"phase", "step"}};
@@ -71,6 +87,7 @@ Tables summary_rows(const json& report) {
     const auto& all = report["summary"]["variants"];
     return all.contains(v) ? &all[v] : nullptr;
   });
+  fill_top_stall(step, design_jobs["step"]);
   t.totals.push_back(std::move(step));
   return t;
 }

@@ -1,6 +1,7 @@
 // The summary `sparsim run` prints on stdout, read from the report JSON so it can never disagree with it.
 // It fits kSummaryWidth columns by default: a researcher's terminal, a paper's listing, a CI log.
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "sim/report/job_rows.hpp"
@@ -28,12 +29,13 @@ std::string micro_joules(double pj) { return group_fixed(pj / 1e6, 2); }
 enum Drop : int {
   kKeep = 0,
   kDesignUtil = 1,
-  kDesignEnergy = 2,
-  kEnergyGain = 3,
-  kOtherCycles = 4,  // variants beyond design and baseline (an oracle, a second baseline)
-  kBaselineEnergy = 5,
-  kOtherUtil = 6,
-  kOtherEnergy = 7,
+  kTopStall = 2,  // why the design is slow: its top stall cause and share of cycles
+  kDesignEnergy = 3,
+  kEnergyGain = 4,
+  kOtherCycles = 5,  // variants beyond design and baseline (an oracle, a second baseline)
+  kBaselineEnergy = 6,
+  kOtherUtil = 7,
+  kOtherEnergy = 8,
 };
 
 std::string layer_table(const json& report, bool wide) {
@@ -44,7 +46,7 @@ std::string layer_table(const json& report, bool wide) {
   struct Col {
     TableColumn spec;
     std::string variant;  // whose job the cell reads (empty: the row's own fields or the pair)
-    enum { Layer, Phase, Cycles, Speedup, Util, Energy, EnergyGain } what;
+    enum { Layer, Phase, Cycles, Speedup, TopStall, Util, Energy, EnergyGain } what;
   };
   std::vector<Col> cols = {{{"layer", true, kKeep, true}, "", Col::Layer}, {{"phase", true, kKeep}, "", Col::Phase}};
   auto cycles_col = [](const std::string& v, int drop) {
@@ -55,6 +57,7 @@ std::string layer_table(const json& report, bool wide) {
   };
   for (const auto& v : variants) cols.push_back(cycles_col(v, v == design || v == base ? kKeep : kOtherCycles));
   cols.push_back({{"speedup", false, kKeep}, "", Col::Speedup});
+  cols.push_back({{"top stall", false, kTopStall}, design, Col::TopStall});
   for (const auto& v : variants) {
     std::string h = "util(";
     h += v;
@@ -100,6 +103,9 @@ std::string layer_table(const json& report, bool wide) {
           if (d && b && (*d)["cycles"].get<double>() > 0)
             cell = fmt("%.2fx", (*b)["cycles"].get<double>() / (*d)["cycles"].get<double>());
           break;
+        case Col::TopStall:
+          if (j) cell = top_stall_cell(top_stall({j}));
+          break;
         case Col::EnergyGain:
           if (d && b && (*d)["energy_pj"].get<double>() > 0)
             cell = fmt("%.2fx", (*b)["energy_pj"].get<double>() / (*d)["energy_pj"].get<double>());
@@ -113,11 +119,19 @@ std::string layer_table(const json& report, bool wide) {
 }
 
 std::string totals_table(const json& report, bool wide) {
-  TextTable table({{"phase", true}, {"variant", true}, {"cycles"}, {"time ms"}, {"utilization"}, {"energy uJ"}});
+  TextTable table(
+      {{"phase", true}, {"variant", true}, {"cycles"}, {"time ms"}, {"utilization"}, {"energy uJ"}, {"top stall"}});
+  // Each variant's jobs by phase ("step": all of them), for the top stall of a total.
+  std::map<std::pair<std::string, std::string>, std::vector<const json*>> jobs;
+  for (const auto& j : report["jobs"]) {
+    const std::string v = j["variant"].get<std::string>();
+    jobs[{j["phase"].get<std::string>(), v}].push_back(&j);
+    jobs[{"step", v}].push_back(&j);
+  }
   auto add = [&](const std::string& phase, const std::string& variant, const json& t) {
     table.add_row({phase, variant, group_digits(t["cycles"].get<std::uint64_t>()),
                    fmt("%.4f", t["time_s"].get<double>() * 1e3), fmt("%.1f%%", 100.0 * t["utilization"].get<double>()),
-                   micro_joules(t["energy_pj"].get<double>())});
+                   micro_joules(t["energy_pj"].get<double>()), top_stall_cell(top_stall(jobs[{phase, variant}]))});
   };
   for (const auto& row : report["summary"]["phases"])
     add(row["phase"].get<std::string>(), row["variant"].get<std::string>(), row);

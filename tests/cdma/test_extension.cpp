@@ -17,7 +17,9 @@
 
 namespace {
 
-std::string run(const std::string& args, int& status) { return sparsim::test_support::run_sparsim_capture(args, status); }
+std::string run(const std::string& args, int& status) {
+  return sparsim::test_support::run_sparsim_capture(args, status);
+}
 
 int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
@@ -74,7 +76,10 @@ TEST_CASE("offload extension: a slow PCIe link stalls the sat array's jobs, a fa
   REQUIRE(so.at("stalls").at("prefetch_wait_cycles").get<std::uint64_t>() > 0);
   REQUIRE(fast_design == 0);
   REQUIRE(fo.at("stalls").at("total_cycles").get<std::uint64_t>() == 0);
-  REQUIRE(slow_base == 0);  // only the design variant is gated
+  // The baseline runs under the same policy: its own path stalls it too, as the extension measured.
+  REQUIRE(slow_base > 0);
+  REQUIRE(slow_base == so.at("baseline").at("offload_wait_cycles").get<std::uint64_t>() +
+                           so.at("baseline").at("prefetch_wait_cycles").get<std::uint64_t>());
   REQUIRE(fast_base == 0);
   // Same data either way: compression and bytes do not depend on the link.
   REQUIRE(so.at("compression_ratio").get<double>() > 1.0);
@@ -170,7 +175,9 @@ TEST_CASE("offload extension: the stc GPU's jobs carry the gate stall in their o
   std::uint64_t gate = 0, design_cycles = 0;
   for (const auto& j : report.at("jobs")) {
     if (j.at("variant") != report.at("accelerator").at("design_variant")) {
-      CHECK(j.at("stall_cycles").value("gate", std::uint64_t{0}) == 0);
+      // The baseline (dense) is gated under the same policy; the third variant is not.
+      if (j.at("variant") != report.at("accelerator").at("baseline_variant"))
+        CHECK(j.at("stall_cycles").value("gate", std::uint64_t{0}) == 0);
       continue;
     }
     gate += j.at("stall_cycles").value("gate", std::uint64_t{0});
@@ -180,4 +187,97 @@ TEST_CASE("offload extension: the stc GPU's jobs carry the gate stall in their o
   CHECK(gate > 0);
   CHECK(gate == stalls.at("total_cycles").get<std::uint64_t>());
   CHECK(design_cycles == stalls.at("gated_span_cycles").get<std::uint64_t>());
+}
+
+namespace {
+
+// Offload energy of `variant` charged to its jobs: the pJ of the offload path's components.
+double offload_pj(const nlohmann::json& report, const std::string& variant) {
+  double pj = 0;
+  for (const auto& j : report.at("jobs"))
+    if (j.at("variant") == variant)
+      for (const auto& [block, e] : j.at("energy_pj_by_component").items())
+        if (block.rfind("offload.dma", 0) == 0) pj += e.get<double>();
+  return pj;
+}
+
+}  // namespace
+
+TEST_CASE("offload extension: link, codec and host-memory energy is charged and scales with the bytes moved") {
+  const auto small = run_sat("--set workload.batch=4", "offload-ext-energy4");
+  const auto large = run_sat("--set workload.batch=8", "offload-ext-energy8");
+  for (const auto* r : {&small, &large}) {
+    const auto& o = r->at("extra").at("offload");
+    const auto& e = o.at("energy").at("sparse");
+    CHECK(e.at("total_pj").get<double>() > 0);
+    const auto& by = e.at("pj_by_component");
+    CHECK(by.at("offload.dma.pcie").get<double>() > 0);        // the link, per wire byte of its generation
+    CHECK(by.at("offload.dma.compressor").get<double>() > 0);  // cDMA's compressor
+    CHECK(by.at("offload.dma.decompressor").get<double>() > 0);
+    CHECK(by.at("offload.dma.host_write").get<double>() > 0);  // host DDR4
+    CHECK(by.at("offload.dma.host_read").get<double>() > 0);
+    // The jobs carry it: the report's energy includes the offload path.
+    CHECK(offload_pj(*r, "sparse") == Approx(e.at("total_pj").get<double>()).epsilon(1e-9));
+    CHECK(offload_pj(*r, "dense") == Approx(o.at("energy").at("dense").at("total_pj").get<double>()).epsilon(1e-9));
+  }
+  // Twice the batch, twice the activations: the energy follows the bytes sent.
+  const auto bytes = [](const nlohmann::json& r) {
+    return r.at("extra").at("offload").at("bytes").at("sent_bytes").get<double>();
+  };
+  const auto pj = [](const nlohmann::json& r) {
+    return r.at("extra").at("offload").at("energy").at("sparse").at("total_pj").get<double>();
+  };
+  REQUIRE(bytes(large) > 1.5 * bytes(small));
+  CHECK(pj(large) / pj(small) == Approx(bytes(large) / bytes(small)).epsilon(0.15));
+}
+
+TEST_CASE("offload extension: a newer PCIe generation costs less energy per byte on the wire") {
+  const auto gen3 = run_sat("--set offload.pcie.generation=3", "offload-ext-gen3");
+  const auto gen4 = run_sat("--set offload.pcie.generation=4", "offload-ext-gen4");
+  const auto link = [](const nlohmann::json& r) {
+    return r.at("extra")
+        .at("offload")
+        .at("energy")
+        .at("sparse")
+        .at("pj_by_component")
+        .at("offload.dma.pcie")
+        .get<double>();
+  };
+  CHECK(link(gen4) < link(gen3));
+}
+
+TEST_CASE("offload extension: design and baseline run under the same policy, the no-offload oracle beside them") {
+  int status = -1;
+  const std::string dir = "offload-ext-oracle";
+  const std::string out = run("run " + kConfig + " --set offload.mode=vdnn --out " + dir, status);
+  INFO(out);
+  REQUIRE(exit_code(status) == 0);
+  const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+  const auto& o = report.at("extra").at("offload");
+  // vDNN sends every offloaded byte raw, for each variant: the same policy moves the same bytes.
+  REQUIRE(o.at("baseline").at("variant") == "dense");
+  REQUIRE(o.at("baseline").at("gated_ops") == o.at("stalls").at("gated_ops"));
+  REQUIRE(o.at("baseline").at("sent_bytes") == o.at("bytes").at("sent_bytes"));
+  REQUIRE(o.at("baseline").at("all_transfers_completed").get<bool>());
+  // The oracle: the same config without offload, simulated beside the run.
+  const auto& oracle = report.at("extra").at("oracle");
+  REQUIRE(oracle.at("variants").contains("sparse"));
+  REQUIRE(oracle.at("variants").contains("dense"));
+  const auto& mine = report.at("summary").at("variants");
+  CHECK(oracle.at("variants").at("sparse").at("cycles").get<std::uint64_t>() <=
+        mine.at("sparse").at("cycles").get<std::uint64_t>());
+  CHECK(oracle.at("variants").at("dense").at("cycles").get<std::uint64_t>() <=
+        mine.at("dense").at("cycles").get<std::uint64_t>());
+  CHECK(oracle.at("variants").at("sparse").at("energy_pj").get<double>() <
+        mine.at("sparse").at("energy_pj").get<double>());
+  // Its figures equal a plain run's with offload off.
+  const std::string plain = run("run " + kConfig + " --set offload.enabled=false --out offload-ext-plain", status);
+  REQUIRE(exit_code(status) == 0);
+  const auto off = nlohmann::json::parse(slurp("offload-ext-plain/report.json"));
+  CHECK(oracle.at("variants").at("sparse").at("cycles") == off.at("summary").at("variants").at("sparse").at("cycles"));
+  CHECK(oracle.at("speedup") == off.at("summary").at("speedup").at("step"));
+  // Printed: the oracle line, the baseline's own stalls, and the offload energy.
+  CHECK(out.find("no-offload oracle") != std::string::npos);
+  CHECK(out.find("offload on dense (the same policy)") != std::string::npos);
+  CHECK(out.find("offload energy (link, codec, host DDR4):") != std::string::npos);
 }
