@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/errors.hpp"
+#include "sim/text/csv.hpp"
 #include "sim/text/numbers.hpp"
 #include "sim/text/text_table.hpp"
 #include "workloads/layer_masks.hpp"
@@ -26,18 +27,6 @@ const char* kUsage =
 
 // Human tables fit this many columns unless --wide (as `sparsim run`'s summary, sim/report/report.hpp).
 constexpr std::size_t kTableWidth = 120;
-
-// RFC 4180: quote a field that holds a comma, quote or newline.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 std::string shape_text(const Layer& l) {
   if (l.kind == LayerKind::Conv)

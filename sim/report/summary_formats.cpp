@@ -7,6 +7,7 @@
 
 #include "sim/report/job_rows.hpp"
 #include "sim/report/report.hpp"
+#include "sim/text/csv.hpp"
 
 namespace sparsim {
 
@@ -90,18 +91,6 @@ Tables summary_rows(const json& report) {
   fill_top_stall(step, design_jobs["step"]);
   t.totals.push_back(std::move(step));
   return t;
-}
-
-// RFC 4180: quote a field that holds a comma, quote or newline.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
 }
 
 std::string csv_cell(const json& v) {

@@ -15,12 +15,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 std::string micro_joules(double pj) { return group_fixed(pj / 1e6, 2); }
 
 // Drop orders of the per-layer table's optional columns (TableColumn::drop_order): the higher, the
@@ -94,21 +88,21 @@ std::string layer_table(const json& report, bool wide) {
           if (j) cell = group_digits((*j)["cycles"].get<std::uint64_t>());
           break;
         case Col::Util:
-          if (j) cell = fmt("%.1f%%", 100.0 * (*j)["utilization"].get<double>());
+          if (j) cell = format_number("%.1f%%", 100.0 * (*j)["utilization"].get<double>());
           break;
         case Col::Energy:
           if (j) cell = micro_joules((*j)["energy_pj"].get<double>());
           break;
         case Col::Speedup:
           if (d && b && (*d)["cycles"].get<double>() > 0)
-            cell = fmt("%.2fx", (*b)["cycles"].get<double>() / (*d)["cycles"].get<double>());
+            cell = format_number("%.2fx", (*b)["cycles"].get<double>() / (*d)["cycles"].get<double>());
           break;
         case Col::TopStall:
           if (j) cell = top_stall_cell(top_stall({j}));
           break;
         case Col::EnergyGain:
           if (d && b && (*d)["energy_pj"].get<double>() > 0)
-            cell = fmt("%.2fx", (*b)["energy_pj"].get<double>() / (*d)["energy_pj"].get<double>());
+            cell = format_number("%.2fx", (*b)["energy_pj"].get<double>() / (*d)["energy_pj"].get<double>());
           break;
       }
       cells.push_back(cell);
@@ -130,7 +124,8 @@ std::string totals_table(const json& report, bool wide) {
   }
   auto add = [&](const std::string& phase, const std::string& variant, const json& t) {
     table.add_row({phase, variant, group_digits(t["cycles"].get<std::uint64_t>()),
-                   fmt("%.4f", t["time_s"].get<double>() * 1e3), fmt("%.1f%%", 100.0 * t["utilization"].get<double>()),
+                   format_number("%.4f", t["time_s"].get<double>() * 1e3),
+                   format_number("%.1f%%", 100.0 * t["utilization"].get<double>()),
                    micro_joules(t["energy_pj"].get<double>()), top_stall_cell(top_stall(jobs[{phase, variant}]))});
   };
   for (const auto& row : report["summary"]["phases"])
@@ -171,12 +166,12 @@ std::string summary_table(const json& report, bool wide) {
     out << "\n";
     s << "speedup of " << design << " over " << base << ":";
     for (const auto& [phase, v] : report["summary"]["speedup"].items())
-      s << "  " << phase << " " << fmt("%.3fx", v.get<double>());
+      s << "  " << phase << " " << format_number("%.3fx", v.get<double>());
     prose(s.str());
     std::ostringstream e;
     e << "energy-efficiency gain:";
     for (const auto& [phase, v] : report["summary"]["energy_efficiency_gain"].items())
-      e << "  " << phase << " " << fmt("%.3fx", v.get<double>());
+      e << "  " << phase << " " << format_number("%.3fx", v.get<double>());
     prose(e.str());
   }
   // Models that know the ideal bound of their sparsity (e.g. 3/(2N/M+1) for N:M training) report it in
@@ -185,10 +180,10 @@ std::string summary_table(const json& report, bool wide) {
     const double ideal = report["extra"]["ideal_speedup_bound"].get<double>();
     const double step = report["summary"]["speedup"]["step"].get<double>();
     std::ostringstream s;
-    s << "ideal step speedup " << fmt("%.3fx", ideal);
+    s << "ideal step speedup " << format_number("%.3fx", ideal);
     if (report["extra"].contains("ideal_speedup_formula"))
       s << " (" << report["extra"]["ideal_speedup_formula"].get<std::string>() << ")";
-    s << ": achieved " << fmt("%.1f%%", ideal > 0 ? 100.0 * step / ideal : 0.0) << " of it";
+    s << ": achieved " << format_number("%.1f%%", ideal > 0 ? 100.0 * step / ideal : 0.0) << " of it";
     prose(s.str());
   }
   if (report["extra"].contains("summary_lines"))

@@ -10,6 +10,7 @@
 #include "sim/errors.hpp"
 #include "sim/report/job_rows.hpp"
 #include "sim/report/report.hpp"
+#include "sim/text/numbers.hpp"
 
 namespace sparsim {
 
@@ -17,13 +18,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-std::string csv_number(double v) { return fmt("%.9g", v); }
+std::string csv_number(double v) { return format_number("%.9g", v); }
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 
 #include "sim/errors.hpp"
 #include "sim/report/report.hpp"
+#include "sim/text/csv.hpp"
 
 namespace sparsim::sweep {
 
@@ -43,14 +44,6 @@ std::string cell(const json* j) {
   if (j->is_boolean()) return j->get<bool>() ? "true" : "false";
   if (j->is_string()) return j->get<std::string>();
   return j->dump();
-}
-
-// RFC 4180: quote a field that holds a comma, quote or newline.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 const json* at_path(const json& root, const std::string& dotted) {

@@ -36,4 +36,10 @@ std::string group_fixed(double value, int decimals) {
   return out;
 }
 
+std::string format_number(const char* format, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
+}
+
 }  // namespace sparsim

@@ -14,4 +14,7 @@ std::string group_digits(std::uint64_t value);
 // printed as printf prints them.
 std::string group_fixed(double value, int decimals);
 
+// printf of one double with `format` (e.g. "%.2fx"), for cells that need no grouping.
+std::string format_number(const char* format, double value);
+
 }  // namespace sparsim

@@ -13,6 +13,20 @@ namespace cdma_test {
 
 using namespace sparsim;
 
+// Large activations (offloaded) and small weights: a few convolutions at 56 x 56.
+inline Network contention_net() {
+  Network net;
+  net.name = "contention";
+  Layer c1 = conv("c1", 3, 64, 56, 3, 1, 1);
+  c1.needs_input_gradient = false;
+  net.layers.push_back(c1);
+  net.layers.push_back(conv("c2", 64, 64, 56, 3, 1, 1));
+  net.layers.push_back(conv("c3", 64, 64, 56, 3, 1, 1));
+  net.layers.push_back(conv("c4", 64, 64, 56, 3, 1, 1));
+  net.layers.push_back(fc("f5", 64 * 56 * 56, 10));
+  return net;
+}
+
 // A small CNN: three convs and two fc layers, so a step has offloads, a kept last input and fc densities.
 inline Network tiny_net() {
   Network net;

@@ -111,22 +111,6 @@ TEST_CASE("compute-bound: with a fast link, offloading costs (almost) nothing") 
   REQUIRE(total_cycles(rr, "oracle") == sum);
 }
 
-namespace {
-// Large activations (offloaded) and small weights: a few convolutions at 56 x 56.
-Network contention_net() {
-  Network net;
-  net.name = "contention";
-  Layer c1 = conv("c1", 3, 64, 56, 3, 1, 1);
-  c1.needs_input_gradient = false;
-  net.layers.push_back(c1);
-  net.layers.push_back(conv("c2", 64, 64, 56, 3, 1, 1));
-  net.layers.push_back(conv("c3", 64, 64, 56, 3, 1, 1));
-  net.layers.push_back(conv("c4", 64, 64, 56, 3, 1, 1));
-  net.layers.push_back(fc("f5", 64 * 56 * 56, 10));
-  return net;
-}
-}  // namespace
-
 TEST_CASE("memory-bound compute slows down while the DMA engine shares its DRAM") {
   // Math nearly free: every op is as long as its DRAM traffic. vDNN's offload reads and prefetch writes
   // go through the same GPU memory, so an op's own time (its stall for the link not counted) grows; with
