@@ -5,8 +5,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .data import InputError
-from .labels import PHASE_NAMES, key_label, metric_label, short_key
-from .style import PALETTE, PHASE_COLOURS, colours_for, energy_scale
+from .labels import (PHASE_NAMES, column_label, key_label, metric_label, network_label, short_key, value_label,
+                     variant_label)
+from .style import PALETTE, PHASE_COLOURS, colours_for, energy_scale, place_legend
 
 PHASES = ("FF", "BP", "WU")
 
@@ -26,7 +27,8 @@ def _layers(report):
 
 def _title(report, what):
     w = report.get("workload", {})
-    return f"{what}: {report['accelerator']['name']} on {w.get('network', '?')} (batch {w.get('batch', '?')})"
+    return (f"{what}: {variant_label(report['accelerator']['name'])} on {network_label(w.get('network', '?'))}"
+            f" (batch {w.get('batch', '?')})")
 
 
 def _wide(n_groups, base=6.4, per=0.28, cap=16.0):
@@ -59,9 +61,9 @@ def layer_speedup(report):
                    label=f"whole step: {step:.2f}×")
     ax.set_xticks(x, layers, rotation=60 if len(layers) > 6 else 0, ha="right" if len(layers) > 6 else "center")
     ax.set_xlabel("layer")
-    ax.set_ylabel(f"speedup of {design} over {baseline} (×)")
+    ax.set_ylabel(f"speedup of {variant_label(design)} over {variant_label(baseline)} (×)")
     ax.set_title(_title(report, "Speedup per layer"))
-    ax.legend(ncol=2, loc="upper left", frameon=True, framealpha=0.9)
+    place_legend(ax, ncol=2)
     return fig
 
 
@@ -94,18 +96,18 @@ def _stacked(bars, title, xlabel):
         raise InputError("no energy by component in the input")
     colours = colours_for(components)
     div, unit = energy_scale(max(sum(e.values()) for _, _, e in bars) or 1.0)
-    fig, ax = plt.subplots(figsize=(_wide(len(bars), per=0.45), 3.8))
+    fig, ax = plt.subplots(figsize=(_wide(len(bars), per=0.75), 3.8))  # room for "ResNet-18" under each bar
     x = np.arange(len(bars))
     bottom = np.zeros(len(bars))
     for c in components:
         vals = np.array([e.get(c, 0.0) / div for _, _, e in bars])
         ax.bar(x, vals, 0.7, bottom=bottom, label=c, color=colours[c])
         bottom += vals
-    ax.set_xticks(x, [f"{g}\n{v}" for g, v, _ in bars], fontsize=7)
+    ax.set_xticks(x, [f"{g}\n{variant_label(v)}" for g, v, _ in bars], fontsize=7)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(f"energy ({unit})")
     ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    place_legend(ax)
     return fig
 
 
@@ -133,7 +135,7 @@ def utilization_heatmap(report, variant=None):
                     ax.text(k, i, f"{grid[i, k]:.0f}", ha="center", va="center", fontsize=6,
                             color="white" if grid[i, k] < 60 else "black")
     fig.colorbar(im, ax=ax, label="MAC utilization (%)")
-    ax.set_title(_title(report, f"Utilization of {variant}"), fontsize=9)
+    ax.set_title(_title(report, f"Utilization of {variant_label(variant)}"), fontsize=9)
     return fig
 
 
@@ -149,7 +151,7 @@ def _is_numeric(values):
 
 def _baseline_name(results):
     names = {r["baseline_variant"] for r in results.rows if r.get("baseline_variant")}
-    return names.pop() if len(names) == 1 else "baseline"
+    return variant_label(names.pop()) if len(names) == 1 else "baseline"
 
 
 def _nm_ticks(results, x, xs):
@@ -177,7 +179,7 @@ def sweep_curve(results, x=None, y="speedup_step", series=None):
     others = [series] if series else [k for k in keys if k != x and results.axis_of.get(k) != x_axis]
     groups = OrderedDict()
     for r in results.rows:
-        label = ", ".join(f"{short_key(k)}={r[k]}" for k in others)
+        label = ", ".join(value_label(k, r[k]) for k in others)
         groups.setdefault(label, []).append(r)
     xs_all = [r[x] for r in results.rows]
     numeric_x = _is_numeric(xs_all)
@@ -188,8 +190,8 @@ def sweep_curve(results, x=None, y="speedup_step", series=None):
         ylabel = f"speedup over {baseline} (×)"  # a forward-only sweep: the "step" is the forward pass
     if len(ys) > 1:
         ylabel = ylabel.replace(f" of {baseline}", "")
-        if ylabel == ys[0]:  # sweep-specific metric columns: name them all
-            ylabel = ", ".join(ys)
+        if ylabel == column_label(ys[0]):  # sweep-specific metric columns: name them all
+            ylabel = ", ".join(column_label(c) for c in ys)
     if ylabel.endswith("(µJ)"):  # energies: a unit that keeps tick labels short
         top = max((float(r[c]) for r in results.rows for c in ys if r[c] != ""), default=1.0)
         div, unit = energy_scale(top)
@@ -209,9 +211,8 @@ def sweep_curve(results, x=None, y="speedup_step", series=None):
         ticks = _nm_ticks(results, x, xs)
         if ticks:
             ax.set_xticks(xs, ticks)
-        elif len(xs) > 2 and all(v > 0 for v in xs) and xs[-1] / xs[0] >= 16:
-            ax.set_xscale("log", base=2)
-            ax.set_xticks(xs, [f"{v:g}" for v in xs])
+        elif len(xs) > 2 and all(v > 0 for v in xs) and xs[-1] / xs[0] >= 10:  # a decade or more: log axis
+            _log_x(ax, xs)
         elif len(xs) <= 12:  # few swept values: tick exactly those (PCIe 3, 4, 5 rather than 3.25)
             ax.set_xticks(xs, [f"{v:g}" for v in xs])
     else:
@@ -225,26 +226,54 @@ def sweep_curve(results, x=None, y="speedup_step", series=None):
     variants = {(r["design_variant"], r["baseline_variant"]) for r in results.rows}
     if len(variants) == 1:
         d, b = variants.pop()
-        ax.set_title(f"{d} vs {b}" + (f" on {networks.pop()}" if len(networks) == 1 else ""))
+        ax.set_title(f"{variant_label(d)} vs {variant_label(b)}"
+                     + (f" on {network_label(networks.pop())}" if len(networks) == 1 else ""))
     if len(lines) > 1:
-        ax.legend(title=", ".join(short_key(k) for k in others) or None)
+        place_legend(ax, title=", ".join(key_label(k) for k in others) or None)
     return fig
+
+
+def _is_power_of_two(v):
+    return v >= 1 and float(v).is_integer() and (int(v) & (int(v) - 1)) == 0
+
+
+def _is_round(v):
+    """1, 2 or 5 times a power of ten (the values a log axis labels)."""
+    m = v / 10 ** np.floor(np.log10(v) + 1e-9)
+    return any(abs(m - k) < 1e-6 for k in (1, 2, 5))
+
+
+def _log_x(ax, xs):
+    """Log x axis ticked at the swept values: base 2 when they are powers of two (array sizes, GEMM sizes),
+    else base 10 with labels on the round values (0.05, 0.1, 0.2, 0.5, 1) and the ends, so that labels at
+    the crowded end of a decade do not overlap."""
+    from matplotlib.ticker import NullLocator
+    if all(_is_power_of_two(v) for v in xs):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(xs, [f"{v:g}" for v in xs])
+    else:
+        ax.set_xscale("log")
+        shown = [v for i, v in enumerate(xs) if _is_round(v) or i in (0, len(xs) - 1)]
+        if len(shown) < 3:
+            shown = xs
+        ax.set_xticks(xs, [f"{v:g}" if v in shown else "" for v in xs])
+    ax.xaxis.set_minor_locator(NullLocator())
 
 
 def _column_name(col, results):
     """Legend name of a y column: the variant it belongs to."""
     rows = results.rows
     if col.startswith("baseline_"):
-        return rows[0].get("baseline_variant", "baseline")
+        return variant_label(rows[0].get("baseline_variant", "baseline"))
     if col in ("cycles", "time_s", "utilization", "energy_pj"):
-        return rows[0].get("design_variant", "design")
-    return col
+        return variant_label(rows[0].get("design_variant", "design"))
+    return column_label(col)
 
 
 def _point_label(results, r):
     keys = [k for k, _ in results.axes]
     if "workload.network" in keys or not keys:
-        lead = r.get("network", "")
+        lead = network_label(r.get("network", ""))
         rest = [k for k in keys if k != "workload.network"]
     else:
         lead, rest = "", keys
@@ -266,7 +295,7 @@ def sweep_speedup_bars(results):
     ax.set_xticks(x, labels, fontsize=7)
     ax.set_xlabel("network" if "workload.network" in dict(results.axes) else "design point")
     ax.set_ylabel(f"speedup over {_baseline_name(results)} (×)")
-    ax.legend(ncol=2, loc="upper left", frameon=True, framealpha=0.9)
+    place_legend(ax, ncol=2)
     return fig
 
 
@@ -279,7 +308,7 @@ def sweep_energy(results):
     bars = []
     for r in results.rows:
         label = _point_label(results, r)
-        bars.append((label, r["design_variant"], {c[10:]: float(r[c]) for c in design_cols if r[c]}))
+        bars.append((label, variant_label(r["design_variant"]), {c[10:]: float(r[c]) for c in design_cols if r[c]}))
         if base_cols:
-            bars.append((label, r["baseline_variant"], {c[19:]: float(r[c]) for c in base_cols if r[c]}))
+            bars.append((label, variant_label(r["baseline_variant"]), {c[19:]: float(r[c]) for c in base_cols if r[c]}))
     return _stacked(bars, f"Energy per component ({len(results.rows)} points)", "design point")

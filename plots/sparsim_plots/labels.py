@@ -20,7 +20,7 @@ def key_label(key, unit=""):
     if key.startswith("label."):  # a sweep's own column: its name is the label
         key_name = key[len("label."):].replace("_", " ")
         return KEY_NAMES.get(key, key_name)
-    name = KEY_NAMES.get(key, key)
+    name = KEY_NAMES.get(key, short_key(key).replace("_", " "))  # the raw key only as a fallback
     return f"{name} ({unit})" if unit else name
 
 
@@ -31,9 +31,9 @@ def short_key(key):
 def metric_label(metric, baseline="baseline"):
     """(label, multiplier applied to the values)."""
     if metric.startswith("speedup_vs_"):
-        return f"speedup over {metric[len('speedup_vs_'):]} (×)", 1.0
+        return f"speedup over {variant_label(metric[len('speedup_vs_'):])} (×)", 1.0
     if metric.startswith("energy_gain_vs_"):
-        return f"energy-efficiency gain over {metric[len('energy_gain_vs_'):]} (×)", 1.0
+        return f"energy-efficiency gain over {variant_label(metric[len('energy_gain_vs_'):])} (×)", 1.0
     if metric.startswith("speedup_"):
         return f"{PHASE_NAMES.get(metric[8:], metric[8:])} speedup over {baseline} (×)", 1.0
     if metric.startswith("energy_gain_"):
@@ -48,4 +48,76 @@ def metric_label(metric, baseline="baseline"):
         return f"cycles per step{who}", 1.0
     if base == "energy_pj" or base.endswith("_energy_pj"):
         return f"energy per step{who} (µJ)", 1e-6
-    return metric, 1.0
+    return column_label(metric), 1.0
+
+
+# ---- the label table: human names for columns, networks, variants; raw names are only the fallback ----
+
+COLUMN_NAMES = {
+    "perf_vs_oracle_cdma": "cDMA / oracle",
+    "perf_vs_oracle_vdnn": "vDNN / oracle",
+    "speedup_FF": "forward speedup",
+    "speedup_BP": "backward-data speedup",
+    "speedup_WU": "weight-update speedup",
+    "speedup_step": "step speedup",
+    "energy_gain_FF": "forward energy gain",
+    "energy_gain_BP": "backward-data energy gain",
+    "energy_gain_WU": "weight-update energy gain",
+    "energy_gain_step": "step energy gain",
+    "cycles": "cycles",
+    "time_s": "time per step",
+    "utilization": "MAC utilization",
+    "energy_pj": "energy per step",
+}
+
+NETWORK_NAMES = {
+    "alexnet": "AlexNet",
+    "squeezenet": "SqueezeNet",
+    "resnet18": "ResNet-18",
+    "resnet34": "ResNet-34",
+    "resnet50": "ResNet-50",
+    "vgg16": "VGG-16",
+    "vgg19": "VGG-19",
+    "mobilenetv2": "MobileNetV2",
+    "googlenet": "GoogLeNet",
+    "bert": "BERT",
+    "gpt2": "GPT-2",
+}
+
+VARIANT_NAMES = {
+    "cdma": "cDMA",
+    "vdnn": "vDNN",
+    "scnn": "SCNN",
+    "dcnn": "DCNN",
+    "stc": "STC",
+    "sat": "SAT",
+}
+
+
+def network_label(name):
+    """AlexNet for alexnet; a GEMM or an unknown network keeps its name."""
+    return NETWORK_NAMES.get(str(name).lower(), str(name))
+
+
+def variant_label(name):
+    return VARIANT_NAMES.get(str(name).lower(), str(name))
+
+
+def column_label(col):
+    """Short legend name of a results.csv column (perf_vs_oracle_cdma -> 'cDMA / oracle')."""
+    if col in COLUMN_NAMES:
+        return COLUMN_NAMES[col]
+    if col.startswith("perf_vs_oracle_"):
+        return f"{variant_label(col[len('perf_vs_oracle_'):])} / oracle"
+    if col.startswith("speedup_vs_"):
+        return f"speedup over {variant_label(col[len('speedup_vs_'):])}"
+    if col.startswith("energy_gain_vs_"):
+        return f"energy gain over {variant_label(col[len('energy_gain_vs_'):])}"
+    return col
+
+
+def value_label(key, value):
+    """Legend entry for one value of a swept key: network=alexnet -> 'AlexNet', rows=16 -> 'rows=16'."""
+    if key in ("network", "workload.network"):
+        return network_label(value)
+    return f"{short_key(key)}={value}"

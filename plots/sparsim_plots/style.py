@@ -5,6 +5,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; no display is needed or wanted
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 PHASE_COLOURS = {"FF": "#1f77b4", "BP": "#ff7f0e", "WU": "#2ca02c", "step": "#555555"}
 # Okabe-Ito plus greys: distinguishable in print and for colour-blind readers.
@@ -54,3 +55,46 @@ def save(fig, out):
         os.replace(tmp, p)  # never a half-written figure
     plt.close(fig)
     return paths
+
+
+def _legend_overlaps_data(ax, legend, renderer, pad=6.0):
+    """True when the legend's box (display pixels, grown by `pad`) covers a plotted point, a stretch of a
+    line, or a bar of `ax`."""
+    box = legend.get_window_extent(renderer).padded(pad)
+    for line in ax.get_lines():
+        xy = line.get_transform().transform(line.get_path().vertices)
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        if len(xy) == 1 and box.contains(*xy[0]):
+            return True
+        for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):  # sample each segment, about every 2 pixels
+            n = int(max(abs(x1 - x0), abs(y1 - y0)) / 2) + 2
+            for t in np.linspace(0.0, 1.0, n):
+                if box.contains(x0 + t * (x1 - x0), y0 + t * (y1 - y0)):
+                    return True
+    for patch in ax.patches:
+        ext = patch.get_window_extent(renderer)
+        if ext.width > 0 and ext.height > 0 and box.overlaps(ext):
+            return True
+    return False
+
+
+def place_legend(ax, **kwargs):
+    """A legend that sits over no data: matplotlib's 'best' place inside the axes when that place is clear
+    of every line and bar, else outside the axes on the right. Returns the Legend."""
+    kwargs.pop("loc", None)
+    kwargs.pop("bbox_to_anchor", None)
+    legend = ax.legend(loc="best", **kwargs)
+    renderer = ax.figure.canvas.get_renderer()
+    ax.figure.draw(renderer)  # 'best' is resolved at draw time
+    if _legend_overlaps_data(ax, legend, renderer):
+        legend.remove()
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **kwargs)
+    return legend
+
+
+def legend_outside_axes(ax, legend):
+    """True when the legend lies wholly outside the axes' box (used by the tests)."""
+    renderer = ax.figure.canvas.get_renderer()
+    ax.figure.draw(renderer)
+    box, area = legend.get_window_extent(renderer), ax.get_window_extent(renderer)
+    return not box.overlaps(area)

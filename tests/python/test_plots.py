@@ -164,3 +164,108 @@ def test_zipped_keys_stay_on_one_line_and_energy_has_a_readable_unit(tmp_path):
     fig = figures.sweep_curve(load_results(path), y="energy_pj")
     assert fig.axes[0].get_ylabel() == "energy per step (µJ)"
     assert max(fig.axes[0].get_lines()[0].get_ydata()) == pytest.approx(2.5)  # 5e6 / 2 pJ in µJ
+
+
+# ---- issue 14: human labels, legends clear of the data, log axes over decades ----
+
+from sparsim_plots.labels import column_label, key_label, metric_label, network_label, value_label  # noqa: E402
+from sparsim_plots.style import _legend_overlaps_data, legend_outside_axes, place_legend  # noqa: E402
+
+
+def make_sweep(dirpath, key, xs, networks, columns):
+    """A results.csv (with plan.json) over `key` x workload.network with metric `columns` = {name: f(x, i)}."""
+    path = os.path.join(dirpath, "results.csv")
+    header = ["point", "run", "status", "workload.network", key, "network", "design_variant", "baseline_variant",
+              "speedup_FF", "speedup_step"] + list(columns)
+    rows, p = [], 0
+    for i, net in enumerate(networks):
+        for x in xs:
+            rows.append([p, f"id{p}", "ok", net, x, net, "cdma", "vdnn", 1.0, 1.0 + x]
+                        + [f(x, i) for f in columns.values()])
+            p += 1
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    with open(os.path.join(dirpath, "plan.json"), "w") as f:
+        json.dump({"axes": [{"key": "workload.network", "unit": "", "axis": 0},
+                            {"key": key, "unit": "", "axis": 1}], "set": []}, f)
+    return path
+
+
+def test_label_table_names_columns_networks_and_variants():
+    assert column_label("perf_vs_oracle_cdma") == "cDMA / oracle"
+    assert column_label("perf_vs_oracle_vdnn") == "vDNN / oracle"
+    assert column_label("speedup_step") == "step speedup"
+    assert value_label("network", "alexnet") == "AlexNet"
+    assert value_label("workload.network", "resnet18") == "ResNet-18"
+    assert value_label("accelerator.array.rows", "16") == "rows=16"
+    assert network_label("square-512") == "square-512"  # unknown: the raw name is the fallback
+    assert column_label("some_new_metric") == "some_new_metric"
+    assert metric_label("some_new_metric") == ("some_new_metric", 1.0)
+    assert key_label("accelerator.glb.size_kib", "KiB") == "size kib (KiB)"
+    assert metric_label("speedup_vs_cdma")[0] == "speedup over cDMA (×)"
+
+
+def test_curve_legend_and_title_use_human_names(tmp_path):
+    path = make_sweep(str(tmp_path), "memory.pcie.generation", [3, 4, 5], ["alexnet", "squeezenet"],
+                      {"perf_vs_oracle_vdnn": lambda x, i: 0.2 + 0.1 * x - 0.4 * i,
+                       "perf_vs_oracle_cdma": lambda x, i: 0.3 + 0.1 * x - 0.4 * i})
+    fig = figures.sweep_curve(load_results(path), "memory.pcie.generation", "perf_vs_oracle_vdnn,perf_vs_oracle_cdma")
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["AlexNet, vDNN / oracle", "AlexNet, cDMA / oracle",
+                     "SqueezeNet, vDNN / oracle", "SqueezeNet, cDMA / oracle"]
+    assert ax.get_title() == "cDMA vs vDNN"
+    assert ax.get_ylabel() == "vDNN / oracle, cDMA / oracle"
+    assert ax.get_xlabel() == "PCIe generation (x16)"
+
+
+def test_legend_never_covers_lines_or_bars(tmp_path):
+    # Lines that fill the whole axes: no clear place inside, so the legend goes outside.
+    path = make_sweep(str(tmp_path), "memory.pcie.generation", [3, 4, 5, 6, 7], [f"net{i}" for i in range(8)],
+                      {"perf_vs_oracle_cdma": lambda x, i: (i + x) % 5 + 0.1 * i})
+    fig = figures.sweep_curve(load_results(path), "memory.pcie.generation", "perf_vs_oracle_cdma")
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    assert legend_outside_axes(ax, legend)
+    # Every figure with a legend: the legend's box holds no point, stretch of line or bar.
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    report = load_report(make_report(tmp_path / "r.json"))
+    results = load_results(make_results(str(sub)))
+    for fig in (figures.layer_speedup(report), figures.energy_breakdown(report), figures.sweep_curve(results),
+                figures.sweep_speedup_bars(results), figures.sweep_energy(results)):
+        ax = fig.axes[0]
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        legend = ax.get_legend()
+        assert legend is not None
+        assert legend_outside_axes(ax, legend) or not _legend_overlaps_data(ax, legend, renderer)
+
+
+def test_place_legend_keeps_best_when_it_is_clear():
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2], [0, 0.1, 0.2], label="a")
+    ax.plot([0, 1, 2], [0.05, 0.15, 0.25], label="b")
+    ax.set_ylim(0, 10)  # the lines hug the bottom; the top is empty
+    legend = place_legend(ax)
+    assert not legend_outside_axes(ax, legend)
+    assert not _legend_overlaps_data(ax, legend, fig.canvas.get_renderer())
+    plt.close(fig)
+
+
+def test_log_x_axis_when_values_span_a_decade(tmp_path):
+    dens = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0]
+    path = make_sweep(str(tmp_path), "workload.sparsity.activation_density", dens, ["alexnet"],
+                      {"perf_vs_oracle_cdma": lambda x, i: x})
+    ax = figures.sweep_curve(load_results(path), "workload.sparsity.activation_density").axes[0]
+    assert ax.get_xscale() == "log"
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["0.05", "0.1", "0.2", "", "0.5", "", "1"]
+    sub = tmp_path / "narrow"
+    sub.mkdir()
+    path = make_sweep(str(sub), "memory.pcie.generation", [3, 4, 5], ["alexnet"],
+                      {"perf_vs_oracle_cdma": lambda x, i: x})
+    assert figures.sweep_curve(load_results(path), "memory.pcie.generation").axes[0].get_xscale() == "linear"
