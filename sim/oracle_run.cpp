@@ -56,12 +56,6 @@ json simulate(const std::string& config_path, const std::vector<std::string>& ov
   return out;
 }
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 }  // namespace
 
 OracleRun::~OracleRun() {
@@ -137,20 +131,20 @@ std::string oracle_summary_line(const json& oracle, const json& report) {
     line += " ";
     line += group_digits(static_cast<std::uint64_t>(c0));
     line += " cycles (offload ";
-    line += fmt("%+.1f%%", c0 > 0 ? 100.0 * (c1 - c0) / c0 : 0.0);
+    line += format_number("%+.1f%%", c0 > 0 ? 100.0 * (c1 - c0) / c0 : 0.0);
     line += "), ";
     line += group_fixed(e0 / 1e6, 2);
     line += " uJ (offload ";
-    line += fmt("%+.1f%%", e0 > 0 ? 100.0 * (e1 - e0) / e0 : 0.0);
+    line += format_number("%+.1f%%", e0 > 0 ? 100.0 * (e1 - e0) / e0 : 0.0);
     line += "); ";
   }
   if (oracle.contains("speedup")) {
     line += "speedup ";
-    line += fmt("%.3fx", oracle["speedup"].get<double>());
+    line += format_number("%.3fx", oracle["speedup"].get<double>());
   }
   if (oracle.contains("energy_efficiency_gain")) {
     line += ", energy-efficiency gain ";
-    line += fmt("%.3fx", oracle["energy_efficiency_gain"].get<double>());
+    line += format_number("%.3fx", oracle["energy_efficiency_gain"].get<double>());
   }
   return line;
 }

@@ -20,12 +20,6 @@ namespace sparsim::cdma {
 
 namespace {
 
-std::string fmt(const char* f, double a) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, a);
-  return buf;
-}
-
 std::uint64_t now_cycles() {
   return static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS));
 }
@@ -166,7 +160,9 @@ void charge_jobs(RunResults& results, const TrainingStep& step, const std::strin
   }
 }
 
-std::string percent(double part, double whole) { return fmt("%.0f%%", whole > 0 ? 100.0 * part / whole : 0.0); }
+std::string percent(double part, double whole) {
+  return format_number("%.0f%%", whole > 0 ? 100.0 * part / whole : 0.0);
+}
 
 ExtensionReport OffloadExtension::collect(RunResults& results) {
   using json = nlohmann::ordered_json;
@@ -296,13 +292,14 @@ ExtensionReport OffloadExtension::collect(RunResults& results) {
   out.summary_lines.push_back("offload (" + std::string(vdnn_ ? "vDNN" : "cDMA") + ", codec " + codec_name(codec) +
                               ") on " + results.design_variant + ": PCIe gen" +
                               std::to_string(params_.pcie.generation) + " x" + std::to_string(params_.pcie.lanes) +
-                              ", compression " + fmt("%.2fx", ratio) + ", " + fmt("%.1f MB", double(off_bytes) * mb) +
-                              " offloaded, " + fmt("%.1f MB", double(all_bytes - peak) * mb) + " of GPU memory saved");
-  out.summary_lines.push_back("offload stalls: " + std::to_string(g.offload_wait) + " offload-wait + " +
-                              std::to_string(g.prefetch_wait) + " prefetch-wait cycles (" +
-                              fmt("%.3f ms", double(stall) * ms_per_cycle) + ", " + std::to_string(g.stalled_ops) +
-                              " ops held); link busy " + fmt("%.0f%%", 100 * util_ff) + " of FF, " +
-                              fmt("%.0f%%", 100 * util_bwd) + " of backward");
+                              ", compression " + format_number("%.2fx", ratio) + ", " +
+                              format_number("%.1f MB", double(off_bytes) * mb) + " offloaded, " +
+                              format_number("%.1f MB", double(all_bytes - peak) * mb) + " of GPU memory saved");
+  out.summary_lines.push_back(
+      "offload stalls: " + std::to_string(g.offload_wait) + " offload-wait + " + std::to_string(g.prefetch_wait) +
+      " prefetch-wait cycles (" + format_number("%.3f ms", double(stall) * ms_per_cycle) + ", " +
+      std::to_string(g.stalled_ops) + " ops held); link busy " + format_number("%.0f%%", 100 * util_ff) + " of FF, " +
+      format_number("%.0f%%", 100 * util_bwd) + " of backward");
   if (baseline) {
     const MeteredGate& b = *baseline_->gate;
     std::string line = "offload on ";

@@ -3,16 +3,11 @@
 #include <string>
 
 #include "models/cdma/accelerator.hpp"
+#include "sim/text/numbers.hpp"
 
 namespace sparsim::cdma {
 
 namespace {
-
-std::string fmt(const char* f, double a) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, a);
-  return buf;
-}
 
 struct PhaseSplit {
   std::uint64_t total = 0, ff = 0, bwd = 0, offload_wait = 0, prefetch_wait = 0;
@@ -137,29 +132,32 @@ nlohmann::ordered_json offload_report(const Params& p, const TrainingStep& step,
   json lines = json::array();
   lines.push_back("cdma: " + step.network.name + " batch " + std::to_string(step.batch) + ", PCIe gen" +
                   std::to_string(p.pcie.generation) + " x" + std::to_string(p.pcie.lanes) + " (" +
-                  fmt("%.2f", p.pcie.raw_gbps()) + " GB/s raw, " + fmt("%.2f", p.pcie.payload_gbps()) +
-                  " GB/s payload), design codec " + codec_name(p.codec));
-  lines.push_back("compression ratio of offloaded activations: zvc " + fmt("%.2fx", ratio(Codec::Zvc)) + ", rle " +
-                  fmt("%.2fx", ratio(Codec::Rle)) + ", zlib " + fmt("%.2fx", ratio(Codec::Zlib)));
-  lines.push_back("step time: oracle " + fmt("%.1f ms", double(o.total) * ms_per_cycle) + ", vDNN " +
-                  fmt("%.1f ms", double(vd.total) * ms_per_cycle) + " (" + fmt("%.3f", vdnn_speed) +
-                  "x of oracle), cDMA " + fmt("%.1f ms", double(cd.total) * ms_per_cycle) + " (" +
-                  fmt("%.3f", cdma_speed) + "x); cDMA over vDNN " +
-                  fmt("%+.1f%%", (double(vd.total) / double(cd.total) - 1.0) * 100.0));
-  lines.push_back("stalls (offload/prefetch wait): vDNN " + fmt("%.1f", double(vd.offload_wait) * ms_per_cycle) + "/" +
-                  fmt("%.1f ms", double(vd.prefetch_wait) * ms_per_cycle) + ", cDMA " +
-                  fmt("%.1f", double(cd.offload_wait) * ms_per_cycle) + "/" +
-                  fmt("%.1f ms", double(cd.prefetch_wait) * ms_per_cycle));
+                  format_number("%.2f", p.pcie.raw_gbps()) + " GB/s raw, " +
+                  format_number("%.2f", p.pcie.payload_gbps()) + " GB/s payload), design codec " + codec_name(p.codec));
+  lines.push_back("compression ratio of offloaded activations: zvc " + format_number("%.2fx", ratio(Codec::Zvc)) +
+                  ", rle " + format_number("%.2fx", ratio(Codec::Rle)) + ", zlib " +
+                  format_number("%.2fx", ratio(Codec::Zlib)));
+  lines.push_back("step time: oracle " + format_number("%.1f ms", double(o.total) * ms_per_cycle) + ", vDNN " +
+                  format_number("%.1f ms", double(vd.total) * ms_per_cycle) + " (" + format_number("%.3f", vdnn_speed) +
+                  "x of oracle), cDMA " + format_number("%.1f ms", double(cd.total) * ms_per_cycle) + " (" +
+                  format_number("%.3f", cdma_speed) + "x); cDMA over vDNN " +
+                  format_number("%+.1f%%", (double(vd.total) / double(cd.total) - 1.0) * 100.0));
+  lines.push_back("stalls (offload/prefetch wait): vDNN " +
+                  format_number("%.1f", double(vd.offload_wait) * ms_per_cycle) + "/" +
+                  format_number("%.1f ms", double(vd.prefetch_wait) * ms_per_cycle) + ", cDMA " +
+                  format_number("%.1f", double(cd.offload_wait) * ms_per_cycle) + "/" +
+                  format_number("%.1f ms", double(cd.prefetch_wait) * ms_per_cycle));
   lines.push_back("link utilisation (offload in FF / prefetch in backward): vDNN " +
-                  fmt("%.0f%%", 100 * link["vdnn"]["offload_utilization_ff"].get<double>()) + "/" +
-                  fmt("%.0f%%", 100 * link["vdnn"]["prefetch_utilization_backward"].get<double>()) + ", cDMA " +
-                  fmt("%.0f%%", 100 * link["cdma"]["offload_utilization_ff"].get<double>()) + "/" +
-                  fmt("%.0f%%", 100 * link["cdma"]["prefetch_utilization_backward"].get<double>()));
-  lines.push_back("GPU activation memory: " + fmt("%.2f GB", double(all_bytes) * gb) +
-                  " resident without offload, peak " + fmt("%.2f GB", double(peak) * gb) + " with offload (" +
-                  fmt("%.0f%% saved", all_bytes ? 100.0 * double(all_bytes - peak) / double(all_bytes) : 0.0) +
-                  "); host memory: vDNN " + fmt("%.2f GB", double(variants[1].path->bytes_sent()) * gb) + ", cDMA " +
-                  fmt("%.2f GB", double(variants[2].path->bytes_sent()) * gb));
+                  format_number("%.0f%%", 100 * link["vdnn"]["offload_utilization_ff"].get<double>()) + "/" +
+                  format_number("%.0f%%", 100 * link["vdnn"]["prefetch_utilization_backward"].get<double>()) +
+                  ", cDMA " + format_number("%.0f%%", 100 * link["cdma"]["offload_utilization_ff"].get<double>()) +
+                  "/" + format_number("%.0f%%", 100 * link["cdma"]["prefetch_utilization_backward"].get<double>()));
+  lines.push_back(
+      "GPU activation memory: " + format_number("%.2f GB", double(all_bytes) * gb) +
+      " resident without offload, peak " + format_number("%.2f GB", double(peak) * gb) + " with offload (" +
+      format_number("%.0f%% saved", all_bytes ? 100.0 * double(all_bytes - peak) / double(all_bytes) : 0.0) +
+      "); host memory: vDNN " + format_number("%.2f GB", double(variants[1].path->bytes_sent()) * gb) + ", cDMA " +
+      format_number("%.2f GB", double(variants[2].path->bytes_sent()) * gb));
   extra["summary_lines"] = lines;
   return extra;
 }

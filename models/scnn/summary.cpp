@@ -1,4 +1,5 @@
 #include "models/scnn/summary.hpp"
+#include "sim/text/numbers.hpp"
 
 #include <cstdio>
 #include <map>
@@ -10,12 +11,6 @@ namespace {
 struct Totals {
   double cycles = 0, energy_pj = 0;
 };
-
-std::string fmt(const char* f, double a) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, a);
-  return buf;
-}
 
 }  // namespace
 
@@ -71,17 +66,18 @@ nlohmann::ordered_json summarize(const std::vector<JobResult>& jobs, const std::
     o["energy_ratio_dcnn_over_scnn"] = ratio(t["dcnn"].energy_pj, t["scnn"].energy_pj);
     o["energy_ratio_dcnn_opt_over_scnn"] = ratio(t["dcnn-opt"].energy_pj, t["scnn"].energy_pj);
     out[scopes[s]] = o;
-    lines.push_back("scnn " + step.network.name + " (" + scopes[s] + "): cycles SCNN " + fmt("%.4g", t["scnn"].cycles) +
-                    ", DCNN " + fmt("%.4g", t["dcnn"].cycles) + ", DCNN-opt " + fmt("%.4g", t["dcnn-opt"].cycles) +
-                    "; speedup vs DCNN " + fmt("%.2fx", o["speedup_vs_dcnn"].get<double>()) + ", vs DCNN-opt " +
-                    fmt("%.2fx", o["speedup_vs_dcnn_opt"].get<double>()) + "; energy DCNN/SCNN " +
-                    fmt("%.2fx", o["energy_ratio_dcnn_over_scnn"].get<double>()) + ", DCNN-opt/SCNN " +
-                    fmt("%.2fx", o["energy_ratio_dcnn_opt_over_scnn"].get<double>()));
+    lines.push_back("scnn " + step.network.name + " (" + scopes[s] + "): cycles SCNN " +
+                    format_number("%.4g", t["scnn"].cycles) + ", DCNN " + format_number("%.4g", t["dcnn"].cycles) +
+                    ", DCNN-opt " + format_number("%.4g", t["dcnn-opt"].cycles) + "; speedup vs DCNN " +
+                    format_number("%.2fx", o["speedup_vs_dcnn"].get<double>()) + ", vs DCNN-opt " +
+                    format_number("%.2fx", o["speedup_vs_dcnn_opt"].get<double>()) + "; energy DCNN/SCNN " +
+                    format_number("%.2fx", o["energy_ratio_dcnn_over_scnn"].get<double>()) + ", DCNN-opt/SCNN " +
+                    format_number("%.2fx", o["energy_ratio_dcnn_opt_over_scnn"].get<double>()));
   }
   out["ideal_speedup_conv"] = useful > 0 ? dense / useful : 0.0;
   out["ideal_speedup_all"] = useful_all > 0 ? dense_all / useful_all : 0.0;
   lines.push_back("scnn " + step.network.name + ": ideal bound (dense MACs / non-zero products, conv layers) " +
-                  fmt("%.2fx", useful > 0 ? dense / useful : 0.0));
+                  format_number("%.2fx", useful > 0 ? dense / useful : 0.0));
   // The whole simulated step (every phase): feeds the run summary's ideal step speedup.
   double dense_step = 0, useful_step = 0;
   for (const auto& [ph, d] : dense_phase) dense_step += d, useful_step += useful_phase[ph];
@@ -98,12 +94,12 @@ nlohmann::ordered_json summarize(const std::vector<JobResult>& jobs, const std::
     o["ideal_speedup"] = ratio(dense_phase[ph], useful_phase[ph]);
     out["phases"][phase_name(ph)] = o;
     lines.push_back("scnn " + step.network.name + " " + phase_name(ph) +
-                    " (all layers, sparsim extension): cycles SCNN " + fmt("%.4g", t["scnn"].cycles) + ", DCNN " +
-                    fmt("%.4g", t["dcnn"].cycles) + "; speedup vs DCNN " +
-                    fmt("%.2fx", o["speedup_vs_dcnn"].get<double>()) + ", vs DCNN-opt " +
-                    fmt("%.2fx", o["speedup_vs_dcnn_opt"].get<double>()) + "; energy DCNN/SCNN " +
-                    fmt("%.2fx", o["energy_ratio_dcnn_over_scnn"].get<double>()) + "; ideal " +
-                    fmt("%.2fx", o["ideal_speedup"].get<double>()));
+                    " (all layers, sparsim extension): cycles SCNN " + format_number("%.4g", t["scnn"].cycles) +
+                    ", DCNN " + format_number("%.4g", t["dcnn"].cycles) + "; speedup vs DCNN " +
+                    format_number("%.2fx", o["speedup_vs_dcnn"].get<double>()) + ", vs DCNN-opt " +
+                    format_number("%.2fx", o["speedup_vs_dcnn_opt"].get<double>()) + "; energy DCNN/SCNN " +
+                    format_number("%.2fx", o["energy_ratio_dcnn_over_scnn"].get<double>()) + "; ideal " +
+                    format_number("%.2fx", o["ideal_speedup"].get<double>()));
   }
   // Per-layer comparison.
   std::map<std::string, std::map<std::string, std::uint64_t>> cyc;
