@@ -33,10 +33,8 @@ Usage: measure_ncu.py metrics             (the comma-separated list for ncu --me
 import csv
 import json
 import os
-import platform
-import subprocess
 import sys
-import time
+from gpu_env import environment
 
 LAUNCHES = int(os.environ.get("NCU_LAUNCHES", "2"))
 
@@ -73,20 +71,9 @@ def run(manifest_path):
 
     SparseSemiStructuredTensor._FORCE_CUTLASS = False
     torch.manual_seed(1234)
-    props = torch.cuda.get_device_properties(0)
-    try:
-        drv = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
-                             capture_output=True, text=True).stdout.strip()
-    except OSError:
-        drv = "unknown"
-    try:
-        cslt = torch.backends.cusparselt.version()
-    except Exception:  # noqa: BLE001 -- only for the header
-        cslt = "unknown"
+    env = environment(torch)
     man = {
-        "gpu": f"{props.name}, {props.multi_processor_count} SMs, L2 {getattr(props, 'L2_cache_size', 0)} B",
-        "driver": f"{drv}; torch {torch.__version__}; cuda {torch.version.cuda}; cusparselt {cslt}",
-        "date": f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}; host {platform.node()}",
+        **env,
         "launches": LAUNCHES,
         "cases": [],
     }

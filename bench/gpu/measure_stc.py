@@ -21,8 +21,6 @@ Output: CSV at $OUT (or argv[1]) plus a clocks log from nvidia-smi (started by t
 import csv
 import math
 import os
-import platform
-import subprocess
 import sys
 import time
 
@@ -30,6 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 from torch.sparse import SparseSemiStructuredTensor, to_sparse_semi_structured
+from gpu_env import environment
 
 L2_BYTES = 60 * 2**20
 TIME_LIMIT_S = float(os.environ.get("STC_TIME_LIMIT_S", "500"))
@@ -139,20 +138,11 @@ def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.environ.get("OUT", "."), "h200_gemm_measured.csv")
     SparseSemiStructuredTensor._FORCE_CUTLASS = False
     torch.manual_seed(1234)
-    props = torch.cuda.get_device_properties(0)
-    try:
-        drv = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
-                             capture_output=True, text=True).stdout.strip()
-    except OSError:
-        drv = "unknown"
-    try:
-        cslt = torch.backends.cusparselt.version()
-    except Exception:  # noqa: BLE001 -- only for the header
-        cslt = "unknown"
+    env = environment(torch)
     header = [
-        f"# gpu: {props.name}, {props.multi_processor_count} SMs, L2 {getattr(props, 'L2_cache_size', 0)} B",
-        f"# driver: {drv}; torch {torch.__version__}; cuda {torch.version.cuda}; cusparselt {cslt}",
-        f"# date: {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}; host {platform.node()}",
+        f"# gpu: {env['gpu']}",
+        f"# driver: {env['driver']}",
+        f"# date: {env['date']}",
         f"# method: bench/gpu/measure_stc.py; time_us = median over {WINDOWS} profiled windows of the mean per call of the summed device durations of all "
         "kernels/memsets recorded by torch.profiler (after warm-up, rotating input sets); *_ev_us = CUDA-event "
         "time per call; sparse = to_sparse_semi_structured (cuSPARSELt), dense = cuBLAS via torch.mm/F.linear",

@@ -34,8 +34,6 @@ import csv
 import itertools
 import math
 import os
-import platform
-import subprocess
 import sys
 import time
 
@@ -43,6 +41,7 @@ import torch
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 from torch.sparse import SparseSemiStructuredTensor, SparseSemiStructuredTensorCUSPARSELT, to_sparse_semi_structured
+from gpu_env import environment
 
 L2_BYTES = 60 * 2**20
 PHASES = ("FF", "BP", "WU", "compress", "prune_fused", "step", "step_compress")
@@ -247,20 +246,11 @@ def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.environ.get("OUT", "."), "h200_training_phases.csv")
     SparseSemiStructuredTensor._FORCE_CUTLASS = False
     torch.manual_seed(1234)
-    props = torch.cuda.get_device_properties(0)
-    try:
-        drv = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
-                             capture_output=True, text=True).stdout.strip()
-    except OSError:
-        drv = "unknown"
-    try:
-        cslt = torch.backends.cusparselt.version()
-    except Exception:  # noqa: BLE001 -- only for the header
-        cslt = "unknown"
+    env = environment(torch)
     header = [
-        f"# gpu: {props.name}, {props.multi_processor_count} SMs, L2 {getattr(props, 'L2_cache_size', 0)} B",
-        f"# driver: {drv}; torch {torch.__version__}; cuda {torch.version.cuda}; cusparselt {cslt}",
-        f"# date: {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}; host {platform.node()}",
+        f"# gpu: {env['gpu']}",
+        f"# driver: {env['driver']}",
+        f"# date: {env['date']}",
         f"# method: bench/gpu/measure_training.py; time_us = median over {WINDOWS} profiled windows of the mean per call of "
         "the summed device durations of all kernels/memsets recorded by torch.profiler (after warm-up, rotating input "
         "sets); ev_us = CUDA-event time per call; sparse = cuSPARSELt via to_sparse_semi_structured with a transposable "
