@@ -50,7 +50,16 @@ double normal(Rng& rng) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
 }
 
-// Keeps the `keep` largest values; ties at the threshold go to the lowest indices (deterministic).
+// A float's bits mapped to an unsigned key with the same order (negative values flipped whole, positive
+// values with the sign bit set), so the k-th largest value is found by a radix select on the keys.
+std::uint32_t order_key(float v) {
+  const auto b = std::bit_cast<std::uint32_t>(v == 0.0f ? 0.0f : v);  // -0 and +0 are one value
+  return (b & 0x80000000U) ? ~b : (b | 0x80000000U);
+}
+
+// Keeps the `keep` largest values; ties at the threshold go to the lowest indices (deterministic). The
+// threshold comes from two 16-bit histogram passes over the keys (radix select): exact, linear, and no
+// copy of the values, which matters for layers of 10^8 weights.
 Mask top_k(const std::vector<float>& value, const std::vector<std::int64_t>& shape, std::int64_t keep) {
   Mask mask(shape);
   const auto n = static_cast<std::int64_t>(value.size());
@@ -59,15 +68,30 @@ Mask top_k(const std::vector<float>& value, const std::vector<std::int64_t>& sha
     for (std::int64_t i = 0; i < n; ++i) mask.set(i, true);
     return mask;
   }
-  std::vector<float> sorted(value);
-  std::nth_element(sorted.begin(), sorted.begin() + (keep - 1), sorted.end(), std::greater<float>());
-  const float threshold = sorted[static_cast<std::size_t>(keep - 1)];
-  std::int64_t above = 0;
-  for (float v : value) above += v > threshold;
-  std::int64_t ties = keep - above;
+  // The rank of the threshold counted from the largest key: find its high half, then its low half.
+  std::vector<std::int64_t> hist(65536);
+  for (float v : value) ++hist[order_key(v) >> 16];
+  std::int64_t rank = keep;  // 1-based rank among the keys still in play
+  std::uint32_t high = 65535;
+  for (;; --high) {
+    if (hist[high] >= rank) break;
+    rank -= hist[high];
+  }
+  std::fill(hist.begin(), hist.end(), 0);
+  for (float v : value) {
+    const std::uint32_t k = order_key(v);
+    if ((k >> 16) == high) ++hist[k & 0xFFFFU];
+  }
+  std::uint32_t low = 65535;
+  for (;; --low) {
+    if (hist[low] >= rank) break;
+    rank -= hist[low];
+  }
+  const std::uint32_t threshold = (high << 16) | low;
+  std::int64_t ties = rank;  // keys equal to the threshold that are kept
   for (std::int64_t i = 0; i < n; ++i) {
-    const float v = value[static_cast<std::size_t>(i)];
-    if (v > threshold || (v == threshold && ties-- > 0)) mask.set(i, true);
+    const std::uint32_t k = order_key(value[static_cast<std::size_t>(i)]);
+    if (k > threshold || (k == threshold && ties-- > 0)) mask.set(i, true);
   }
   return mask;
 }
@@ -151,7 +175,10 @@ Mask top_magnitude(const std::vector<float>& weights, const std::vector<std::int
 
 Mask magnitude(const std::vector<std::int64_t>& shape, double density, Rng& rng) {
   check_density(density);
-  return top_magnitude(synthetic_weights(shape, rng), shape, density);
+  // top_magnitude without its copy: the synthetic weights are not needed afterwards.
+  auto w = synthetic_weights(shape, rng);
+  for (float& x : w) x = std::fabs(x);
+  return top_k(w, shape, keep_count(density, static_cast<std::int64_t>(w.size())));
 }
 
 Mask nm_from_weights(const std::vector<float>& weights, const std::vector<std::int64_t>& shape, NMPattern p, int axis) {
