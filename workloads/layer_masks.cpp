@@ -10,7 +10,7 @@ namespace sparsim {
 
 namespace {
 
-enum Purpose : std::uint64_t { kWeights = 1, kActivations = 2, kGradients = 3 };
+enum Purpose : std::uint64_t { kWeights = 1, kActivations = 2, kGradients = 3, kOutputs = 4 };
 
 // SplitMix64 finaliser: decorrelates nearby (seed, layer, purpose) triples.
 std::uint64_t mix(std::uint64_t x) {
@@ -141,6 +141,46 @@ Mask gradient_mask(const Network& net, int index, std::int64_t sample, std::uint
   Rng rng = rng_for(seed, l.name, kGradients, sample);
   return masks::clustered(gradient_mask_shape(l), l.sparsity.gradient_density,
                           l.kind == LayerKind::Conv ? kActivationCluster : 1.0, rng);
+}
+
+Mask output_mask(const Network& net, int index, std::int64_t sample, std::uint64_t seed) {
+  const Layer& l = net.layers.at(static_cast<std::size_t>(index));
+  const auto shape = gradient_mask_shape(l);
+  const auto next = static_cast<std::size_t>(index) + 1;
+  if (next >= net.layers.size()) return all_ones(shape);
+  const Layer& n = net.layers[next];
+  // Conv outputs [Cout, Ho, Wo] feed a conv as [Cin, H, W], fc outputs [tokens, Cout] an fc as [tokens, Cin].
+  const bool reads_these = (l.kind == LayerKind::Conv && n.kind == LayerKind::Conv && n.cin == l.cout &&
+                            n.h == l.out_h() && n.w == l.out_w()) ||
+                           (l.kind == LayerKind::FullyConnected && n.kind == LayerKind::FullyConnected &&
+                            n.cin == l.cout && n.tokens == l.tokens);
+  if (reads_these) return activation_mask(net, static_cast<int>(next), sample, seed);
+  Rng rng = rng_for(seed, l.name, kOutputs, sample);
+  return masks::clustered(shape, n.sparsity.activation_density, l.kind == LayerKind::Conv ? kActivationCluster : 1.0,
+                          rng);
+}
+
+std::string weight_mask_source(const Network& net, int index, Phase phase) {
+  const Layer& l = owner_of(net, index);
+  const LayerSparsity& s = l.sparsity;
+  if (phase == Phase::BP && !s.mask_file_bp.empty()) return "file " + resolve_mask_path(net, s.mask_file_bp);
+  if (!s.mask_file.empty()) return "file " + resolve_mask_path(net, s.mask_file);
+  if (weight_mask_shape(l).empty() || !s.prunable) return "generated: dense";
+  if (s.nm.active())
+    return std::string("generated: ") + (s.transposable ? "transposable " : "") + std::to_string(s.nm.n) + ":" +
+           std::to_string(s.nm.m) + (s.weight_density < 1.0 ? " + magnitude" : "");
+  if (s.weight_density >= 1.0) return "generated: dense";
+  switch (s.granularity) {
+    case Granularity::Vector:
+      return "generated: vector";
+    case Granularity::Kernel:
+      return "generated: kernel";
+    case Granularity::Filter:
+      return "generated: filter";
+    case Granularity::Element:
+      break;
+  }
+  return s.uniform_positions ? "generated: uniform" : "generated: magnitude";
 }
 
 void check_mask_files(const Network& net, bool full) {

@@ -37,6 +37,15 @@ Mask activation_mask(const Network& net, int index, std::int64_t sample, std::ui
 // Spatially clustered output-gradient mask of one sample at gradient_density.
 Mask gradient_mask(const Network& net, int index, std::int64_t sample, std::uint64_t seed);
 
+// The ReLU pattern of layer `index`'s outputs, in the gradient layout above: the next layer's input mask when
+// that layer reads exactly these outputs (same element count and layout), otherwise clustered at the next
+// layer's activation density (all ones after the last layer).
+Mask output_mask(const Network& net, int index, std::int64_t sample, std::uint64_t seed);
+
+// Where weight_mask(net, index, phase, seed) comes from, for reports: "file PATH" for a mask file, else
+// "generated: " and the generator (dense, magnitude, uniform, N:M, transposable N:M, vector, kernel, filter).
+std::string weight_mask_source(const Network& net, int index, Phase phase);
+
 // Header-level checks of every mask file a network names: readable, the layer's shape, and a density that
 // matches the layer's weight_density (x N:M density) within 0.005. `full` also streams every bitmap to
 // verify its checksum and count.

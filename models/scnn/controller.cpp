@@ -5,6 +5,7 @@
 #include "models/scnn/bp_data.hpp"
 #include "sim/errors.hpp"
 #include "sim/timeline.hpp"
+#include "workloads/layer_masks.hpp"
 
 namespace sparsim::scnn {
 
@@ -165,7 +166,7 @@ Variant::Variant(const std::string& n, const ScnnParams& p, TimingMode mode, int
 }
 
 ScnnTop::ScnnTop(sc_core::sc_module_name name, const RunContext& ctx, const ScnnParams& p, std::vector<OpPlan> plans)
-    : sc_module(name), ctx_(ctx), p_(p), plans_(std::move(plans)) {
+    : sc_module(name), ctx_(ctx), p_(p), plans_(std::move(plans)), masks_(ctx.step.network, ctx.seed) {
   for (int v = 0; v < 3; ++v) variants_.push_back(std::make_unique<Variant>(kVariants[v], p, ctx.mode, v));
   // The design's DRAM is the run's device memory (the offload extension's DMA engine shares it).
   if (ctx.device_memory) ctx.device_memory->dram = &variants_.front()->dram;
@@ -276,6 +277,7 @@ void ScnnTop::run() {
     const int df = vi == 0 ? 0 : 1;
     for (const OpPlan& plan : plans_) {
       const GemmOp& op = *plan.op;
+      const Layer& layer = ctx_.step.network.layers.at(static_cast<std::size_t>(op.layer_index));
       // SCNN's ops pass the gate, DCNN's (the baseline) theirs: the same policy for both.
       JobGate* const gate = vi == 0 ? ctx_.gate : vi == 1 ? ctx_.baseline_gate : nullptr;
       // The gate's wait is part of the job's time, reported as its "gate" stall (as sat and stc do).
@@ -302,7 +304,14 @@ void ScnnTop::run() {
           Rng arng(mix(mix(mix(seed ^ 0xA5A5A5A5ULL, static_cast<std::uint64_t>(op.layer_index)),
                            static_cast<std::uint64_t>(inst)),
                        static_cast<std::uint64_t>(image)));
-          const LayerData fwd = make_layer_data(plan.fwd_shape, plan.fwd_densities, wrng, arng, functional);
+          const Phase weight_phase = plan.phase == Phase::BP ? Phase::BP : Phase::FF;
+          const LayerData fwd =
+              OperandMasks::covers(layer)
+                  ? make_layer_data(plan.fwd_shape, plan.fwd_densities,
+                                    masks_.weights(op.layer_index, weight_phase, inst),
+                                    masks_.inputs(op.layer_index, image, inst),
+                                    masks_.outputs(op.layer_index, image, inst), wrng, arng, functional)
+                  : make_layer_data(plan.fwd_shape, plan.fwd_densities, wrng, arng, functional);
           BpData bp;
           Gradient wu;
           // BP and WU of a layer draw the same dY (same seeds).
@@ -361,6 +370,11 @@ void ScnnTop::run() {
       job.mapping["from_dram"] = plan.from_dram[df];
       job.mapping["spill_to_dram"] = plan.spill_out[df];
       job.mapping["max_iaram_bytes_per_pe"] = max_iaram;
+      job.mapping["weight_mask"] =
+          OperandMasks::covers(layer)
+              ? weight_mask_source(ctx_.step.network, op.layer_index, plan.phase == Phase::BP ? Phase::BP : Phase::FF)
+              : std::string("generated: uniform");
+      job.mapping["activation_masks"] = OperandMasks::covers(layer) ? "generated: clustered" : "generated: uniform";
       job.mapping["densities"] = {
           {"weights", plan.densities.weights}, {"inputs", plan.densities.inputs}, {"outputs", plan.densities.outputs}};
       jobs_.push_back(std::move(job));

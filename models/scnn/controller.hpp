@@ -12,6 +12,7 @@
 #include "models/memory/dram_module.hpp"
 #include "models/scnn/blocks.hpp"
 #include "models/scnn/dense_grid.hpp"
+#include "models/scnn/operand_masks.hpp"
 #include "models/scnn/params.hpp"
 #include "models/scnn/scnn_stats.hpp"
 #include "models/scnn/sparse_grid.hpp"
@@ -77,6 +78,7 @@ class ScnnTop : public sc_core::sc_module {
   std::vector<OpPlan> plans_;
   std::vector<std::unique_ptr<Variant>> variants_;
   std::vector<JobResult> jobs_;
+  OperandMasks masks_;           // the network's masks, shared by the three variants
   const Mask* wu_dy_ = nullptr;  // the gradient of the WU instance being run (nullptr otherwise)
 };
 

@@ -28,21 +28,27 @@ void fill_values(const Mask& mask, std::vector<std::int16_t>& values, Rng& rng) 
 
 }  // namespace
 
-LayerData make_layer_data(const ConvShape& s, const Densities& d, Rng& weight_rng, Rng& act_rng, bool functional) {
+LayerData make_layer_data(const ConvShape& s, const Densities& d, Mask weights, Mask inputs, Mask outputs,
+                          Rng& weight_rng, Rng& act_rng, bool functional) {
   LayerData data;
   data.shape = s;
   data.densities = d;
-  data.weights = masks::uniform({s.K, s.C, s.R, s.S}, d.weights, weight_rng);
-  if (functional) fill_values(data.weights, data.weight_values, weight_rng);
-  next_image(data, act_rng);
+  data.weights = std::move(weights);
+  data.inputs = std::move(inputs);
+  data.outputs = std::move(outputs);
+  if (functional) {
+    fill_values(data.weights, data.weight_values, weight_rng);
+    fill_values(data.inputs, data.input_values, act_rng);
+  }
   return data;
 }
 
-void next_image(LayerData& data, Rng& act_rng) {
-  const ConvShape& s = data.shape;
-  data.inputs = masks::uniform({s.C, s.H, s.W}, data.densities.inputs, act_rng);
-  data.outputs = masks::uniform({s.K, s.Ho(), s.Wo()}, data.densities.outputs, act_rng);
-  if (!data.weight_values.empty()) fill_values(data.inputs, data.input_values, act_rng);
+LayerData make_layer_data(const ConvShape& s, const Densities& d, Rng& weight_rng, Rng& act_rng, bool functional) {
+  Mask weights = masks::uniform({s.K, s.C, s.R, s.S}, d.weights, weight_rng);
+  Mask inputs = masks::uniform({s.C, s.H, s.W}, d.inputs, act_rng);
+  Mask outputs = masks::uniform({s.K, s.Ho(), s.Wo()}, d.outputs, act_rng);
+  return make_layer_data(s, d, std::move(weights), std::move(inputs), std::move(outputs), weight_rng, act_rng,
+                         functional);
 }
 
 std::vector<std::int64_t> reference_conv(const LayerData& data) {

@@ -27,10 +27,13 @@ struct LayerData {
 std::int64_t compressed_tile_entries(const LayerData& data, std::int64_t c, const Range& rows, const Range& cols,
                                      int index_bits);
 
-// Weight masks come from `weight_rng` (shared by every image), activation masks from `act_rng`.
+// Operands from given masks (OperandMasks: the network's own); a functional run draws the non-zeros' values
+// from `weight_rng` and `act_rng`.
+LayerData make_layer_data(const ConvShape& shape, const Densities& d, Mask weights, Mask inputs, Mask outputs,
+                          Rng& weight_rng, Rng& act_rng, bool functional);
+// Operands with uniformly random masks at the densities: weights from `weight_rng` (shared by every image),
+// activations from `act_rng` (matmul layers, which have no network masks, and tests).
 LayerData make_layer_data(const ConvShape& shape, const Densities& d, Rng& weight_rng, Rng& act_rng, bool functional);
-// Regenerates only the activation masks (next image of the batch).
-void next_image(LayerData& data, Rng& act_rng);
 
 // Dense reference convolution of the masked values (functional check): K x Ho x Wo, exact in int64.
 std::vector<std::int64_t> reference_conv(const LayerData& data);
