@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sim/errors.hpp"
+#include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
 #include "workloads/profiles.hpp"
 
@@ -60,6 +61,8 @@ Network configured_network(const Config& cfg) {
   for (auto& layer : net.layers) {
     if (n > 0 && layer.kind != LayerKind::MatMul)
       layer.sparsity.nm = NMPattern{static_cast<int>(n), static_cast<int>(m)};
+    if (cfg.is_set("workload.sparsity.weight_density") && layer.kind != LayerKind::MatMul && layer.sparsity.prunable)
+      layer.sparsity.weight_density = cfg.f64("workload.sparsity.weight_density");
     if (cfg.is_set("workload.sparsity.activation_density"))
       layer.sparsity.activation_density = cfg.f64("workload.sparsity.activation_density");
     if (cfg.is_set("workload.sparsity.gradient_density"))
@@ -77,6 +80,9 @@ Network configured_network(const Config& cfg) {
       if (std::find(wanted.begin(), wanted.end(), l.name) != wanted.end()) kept.push_back(l);
     net.layers = std::move(kept);
   }
+  // Models read the bitmaps (SCNN's grids, functional runs): a damaged mask file is an input error before
+  // anything is simulated, not halfway through a run. Streams each file through a small buffer.
+  check_mask_files(net, true);
   return net;
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SCNN density sweep on GoogLeNet (after Parashar et al. ISCA 2017): weight and activation density move
 # together from 1.0 down to 0.1; each point is one `sparsim run` of configs/scnn-googlenet.yaml on the dense
-# GoogLeNet with the weight density set as an n:10 pattern (the scnn model draws unstructured masks at that
-# density) and the activation density set for every layer. Prints a markdown table of the convolution
+# GoogLeNet with the weight density set for every prunable layer (workload.sparsity.weight_density:
+# unstructured magnitude masks) and the activation density set for every layer. Prints a markdown table of the convolution
 # layers' speedup and energy ratio of SCNN over DCNN and DCNN-opt.
 # Usage: bench/scnn/density_sweep.sh [path/to/sparsim] [out-dir]
 set -euo pipefail
@@ -15,8 +15,8 @@ echo "| density (weights = activations) | SCNN cycles | DCNN cycles | speedup vs
 echo "|---|---|---|---|---|---|---|"
 for n in 10 9 8 7 6 5 4 3 2 1; do
   d="0.$n"; [ "$n" = 10 ] && d="1.0"
-  sets=(--set workload.network=googlenet --set workload.sparsity.m=10 --set "workload.sparsity.n=$n")
-  [ "$n" = 10 ] && sets=(--set workload.network=googlenet --set workload.sparsity.m=0 --set workload.sparsity.n=0)
+  sets=(--set workload.network=googlenet --set workload.sparsity.m=0 --set workload.sparsity.n=0
+        --set "workload.sparsity.weight_density=$d")
   "$sparsim" run "$here/configs/scnn-googlenet.yaml" "${sets[@]}" \
       --set "workload.sparsity.activation_density=$d" --out "$out/d$n" > "$out/d$n.log" 2>&1
   /usr/bin/python3 - "$out/d$n/report.json" "$d" <<'PY'

@@ -109,6 +109,10 @@ const std::vector<ParamSpec>& common_params() {
       string_param("workload.sparsity.profile", "",
                    "Sparsity profile applied to the whole network before the keys below, e.g. "
                    "`nm=2:4,relu=0.4,gradients=0.5` (items: docs/workloads.md); empty: none."),
+      optional_float_param("workload.sparsity.weight_density", 0.0, 1.0, "",
+                           "If set, weight density of every prunable layer (the profile's `weights=` item): "
+                           "unstructured masks (magnitude, or the layers' positions and granularity), on top "
+                           "of any N:M pattern; else the network's own."),
       optional_float_param("workload.sparsity.activation_density", 0.0, 1.0, "",
                            "If set, input-activation density of every layer (else the network's own)."),
       optional_float_param("workload.sparsity.gradient_density", 0.0, 1.0, "",

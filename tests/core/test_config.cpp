@@ -6,6 +6,7 @@
 
 #include "sim/config/config.hpp"
 #include "sim/errors.hpp"
+#include "sim/workload_setup.hpp"
 
 using namespace sparsim;
 
@@ -48,7 +49,8 @@ TEST_CASE("unknown keys name file, line and the full key path") {
 }
 
 TEST_CASE("wrong types and out-of-range values are errors") {
-  CHECK(error_of("workload:\n  batch: four\n").find("t.yaml:2: workload.batch: expected an integer") != std::string::npos);
+  CHECK(error_of("workload:\n  batch: four\n").find("t.yaml:2: workload.batch: expected an integer") !=
+        std::string::npos);
   CHECK(error_of("workload:\n  batch: 0\n").find("out of range") != std::string::npos);
   CHECK(error_of("run:\n  functional: maybe\n").find("expected true or false") != std::string::npos);
   CHECK(error_of("run:\n  mode: turbo\n").find("not one of: fast, detailed") != std::string::npos);
@@ -57,7 +59,8 @@ TEST_CASE("wrong types and out-of-range values are errors") {
 }
 
 TEST_CASE("overrides given with --set are validated like file values") {
-  CHECK(error_of("", {"workload.bogus=1"}).find("--set workload.bogus=1: workload.bogus: unknown key") != std::string::npos);
+  CHECK(error_of("", {"workload.bogus=1"}).find("--set workload.bogus=1: workload.bogus: unknown key") !=
+        std::string::npos);
   CHECK(error_of("", {"workload.batch=-3"}).find("out of range") != std::string::npos);
   CHECK(error_of("", {"novalue"}).find("expected key.path=value") != std::string::npos);
 }
@@ -95,4 +98,21 @@ TEST_CASE("relative paths resolve against the config file's directory") {
   const Config cfg = Config::load(file.string(), {});
   CHECK(cfg.resolved_path("energy.table") == (dir / "tables/mine.yaml").string());
   CHECK(Config::from_text("", "t", {}).resolved_path("energy.table") == "builtin:45nm");
+}
+
+TEST_CASE("workload.sparsity.weight_density sets every prunable layer's unstructured density") {
+  const Config cfg =
+      Config::from_text("workload:\n  network: alexnet\n  sparsity: {n: 0, m: 0, weight_density: 0.3}\n", "t.yaml", {});
+  const Network net = configured_network(cfg);
+  int prunable = 0;
+  for (const auto& l : net.layers) {
+    INFO(l.name);
+    CHECK(l.sparsity.weight_density == (l.sparsity.prunable ? 0.3 : 1.0));
+    CHECK_FALSE(l.sparsity.nm.active());
+    prunable += l.sparsity.prunable;
+  }
+  CHECK(prunable > 0);
+  // Unset: the network's own densities (alexnet is dense).
+  for (const auto& l : configured_network(Config::from_text("workload:\n  network: alexnet\n", "t.yaml", {})).layers)
+    CHECK(l.sparsity.weight_density == 1.0);
 }

@@ -36,9 +36,9 @@ std::string read(const fs::path& p) {
   return s.str();
 }
 
-Result run(const std::string& args) {
+Result run(const std::string& args, const std::string& command = "workloads") {
   const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
-  const std::string cmd = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " SPARSIM_BINARY " workloads " + args + " >" +
+  const std::string cmd = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " SPARSIM_BINARY " " + command + " " + args + " >" +
                           out.string() + " 2>" + err.string();
   const int raw = std::system(cmd.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read(out), read(err)};
@@ -86,6 +86,13 @@ TEST_CASE("workloads masks writes real masks that validate, and damage is caught
   CHECK(ok.status == 0);
   CHECK_THAT(ok.out, Catch::Contains("3 with mask files verified"));
   CHECK(fs::exists(dir + "/0_c1.bp.spmask"));  // the second (BP) mask of the 2:4 layer
+  // SCNN runs on the files' bitmaps and its report says so.
+  const std::string scnn = " --set accelerator.name=scnn --set workload.network=" + yaml +
+                           " --set workload.sparsity.n=0 --set workload.sparsity.m=0 --set workload.phases=FF"
+                           " --set workload.batch=1 --quiet --out ";
+  const Result clean = run(scnn + dir + "/run-clean", "run");
+  CHECK(clean.status == 0);
+  CHECK_THAT(read(dir + "/run-clean/report.json"), Catch::Contains("\"weight_mask\": \"file " + dir + "/2_f.spmask"));
 
   // Flip one bitmap bit: checksum mismatch.
   const std::string mask = dir + "/2_f.spmask";
@@ -95,6 +102,11 @@ TEST_CASE("workloads masks writes real masks that validate, and damage is caught
   const Result corrupt = run("validate " + yaml);
   CHECK(corrupt.status == 2);
   CHECK_THAT(corrupt.err, Catch::Contains("2_f.spmask") && Catch::Contains("layer f") && Catch::Contains("checksum"));
+  // A run checks every bitmap before it simulates: the same error, status 2, and no output directory.
+  const Result corrupt_run = run(scnn + dir + "/run-corrupt", "run");
+  CHECK(corrupt_run.status == 2);
+  CHECK_THAT(corrupt_run.err, Catch::Contains("2_f.spmask") && Catch::Contains("checksum"));
+  CHECK_FALSE(fs::exists(dir + "/run-corrupt"));
   // A mask of the wrong size for its layer.
   fs::copy_file(dir + "/1_c2.spmask", mask, fs::copy_options::overwrite_existing);
   const Result size = run("validate " + yaml);
