@@ -41,6 +41,7 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   (void)wave_options(cfg, info.waveforms);
   const std::string timeline_file = timeline_path(cfg);
   prepare_out_dir(request.out_dir);
+  check_output_paths(request.out_dir, {"report.json", "layers.csv", kManifestName});
   Timeline timeline;
   struct ActiveTimeline {  // models record into it while the simulation runs, also if it throws
     explicit ActiveTimeline(Timeline* t) { set_active_timeline(t); }
@@ -89,13 +90,16 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   }
   const auto report = build_report(ReportInputs{cfg, info, step, energy}, results);
   const std::string csv = layers_csv(report);
-  write_atomically(request.out_dir, "report.json",
-                   report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
-  write_atomically(request.out_dir, "layers.csv", csv);
+  // The outputs as one set: the old manifest goes first, the new one is written last (output_set.hpp).
+  OutputSet outputs(request.out_dir);
+  outputs.write("report.json", report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+  outputs.write("layers.csv", csv);
   if (!timeline_file.empty()) {
     timeline.add_jobs(results);
     write_timeline(timeline, timeline_file);
+    outputs.add_file(timeline_file);
   }
+  outputs.commit();  // (waveforms are not in the set: SystemC finishes the VCD file when the design is torn down)
 
   bool functional_ok = true;
   std::size_t checked = 0;

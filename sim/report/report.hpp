@@ -8,6 +8,7 @@
 
 #include "sim/accelerator.hpp"
 #include "sim/energy.hpp"
+#include "sim/report/output_set.hpp"
 
 namespace sparsim {
 
@@ -28,8 +29,5 @@ constexpr std::size_t kSummaryWidth = 120;
 std::string summary_table(const nlohmann::ordered_json& report, bool wide = false);
 std::string summary_csv(const nlohmann::ordered_json& report);
 nlohmann::ordered_json summary_json(const nlohmann::ordered_json& report);
-
-// Writes DIR/name through a temporary file and a rename, so a report is never half-written.
-void write_atomically(const std::string& dir, const std::string& name, const std::string& content);
 
 }  // namespace sparsim

@@ -81,17 +81,4 @@ std::string layers_csv(const json& report) {
   return out.str();
 }
 
-void write_atomically(const std::string& dir, const std::string& name, const std::string& content) {
-  const std::filesystem::path final_path = std::filesystem::path(dir) / name;
-  const std::filesystem::path tmp = std::filesystem::path(dir) / ("." + name + ".tmp");
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw InputError(located(dir, "--out", "cannot write " + tmp.string()));
-    f << content;
-    f.flush();
-    if (!f) throw InputError(located(dir, "--out", "write failed for " + tmp.string()));
-  }
-  std::filesystem::rename(tmp, final_path);
-}
-
 }  // namespace sparsim

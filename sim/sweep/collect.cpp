@@ -126,7 +126,10 @@ std::string results_csv(const Plan& plan, const std::string& dir, CollectSummary
     for (const auto& b : p.baseline_runs) complete = complete && reports[b].has_value();
     s.points++;
     if (complete) s.finished++;
-    std::vector<std::string> row = {std::to_string(i), p.run, complete ? "ok" : "missing"};
+    bool damaged = !run_damage(dir, p.run).empty();
+    for (const auto& b : p.baseline_runs) damaged = damaged || !run_damage(dir, b).empty();
+    if (damaged) s.damaged++;
+    std::vector<std::string> row = {std::to_string(i), p.run, complete ? "ok" : damaged ? "damaged" : "missing"};
     for (const auto& [k, v] : p.values) row.push_back(v);
     const json empty = json::object();
     const json& rep = r ? *r : empty;
@@ -168,7 +171,11 @@ int collect(const Plan& plan, const std::string& dir, std::ostream& out) {
   out << "results: " << (fs::path(dir) / "results.csv").string() << " (" << s.finished << " of " << s.points
       << " points finished)\n";
   if (s.finished == s.points) return 0;
-  out << s.points - s.finished << " points are not finished (status missing); re-run the sweep to finish them\n";
+  for (const auto& r : plan.runs)
+    if (const std::string damage = run_damage(dir, r.id); !damage.empty())
+      out << "run " << r.id << " is damaged (" << damage << "): its points are not used\n";
+  out << s.points - s.finished << " points are not finished (status missing or damaged); re-run the sweep to "
+      << "finish them\n";
   return 1;
 }
 

@@ -12,6 +12,7 @@ namespace sparsim::sweep {
 struct CollectSummary {
   std::size_t points = 0;
   std::size_t finished = 0;
+  std::size_t damaged = 0;  // points with a run whose outputs no longer verify
 };
 
 // Builds the CSV text from the reports under DIR (pure function of the files: deterministic).

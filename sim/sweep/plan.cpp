@@ -233,7 +233,15 @@ std::string run_dir(const std::string& dir, const std::string& id) {
 }
 
 bool run_finished(const std::string& dir, const std::string& id) {
-  return std::filesystem::is_regular_file(std::filesystem::path(run_dir(dir, id)) / "report.json");
+  // Finished means a complete, undamaged output set (sim/report/output_set.hpp), not merely a report.json.
+  return std::filesystem::is_regular_file(std::filesystem::path(run_dir(dir, id)) / "report.json") &&
+         verify_output_set(run_dir(dir, id)).empty();
+}
+
+std::string run_damage(const std::string& dir, const std::string& id) {
+  std::error_code ec;
+  if (!std::filesystem::exists(run_dir(dir, id), ec)) return "";
+  return verify_output_set(run_dir(dir, id));
 }
 
 }  // namespace sparsim::sweep

@@ -54,8 +54,11 @@ Plan make_plan(const SweepSpec& spec);
 void write_plan(const Plan& plan, const std::string& dir);
 Plan read_plan(const std::string& dir);
 
-// DIR/points/ID holds a finished run (report.json and friends); it appears by an atomic rename.
+// DIR/points/ID holds a finished run (report.json and friends); it appears by an atomic rename. Finished
+// means its output set verifies against its manifest (sim/report/output_set.hpp); a point directory that
+// exists but does not verify is damaged (run_damage says why) and is run again.
 std::string run_dir(const std::string& dir, const std::string& id);
 bool run_finished(const std::string& dir, const std::string& id);
+std::string run_damage(const std::string& dir, const std::string& id);  // "" when finished or absent
 
 }  // namespace sparsim::sweep

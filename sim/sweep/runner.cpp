@@ -94,6 +94,14 @@ int run_point(const std::string& dir, const std::string& id, std::ostream& out) 
   write_atomically(partial.string(), "command.txt", command + "\n");
   if (status != 0) return status;  // the partial directory stays for inspection; a re-run redoes the run
   std::error_code ec;
+  if (const std::string damage = run_damage(dir, id); !damage.empty()) {
+    // An earlier result of this run that no longer verifies: set aside and replaced, never reused.
+    out << "run " << id << ": replacing a damaged earlier result (" << damage << ")\n";
+    const fs::path aside = partial.string() + ".damaged";
+    fs::rename(final_dir, aside, ec);
+    fs::remove_all(aside, ec);
+    ec.clear();
+  }
   fs::rename(partial, final_dir, ec);
   if (ec) {
     // Another copy of this run finished first; its result is the same (deterministic), keep that one.

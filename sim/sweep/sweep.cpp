@@ -13,6 +13,7 @@
 #include "sim/data_paths.hpp"
 #include "sim/errors.hpp"
 #include "sim/sweep/collect.hpp"
+#include "sim/sweep/dir_lock.hpp"
 #include "sim/sweep/emit.hpp"
 #include "sim/sweep/plan.hpp"
 #include "sim/sweep/runner.hpp"
@@ -93,6 +94,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
     print_points(plan, out_dir, out);
     return 0;
   }
+  const sweep::DirectoryLock lock(out_dir);  // one sweep at a time in a directory
   sweep::write_plan(plan, out_dir);
   if (!emit.empty()) {
     sweep::emit_jobs(plan, out_dir, emit, out);
