@@ -8,6 +8,13 @@
 namespace sparsim::scnn {
 
 namespace {
+
+// The first coordinate v >= lo with (v + pad) mod stride == phase.
+std::int64_t first_of_phase(std::int64_t lo, std::int64_t pad, std::int64_t stride, std::int64_t phase) {
+  const std::int64_t at = ((lo + pad) % stride + stride) % stride;
+  return lo + ((phase - at) % stride + stride) % stride;
+}
+
 // The PE (along one axis) whose output tile holds coordinate v.
 std::size_t owner(const AxisTiling& t, std::int64_t v) {
   for (std::size_t i = 0; i < t.out.size(); ++i)
@@ -53,7 +60,13 @@ void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::i
   shape_.pad = static_cast<int>(s.pad);
   // Strided layers: activations and weights are paired only within one stride phase, (y + pad) mod stride
   // equal to r mod stride (likewise for columns): the products of other pairings fall between outputs.
-  phases_ = p_.stride_phases && s.stride > 1 && !dy_ ? s.stride * s.stride : 1;
+  // Only phases some weight has take lanes: min(stride, R) x min(stride, S) of them (a stride beyond the kernel
+  // leaves the other phases' activations without a partner; they are never read). Without the bound a
+  // stride of 1000 made a million lanes per channel.
+  const bool split = p_.stride_phases && s.stride > 1 && !dy_;
+  phase_rows_ = split ? std::min(s.stride, s.R) : 1;
+  phase_cols_ = split ? std::min(s.stride, s.S) : 1;
+  phases_ = phase_rows_ * phase_cols_;
   rows_ = tile_axis(s.H, s.R, s.stride, s.pad, chunk_rows(s, m, chunk), p_.grid.pe_rows);
   cols_ = tile_axis(s.W, s.S, s.stride, s.pad, {0, s.Wo()}, p_.grid.pe_cols);
   chunk_input_bytes_ = overflow_bytes_ = max_iaram_bytes_ = chunk_output_bytes_ = 0;
@@ -84,10 +97,12 @@ void SparseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::i
         entries += compressed_tile_entries(data, c, in_y, in_x, p_.grid.index_bits);
         // The PE reads them as one lane per stride phase (one lane without phase splitting).
         for (std::int64_t ph = 0; ph < phases_; ++ph) {
-          for (std::int64_t y = in_y.lo; y < in_y.hi; ++y) {
-            if (phases_ > 1 && (y + s.pad) % s.stride != ph / s.stride) continue;
-            for (std::int64_t x = in_x.lo; x < in_x.hi; ++x) {
-              if (phases_ > 1 && (x + s.pad) % s.stride != ph % s.stride) continue;
+          // The tile's rows and columns of this phase: (y + pad) mod stride = ph / phase_cols_, likewise x.
+          const std::int64_t step = phases_ > 1 ? s.stride : 1;
+          const std::int64_t y0 = phases_ > 1 ? first_of_phase(in_y.lo, s.pad, s.stride, ph / phase_cols_) : in_y.lo;
+          const std::int64_t x0 = phases_ > 1 ? first_of_phase(in_x.lo, s.pad, s.stride, ph % phase_cols_) : in_x.lo;
+          for (std::int64_t y = y0; y < in_y.hi; y += step) {
+            for (std::int64_t x = x0; x < in_x.hi; x += step) {
               const std::int64_t idx = data.iidx(c, y, x);
               if (!data.inputs.get(idx)) continue;
               acts.push_back({static_cast<std::int32_t>(y), static_cast<std::int32_t>(x),
@@ -122,9 +137,9 @@ void SparseGrid::load_group(const LayerData& data, const PlaneMapping& m, std::i
       // Output channel innermost: the F weights of a vector mostly share (r, s) and differ in k, so their
       // products with neighbouring activations land on distinct accumulator entries.
       for (std::int64_t r = 0; r < s.R; ++r) {
-        if (phases_ > 1 && r % s.stride != ph / s.stride) continue;
+        if (phases_ > 1 && r % s.stride != ph / phase_cols_) continue;
         for (std::int64_t q = 0; q < s.S; ++q) {
-          if (phases_ > 1 && q % s.stride != ph % s.stride) continue;
+          if (phases_ > 1 && q % s.stride != ph % phase_cols_) continue;
           for (std::int64_t k = 0; k < kc_n_; ++k) {
             const std::int64_t idx = data.widx(kc_lo_ + k, c, r, q);
             if (!data.weights.get(idx)) continue;

@@ -58,7 +58,8 @@ class SparseGrid : public sc_core::sc_module {
   ArrayShape shape_;
   const LayerData* data_ = nullptr;
   std::int64_t group_ = 0, kc_lo_ = 0, kc_n_ = 0;
-  std::int64_t phases_ = 1;  // operand lanes per input channel (stride phases)
+  std::int64_t phases_ = 1;  // operand lanes per input channel (stride phases that hold weights)
+  std::int64_t phase_rows_ = 1, phase_cols_ = 1;
   AxisTiling rows_, cols_;
   std::vector<PeFrame> frames_;
   std::vector<std::vector<ActEntry>> acts_;

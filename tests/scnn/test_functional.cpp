@@ -31,6 +31,8 @@ TEST_CASE("scnn functional: strides and padding and kernel sizes and ragged tile
       conv_layer("k11s4p0", 3, 4, 35, 11, 4, 0, 0.8, 1.0),  // AlexNet conv1-like
       conv_layer("k1s1p0", 16, 12, 6, 1, 1, 0, 0.4, 0.5),   // 6x6 plane: PEs without a tile
       conv_layer("k3s1p0", 6, 5, 9, 3, 1, 0, 0.9, 0.9),     // no padding: border products discarded
+      conv_layer("k1s2p0", 5, 6, 12, 1, 2, 0, 0.7, 0.8),    // stride beyond the kernel: one phase has weights
+      conv_layer("k3s5p1", 4, 5, 23, 3, 5, 1, 0.6, 0.9),    // 3 x 3 of the 5 x 5 phases hold weights
   });
   auto sim = make_sim(net, TimingMode::Fast, true);
   auto unsplit = make_sim(net, TimingMode::Fast, true, {"accelerator.pe.stride_phases=false"});
