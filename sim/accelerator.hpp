@@ -74,6 +74,11 @@ struct AcceleratorInfo {
   std::function<void(const Config&)> validate;
   std::function<std::unique_ptr<Accelerator>()> make;
   bool waveforms = false;  // writes run.trace waveforms in detailed mode
+  // For the up-front memory estimate (sim/run_budget.hpp): designs simulated per op (each gives a job), and
+  // the bytes the model holds that grow with the workload beyond its fixed structure (e.g. SCNN's mask
+  // bitmaps); empty where nothing grows.
+  int variants = 2;
+  std::function<std::uint64_t(const Config&, const TrainingStep&)> workload_bytes;
 };
 
 class AcceleratorRegistry {

@@ -10,6 +10,7 @@
 
 #include "sim/config/yaml_input.hpp"
 #include "sim/errors.hpp"
+#include "sim/text/input_file.hpp"
 
 namespace sparsim {
 
@@ -48,11 +49,7 @@ EnergyTable EnergyTable::load(const std::string& spec, double scale) {
   if (spec == "builtin:45nm") return from_text(builtin_energy_table_text(), "builtin:45nm", scale);
   if (starts_with(spec, "builtin:"))
     throw InputError(located("energy.table", "", "unknown built-in table '" + spec + "' (known: builtin:45nm)"));
-  std::ifstream in(spec);
-  if (!in) throw InputError(located(spec, "", "cannot open energy table file"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return from_text(text.str(), spec, scale);
+  return from_text(read_input_file(spec, "energy table"), spec, scale);
 }
 
 EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::string& name, double scale) {
@@ -83,11 +80,10 @@ EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::stri
     } else {
       std::filesystem::path p(spec);
       if (p.is_relative()) p = std::filesystem::path(name).parent_path() / p;
-      std::ifstream in(p);
-      if (!in) throw InputError(located(line_of(name, base), "base", "cannot open energy table '" + p.string() + "'"));
-      std::stringstream text;
-      text << in.rdbuf();
-      t = from_text(text.str(), p.string(), scale, depth + 1);
+      std::error_code ec;
+      if (!std::filesystem::exists(p, ec))
+        throw InputError(located(line_of(name, base), "base", "cannot open energy table '" + p.string() + "'"));
+      t = from_text(read_input_file(p.string(), "energy table"), p.string(), scale, depth + 1);
     }
   }
   t.source_ = name;

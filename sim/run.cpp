@@ -14,6 +14,7 @@
 #include "sim/extension.hpp"
 #include "sim/oracle_run.hpp"
 #include "sim/report/report.hpp"
+#include "sim/run_budget.hpp"
 #include "sim/timeline.hpp"
 #include "sim/wave_options.hpp"
 #include "sim/workload_setup.hpp"
@@ -36,6 +37,7 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   const AcceleratorInfo& info = *AcceleratorRegistry::instance().find(cfg.str("accelerator.name"));
   const TrainingStep step = configured_training_step(cfg);
   if (step.ops.empty()) cfg.fail("workload.phases", "nothing to simulate: no op in the selected layers and phases");
+  check_run_budget(cfg, estimate_run(cfg, info, step));
   // Load the energy table and check every output path before simulating, so bad input fails fast.
   const EnergyTable energy = EnergyTable::load(cfg.resolved_path("energy.table"), cfg.f64("energy.scale"));
   (void)wave_options(cfg, info.waveforms);

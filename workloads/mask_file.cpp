@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "sim/errors.hpp"
@@ -84,6 +85,9 @@ MaskHeader parse_header(std::ifstream& in, const std::string& path, const std::s
 }
 
 std::ifstream open(const std::string& path, const std::string& context) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    fail(path, context, "not a regular file (a directory, FIFO or device cannot be a mask file)");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, context, "cannot open mask file");
   return in;

@@ -10,6 +10,7 @@
 
 #include "sim/config/yaml_input.hpp"
 #include "sim/errors.hpp"
+#include "sim/text/input_file.hpp"
 #include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
 #include "workloads/scalesim_topology.hpp"
@@ -234,17 +235,16 @@ Network load_network(const std::string& name_or_path) {
     validate_network(net);
     return net;
   }
-  std::ifstream in(name_or_path);
-  if (!in) {
+  std::error_code missing;
+  if (!std::filesystem::exists(name_or_path, missing)) {
     std::string names;
     for (const auto& n : NetworkLibrary::instance().names()) names += (names.empty() ? "" : ", ") + n;
     throw InputError(
         located(name_or_path, "workload.network", "neither a built-in network (" + names + ") nor a readable file"));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  if (is_scalesim_topology_path(name_or_path)) return parse_scalesim_topology(text.str(), name_or_path);
-  return parse_network_yaml(text.str(), name_or_path);
+  const std::string text = read_input_file(name_or_path, "network file");
+  if (is_scalesim_topology_path(name_or_path)) return parse_scalesim_topology(text, name_or_path);
+  return parse_network_yaml(text, name_or_path);
 }
 
 namespace {

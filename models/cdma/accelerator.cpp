@@ -99,6 +99,7 @@ AcceleratorInfo info() {
   i.params = param_specs();
   i.validate = validate;
   i.make = [] { return std::make_unique<CdmaAccelerator>(); };
+  i.variants = 3;  // oracle, vdnn, cdma
   return i;
 }
 

@@ -164,10 +164,20 @@ RunResults SatAccelerator::collect() {
   return out;
 }
 
+AcceleratorInfo sat_info() {
+  AcceleratorInfo i;
+  i.name = "sat";
+  i.description = "SAT-style N:M sparse training array (bidirectional weight pruning) vs the same array dense";
+  i.params = sat_params();
+  i.validate = validate_sat;
+  i.make = [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); };
+  i.waveforms = true;
+  i.variants = 2;  // sparse, dense
+  return i;
+}
+
 }  // namespace
 
-SPARSIM_REGISTER_ACCELERATOR((AcceleratorInfo{
-    "sat", "SAT-style N:M sparse training array (bidirectional weight pruning) vs the same array dense", sat_params(),
-    validate_sat, [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); }, true}));
+SPARSIM_REGISTER_ACCELERATOR(sat_info());
 
 }  // namespace sparsim::sat

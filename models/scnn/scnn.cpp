@@ -1,5 +1,6 @@
 // Registers the "scnn" accelerator: SCNN (Parashar et al., ISCA 2017) with its DCNN and DCNN-opt baselines
 // simulated side by side in the same run (docs/scnn.md).
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "models/scnn/summary.hpp"
 #include "sim/accelerator.hpp"
 #include "sim/energy.hpp"
+#include "workloads/layer_masks.hpp"
 
 namespace sparsim::scnn {
 namespace {
@@ -50,12 +52,45 @@ class ScnnAccelerator : public Accelerator {
   std::unique_ptr<ScnnTop> top_;
 };
 
+// What grows with the workload (sim/run_budget.hpp): OperandMasks keeps each layer's weight mask (FF, and BP
+// when the step has BP) and every image's input and output masks for the run; a mask is generated from one
+// float per weight; an op's LayerData holds its group's masks and, in functional runs, 16-bit values.
+std::uint64_t scnn_workload_bytes(const Config& cfg, const TrainingStep& step) {
+  std::uint64_t held = 0, largest = 0;
+  bool bp = false;
+  for (const auto& op : step.ops) bp = bp || op.phase == Phase::BP;
+  auto count = [](const std::vector<std::int64_t>& shape) {
+    std::uint64_t n = 1;
+    for (auto d : shape) n *= static_cast<std::uint64_t>(d);
+    return shape.empty() ? 0 : n;
+  };
+  const auto batch = static_cast<std::uint64_t>(step.batch);
+  for (const auto& l : step.network.layers) {
+    if (!OperandMasks::covers(l)) continue;
+    const std::uint64_t w = count(weight_mask_shape(l)), a = count(activation_mask_shape(l)),
+                        o = count(gradient_mask_shape(l));
+    held += w / 8 * (bp ? 2 : 1) + batch * (a + o) / 8;
+    largest = std::max(largest, 4 * w + (cfg.boolean("run.functional") ? 2 * (w + a + o) : 0));
+  }
+  return held + largest;
+}
+
+AcceleratorInfo scnn_info() {
+  AcceleratorInfo i;
+  i.name = "scnn";
+  i.description =
+      "SCNN (PT-IS-CP-sparse, ISCA 2017) with its DCNN and DCNN-opt dense baselines, FF (the paper) and BP "
+      "(sparsim extension)";
+  i.params = scnn_param_specs();
+  i.validate = validate_scnn;
+  i.make = [] { return std::unique_ptr<Accelerator>(new ScnnAccelerator()); };
+  i.variants = 3;
+  i.workload_bytes = scnn_workload_bytes;
+  return i;
+}
+
 }  // namespace
 
-SPARSIM_REGISTER_ACCELERATOR((AcceleratorInfo{"scnn",
-                                              "SCNN (PT-IS-CP-sparse, ISCA 2017) with its DCNN and DCNN-opt dense "
-                                              "baselines, FF (the paper) and BP (sparsim extension)",
-                                              scnn_param_specs(), validate_scnn,
-                                              [] { return std::unique_ptr<Accelerator>(new ScnnAccelerator()); }, false}));
+SPARSIM_REGISTER_ACCELERATOR(scnn_info());
 
 }  // namespace sparsim::scnn

@@ -36,11 +36,20 @@ class StcAccelerator : public Accelerator {
   std::unique_ptr<GpuTop> top_;
 };
 
+AcceleratorInfo stc_info() {
+  AcceleratorInfo i;
+  i.name = "stc";
+  i.description =
+      "GPU with 2:4 Sparse Tensor Cores: tiled GEMM kernels over SMs, shared memory, L2 and HBM (H200 by default)";
+  i.params = stc_params();
+  i.validate = [](const Config& cfg) { (void)stc_params_from(cfg); };
+  i.make = [] { return std::make_unique<StcAccelerator>(); };
+  i.variants = 3;  // sparse, dense, sparse-bp-dense
+  return i;
+}
+
 }  // namespace
 
-SPARSIM_REGISTER_ACCELERATOR((AcceleratorInfo{
-    "stc", "GPU with 2:4 Sparse Tensor Cores: tiled GEMM kernels over SMs, shared memory, L2 and HBM (H200 by default)",
-    stc_params(), [](const Config& cfg) { (void)stc_params_from(cfg); },
-    [] { return std::make_unique<StcAccelerator>(); }, false}));
+SPARSIM_REGISTER_ACCELERATOR(stc_info());
 
 }  // namespace sparsim::stc

@@ -25,6 +25,7 @@ const char* const kUsage =
     "              [--mode fast|detailed] [--functional] [--seed N]\n"
     "              [--trace FILE.vcd [--trace-window START:END]]   waveforms (sat, detailed mode)\n"
     "              [--timeline FILE.json]                 Perfetto/chrome://tracing timeline (any model)\n"
+    "              [--max-memory MIB]                     refuse runs estimated to need more memory\n"
     "              [--format table|csv|json] [--wide] [--quiet] [--progress]   summary form, progress line\n"
     "  sparsim config --dump [CONFIG.yaml] [--set key.path=value]...   effective config with all defaults\n"
     "  sparsim config --doc                                            reference of every key (markdown)\n"
@@ -60,6 +61,7 @@ const char* command_help(const std::string& command) {
            "  --trace FILE.vcd        waveforms of the detailed array (sat; needs --mode detailed)\n"
            "  --trace-window S:E      cycles the waveforms cover (default: the whole run)\n"
            "  --timeline FILE.json    Chrome/Perfetto trace of jobs (every model) and the model's tracks\n"
+           "  --max-memory MIB        refuse a run estimated to need more memory (run.max_memory_mb, 8192)\n"
            "  --format table|csv|json summary on stdout: a table for people (default), or every column with\n"
            "                          plain numbers for programs (one row per layer x phase, then the totals)\n"
            "  --wide                  the table with every column (by default it fits 120 columns)\n"
@@ -173,6 +175,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       late.push_back("run.trace=" + value_after(args, i));
     } else if (a == "--timeline") {
       late.push_back("run.timeline=" + value_after(args, i));
+    } else if (a == "--max-memory") {
+      late.push_back("run.max_memory_mb=" + value_after(args, i));
     } else if (a == "--trace-window") {
       late.push_back("run.trace_window=" + value_after(args, i));
     } else if (a.rfind("--", 0) == 0 || !request.config_path.empty()) {

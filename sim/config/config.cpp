@@ -18,6 +18,7 @@
 #include "sim/config/yaml_input.hpp"
 #include "sim/errors.hpp"
 #include "sim/extension.hpp"
+#include "sim/text/input_file.hpp"
 
 namespace sparsim {
 
@@ -165,12 +166,9 @@ std::vector<ParamSpec> params_for(const std::string& accelerator_name) {
 
 Config Config::load(const std::string& path, const std::vector<std::string>& overrides) {
   if (path.empty()) return build(YAML::Node(YAML::NodeType::Map), "<default>", ".", overrides);
-  std::ifstream in(path);
-  if (!in) throw InputError(located(path, "", "cannot open config file"));
-  std::stringstream text;
-  text << in.rdbuf();
+  const std::string text = read_input_file(path, "config file");
   const auto dir = std::filesystem::path(path).parent_path().string();
-  YAML::Node root = load_yaml(text.str(), path);
+  YAML::Node root = load_yaml(text, path);
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   return build(root, path, dir.empty() ? "." : dir, overrides);
 }

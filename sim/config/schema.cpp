@@ -126,6 +126,9 @@ const std::vector<ParamSpec>& common_params() {
       bool_param("run.functional", false,
                  "Compute real values in the sparse datapaths and check them against a dense reference."),
       int_param("run.seed", 1, 0, 4294967295LL, "", "Seed of every random generator (masks, data)."),
+      int_param("run.max_memory_mb", 8192, 64, 1LL << 24, "MiB",
+                "Refuse, before simulating, a run whose estimated memory (its report, the model's mask "
+                "bitmaps) exceeds this (`--max-memory`)."),
       string_param("run.trace", "",
                    "Waveform file (.vcd, GTKWave) of the detailed array's signals (sat, --mode detailed); empty: "
                    "none. Command line: --trace FILE.vcd."),

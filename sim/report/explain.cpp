@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/errors.hpp"
+#include "sim/text/input_file.hpp"
 
 namespace sparsim {
 
@@ -148,11 +149,10 @@ void explain_job(const json& report, const json& job, std::ostream& out) {
 
 int explain_command(const std::vector<std::string>& args, std::ostream& out) {
   if (args.empty() || args.size() > 3) throw InputError("usage: sparsim explain REPORT.json [LAYER [PHASE]]");
-  std::ifstream in(args[0]);
-  if (!in) throw InputError(located(args[0], "REPORT.json", "cannot read the report"));
+  const std::string text = read_input_file(args[0], "REPORT.json", std::uint64_t{1} << 30);
   json report;
   try {
-    report = json::parse(in);
+    report = json::parse(text);
   } catch (const json::exception& e) {
     throw InputError(located(args[0], "REPORT.json", cat({"not a report: ", e.what()})));
   }

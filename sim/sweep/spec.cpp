@@ -14,6 +14,7 @@
 
 #include "sim/config/yaml_input.hpp"
 #include "sim/errors.hpp"
+#include "sim/text/input_file.hpp"
 
 namespace sparsim::sweep {
 
@@ -243,12 +244,9 @@ SweepSpec parse_spec(const std::string& yaml_text, const std::string& name, cons
 }
 
 SweepSpec load_spec(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(located(path, "", "cannot open sweep file"));
-  std::stringstream text;
-  text << in.rdbuf();
+  const std::string text = read_input_file(path, "sweep file");
   const std::string dir = std::filesystem::path(path).parent_path().string();
-  return parse_spec(text.str(), path, dir.empty() ? "." : dir);
+  return parse_spec(text, path, dir.empty() ? "." : dir);
 }
 
 std::vector<Point> expand(const SweepSpec& spec) {

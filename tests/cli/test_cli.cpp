@@ -1,4 +1,6 @@
 // The command line as a contract: exit status, messages, reports, determinism.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -347,4 +349,61 @@ TEST_CASE("an error message stays one line when a value holds a newline or a con
   CHECK(r.status == 2);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK(r.err.find("a\\nb\\tc") != std::string::npos);
+}
+
+TEST_CASE("a FIFO or a device or an oversized file as an input is refused at once with exit 2") {
+  const std::string dir = temp_dir("cli_special_inputs");
+  const std::string fifo = dir + "/fifo.yaml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  // Sparse file: 17 MiB by its size, nothing written.
+  const std::string big = dir + "/big.yaml";
+  std::ofstream(big) << "accelerator: {name: sat}\n";
+  std::filesystem::resize_file(big, (std::uint64_t{17} << 20));
+  const std::string mask_net = write_file(dir, "net.yaml",
+                                          "name: n\nlayers:\n  - {name: a, type: fc, cin: 8, cout: 8, "
+                                          "mask_file: fifo.yaml}\n");
+  struct Case {
+    std::string args, what;
+  } cases[] = {
+      {"run " + fifo, "config file: not a regular file"},
+      {"run /dev/zero", "config file: not a regular file"},
+      {"run " + big, "config file: the file has 17825792 bytes"},
+      {"run --set workload.network=" + fifo, "network file: not a regular file"},
+      {"run --set energy.table=/dev/zero", "energy table: not a regular file"},
+      {"sweep " + fifo, "sweep file: not a regular file"},
+      {"explain /dev/zero", "REPORT.json: not a regular file"},
+      {"run --set workload.network=" + mask_net, "not a regular file (a directory, FIFO or device cannot be a mask"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args);
+    const bool has_out = c.args.rfind("explain", 0) != 0;
+    const CliResult r = run_sparsim(c.args + (has_out ? " --out " + dir + "/out" : ""));
+    CHECK(r.status == 2);
+    CHECK(r.err.find(c.what) != std::string::npos);
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+  }
+}
+
+TEST_CASE("a run estimated to need more memory than --max-memory is refused before simulating") {
+  const std::string dir = temp_dir("cli_budget");
+  std::string many = "name: many\nlayers:\n";
+  for (int i = 0; i < 100000; ++i) many += "  - {name: l" + std::to_string(i) + ", type: fc, cin: 8, cout: 8}\n";
+  const std::string net = write_file(dir, "many.yaml", many);
+  // 100,000 layers: 600,000 jobs, whose report alone would take about 18 GB (measured 29 KB per job).
+  const CliResult big =
+      run_sparsim("run --set workload.network=" + net + " --set workload.batch=1 --out " + dir + "/a");
+  CHECK(big.status == 2);
+  CHECK(big.err.find("run.max_memory_mb: the run would need about 19,006 MiB, more than the limit of 8,192 MiB") !=
+        std::string::npos);
+  CHECK(big.err.find("its report (600,000 jobs") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/a/report.json"));
+  // SCNN holds every image's activation masks: VGG-16 at batch 4096 is refused for its workload data.
+  const CliResult scnn = run_sparsim("run " + std::string(SPARSIM_SOURCE_DIR) +
+                                     "/configs/scnn-vgg16.yaml --set workload.batch=4096 --out " + dir + "/b");
+  CHECK(scnn.status == 2);
+  CHECK(scnn.err.find("the model's workload data") != std::string::npos);
+  // The limit is the user's: a low --max-memory refuses a small run, naming the flag's key and origin.
+  const CliResult low = run_sparsim("run --max-memory 64 --set workload.network=" + net + " --out " + dir + "/c");
+  CHECK(low.status == 2);
+  CHECK(low.err.find("--set run.max_memory_mb=64: run.max_memory_mb: the run would need") != std::string::npos);
 }
