@@ -167,6 +167,46 @@ TEST_CASE("emitted jobs run under GNU parallel and the Slurm script, and --colle
   REQUIRE(slurp(dir + "/local/results.csv") == csv);
 }
 
+TEST_CASE("the Slurm script quotes its directives and runs its line in the sweep directory") {
+  // sbatch refuses an unquoted directive with a space ("Invalid directive found in batch script") and
+  // expands %a, %j, ... anywhere in --output: a sweep directory with both must still work under Slurm
+  // (tests/sweep/slurm_roundtrip.sh submits such a script to a real Slurm).
+  const std::string dir = temp_dir("sweep_slurm_script");
+  const std::string sweep = small_sweep(dir, 2);
+  const std::string out = dir + "/my sweep %a";
+  const CliResult emit = run_sparsim("sweep " + sweep + " --out '" + out + "' --emit-jobs " + dir + "/jobs.txt");
+  INFO(emit.out << emit.err);
+  REQUIRE(emit.status == 0);
+  const std::string script = slurp(dir + "/jobs.slurm");
+  INFO(script);
+  REQUIRE(script.find("\n#SBATCH --output=\"" + dir + "/my sweep %%a/logs/slurm-%A_%a.out\"\n") != std::string::npos);
+  REQUIRE(script.find("\n#SBATCH --array=1-2\n") != std::string::npos);
+  // Every directive comes before the first command, or sbatch ignores it.
+  const auto first_command = script.find("\nset -euo pipefail\n");
+  REQUIRE(first_command != std::string::npos);
+  REQUIRE(script.rfind("#SBATCH") < first_command);
+
+  // Run as Slurm would (SLURM_ARRAY_TASK_ID set, started in another directory): line 2 runs, and the task
+  // says where it ran on stdout (Slurm's output file).
+  const std::string cmd = "cd / && SLURM_ARRAY_TASK_ID=2 bash " + dir + "/jobs.slurm >" + dir + "/task.out 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  REQUIRE(count_dirs(out + "/points") == 1);
+  std::string finished;
+  for (const auto& e : fs::directory_iterator(out + "/points"))
+    if (e.path().filename().string()[0] != '.') finished = e.path().filename().string();
+  const std::string second_line = lines_of(slurp(dir + "/jobs.txt"))[1];
+  REQUIRE(second_line.find(" " + finished + " >") != std::string::npos);
+  const std::string task = slurp(dir + "/task.out");
+  REQUIRE(task.rfind("task 2 on ", 0) == 0);
+  REQUIRE(task.find(" in " + out + ": " + second_line) != std::string::npos);
+
+  // A directory name sbatch could not parse is refused before anything is emitted.
+  const CliResult quote = run_sparsim("sweep " + sweep + " --out '" + dir + "/a\"b' --emit-jobs " + dir + "/q.txt");
+  REQUIRE(quote.status == 2);
+  REQUIRE(quote.err.find("#SBATCH") != std::string::npos);
+  REQUIRE_FALSE(fs::exists(dir + "/q.txt"));
+}
+
 TEST_CASE("bad sweep input exits 2 with one line and writes nothing") {
   const std::string dir = temp_dir("sweep_bad");
   const std::string sweep = write_file(dir, "bad.yaml",
