@@ -15,6 +15,8 @@
 #include "workloads/mask_file.hpp"
 #include "workloads/onnx_import.hpp"
 #include "workloads/profiles.hpp"
+#include "workloads/training_capture.hpp"
+#include "workloads/training_trace.hpp"
 
 namespace sparsim {
 
@@ -22,8 +24,9 @@ namespace {
 
 const char* kUsage =
     "usage: sparsim workloads list [--wide] [--format table|csv|json] | show NAME|FILE [--yaml] [--profile SPEC] "
-    "[--wide] | validate NAME|FILE [--wide] | "
-    "import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]";
+    "[--wide] | validate NAME|FILE|TRACE_DIR [--wide] | "
+    "import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S] [--profile SPEC] | "
+    "capture --list | capture --model NAME --method METHOD --steps N [--record-every K] [--seed S] -o DIR";
 
 // Human tables fit this many columns unless --wide (as `sparsim run`'s summary, sim/report/report.hpp).
 constexpr std::size_t kTableWidth = 120;
@@ -236,6 +239,22 @@ int workloads_command(const std::vector<std::string>& args, std::ostream& out) {
       print_network(net, o.wide, out);
     return 0;
   }
+  if (cmd == "validate" && args.size() >= 2 && is_training_trace_dir(args[1])) {
+    const Options o = options(args, 2);
+    const TrainingTrace t = load_training_trace(args[1]);      // trace.yaml, network, densities.csv, mask headers
+    const std::size_t masks = verify_training_trace_masks(t);  // and every bitmap's checksum and count
+    std::string head = "training trace " + args[1] + ": model " + t.model + ", method " + t.method + ", seed " +
+                       std::to_string(t.seed) + ", " + std::to_string(t.steps) + " steps, " +
+                       std::to_string(t.records.size()) + " records (every " + std::to_string(t.record_every) +
+                       "), batch " + std::to_string(t.batch);
+    for (const auto& [tool, version] : t.versions) head += ", " + tool + " " + version;
+    out << (o.wide ? head + "\n" : wrap_text(head, kTableWidth));
+    print_network(t.network, o.wide, out);
+    out << "valid: " << t.records.size() << " records of " << t.network.layers.size() << " layers, " << masks
+        << " mask files verified\n";
+    return 0;
+  }
+  if (cmd == "capture") return capture_training_trace({args.begin() + 1, args.end()}, out);
   if (cmd == "validate" && args.size() >= 2) {
     const Options o = options(args, 2);
     const Network net = load_network(args[1]);  // shapes, densities, N:M, mask headers
