@@ -164,7 +164,7 @@ def fc_layer(name, cin, cout, tokens=1, **extra):
 
 
 class CNN:
-    lr = 0.2
+    lr = 0.1
 
     def __init__(self, s):
         self.s = s
