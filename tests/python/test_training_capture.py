@@ -118,3 +118,19 @@ def test_capture_without_torch_says_how_to_install_it(tmp_path):
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1
     assert "apt-get install python3-torch" in r.stderr
+
+
+def test_trace_summary_tables_of_the_shipped_trace():
+    summary = os.path.join(ROOT, "workloads", "trace_summary.py")
+    shipped = os.path.join(ROOT, "workloads", "traces", "cnn-nm")
+    r = subprocess.run([PYTHON, summary, shipped, "--changes"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("| layer | mean mask change")
+    assert [x.split("|")[1].strip() for x in lines[2:]] == ["conv2", "fc1"]  # the masked layers
+    assert all(x.split("|")[4].strip() == "4 of 4" for x in lines[2:])  # SR-STE moves masks every record
+    r = subprocess.run([PYTHON, summary, shipped, "--phases"], capture_output=True, text=True)
+    assert "| train | 0-39 | 5 | 0.500 |" in r.stdout
+    r = subprocess.run([PYTHON, summary, shipped, "--column", "gradient_density", "--rows", "2"],
+                       capture_output=True, text=True)
+    assert [x.split("|")[1].strip() for x in r.stdout.splitlines()[2:]] == ["0", "39"]
