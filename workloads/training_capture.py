@@ -83,6 +83,8 @@ def parse_args(argv):
     a.n, a.m = n, m
     if not a.output:
         raise UsageError("needs -o DIR")
+    if os.path.exists(a.output) and not os.path.isdir(a.output):
+        raise UsageError("-o: %s exists and is not a directory" % a.output)
     return a
 
 

@@ -13,6 +13,7 @@ import math
 import os
 import platform
 import shutil
+import sys
 import time
 
 import numpy as np
@@ -505,8 +506,9 @@ def capture(args, write_spmask, format_version):
                 l["nm"] = "%d:%d" % (args.n, args.m)
                 for dim in ("cin", "cout"):
                     if l[dim] % args.m:
-                        raise SystemExit("sparsim: error: --nm: %s of layer %s (%d) is not a multiple of M"
-                                         % (dim, l["name"], l[dim]))
+                        sys.stderr.write("sparsim: error: --nm: %s of layer %s (%d) is not a multiple of M (%d)\n"
+                                         % (dim, l["name"], l[dim], args.m))
+                        sys.exit(2)
         for l in layers:
             if "shares_weights" in l:
                 l["nm"] = "%d:%d" % (args.n, args.m)
