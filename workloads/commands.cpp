@@ -239,7 +239,7 @@ int workloads_command(const std::vector<std::string>& args, std::ostream& out) {
       print_network(net, o.wide, out);
     return 0;
   }
-  if (cmd == "validate" && args.size() >= 2 && is_training_trace_dir(args[1])) {
+  if (cmd == "validate" && args.size() >= 2 && std::filesystem::is_directory(args[1])) {  // a training trace
     const Options o = options(args, 2);
     const TrainingTrace t = load_training_trace(args[1]);      // trace.yaml, network, densities.csv, mask headers
     const std::size_t masks = verify_training_trace_masks(t);  // and every bitmap's checksum and count

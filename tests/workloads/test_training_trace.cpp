@@ -287,6 +287,13 @@ TEST_CASE("trace yaml keys and types are checked with file line and key") {
     edit(d / "trace.yaml", "steps: 40", "steps: 39");
     CHECK_THAT(load_error(d), Catch::Contains("step: 39 is not below the trace's steps (39)"));
   }
+  SECTION("a directory without trace.yaml") {
+    const fs::path d = copy_trace("no-yaml");
+    fs::remove(d / "trace.yaml");
+    const Result r = validate(d);
+    CHECK(r.status == 2);
+    CHECK(r.err.find("trace.yaml: cannot read the trace") != std::string::npos);
+  }
   SECTION("exit status 2 and one line through the command") {
     const fs::path d = copy_trace("cli");
     edit(d / "trace.yaml", "seed: 1", "seed: -4");
