@@ -82,7 +82,7 @@ Result validate(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("the shipped cnn nm trace loads with its records, densities and N:M masks") {
+TEST_CASE("the shipped cnn nm trace loads with its records and densities and N:M masks") {
   const TrainingTrace t = load_training_trace(kShipped.string());
   CHECK(t.model == "cnn");
   CHECK(t.method == "nm");
@@ -122,6 +122,11 @@ TEST_CASE("the shipped cnn nm trace loads with its records, densities and N:M ma
       CHECK(masks::detect_nm(ff, 1).n == 2);
       CHECK(masks::satisfies_nm(bp, {2, 4}, 0));
       CHECK(!(ff == bp));
+      // the Python writer's bytes are exactly write_mask_file's
+      const fs::path again = fs::temp_directory_path() / ("sparsim-trace-rewrite-" + std::to_string(::getpid()));
+      write_mask_file(again.string(), ff);
+      CHECK(slurp(again) == slurp(s.mask));
+      fs::remove(again);
       if (r == 0) CHECK(s.mask_change == 0.0);
     }
   }
