@@ -72,8 +72,10 @@ struct Result {
   std::string out, err;
 };
 Result validate(const fs::path& dir) {
-  const fs::path out = dir.parent_path() / (dir.filename().string() + ".out"),
-                 err = dir.parent_path() / (dir.filename().string() + ".err");
+  // (outputs in the scratch directory, never next to the shipped trace in the source tree)
+  const fs::path scratch = fs::temp_directory_path() / ("sparsim-trace-" + std::to_string(::getpid()));
+  fs::create_directories(scratch);
+  const fs::path out = scratch / (dir.filename().string() + ".out"), err = scratch / (dir.filename().string() + ".err");
   const std::string cmd = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " SPARSIM_BINARY " workloads validate '" + dir.string() +
                           "' >" + out.string() + " 2>" + err.string();
   const int raw = std::system(cmd.c_str());
