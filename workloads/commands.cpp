@@ -90,6 +90,39 @@ void print_network(const Network& net, bool wide, std::ostream& out) {
   out << table.render(wide ? 0 : kTableWidth);
 }
 
+// A training trace's records, one line each (at most 12, evenly spaced, unless `wide`): means over the
+// layers with weights of the weight density and mask change, and over all layers of the densities.
+void print_records(const TrainingTrace& t, bool wide, std::ostream& out) {
+  TextTable table({{"step"}, {"phase", true}, {"w.dens"}, {"a.dens"}, {"g.dens"}, {"mask change"}, {"masked layers"}});
+  const std::size_t n = t.records.size(), shown = wide ? n : std::min<std::size_t>(n, 12);
+  for (std::size_t k = 0; k < shown; ++k) {
+    const TraceRecord& r = t.records[shown > 1 ? k * (n - 1) / (shown - 1) : 0];
+    double w = 0, a = 0, g = 0, c = 0;
+    std::size_t weighted = 0, files = 0;
+    for (std::size_t i = 0; i < r.layers.size(); ++i) {
+      const TraceLayerSample& s = r.layers[i];
+      a += s.activation_density;
+      g += s.gradient_density;
+      files += !s.mask.empty();
+      if (t.network.layers[i].kind == LayerKind::MatMul) continue;
+      w += s.weight_density;
+      c += s.mask_change;
+      ++weighted;
+    }
+    const double layers = static_cast<double>(r.layers.size()),
+                 wl = static_cast<double>(std::max<std::size_t>(1, weighted));
+    char change[32];
+    std::snprintf(change, sizeof change, "%.4f", c / wl);
+    table.add_row({std::to_string(r.step), r.phase, fixed2(w / wl), fixed2(a / layers), fixed2(g / layers), change,
+                   std::to_string(files)});
+  }
+  if (shown < n)
+    out << "records (" << shown << " of " << n << ", --wide: all), means over the layers:\n";
+  else
+    out << "records, means over the layers:\n";
+  out << table.render(wide ? 0 : kTableWidth);
+}
+
 // `workloads list`: one line per built-in network. The table fits 120 columns (descriptions are cut,
 // --wide keeps them whole); CSV and JSON carry plain numbers for programs.
 int list_networks(const std::vector<std::string>& args, std::ostream& out) {
@@ -250,6 +283,7 @@ int workloads_command(const std::vector<std::string>& args, std::ostream& out) {
     for (const auto& [tool, version] : t.versions) head += ", " + tool + " " + version;
     out << (o.wide ? head + "\n" : wrap_text(head, kTableWidth));
     print_network(t.network, o.wide, out);
+    print_records(t, o.wide, out);
     out << "valid: " << t.records.size() << " records of " << t.network.layers.size() << " layers, " << masks
         << " mask files verified\n";
     return 0;

@@ -143,6 +143,9 @@ TEST_CASE("the shipped trace validates through sparsim workloads validate") {
   CHECK(r.status == 0);
   CHECK(r.out.find("method nm") != std::string::npos);
   CHECK(r.out.find("valid: 5 records of 4 layers, 20 mask files verified") != std::string::npos);
+  // one line per record: the last one, step 39, with two masked layers (conv2, fc1) at a mean of 0.75
+  CHECK(r.out.find("records, means over the layers:") != std::string::npos);
+  CHECK(r.out.find("  39  train    0.75") != std::string::npos);
 }
 
 TEST_CASE("corrupt densities csv rows are errors naming file line and column") {
