@@ -4,7 +4,7 @@
 # Last, a short fuzz smoke of every parser (scripts/fuzz.sh: clang, ASan+UBSan, fixed inputs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --capture --slurm  # + python3-torch (capture tests), slurm-wlm and munge (Slurm round trip)
 jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSPARSIM_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"

@@ -15,6 +15,8 @@
 #include "workloads/mask_file.hpp"
 #include "workloads/onnx_import.hpp"
 #include "workloads/profiles.hpp"
+#include "workloads/training_capture.hpp"
+#include "workloads/training_trace.hpp"
 
 namespace sparsim {
 
@@ -22,8 +24,9 @@ namespace {
 
 const char* kUsage =
     "usage: sparsim workloads list [--wide] [--format table|csv|json] | show NAME|FILE [--yaml] [--profile SPEC] "
-    "[--wide] | validate NAME|FILE [--wide] | "
-    "import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]";
+    "[--wide] | validate NAME|FILE|TRACE_DIR [--wide] | "
+    "import-onnx MODEL.onnx -o NET.yaml | masks NAME|FILE -o DIR [--seed S] [--profile SPEC] | "
+    "capture --list | capture --model NAME --method METHOD --steps N [--record-every K] [--seed S] -o DIR";
 
 // Human tables fit this many columns unless --wide (as `sparsim run`'s summary, sim/report/report.hpp).
 constexpr std::size_t kTableWidth = 120;
@@ -84,6 +87,39 @@ void print_network(const Network& net, bool wide, std::ostream& out) {
                    group_digits(static_cast<std::uint64_t>(l.macs_per_sample())), fixed2(l.sparsity.weight_density), nm,
                    fixed2(l.sparsity.activation_density), fixed2(l.sparsity.gradient_density), mask});
   }
+  out << table.render(wide ? 0 : kTableWidth);
+}
+
+// A training trace's records, one line each (at most 12, evenly spaced, unless `wide`): means over the
+// layers with weights of the weight density and mask change, and over all layers of the densities.
+void print_records(const TrainingTrace& t, bool wide, std::ostream& out) {
+  TextTable table({{"step"}, {"phase", true}, {"w.dens"}, {"a.dens"}, {"g.dens"}, {"mask change"}, {"masked layers"}});
+  const std::size_t n = t.records.size(), shown = wide ? n : std::min<std::size_t>(n, 12);
+  for (std::size_t k = 0; k < shown; ++k) {
+    const TraceRecord& r = t.records[shown > 1 ? k * (n - 1) / (shown - 1) : 0];
+    double w = 0, a = 0, g = 0, c = 0;
+    std::size_t weighted = 0, files = 0;
+    for (std::size_t i = 0; i < r.layers.size(); ++i) {
+      const TraceLayerSample& s = r.layers[i];
+      a += s.activation_density;
+      g += s.gradient_density;
+      files += !s.mask.empty();
+      if (t.network.layers[i].kind == LayerKind::MatMul) continue;
+      w += s.weight_density;
+      c += s.mask_change;
+      ++weighted;
+    }
+    const double layers = static_cast<double>(r.layers.size()),
+                 wl = static_cast<double>(std::max<std::size_t>(1, weighted));
+    char change[32];
+    std::snprintf(change, sizeof change, "%.4f", c / wl);
+    table.add_row({std::to_string(r.step), r.phase, fixed2(w / wl), fixed2(a / layers), fixed2(g / layers), change,
+                   std::to_string(files)});
+  }
+  if (shown < n)
+    out << "records (" << shown << " of " << n << ", --wide: all), means over the layers:\n";
+  else
+    out << "records, means over the layers:\n";
   out << table.render(wide ? 0 : kTableWidth);
 }
 
@@ -236,6 +272,23 @@ int workloads_command(const std::vector<std::string>& args, std::ostream& out) {
       print_network(net, o.wide, out);
     return 0;
   }
+  if (cmd == "validate" && args.size() >= 2 && std::filesystem::is_directory(args[1])) {  // a training trace
+    const Options o = options(args, 2);
+    const TrainingTrace t = load_training_trace(args[1]);      // trace.yaml, network, densities.csv, mask headers
+    const std::size_t masks = verify_training_trace_masks(t);  // and every bitmap's checksum and count
+    std::string head = "training trace " + args[1] + ": model " + t.model + ", method " + t.method + ", seed " +
+                       std::to_string(t.seed) + ", " + std::to_string(t.steps) + " steps, " +
+                       std::to_string(t.records.size()) + " records (every " + std::to_string(t.record_every) +
+                       "), batch " + std::to_string(t.batch);
+    for (const auto& [tool, version] : t.versions) head += ", " + tool + " " + version;
+    out << (o.wide ? head + "\n" : wrap_text(head, kTableWidth));
+    print_network(t.network, o.wide, out);
+    print_records(t, o.wide, out);
+    out << "valid: " << t.records.size() << " records of " << t.network.layers.size() << " layers, " << masks
+        << " mask files verified\n";
+    return 0;
+  }
+  if (cmd == "capture") return capture_training_trace({args.begin() + 1, args.end()}, out);
   if (cmd == "validate" && args.size() >= 2) {
     const Options o = options(args, 2);
     const Network net = load_network(args[1]);  // shapes, densities, N:M, mask headers

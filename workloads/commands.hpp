@@ -1,5 +1,6 @@
 #pragma once
-// `sparsim workloads ...` subcommands (list, show NAME, validate FILE, import-onnx MODEL -o NET.yaml).
+// `sparsim workloads ...` subcommands (list, show NAME, validate FILE|TRACE_DIR, import-onnx MODEL -o NET.yaml,
+// masks, capture: training traces).
 #include <ostream>
 #include <string>
 #include <vector>

@@ -13,6 +13,7 @@
 #include "sim/text/input_file.hpp"
 #include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
+#include "workloads/network_yaml.hpp"
 #include "workloads/scalesim_topology.hpp"
 
 namespace sparsim {
@@ -208,7 +209,10 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
 }  // namespace
 
 Network parse_network_yaml(const std::string& text, const std::string& file) {
-  const YAML::Node root = load_yaml(text, file);
+  return parse_network_node(load_yaml(text, file), file);
+}
+
+Network parse_network_node(const YAML::Node& root, const std::string& file) {
   if (!root.IsMap()) throw InputError(located(file, "", "a network file is a mapping with 'name' and 'layers'"));
   for (auto it = root.begin(); it != root.end(); ++it) {
     const auto key = it->first.as<std::string>();

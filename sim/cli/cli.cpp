@@ -32,6 +32,7 @@ const char* const kUsage =
     "  sparsim workloads list [--wide] [--format table|csv|json] | show NAME|FILE [--yaml] [--profile SPEC]\n"
     "                  | validate NAME|FILE | import-onnx MODEL.onnx -o NET.yaml   (show, validate: [--wide])\n"
     "                  | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]\n"
+    "                  | capture --model NAME --method METHOD --steps N [--record-every K] [--seed S] -o DIR\n"
     "  sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] [--quiet] [--progress]\n"
     "              | --collect DIR\n"
     "  sparsim plot RESULTS.csv|REPORT.json [--kind KIND] [-o FILE]   (sparsim plot --help: kinds, options)\n"
@@ -76,9 +77,13 @@ const char* command_help(const std::string& command) {
            "  list [--wide] [--format table|csv|json]  built-in networks (--wide: descriptions uncut)\n"
            "  show NAME|FILE [--yaml] [--profile SPEC] [--wide]  layers, shapes, MACs and densities (--yaml: as a\n"
            "                                          network file)\n"
-           "  validate NAME|FILE [--wide]             check a network file (shapes, densities, masks)\n"
+           "  validate NAME|FILE|TRACE_DIR [--wide]   check a network file (shapes, densities, masks) or a\n"
+           "                                          training trace (trace.yaml, densities.csv, masks)\n"
            "  import-onnx MODEL.onnx -o NET.yaml      convert an ONNX model's conv/fc/matmul layers\n"
            "  masks NAME|FILE -o DIR [--seed S] [--profile SPEC]  write the network's weight masks\n"
+           "  capture --model NAME --method METHOD --steps N [--record-every K] [--seed S] [--density D]\n"
+           "          [--nm N:M] -o DIR               train a small network with a pruning method (python3-torch)\n"
+           "                                          and record a training trace; capture --list: models, methods\n"
            "FILE: a network YAML (docs/workloads.md) or a SCALE-Sim topology CSV. Tables fit 120 columns;\n"
            "--wide prints every column uncut.\n";
   if (command == "sweep")

@@ -39,4 +39,9 @@ TEST_CASE("install: a moved install prefix runs, plots and finds the ONNX reader
   CHECK(WEXITSTATUS(sh(bin + " workloads import-onnx " + dir + "/bad.onnx -o " + dir + "/n.yaml")) == 2);
   CHECK(slurp(dir + "/out.txt").find("bad.onnx") != std::string::npos);
   CHECK(slurp(dir + "/out.txt").find(SPARSIM_SOURCE_DIR) == std::string::npos);
+  // capture reaches the installed training tool (--list needs no torch).
+  CHECK(fs::is_regular_file(moved + "/share/sparsim/workloads/training_capture.py"));
+  CHECK(fs::is_regular_file(moved + "/share/sparsim/workloads/training_capture_torch.py"));
+  CHECK(sh(bin + " workloads capture --list") == 0);
+  CHECK(slurp(dir + "/out.txt").find("rigl") != std::string::npos);
 }

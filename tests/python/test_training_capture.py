@@ -1,0 +1,136 @@
+"""`sparsim workloads capture` end to end: tiny captures (a few seconds each, Debian's python3-torch) that
+`sparsim workloads validate` accepts, reproducible for a seed, with the methods' phases and mask changes;
+and a missing torch is one line with exit status 2. Captures are skipped, saying why, when torch cannot be
+imported by /usr/bin/python3 (scripts/test.sh installs it) or build/sparsim has not been built."""
+import csv
+import filecmp
+import os
+import subprocess
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+SPARSIM = os.path.join(ROOT, "build", "sparsim")
+PYTHON = "/usr/bin/python3"
+
+
+def have_torch():
+    return subprocess.run([PYTHON, "-c", "import torch"], capture_output=True).returncode == 0
+
+
+needs_binary = pytest.mark.skipif(not os.path.exists(SPARSIM), reason="build/sparsim is not built (cmake --build build)")
+needs_torch = pytest.mark.skipif(not have_torch(),
+                                 reason="python3-torch is not installed (apt-get install python3-torch; "
+                                        "scripts/test.sh installs it)")
+
+
+def sparsim(*args, env=None):
+    e = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
+    e.update(env or {})
+    return subprocess.run([SPARSIM, "workloads", *args], capture_output=True, text=True, env=e, timeout=300)
+
+
+def capture(tmp_path, model, method, steps, every, seed=1, name="trace"):
+    out = str(tmp_path / name)
+    r = sparsim("capture", "--model", model, "--method", method, "--steps", str(steps), "--record-every",
+                str(every), "--seed", str(seed), "-o", out)
+    assert r.returncode == 0, r.stderr
+    return out, r
+
+
+def rows(trace):
+    with open(os.path.join(trace, "densities.csv")) as f:
+        return list(csv.DictReader(f))
+
+
+@needs_binary
+@needs_torch
+@pytest.mark.parametrize("model,method", [("mlp", "rigl"), ("cnn", "dsd"), ("lstm", "nm"),
+                                          ("transformer", "magnitude"), ("mlp", "set"), ("cnn", "dense")])
+def test_capture_validates(tmp_path, model, method):
+    trace, r = capture(tmp_path, model, method, 12, 4)
+    assert "valid: 4 records" in r.stdout  # steps 0, 4, 8 and the last, 11
+    v = sparsim("validate", trace)
+    assert v.returncode == 0, v.stderr
+    assert "method " + method in v.stdout
+    steps = sorted({int(x["step"]) for x in rows(trace)})
+    assert steps == [0, 4, 8, 11]
+    for x in rows(trace):
+        for key in ("weight_density", "activation_density", "gradient_density", "mask_change"):
+            assert 0.0 <= float(x[key]) <= 1.0
+
+
+@needs_binary
+@needs_torch
+def test_capture_is_reproducible_and_seeded(tmp_path):
+    a, _ = capture(tmp_path, "mlp", "rigl", 10, 3, seed=5, name="a")
+    b, _ = capture(tmp_path, "mlp", "rigl", 10, 3, seed=5, name="b")
+    c, _ = capture(tmp_path, "mlp", "rigl", 10, 3, seed=6, name="c")
+    assert filecmp.cmp(os.path.join(a, "densities.csv"), os.path.join(b, "densities.csv"), shallow=False)
+    assert filecmp.cmp(os.path.join(a, "masks", "0", "fc1.spmask"), os.path.join(b, "masks", "0", "fc1.spmask"),
+                       shallow=False)
+    assert not filecmp.cmp(os.path.join(a, "masks", "0", "fc1.spmask"),
+                           os.path.join(c, "masks", "0", "fc1.spmask"), shallow=False)
+    with open(os.path.join(a, "trace.yaml")) as f:
+        text = f.read()
+    assert "seed: 5" in text and "torch: " in text and "method: rigl" in text
+
+
+@needs_binary
+@needs_torch
+def test_dsd_phases_and_nm_masks(tmp_path):
+    trace, _ = capture(tmp_path, "mlp", "dsd", 30, 1)
+    by_step = {}
+    for x in rows(trace):
+        by_step.setdefault(int(x["step"]), []).append(x)
+    phases = [by_step[s][0]["phase"] for s in sorted(by_step)]
+    assert phases == ["dense"] * 10 + ["sparse"] * 10 + ["redense"] * 10
+    fc1 = {s: next(x for x in by_step[s] if x["layer"] == "fc1") for s in by_step}
+    assert float(fc1[5]["weight_density"]) == 1.0 and fc1[5]["mask"] == ""
+    assert float(fc1[15]["weight_density"]) == pytest.approx(0.25, abs=1e-3)
+    assert float(fc1[10]["mask_change"]) == pytest.approx(0.75, abs=1e-3)  # pruned at the phase change
+    assert float(fc1[11]["mask_change"]) == 0.0  # the mask stays fixed while sparse
+    assert fc1[25]["mask"] == ""
+    nm, _ = capture(tmp_path, "cnn", "nm", 3, 1, name="nm")
+    conv2 = [x for x in rows(nm) if x["layer"] == "conv2"]
+    assert all(float(x["weight_density"]) == 0.5 for x in conv2)
+    assert all(x["mask_bp"].endswith("conv2.bp.spmask") for x in conv2)
+
+
+@needs_binary
+def test_capture_list_and_bad_arguments_need_no_torch(tmp_path):
+    r = sparsim("capture", "--list")
+    assert r.returncode == 0
+    for word in ("cnn", "mlp", "lstm", "transformer", "dense", "magnitude", "dsd", "nm", "rigl", "set"):
+        assert word in r.stdout
+    r = sparsim("capture", "--model", "resnet", "--method", "nm", "--steps", "3", "-o", str(tmp_path / "x"))
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "--model: expected one of cnn, mlp, lstm, transformer" in r.stderr
+
+
+@needs_binary
+def test_capture_without_torch_says_how_to_install_it(tmp_path):
+    fake = tmp_path / "fake"
+    (fake / "torch").mkdir(parents=True)
+    (fake / "torch" / "__init__.py").write_text("raise ImportError('No module named torch')\n")
+    r = sparsim("capture", "--model", "mlp", "--method", "nm", "--steps", "3", "-o", str(tmp_path / "x"),
+                env={"PYTHONPATH": str(fake)})
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1
+    assert "apt-get install python3-torch" in r.stderr
+
+
+def test_trace_summary_tables_of_the_shipped_trace():
+    summary = os.path.join(ROOT, "workloads", "trace_summary.py")
+    shipped = os.path.join(ROOT, "workloads", "traces", "cnn-nm")
+    r = subprocess.run([PYTHON, summary, shipped, "--changes"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("| layer | mean mask change")
+    assert [x.split("|")[1].strip() for x in lines[2:]] == ["conv2", "fc1"]  # the masked layers
+    assert all(x.split("|")[4].strip() == "4 of 4" for x in lines[2:])  # SR-STE moves masks every record
+    r = subprocess.run([PYTHON, summary, shipped, "--phases"], capture_output=True, text=True)
+    assert "| train | 0-39 | 5 | 0.500 |" in r.stdout
+    r = subprocess.run([PYTHON, summary, shipped, "--column", "gradient_density", "--rows", "2"],
+                       capture_output=True, text=True)
+    assert [x.split("|")[1].strip() for x in r.stdout.splitlines()[2:]] == ["0", "39"]
