@@ -12,7 +12,7 @@ void check_input_file(const std::string& path, const std::string& what, std::uin
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) throw InputError(located(path, what, "cannot open the file (it does not exist)"));
+  if (ec || !fs::exists(st)) throw InputError(located(path, "", "cannot open " + what + " (no such file)"));
   if (!fs::is_regular_file(st))
     throw InputError(located(path, what, "not a regular file (a directory, FIFO or device cannot be an input)"));
   const std::uint64_t size = fs::file_size(path, ec);

@@ -16,12 +16,32 @@
 
 namespace sparsim::fuzz {
 
+// Outcome counts of this process, for campaign reports (scripts/fuzz_campaign.sh): with SPARSIM_FUZZ_TALLY
+// set to a file, the counts are appended to it at exit as "accepted N rejected M". Crashes, sanitizer
+// reports, hangs and out-of-memory inputs end the process and are counted by libFuzzer's artifacts.
+struct Tally {
+  unsigned long long accepted = 0, rejected = 0;
+  ~Tally() {
+    if (const char* path = std::getenv("SPARSIM_FUZZ_TALLY"))
+      if (std::FILE* f = std::fopen(path, "a")) {
+        std::fprintf(f, "accepted %llu rejected %llu\n", accepted, rejected);
+        std::fclose(f);
+      }
+  }
+};
+inline Tally& tally() {
+  static Tally t;
+  return t;
+}
+
 template <class F>
 void run_guarded(F&& body) {
   try {
     body();
+    ++tally().accepted;
   } catch (const InputError&) {
     // A rejection with a message: the expected outcome for bad input.
+    ++tally().rejected;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "FUZZ FINDING: internal error (not InputError): %s\n", e.what());
     std::abort();
