@@ -16,6 +16,14 @@ from sparsim_plots.data import InputError, load_measured, load_report, load_resu
 from sparsim_plots.style import save  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Each test's figures are closed after it (matplotlib warns past 20 open figures)."""
+    yield
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
 def make_report(path, layers=("conv1", "conv2", "fc")):
     jobs = []
     for i, layer in enumerate(layers):
