@@ -34,6 +34,11 @@ def parse(argv):
     p.add_argument("--x", help="curve: swept key on the x axis (default: the first axis)")
     p.add_argument("--y", default="speedup_step", help="curve: results.csv column (default speedup_step)")
     p.add_argument("--series", help="curve: column whose values make the lines (default: the other axes)")
+    p.add_argument("--no-ideal", action="store_true",
+                   help="curve: leave out the ideal-bound curve an N:M sweep's step speedup gets by default")
+    p.add_argument("--measured", default="auto", metavar="FILE",
+                   help="curve: measured GEMM speedups (bench/gpu format) overlaid on an STC sweep against GEMM "
+                        "size (default: bench/gpu/h200_gemm_measured.csv; 'none': no overlay)")
     p.add_argument("--title", help="figure title")
     p.add_argument("--xlabel", help="x axis label")
     p.add_argument("--ylabel", help="y axis label (for sweep-specific metric columns)")
@@ -56,7 +61,11 @@ def figures_for(args):
         for k in kinds:
             if k not in RESULTS_KINDS:
                 raise InputError(f"command line: --kind: '{k}' is not one of {', '.join(RESULTS_KINDS)}, all for results")
-            fig = (figures.sweep_curve(results, args.x, args.y, args.series) if k == "curve"
+            measured = None if args.measured == "none" else args.measured
+            if measured not in (None, "auto") and not os.path.exists(measured):
+                raise InputError(f"{measured}: cannot open: no such file (--measured)")
+            fig = (figures.sweep_curve(results, args.x, args.y, args.series, ideal=not args.no_ideal,
+                                       measured=measured) if k == "curve"
                    else RESULTS_KINDS[k](results))
             out.append((k, fig))
         return out

@@ -129,7 +129,8 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
     out << summary.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     if (!functional_ok) std::cerr << failed;
   } else {
-    out << summary_table(report, request.wide) << "\nreports: " << report_path << ", " << csv_path << "\n";
+    out << summary_table(report, request.wide) << "\n"
+        << reports_lines(request.out_dir, request.wide ? 0 : kSummaryWidth);
     if (checked > 0 && functional_ok) {
       std::ostringstream line;
       line << "functional check: passed (" << checked << " jobs against a dense reference, largest error " << worst

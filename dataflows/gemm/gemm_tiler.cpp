@@ -22,6 +22,24 @@ void chunk_bytes(const TileShape& t, bool sparse, int eb, std::int64_t& a, std::
 
 }  // namespace
 
+int cta_threads(const TileShape& tile, const GpuMachine& m) { return 128 * (tile.m / m.mma_m + 1); }
+
+ResidentLimit resident_limit(const TileShape& tile, bool sparse, const GpuMachine& m) {
+  std::int64_t a = 0, meta = 0, b = 0;
+  chunk_bytes(tile, sparse, m.elem_bytes, a, meta, b);
+  ResidentLimit r{m.max_ctas_per_sm, "accelerator.sm.max_ctas"};
+  const auto take = [&r](std::int64_t fits, const char* what) {
+    if (fits < r.ctas) {
+      r.ctas = static_cast<int>(std::max<std::int64_t>(0, fits));
+      r.bound_by = what;
+    }
+  };
+  take(m.smem_bytes / (2 * (a + meta + b)), "shared memory");
+  take(m.regs_bytes / (static_cast<std::int64_t>(tile.m) * tile.n * 4), "registers");
+  take(m.max_threads / cta_threads(tile, m), "threads");
+  return r;
+}
+
 CtaCoord cta_coord(const KernelPlan& p, std::int64_t cta) {
   CtaCoord c;
   c.tn = cta % p.tiles_n;
@@ -170,7 +188,8 @@ KernelPlan plan_gemm(const GemmShape& g, const GpuMachine& m, const std::vector<
     std::int64_t a = 0, meta = 0, b = 0;
     chunk_bytes(t, g.sparse, m.elem_bytes, a, meta, b);
     const std::int64_t stage = a + meta + b;
-    for (int r = 1; r <= std::min(4, m.max_ctas_per_sm); ++r) {
+    const ResidentLimit limit = resident_limit(t, g.sparse, m);
+    for (int r = 1; r <= limit.ctas; ++r) {
       const int stages = static_cast<int>(std::min<std::int64_t>(m.max_stages, m.smem_bytes / (r * stage)));
       if (stages < 2) break;
       const std::int64_t tiles = ceil_div(g.M, t.m) * ceil_div(g.N, t.n) * g.instances;
@@ -179,6 +198,8 @@ KernelPlan plan_gemm(const GemmShape& g, const GpuMachine& m, const std::vector<
         // Split-K only pays while the tiles alone leave SMs idle and each split keeps a real K loop.
         if (s > 1 && (tiles * s > static_cast<std::int64_t>(m.sms) * r * 2 || chunks / s < 4)) break;
         KernelPlan p = make_plan(g, m, t, stages, r, s);
+        p.max_resident = limit.ctas;
+        p.resident_limit = limit.bound_by;
         if (!found || p.estimate_cycles < best.estimate_cycles) {
           best = p;
           found = true;
@@ -186,7 +207,10 @@ KernelPlan plan_gemm(const GemmShape& g, const GpuMachine& m, const std::vector<
       }
     }
   }
-  if (!found) throw std::invalid_argument("no tile of the kernel menu fits two pipeline stages in shared memory");
+  if (!found)
+    throw std::invalid_argument(
+        "no tile of the kernel menu fits on an SM (two pipeline stages in shared memory, its accumulators in "
+        "registers, its threads)");
   return best;
 }
 

@@ -21,10 +21,12 @@ struct GpuMachine {
   int sms = 132;
   int tc_macs_per_cycle = 2048;  // dense tensor-core MACs per cycle per SM (2:4 sparse: twice)
   std::int64_t smem_bytes = 228 * 1024;
-  int smem_bytes_per_cycle = 128;  // banks x bank width; shared by TMA fills and MMA operand reads
-  int rf_bytes_per_cycle = 512;    // accumulator read-out rate of the epilogue
-  int max_ctas_per_sm = 32;
-  int l2_port_bytes_per_cycle = 64;  // L2 -> one SM
+  int smem_bytes_per_cycle = 128;        // banks x bank width; shared by TMA fills and MMA operand reads
+  int rf_bytes_per_cycle = 512;          // accumulator read-out rate of the epilogue
+  int max_ctas_per_sm = 32;              // the hardware's (and the parameter's) cap on resident CTAs
+  std::int64_t regs_bytes = 256 * 1024;  // register file per SM (65,536 32-bit registers)
+  int max_threads = 2048;                // resident threads per SM
+  int l2_port_bytes_per_cycle = 64;      // L2 -> one SM
   std::int64_t l2_bytes = 60LL << 20;
   int l2_bytes_per_cycle = 5120;
   int l2_latency = 200;
@@ -46,7 +48,9 @@ struct KernelPlan {
   TileShape tile;
   bool sparse = false;
   int stages = 2;
-  int ctas_per_sm = 1;  // resident CTAs per SM (shared-memory limited)
+  int ctas_per_sm = 1;   // resident CTAs per SM (the tiler's choice, at most max_resident)
+  int max_resident = 1;  // the most CTAs of this tile one SM holds (resident_limit)
+  std::string resident_limit = "accelerator.sm.max_ctas";  // what sets max_resident (ResidentLimit)
   int split_k = 1;
   std::int64_t tiles_m = 0, tiles_n = 0, instances = 1;
   std::int64_t k_chunks = 0;  // ceil(K / tile.k)
@@ -75,14 +79,28 @@ std::int64_t cta_rows(const KernelPlan& plan, const GemmShape& g, const CtaCoord
 std::int64_t cta_cols(const KernelPlan& plan, const GemmShape& g, const CtaCoord& c);
 std::int64_t cta_chunks(const KernelPlan& plan, const CtaCoord& c);
 
+// Threads of one CTA of a warp-specialized Hopper kernel: one warpgroup (128 threads) per mma_m rows of
+// the tile computing, plus one producer warpgroup issuing the TMA loads.
+int cta_threads(const TileShape& tile, const GpuMachine& m);
+
+// The most CTAs of a tile one SM can hold, and what stops one more: the parameter
+// ("accelerator.sm.max_ctas") or the first hardware resource that runs out ("shared memory": two pipeline
+// stages per CTA; "registers": the fp32 accumulators of the tile, a lower bound of what a CTA holds;
+// "threads": cta_threads). 0 when not even one CTA fits.
+struct ResidentLimit {
+  int ctas = 0;
+  std::string bound_by;
+};
+ResidentLimit resident_limit(const TileShape& tile, bool sparse, const GpuMachine& m);
+
 // "128x256x64,64x64x64" -> tiles; throws std::invalid_argument with the offending item.
 std::vector<TileShape> parse_tile_menu(const std::string& text);
 
 // Fills every derived field of a plan for (tile, stages, ctas_per_sm, split_k) and its estimate.
 KernelPlan make_plan(const GemmShape& g, const GpuMachine& m, const TileShape& tile, int stages, int ctas_per_sm,
                      int split_k);
-// Best plan over the menu, resident-CTA counts, stage depths and split-K; throws std::invalid_argument
-// when no tile of the menu fits in shared memory.
+// Best plan over the menu, resident-CTA counts (1 .. resident_limit), stage depths and split-K; throws
+// std::invalid_argument when no tile of the menu fits on an SM.
 KernelPlan plan_gemm(const GemmShape& g, const GpuMachine& m, const std::vector<TileShape>& menu);
 
 // L2 reuse at wave granularity: a CTA's A (B) chunk misses when no CTA earlier in the same wave uses the

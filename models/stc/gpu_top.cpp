@@ -231,6 +231,8 @@ void GpuTop::control() {
                  {"tile", std::to_string(p.tile.m) + "x" + std::to_string(p.tile.n) + "x" + std::to_string(p.tile.k)},
                  {"stages", p.stages},
                  {"ctas_per_sm", p.ctas_per_sm},
+                 {"max_resident_ctas", p.max_resident},
+                 {"resident_limit", p.resident_limit},
                  {"split_k", p.split_k},
                  {"ctas", p.ctas},
                  {"waves", waves},

@@ -24,7 +24,16 @@ const std::vector<ParamSpec>& stc_params() {
                 "Register-file read bandwidth available to the epilogue (accumulators out of the registers)."),
       int_param("accelerator.sm.l2_port_bytes_per_cycle", 64, 8, 4096, "bytes/cycle",
                 "Bandwidth of one SM's path from the L2 (and back for stores)."),
-      int_param("accelerator.sm.max_ctas", 32, 1, 64, "CTAs", "Most thread blocks resident on one SM."),
+      int_param("accelerator.sm.max_ctas", 32, 1, 64, "CTAs",
+                "Most thread blocks resident on one SM (Hopper: 32). A kernel's tile may fit fewer: the tiler stops "
+                "at what shared memory (two stages per CTA), registers (the tile's fp32 accumulators) and threads "
+                "allow, and each job's mapping names the limit that bound (resident_limit, max_resident_ctas)."),
+      int_param("accelerator.sm.registers_kib", 256, 16, 4096, "KiB",
+                "Register file per SM (Hopper: 65,536 32-bit registers); bounds the CTAs of a tile whose "
+                "accumulators it must hold."),
+      int_param("accelerator.sm.max_threads", 2048, 128, 65536, "threads",
+                "Most threads resident on one SM (Hopper: 2048); a CTA has one warpgroup per mma_m rows of its tile "
+                "plus a producer warpgroup."),
       int_param("accelerator.sm.mma_m", 64, 16, 256, "rows",
                 "Rows of A one warpgroup MMA covers; each such MMA reads the whole B chunk from shared memory."),
       enum_param("accelerator.kernel.dtype", "fp16", {"fp16", "bf16"},
@@ -72,6 +81,8 @@ StcParams stc_params_from(const Config& cfg) {
   m.rf_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.rf_bytes_per_cycle"));
   m.l2_port_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.l2_port_bytes_per_cycle"));
   m.max_ctas_per_sm = static_cast<int>(cfg.i64("accelerator.sm.max_ctas"));
+  m.regs_bytes = cfg.i64("accelerator.sm.registers_kib") * 1024;
+  m.max_threads = static_cast<int>(cfg.i64("accelerator.sm.max_threads"));
   m.mma_m = static_cast<int>(cfg.i64("accelerator.sm.mma_m"));
   m.max_stages = static_cast<int>(cfg.i64("accelerator.kernel.max_stages"));
   m.max_split_k = static_cast<int>(cfg.i64("accelerator.kernel.dense_max_split_k"));
@@ -103,11 +114,17 @@ StcParams stc_params_from(const Config& cfg) {
       if (t.m % m.mma_m != 0)
         cfg.fail(key, "tile M " + std::to_string(t.m) + " is not a multiple of accelerator.sm.mma_m (" +
                           std::to_string(m.mma_m) + ")");
+      const std::string name = std::to_string(t.m) + "x" + std::to_string(t.n) + "x" + std::to_string(t.k);
       const std::int64_t stage = static_cast<std::int64_t>(t.m) * t.k * 2 + static_cast<std::int64_t>(t.k) * t.n * 2;
       if (2 * stage > m.smem_bytes)
-        cfg.fail(key, "tile " + std::to_string(t.m) + "x" + std::to_string(t.n) + "x" + std::to_string(t.k) +
-                          " needs " + std::to_string(2 * stage) +
+        cfg.fail(key, "tile " + name + " needs " + std::to_string(2 * stage) +
                           " bytes for two stages, more than accelerator.sm.smem_kib");
+      if (static_cast<std::int64_t>(t.m) * t.n * 4 > m.regs_bytes)
+        cfg.fail(key, "tile " + name + " needs " + std::to_string(static_cast<std::int64_t>(t.m) * t.n * 4) +
+                          " bytes of fp32 accumulators, more than accelerator.sm.registers_kib");
+      if (gemm::cta_threads(t, m) > m.max_threads)
+        cfg.fail(key, "tile " + name + " needs " + std::to_string(gemm::cta_threads(t, m)) +
+                          " threads, more than accelerator.sm.max_threads");
     }
     (std::string(key).find("sparse") != std::string::npos ? p.sparse_tiles : p.dense_tiles) = menu;
   }

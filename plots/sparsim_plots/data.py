@@ -33,9 +33,45 @@ class Results:
         self.axes = axes          # [(key, unit)] of the swept keys, in axis order
         self.axis_of = {}         # key -> axis index (zipped keys share one)
         self.fixed = fixed        # {key: value} of the sweep's set:
+        self._report = False      # point_report(), read on first use
 
     def unit(self, key):
         return dict(self.axes).get(key, "")
+
+    def point_report(self):
+        """The report.json of the first finished point (DIR/points/<run>/report.json), or None when the sweep
+        directory does not hold it (a results.csv copied elsewhere). Read once."""
+        if self._report is False:
+            self._report = None
+            d = os.path.dirname(os.path.abspath(self.path))
+            for r in self.rows:
+                p = os.path.join(d, "points", r.get("run", ""), "report.json")
+                if r.get("run") and os.path.exists(p):
+                    try:
+                        self._report = load_report(p)
+                    except InputError:
+                        pass
+                    break
+        return self._report
+
+    def accelerator(self):
+        """accelerator.name of the sweep's points (from a point's report), or None when unknown."""
+        r = self.point_report()
+        return r["accelerator"].get("name") if r else None
+
+    def config_value(self, dotted):
+        """A key of the points' effective config: a swept or fixed value first, else the point report's
+        config echo; None when unknown."""
+        if dotted in self.columns and self.rows:
+            return self.rows[0][dotted]
+        if dotted in self.fixed:
+            return self.fixed[dotted]
+        node = (self.point_report() or {}).get("config")
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
 
     def numeric(self, column):
         values = []
@@ -76,3 +112,18 @@ def load_results(path):
     if not res.rows:
         raise InputError(f"{path}: no finished point (every row has status missing)")
     return res
+
+
+def load_measured(path):
+    """A bench/gpu measurement table (CSV after '#' comment lines) as a list of dicts."""
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            lines = [line for line in f if not line.startswith("#")]
+    except OSError as e:
+        raise InputError(f"{path}: cannot open: {e.strerror}") from None
+    reader = csv.DictReader(lines)
+    rows = list(reader)
+    for needed in ("kind", "dtype", "M", "N", "K", "speedup"):
+        if needed not in (reader.fieldnames or []):
+            raise InputError(f"{path}: {needed}: missing column; not a bench/gpu GEMM measurement table")
+    return rows

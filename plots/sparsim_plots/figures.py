@@ -1,15 +1,24 @@
 """The figures. Each function returns a matplotlib Figure; plot.py saves it (PNG and/or PDF)."""
+import os
 from collections import OrderedDict
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .data import InputError
-from .labels import (PHASE_NAMES, column_label, key_label, metric_label, network_label, short_key, value_label,
-                     variant_label)
+from .data import InputError, load_measured
+from .labels import (MEASURED_NAMES, PHASE_NAMES, column_label, key_label, metric_label, network_label, short_key,
+                     value_label, variant_label)
 from .style import PALETTE, PHASE_COLOURS, colours_for, energy_scale, place_legend
 
 PHASES = ("FF", "BP", "WU")
+
+# Measured H200 GEMM speedups (bench/gpu/measure_stc.py), next to the plots folder in the source tree and in an
+# install prefix (share/sparsim/bench/gpu).
+DEFAULT_MEASURED = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench",
+                                                 "gpu", "h200_gemm_measured.csv"))
+# A swept x that a measured table also varies: (the table's `kind` of row, its column holding x).
+MEASURED_X = {"label.gemm_size": ("square", "M")}
+NM_KEYS = ("workload.sparsity.m", "workload.sparsity.n")
 
 
 def _variants(report):
@@ -163,9 +172,14 @@ def _nm_ticks(results, x, xs):
     return [f"{n}:{int(float(v))}" for v in xs] if n is not None else None
 
 
-def sweep_curve(results, x=None, y="speedup_step", series=None):
+def sweep_curve(results, x=None, y="speedup_step", series=None, ideal=True, measured="auto"):
     """y against one swept key, one line per value of the other axes (or of `series`). y may name several
-    columns separated by commas (for example energy_pj,baseline_energy_pj): one line per column then."""
+    columns separated by commas (for example energy_pj,baseline_energy_pj): one line per column then.
+
+    ideal: on an N:M sweep's step speedup, draw the model's ideal bound (results column ideal_speedup_step)
+    dashed. measured: a bench/gpu GEMM table whose speedups are overlaid as markers on an STC speedup
+    figure whose x the table also varies (GEMM size); "auto" is DEFAULT_MEASURED when it exists, None or ""
+    draws none."""
     keys = [k for k, _ in results.axes]
     if not keys:
         raise InputError(f"{results.path}: the sweep has no axis to plot against")
@@ -197,15 +211,29 @@ def sweep_curve(results, x=None, y="speedup_step", series=None):
         div, unit = energy_scale(top)
         ylabel, mult = ylabel.replace("(µJ)", f"({unit})"), 1.0 / div
     lines = [(g, c) for g in groups for c in ys]
+    def points(rows, col):
+        pts = [(float(r[x]) if numeric_x else categories.index(r[x]), float(r[col]) * mult)
+               for r in rows if r.get(col, "") != ""]
+        return sorted(pts)
+
+    ideal_lines = _ideal_lines(results, x, ys, groups, points) if ideal else []
+    measured_pts = _measured_points(results, x, ys, measured) if numeric_x else None
+    extras = bool(ideal_lines or measured_pts)
     fig, ax = plt.subplots()
     for i, (label, col) in enumerate(lines):
-        pts = [(float(r[x]) if numeric_x else categories.index(r[x]), float(r[col]) * mult)
-               for r in groups[label] if r[col] != ""]
-        pts.sort()
+        pts = points(groups[label], col)
         name = ", ".join(p for p in (label, _column_name(col, results) if len(ys) > 1 else "") if p)
+        if not name and extras:
+            name = "sparsim model"
         # Lines take palette colours in their order (a sweep's axis order), so 8 comes before 16.
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", markersize=4, label=name or None,
                 color=PALETTE[i % len(PALETTE)], linestyle="--" if col.startswith("baseline_") else "-")
+    for name, colour, pts in ideal_lines:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle="--", linewidth=1.2, color=colour, label=name)
+    if measured_pts:
+        name, pts = measured_pts
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle="none", marker="D", markersize=6,
+                markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.2, label=name)
     if numeric_x:
         xs = sorted({float(v) for v in xs_all})
         ticks = _nm_ticks(results, x, xs)
@@ -228,9 +256,60 @@ def sweep_curve(results, x=None, y="speedup_step", series=None):
         d, b = variants.pop()
         ax.set_title(f"{variant_label(d)} vs {variant_label(b)}"
                      + (f" on {network_label(networks.pop())}" if len(networks) == 1 else ""))
-    if len(lines) > 1:
+    if len(lines) > 1 or extras:
         place_legend(ax, title=", ".join(key_label(k) for k in others) or None)
     return fig
+
+
+def _ideal_lines(results, x, ys, groups, points):
+    """[(legend name, colour, points)] of the ideal-bound curves of an N:M sweep's step speedup: one black
+    dashed curve when every line has the same bound (the bound counts MACs, which an array size does not
+    change), else one per line in the line's colour."""
+    col = "ideal_speedup_step"
+    if ys != ["speedup_step"] or x not in NM_KEYS or col not in results.columns:
+        return []
+    per_group = [(label, points(rows, col)) for label, rows in groups.items()]
+    per_group = [(label, pts) for label, pts in per_group if pts]
+    if not per_group:
+        return []
+    first = per_group[0][1]
+    if all(len(pts) == len(first) and np.allclose(pts, first, rtol=1e-6, atol=0) for _, pts in per_group):
+        return [(column_label(col), "black", first)]
+    labels = list(groups)
+    return [(f"{label}, {column_label(col)}" if label else column_label(col),
+             PALETTE[labels.index(label) % len(PALETTE)], pts) for label, pts in per_group]
+
+
+def _measured_points(results, x, ys, path):
+    """(legend name, [(x, speedup)]) of the measured H200 GEMM speedups that match an STC sweep's x (same
+    GEMM shape, the config's dtype, inside the swept range), or None when the figure is not one they fit:
+    another accelerator, another x, or a y other than the forward (GEMM) speedup."""
+    if not path or x not in MEASURED_X:
+        return None
+    if path == "auto":
+        path = DEFAULT_MEASURED
+        if not os.path.exists(path):
+            return None
+    forward_only = not any(r.get("speedup_BP") or r.get("speedup_WU") for r in results.rows)
+    if ys != ["speedup_FF"] and not (ys == ["speedup_step"] and forward_only):
+        return None
+    if results.accelerator() != "stc":
+        return None
+    dtype = str(results.config_value("accelerator.kernel.dtype") or "fp16")
+    kind, col = MEASURED_X[x]
+    xs = [float(r[x]) for r in results.rows]
+    lo, hi = min(xs), max(xs)
+    pts = []
+    for m in load_measured(path):
+        try:
+            mx, sp = float(m[col]), float(m["speedup"])
+        except ValueError:
+            continue
+        if m["kind"] == kind and m["dtype"] == dtype and lo <= mx <= hi:
+            pts.append((mx, sp))
+    if not pts:
+        return None
+    return MEASURED_NAMES["h200_gemm"].format(dtype=dtype), sorted(pts)
 
 
 def _is_power_of_two(v):

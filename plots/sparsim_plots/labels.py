@@ -68,6 +68,13 @@ COLUMN_NAMES = {
     "time_s": "time per step",
     "utilization": "MAC utilization",
     "energy_pj": "energy per step",
+    # The model's work bound: the speedup if only the pruned MACs shrank by M/N (layers kept dense, WU in full).
+    "ideal_speedup_step": "ideal bound (only pruned MACs shrink)",
+}
+
+# Measured points overlaid on model figures (bench/gpu/): legend names.
+MEASURED_NAMES = {
+    "h200_gemm": "H200 measured (cuSPARSELt, {dtype})",
 }
 
 NETWORK_NAMES = {

@@ -34,7 +34,7 @@ const char* const kUsage =
     "                  | masks NAME|FILE -o DIR [--seed S] [--profile SPEC]\n"
     "                  | capture --model NAME --method METHOD --steps N [--record-every K] [--seed S] -o DIR\n"
     "  sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] [--quiet] [--progress]\n"
-    "              | --collect DIR\n"
+    "              [--format table|csv|json] | --collect DIR [--format table|csv|json]\n"
     "  sparsim plot RESULTS.csv|REPORT.json [--kind KIND] [-o FILE]   (sparsim plot --help: kinds, options)\n"
     "  sparsim explain REPORT.json [LAYER [PHASE]]    where a run's (or a job's) cycles went, and why\n"
     "  sparsim memtrace [CONFIG.yaml] TRACE [--dramsim3-ini FILE] [--mode detailed|fast] [--out DIR]\n"
@@ -88,12 +88,15 @@ const char* command_help(const std::string& command) {
            "--wide prints every column uncut.\n";
   if (command == "sweep")
     return "usage: sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--list] [--emit-jobs FILE] [--quiet] [--progress]\n"
-           "                     | --collect DIR\n"
+           "                     [--format table|csv|json] | --collect DIR [--format table|csv|json]\n"
            "  --jobs N          points simulated at once (default: the machine's cores)\n"
            "  --out DIR         sweep directory (default out/sweep-NAME); re-running resumes it\n"
            "  --list            print the points and their status, run nothing\n"
            "  --emit-jobs FILE  write a Slurm job array for the points instead of running them\n"
            "  --collect DIR     gather the finished points of DIR into its results\n"
+           "  --format table|csv|json  the results on stdout: a table of the points for people (default; fits 120\n"
+           "                    columns), or every results.csv column for programs (csv: the file's text, json:\n"
+           "                    one document, numbers as numbers); then stdout holds nothing else\n"
            "  --quiet, -q       no progress line (failed runs are still reported)\n"
            "  --progress        show the progress line even when stderr is not a terminal (--quiet wins)\n"
            "Progress (runs done / total, elapsed, ETA) is one line on stderr, shown when it is a terminal.\n";

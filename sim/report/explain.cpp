@@ -118,6 +118,11 @@ void explain_job(const json& report, const json& job, std::ostream& out) {
     for (const char* k : {"stationarity", "loop_order", "nm", "kernel", "tile", "algorithm"})
       if (m.contains(k) && m[k].is_string()) out << " " << k << " " << m[k].get<std::string>() << ";";
     if (m.contains("glb_tile")) out << " GLB tile " << m["glb_tile"].dump() << ";";
+    // GPU kernels: resident CTAs per SM, and what stops one more (the parameter or a hardware resource).
+    if (m.contains("ctas_per_sm") && m.contains("max_resident_ctas") && m.contains("resident_limit") &&
+        m["resident_limit"].is_string())
+      out << " " << m["ctas_per_sm"].dump() << " CTAs per SM (at most " << m["max_resident_ctas"].dump() << ": "
+          << m["resident_limit"].get<std::string>() << ");";
     if (m.contains("estimate_cycles") && m["estimate_cycles"].is_number())
       out << " estimate " << grouped(static_cast<std::uint64_t>(m["estimate_cycles"].get<double>())) << " cycles";
     if (m.contains("estimate_error") && m["estimate_error"].is_number())

@@ -28,6 +28,10 @@ std::string layers_csv(const nlohmann::ordered_json& report);
 constexpr std::size_t kSummaryWidth = 120;
 std::string summary_table(const nlohmann::ordered_json& report, bool wide = false);
 std::string summary_csv(const nlohmann::ordered_json& report);
+// The table summary's last line(s): where report.json and layers.csv went. Within `width` columns (0: no
+// limit): "reports: DIR/report.json, DIR/layers.csv" when it fits, else the file names once and DIR after
+// them, on lines of its own broken after a '/' when even DIR alone is too long.
+std::string reports_lines(const std::string& dir, std::size_t width = kSummaryWidth);
 nlohmann::ordered_json summary_json(const nlohmann::ordered_json& report);
 
 }  // namespace sparsim

@@ -191,4 +191,45 @@ std::string summary_table(const json& report, bool wide) {
   return out.str();
 }
 
+namespace {
+
+std::size_t columns_of(const std::string& s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // UTF-8 code points
+  return n;
+}
+
+// Byte length of the longest prefix of `s` with at most `cols` code points (never inside a character).
+std::size_t prefix_bytes(const std::string& s, std::size_t cols) {
+  std::size_t n = 0, i = 0;
+  for (; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && n++ == cols) break;
+  return i;
+}
+
+}  // namespace
+
+std::string reports_lines(const std::string& dir, std::size_t width) {
+  const std::string one = "reports: " + dir + "/report.json, " + dir + "/layers.csv";
+  if (width == 0 || columns_of(one) <= width) return one + "\n";
+  const std::string two = "reports: report.json, layers.csv in " + dir;
+  if (columns_of(two) <= width) return two + "\n";
+  // The directory alone is too long for a line: it follows on lines of its own, broken after a '/' where
+  // one falls in the line (else at the width), each indented by two spaces.
+  std::string out = "reports: report.json, layers.csv in\n";
+  const std::size_t room = width > 12 ? width - 2 : 10;
+  std::string rest = dir;
+  while (!rest.empty()) {
+    std::size_t cut = rest.size();
+    if (columns_of(rest) > room) {
+      cut = prefix_bytes(rest, room);
+      const std::size_t slash = rest.rfind('/', cut - 1);
+      if (slash != std::string::npos && slash > 0) cut = slash + 1;
+    }
+    out += "  " + rest.substr(0, cut) + "\n";
+    rest.erase(0, cut);
+  }
+  return out;
+}
+
 }  // namespace sparsim

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include "sim/data_paths.hpp"
@@ -40,6 +41,13 @@ unsigned parse_jobs(const std::string& text) {
   return static_cast<unsigned>(v);
 }
 
+SummaryFormat sweep_format(const std::string& text) {
+  if (text == "table") return SummaryFormat::Table;
+  if (text == "csv") return SummaryFormat::Csv;
+  if (text == "json") return SummaryFormat::Json;
+  throw InputError(located("command line", "--format", "expected table, csv or json, got '" + text + "'"));
+}
+
 void print_points(const sweep::Plan& plan, const std::string& dir, std::ostream& out) {
   for (std::size_t i = 0; i < plan.points.size(); ++i) {
     const auto& p = plan.points[i];
@@ -56,11 +64,15 @@ void print_points(const sweep::Plan& plan, const std::string& dir, std::ostream&
 int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
   std::string file, out_dir, emit, collect_dir;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-  bool list = false, quiet = false, force_progress = false;
+  bool list = false, quiet = false, force_progress = false, format_given = false;
+  SummaryFormat format = SummaryFormat::Table;
   if (args.size() == 3 && args[0] == "--run-point") return sweep::run_point(args[1], args[2], out);
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--jobs" || a == "-j")
+    if (a == "--format" || a.rfind("--format=", 0) == 0) {
+      format = sweep_format(a == "--format" ? flag_value(args, i) : a.substr(9));
+      format_given = true;
+    } else if (a == "--jobs" || a == "-j")
       jobs = parse_jobs(flag_value(args, i));
     else if (a == "--out")
       out_dir = flag_value(args, i);
@@ -79,10 +91,15 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
     else
       file = a;
   }
+  if (format_given && (list || !emit.empty()))
+    throw InputError(
+        located("command line", "--format", "formats a sweep's results; --list and --emit-jobs have none"));
+  // csv and json: stdout holds the results alone; the lines for people go to stderr.
+  std::ostream& notes = format == SummaryFormat::Table ? out : std::cerr;
   if (!collect_dir.empty()) {
     if (!file.empty() || !emit.empty() || list)
       throw InputError(located("command line", "--collect", "takes only the sweep output directory"));
-    return sweep::collect(sweep::read_plan(collect_dir), collect_dir, out);
+    return sweep::collect(sweep::read_plan(collect_dir), collect_dir, out, format, &notes);
   }
   if (file.empty())
     throw InputError("usage: sparsim sweep SWEEP.yaml [--jobs N] [--out DIR] [--emit-jobs FILE] | --collect DIR");
@@ -100,8 +117,8 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out) {
     sweep::emit_jobs(plan, out_dir, emit, out);
     return 0;
   }
-  const int status = sweep::run_local(plan, out_dir, jobs, progress_mode(force_progress, quiet), out);
-  const int collected = sweep::collect(plan, out_dir, out);
+  const int status = sweep::run_local(plan, out_dir, jobs, progress_mode(force_progress, quiet), notes);
+  const int collected = sweep::collect(plan, out_dir, out, format, &notes);
   return status != 0 ? status : collected;
 }
 

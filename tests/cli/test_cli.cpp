@@ -407,3 +407,23 @@ TEST_CASE("a run estimated to need more memory than --max-memory is refused befo
   CHECK(low.status == 2);
   CHECK(low.err.find("--set run.max_memory_mb=64: run.max_memory_mb: the run would need") != std::string::npos);
 }
+
+TEST_CASE("explain names a GPU kernel's resident CTAs per SM and the limit that bound them") {
+  const auto dir = temp_dir("explain_ctas"), capped = temp_dir("explain_ctas_capped");
+  const std::string stc = std::string(SPARSIM_SOURCE_DIR) + "/configs/stc-h200.yaml --set workload.phases=FF" +
+                          " --set workload.layers=layers.0.self_attn.q_proj --set workload.batch=1";
+  REQUIRE(run_sparsim("run " + stc + " --out " + dir).status == 0);
+  REQUIRE(run_sparsim("run " + stc + " --set accelerator.sm.max_ctas=1 --out " + capped).status == 0);
+  // The 128x256x64 tile: two stages of 48 KiB each fit 2 per SM in 228 KiB of shared memory.
+  auto r = run_sparsim("explain " + dir + "/report.json layers.0.self_attn.q_proj FF");
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("(at most 2: shared memory);") != std::string::npos);
+  r = run_sparsim("explain " + capped + "/report.json layers.0.self_attn.q_proj FF");
+  CHECK(r.out.find(" 1 CTAs per SM (at most 1: accelerator.sm.max_ctas);") != std::string::npos);
+  const auto report = nlohmann::json::parse(slurp(capped + "/report.json"));
+  for (const auto& j : report["jobs"]) {
+    CHECK(j["mapping"]["ctas_per_sm"] == 1);
+    CHECK(j["mapping"]["resident_limit"] == "accelerator.sm.max_ctas");
+  }
+}

@@ -27,12 +27,11 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
-// The widest line of a human output, leaving out the "reports: PATH, PATH" line (its width is the
-// user's choice of --out). Counted in characters: "µJ" is two, not three bytes.
+// The widest line of a human output, the "reports:" line(s) included (they fit whatever --out is).
+// Counted in characters: "µJ" is two, not three bytes.
 std::size_t widest(const std::string& text) {
   std::size_t w = 0;
   for (const auto& l : lines(text)) {
-    if (l.rfind("reports: ", 0) == 0) continue;
     std::size_t n = 0;
     for (const char c : l) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     w = std::max(w, n);
@@ -359,4 +358,59 @@ TEST_CASE("run: a bandwidth-starved design shows operand starvation as its top s
   };
   CHECK(at("top_stall") == "operand_starvation");
   CHECK(std::stod(at("top_stall_share")) > 0.2);
+}
+
+// The directory named by the table summary's "reports:" line(s), put back together.
+std::string reported_dir(const std::string& out) {
+  const auto all = lines(out);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const std::string& l = all[i];
+    if (l.rfind("reports: ", 0) != 0) continue;
+    const std::string in = "reports: report.json, layers.csv in";
+    if (l.rfind(in + " ", 0) == 0) return l.substr(in.size() + 1);
+    if (l == in) {
+      std::string dir;
+      for (std::size_t k = i + 1; k < all.size() && all[k].rfind("  ", 0) == 0; ++k) dir += all[k].substr(2);
+      return dir;
+    }
+    const auto comma = l.find("/report.json, ");
+    return comma == std::string::npos ? "" : l.substr(9, comma - 9);
+  }
+  return "";
+}
+
+TEST_CASE("reports line: the paths, else the file names once and the directory after, within the width") {
+  CHECK(sparsim::reports_lines("out") == "reports: out/report.json, out/layers.csv\n");
+  const std::string mid = "/tmp/" + std::string(70, 'd');  // both paths: too long; the directory once: fits
+  CHECK(sparsim::reports_lines(mid) == "reports: report.json, layers.csv in " + mid + "\n");
+  std::string deep = "/tmp";
+  for (int i = 0; i < 12; ++i) deep += "/level-" + std::to_string(i) + "-" + std::string(20, 'x');
+  const std::string wrapped = sparsim::reports_lines(deep);
+  INFO(wrapped);
+  CHECK(widest(wrapped) <= 120);
+  CHECK(lines(wrapped).size() >= 3);
+  CHECK(reported_dir(wrapped) == deep);
+  const auto parts = lines(wrapped);  // broken after a '/', never inside a name
+  for (std::size_t i = 1; i + 1 < parts.size(); ++i) CHECK(parts[i].back() == '/');
+  // A name longer than a line is cut at the width; 0 is no limit (--wide).
+  const std::string one_name = "/" + std::string(300, 'n');
+  CHECK(widest(sparsim::reports_lines(one_name)) <= 120);
+  CHECK(reported_dir(sparsim::reports_lines(one_name)) == one_name);
+  CHECK(lines(sparsim::reports_lines(deep, 0)).size() == 1);
+}
+
+TEST_CASE("run: a long --out path keeps every line of the default summary within 120 columns") {
+  std::string out = temp_dir("out_long_path");
+  for (int i = 0; i < 6; ++i) out += "/a-rather-long-directory-name-number-" + std::to_string(i);
+  REQUIRE(out.size() > 200);
+  const auto r = run_sparsim("run " + kSmall + " --out " + out);
+  REQUIRE(r.status == 0);
+  INFO(r.out);
+  CHECK(widest(r.out) <= 120);
+  CHECK(reported_dir(r.out) == out);
+  CHECK(std::filesystem::is_regular_file(out + "/report.json"));
+  CHECK(std::filesystem::is_regular_file(out + "/layers.csv"));
+  const auto w = run_sparsim("run " + kSmall + " --wide --out " + out);  // --wide: the paths on one line
+  REQUIRE(w.status == 0);
+  CHECK(w.out.find("reports: " + out + "/report.json, " + out + "/layers.csv\n") != std::string::npos);
 }

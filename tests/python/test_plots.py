@@ -12,8 +12,16 @@ PLOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "pl
 sys.path.insert(0, PLOTS)
 
 from sparsim_plots import figures  # noqa: E402
-from sparsim_plots.data import InputError, load_report, load_results  # noqa: E402
+from sparsim_plots.data import InputError, load_measured, load_report, load_results  # noqa: E402
 from sparsim_plots.style import save  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Each test's figures are closed after it (matplotlib warns past 20 open figures)."""
+    yield
+    import matplotlib.pyplot as plt
+    plt.close("all")
 
 
 def make_report(path, layers=("conv1", "conv2", "fc")):
@@ -269,3 +277,171 @@ def test_log_x_axis_when_values_span_a_decade(tmp_path):
     path = make_sweep(str(sub), "memory.pcie.generation", [3, 4, 5], ["alexnet"],
                       {"perf_vs_oracle_cdma": lambda x, i: x})
     assert figures.sweep_curve(load_results(path), "memory.pcie.generation").axes[0].get_xscale() == "linear"
+
+
+# ---- issue 14: the ideal bound on N:M sweeps, measured H200 points on the STC figure ----
+
+def make_nm_sweep(dirpath, ideal):
+    """results.csv over M (1:2, 1:4, 1:8) x array rows 16/32 with an ideal_speedup_step column: ideal(m, rows)."""
+    path = os.path.join(dirpath, "results.csv")
+    header = ["point", "run", "status", "workload.sparsity.m", "accelerator.array.rows", "network", "design_variant",
+              "baseline_variant", "speedup_FF", "speedup_BP", "speedup_WU", "speedup_step", "energy_gain_step",
+              "ideal_speedup_step"]
+    rows, p = [], 0
+    for m in (2, 4, 8):
+        for r in (16, 32):
+            rows.append([p, f"id{p}", "ok", m, r, "resnet18", "sparse", "dense", 1.5, 1.4, 1.0, 1.2 + m / 10,
+                         1.1, ideal(m, r)])
+            p += 1
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    with open(os.path.join(dirpath, "plan.json"), "w") as f:
+        json.dump({"axes": [{"key": "workload.sparsity.m", "unit": "", "axis": 0},
+                            {"key": "accelerator.array.rows", "unit": "PEs", "axis": 1}],
+                   "set": [["workload.sparsity.n", "1"]]}, f)
+    return path
+
+
+def dashed(ax):
+    return [l for l in ax.get_lines() if l.get_linestyle() == "--" and len(l.get_xdata()) > 1]
+
+
+def test_nm_sweep_draws_the_ideal_bound_dashed_from_the_label_table(tmp_path):
+    # The bound counts MACs: equal for every array size, so one black dashed curve.
+    ideal = {2: 1.8, 4: 2.4, 8: 2.8}
+    path = make_nm_sweep(str(tmp_path), lambda m, r: ideal[m])
+    ax = figures.sweep_curve(load_results(path)).axes[0]
+    curves = dashed(ax)
+    assert len(curves) == 1
+    assert list(curves[0].get_xdata()) == [2, 4, 8]
+    assert list(curves[0].get_ydata()) == pytest.approx([1.8, 2.4, 2.8])
+    assert curves[0].get_label() == column_label("ideal_speedup_step") == "ideal bound (only pruned MACs shrink)"
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["rows=16", "rows=32", "ideal bound (only pruned MACs shrink)"]
+    # --no-ideal, another metric, another x: no bound.
+    assert dashed(figures.sweep_curve(load_results(path), ideal=False).axes[0]) == []
+    assert dashed(figures.sweep_curve(load_results(path), y="energy_gain_step").axes[0]) == []
+    assert dashed(figures.sweep_curve(load_results(path), x="accelerator.array.rows").axes[0]) == []
+
+
+def test_ideal_bound_per_line_when_the_lines_differ_and_none_when_the_model_states_none(tmp_path):
+    path = make_nm_sweep(str(tmp_path), lambda m, r: m / 2 + r / 100)
+    ax = figures.sweep_curve(load_results(path)).axes[0]
+    curves = dashed(ax)
+    assert [c.get_label() for c in curves] == ["rows=16, ideal bound (only pruned MACs shrink)",
+                                               "rows=32, ideal bound (only pruned MACs shrink)"]
+    assert curves[0].get_color() == ax.get_lines()[0].get_color()  # the bound of a line takes its colour
+    assert list(curves[1].get_ydata()) == pytest.approx([1.32, 2.32, 4.32])
+    sub = tmp_path / "none"
+    sub.mkdir()
+    path = make_nm_sweep(str(sub), lambda m, r: "")  # STC, cDMA: no bound stated, column empty
+    ax = figures.sweep_curve(load_results(path)).axes[0]
+    assert dashed(ax) == []
+
+
+MEASURED_CSV = """# gpu: NVIDIA H200
+# method: test fixture
+kind,name,dtype,M,N,K,speedup
+square,sq512,fp16,512,512,512,0.40
+square,sq1024,fp16,1024,1024,1024,0.51
+square,sq1024,bf16,1024,1024,1024,0.61
+square,sq4096,fp16,4096,4096,4096,1.36
+square,sq16384,fp16,16384,16384,16384,1.43
+linear,llama_qkv_t1024,fp16,1024,1024,1024,9.99
+"""
+
+
+def make_stc_sweep(dirpath, accelerator="stc", dtype="fp16", phases_speedups=("", "")):
+    """An STC GEMM-size sweep's directory: results.csv, plan.json and one point report with the config echo."""
+    path = os.path.join(dirpath, "results.csv")
+    header = ["point", "run", "status", "label.gemm_size", "workload.network", "network", "design_variant",
+              "baseline_variant", "speedup_FF", "speedup_BP", "speedup_WU", "speedup_step", "ideal_speedup_step"]
+    rows = []
+    for i, n in enumerate((1024, 2048, 4096)):
+        rows.append([i, f"r{i}", "ok", n, f"gemm/square-{n}.yaml", f"square-{n}", "sparse", "dense", 0.8 + i / 4,
+                     phases_speedups[0], phases_speedups[1], 0.8 + i / 4, ""])
+        os.makedirs(os.path.join(dirpath, "points", f"r{i}"))
+        with open(os.path.join(dirpath, "points", f"r{i}", "report.json"), "w") as f:
+            json.dump({"accelerator": {"name": accelerator, "design_variant": "sparse", "baseline_variant": "dense"},
+                       "config": {"accelerator": {"name": accelerator, "kernel": {"dtype": dtype}}},
+                       "summary": {}, "jobs": [], "energy": {}}, f)
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    with open(os.path.join(dirpath, "plan.json"), "w") as f:
+        json.dump({"axes": [{"key": "label.gemm_size", "unit": "", "axis": 0},
+                            {"key": "workload.network", "unit": "", "axis": 0}], "set": []}, f)
+    return path
+
+
+def measured_markers(ax):
+    return [l for l in ax.get_lines() if l.get_linestyle() in ("None", "none", "") and l.get_marker() == "D"]
+
+
+def test_stc_gemm_figure_overlays_measured_h200_points(tmp_path):
+    measured = tmp_path / "m.csv"
+    measured.write_text(MEASURED_CSV)
+    sub = tmp_path / "fp16"
+    sub.mkdir()
+    ax = figures.sweep_curve(load_results(make_stc_sweep(str(sub))), measured=str(measured)).axes[0]
+    marks = measured_markers(ax)
+    assert len(marks) == 1
+    # fp16 squares inside the swept range 1024..4096 only (not 512, 16384, bf16 or a linear of equal M).
+    assert list(marks[0].get_xdata()) == [1024, 4096]
+    assert list(marks[0].get_ydata()) == pytest.approx([0.51, 1.36])
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["sparsim model", "H200 measured (cuSPARSELt, fp16)"]
+    # The swept sizes still decide the axis: ticks at exactly those.
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1024", "2048", "4096"]
+    assert dashed(ax) == []  # STC states no ideal bound
+    # The config's dtype picks the measured dtype.
+    sub = tmp_path / "bf16"
+    sub.mkdir()
+    ax = figures.sweep_curve(load_results(make_stc_sweep(str(sub), dtype="bf16")), measured=str(measured)).axes[0]
+    assert list(measured_markers(ax)[0].get_ydata()) == pytest.approx([0.61])
+    assert "bf16" in ax.get_legend().get_texts()[-1].get_text()
+
+
+def test_measured_points_only_where_they_fit(tmp_path):
+    measured = tmp_path / "m.csv"
+    measured.write_text(MEASURED_CSV)
+    cases = {"sat": dict(accelerator="sat"),                    # another accelerator
+             "train": dict(phases_speedups=("1.1", "1.0"))}     # a training step, not one GEMM
+    for name, kw in cases.items():
+        sub = tmp_path / name
+        sub.mkdir()
+        ax = figures.sweep_curve(load_results(make_stc_sweep(str(sub), **kw)), measured=str(measured)).axes[0]
+        assert measured_markers(ax) == [], name
+        assert ax.get_legend() is None, name
+    sub = tmp_path / "off"
+    sub.mkdir()
+    results = load_results(make_stc_sweep(str(sub)))
+    assert measured_markers(figures.sweep_curve(results, measured=None).axes[0]) == []
+    # The training sweep's forward speedup is one GEMM again: overlaid.
+    assert len(measured_markers(figures.sweep_curve(load_results(os.path.join(str(tmp_path), "train", "results.csv")),
+                                                    y="speedup_FF", measured=str(measured)).axes[0])) == 1
+
+
+def test_default_measured_table_is_the_h200_run(tmp_path):
+    """The default overlay reads bench/gpu/h200_gemm_measured.csv: the fp16 squares of the real H200."""
+    assert os.path.exists(figures.DEFAULT_MEASURED)
+    rows = {(r["name"], r["dtype"]): float(r["speedup"]) for r in load_measured(figures.DEFAULT_MEASURED)}
+    ax = figures.sweep_curve(load_results(make_stc_sweep(str(tmp_path)))).axes[0]
+    marks = measured_markers(ax)
+    assert list(marks[0].get_xdata()) == [1024, 2048, 4096]
+    assert list(marks[0].get_ydata()) == pytest.approx([rows[("sq1024", "fp16")], rows[("sq2048", "fp16")],
+                                                        rows[("sq4096", "fp16")]])
+
+
+def test_cli_measured_option(tmp_path):
+    path = make_stc_sweep(str(tmp_path))
+    plot = [sys.executable, os.path.join(PLOTS, "plot.py"), path]
+    run = subprocess.run(plot + ["--measured", "none", "-o", str(tmp_path / "a.png")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    bad = subprocess.run(plot + ["--measured", str(tmp_path / "nope.csv")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "nope.csv" in bad.stderr and bad.stderr.count("\n") == 1
+    helptext = subprocess.run(plot + ["--help"], capture_output=True, text=True).stdout
+    assert "--measured" in helptext and "--no-ideal" in helptext

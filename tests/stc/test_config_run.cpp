@@ -33,6 +33,20 @@ TEST_CASE("stc config errors name the file, line and key", "[stc][config]") {
   const std::string mma =
       error_of("accelerator:\n  name: stc\n  sm:\n    mma_m: 128\n  kernel:\n    dense_tiles: \"64x64x64\"\n");
   CHECK_THAT(mma, Catch::Contains("bad.yaml:6") && Catch::Contains("mma_m"));
+  // A tile whose accumulators or threads do not fit one SM is an error naming the resource's key.
+  const std::string regs = error_of("accelerator:\n  name: stc\n  sm:\n    registers_kib: 64\n");
+  CHECK_THAT(regs, Catch::Contains("accelerator.kernel.dense_tiles") && Catch::Contains("registers_kib") &&
+                       Catch::Contains("128x256x64"));
+  const std::string threads = error_of("accelerator:\n  name: stc\n  sm:\n    max_threads: 256\n");
+  CHECK_THAT(threads, Catch::Contains("max_threads") && Catch::Contains("threads"));
+  // The parameters reach the tiler.
+  const StcParams p =
+      stc_params_from(Config::from_text("accelerator:\n  name: stc\n  sm:\n    max_ctas: 8\n    registers_kib: 512\n"
+                                        "    max_threads: 1024\n",
+                                        "ok.yaml", {}));
+  CHECK(p.machine.max_ctas_per_sm == 8);
+  CHECK(p.machine.regs_bytes == 512 * 1024);
+  CHECK(p.machine.max_threads == 1024);
   const std::string range = error_of("accelerator:\n  name: stc\n  sms: 0\n");
   CHECK_THAT(range, Catch::Contains("bad.yaml:3") && Catch::Contains("accelerator.sms"));
 }

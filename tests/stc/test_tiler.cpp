@@ -85,3 +85,45 @@ TEST_CASE("the tiler splits K only when the output tiles leave SMs idle", "[stc]
   tiny.smem_bytes = 1024;
   CHECK_THROWS_WITH(plan_gemm(GemmShape{256, 256, 256, 1, false}, tiny, menu), Catch::Contains("shared memory"));
 }
+
+TEST_CASE("resident CTAs per SM follow accelerator.sm.max_ctas up to what the SM's resources allow", "[stc][tiler]") {
+  GpuMachine m;  // H200: 228 KiB shared memory, 256 KiB registers, 2048 threads per SM
+  const TileShape small{64, 64, 64};
+  // Per CTA: two dense fp16 stages of 64x64x64 = 32 KiB (7 per SM), 16 KiB of fp32 accumulators (16),
+  // one computing and one producer warpgroup = 256 threads (8).
+  CHECK(cta_threads(small, m) == 256);
+  m.max_ctas_per_sm = 8;
+  ResidentLimit l = resident_limit(small, false, m);
+  CHECK(l.ctas == 7);
+  CHECK(l.bound_by == "shared memory");
+  // A GEMM of many small tiles with a short K loop: more CTAs per SM mean fewer waves, so fewer exposed
+  // prologues, and the estimate prefers 7 (280,372 cycles) to 4 (304,678).
+  const GemmShape g{8192, 8192, 256, 1, false};
+  const KernelPlan eight = plan_gemm(g, m, {small});
+  m.max_ctas_per_sm = 4;
+  const KernelPlan four = plan_gemm(g, m, {small});
+  CHECK(four.ctas_per_sm == 4);
+  CHECK(four.max_resident == 4);
+  CHECK(four.resident_limit == "accelerator.sm.max_ctas");
+  CHECK(eight.ctas_per_sm > 4);
+  CHECK(eight.ctas_per_sm <= 7);
+  CHECK(eight.max_resident == 7);
+  CHECK(eight.resident_limit == "shared memory");
+  CHECK(eight.estimate_cycles < four.estimate_cycles);
+  // Each stage depth still fits: r CTAs x stages x stage bytes <= shared memory.
+  CHECK(eight.ctas_per_sm * eight.stages * eight.stage_bytes <= m.smem_bytes);
+  // With shared memory to spare, threads bind (2048 / 256 = 8) ...
+  m.max_ctas_per_sm = 32;
+  m.smem_bytes = 1 << 20;
+  l = resident_limit(small, false, m);
+  CHECK(l.ctas == 8);
+  CHECK(l.bound_by == "threads");
+  CHECK(plan_gemm(g, m, {small}).ctas_per_sm <= 8);
+  // ... and a large tile's accumulators fill the registers: 128x256 fp32 = 128 KiB, two per SM.
+  l = resident_limit(TileShape{128, 256, 64}, false, m);
+  CHECK(l.ctas == 2);
+  CHECK(l.bound_by == "registers");
+  // The parameter binds when it is the smallest.
+  m.max_ctas_per_sm = 1;
+  CHECK(resident_limit(small, false, m).bound_by == "accelerator.sm.max_ctas");
+}

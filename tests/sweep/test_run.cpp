@@ -5,10 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <set>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/sweep/sweep_harness.hpp"
 
@@ -280,4 +283,61 @@ TEST_CASE("extending a sweep reuses the points it already finished") {
   REQUIRE(rows.size() == 4);
   REQUIRE(rows[2].find(" finished workload.sparsity.m=8") != std::string::npos);
   REQUIRE(rows[3].find(" todo workload.sparsity.m=16") != std::string::npos);
+}
+
+TEST_CASE("sweep --format table|csv|json: a point table for people, the results alone for programs") {
+  const std::string dir = temp_dir("sweep_format");
+  const std::string sweep = small_sweep(dir, 3);
+  const std::string out = dir + "/out";
+  const CliResult table = run_sparsim("sweep " + sweep + " --jobs 2 --out " + out);
+  INFO(table.out << table.err);
+  REQUIRE(table.status == 0);
+  // The default table: a line per point with its swept value, status and speedups, within 120 columns.
+  const auto tl = lines_of(table.out);
+  const auto head = std::find_if(tl.begin(), tl.end(), [](const std::string& l) { return l.rfind("point", 0) == 0; });
+  REQUIRE(head != tl.end());
+  for (const char* h : {"m", "status", "speedup", "energy gain", "ideal", "cycles"})
+    CHECK(head->find(h) != std::string::npos);
+  REQUIRE(tl.end() - head >= 4);
+  CHECK(head[1].substr(head[1].find_first_not_of(' '), 4) == "0  2");  // point 0 is M = 2
+  CHECK(head[1].find("ok") != std::string::npos);
+  CHECK(head[3].substr(head[3].find_first_not_of(' '), 4) == "2  8");
+  for (const auto& l : tl) CHECK(l.size() <= 120);
+  CHECK(table.out.find("results: " + out + "/results.csv (3 of 3 points finished)") != std::string::npos);
+  const std::string file = slurp(out + "/results.csv");
+
+  // csv: stdout is the results.csv text and nothing else; the lines for people went to stderr.
+  const CliResult csv = run_sparsim("sweep " + sweep + " --format csv --out " + out);
+  REQUIRE(csv.status == 0);
+  CHECK(csv.out == file);
+  CHECK(csv.err.find("3 already finished") != std::string::npos);
+  CHECK(csv.err.find("results: ") != std::string::npos);
+  CHECK(run_sparsim("sweep --collect " + out + " --format=csv").out == file);
+
+  // json: one document; numbers are numbers, and they are the reports'.
+  const CliResult js = run_sparsim("sweep --collect " + out + " --format json");
+  REQUIRE(js.status == 0);
+  const auto doc = nlohmann::json::parse(js.out);  // throws (fails the test) if anything else is on stdout
+  CHECK(doc["sweep"] == "test-sweep");
+  CHECK(doc["points"] == 3);
+  CHECK(doc["finished"] == 3);
+  CHECK(doc["results_csv"] == out + "/results.csv");
+  CHECK(doc["axes"][0]["key"] == "workload.sparsity.m");
+  REQUIRE(doc["rows"].size() == 3);
+  const auto& row = doc["rows"][2];
+  CHECK(row["point"] == 2);
+  CHECK(row["workload.sparsity.m"] == 8);
+  CHECK(row["status"] == "ok");
+  CHECK(row["run"].is_string());
+  const auto report = nlohmann::json::parse(slurp(out + "/points/" + row["run"].get<std::string>() + "/report.json"));
+  CHECK(row["speedup_step"].get<double>() == Approx(report["summary"]["speedup"]["step"].get<double>()));
+  CHECK(row["cycles"] == report["summary"]["variants"]["sparse"]["cycles"]);
+  // The model's ideal bound (pruned MACs only) is a results column: what the N:M figures draw dashed.
+  CHECK(row["ideal_speedup_step"].get<double>() == Approx(report["extra"]["ideal_speedup_bound"].get<double>()));
+  CHECK(row["ideal_speedup_step"].get<double>() >= row["speedup_step"].get<double>());
+
+  CHECK(run_sparsim("sweep " + sweep + " --format xml --out " + out).status == 2);
+  CHECK(run_sparsim("sweep " + sweep + " --list --format csv --out " + out).status == 2);
+  const CliResult help = run_sparsim("sweep --help");
+  CHECK(help.out.find("--format table|csv|json") != std::string::npos);
 }
