@@ -13,38 +13,13 @@
 #include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
 #include "workloads/mask_file.hpp"
+#include "workloads/python_tool.hpp"
 
 namespace sparsim {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : fallback;
-}
-
-// A scratch directory removed when the import ends, however it ends.
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("sparsim-onnx-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 std::string first_line(const std::string& text) {
   const auto end = text.find('\n');
@@ -76,12 +51,11 @@ std::int64_t get(const nlohmann::json& j, const char* key) { return j.at(key).ge
 Network import_onnx(const std::string& model, const std::string& out_yaml, std::ostream& log) {
   if (!fs::is_regular_file(model)) throw InputError(located(model, "", "cannot read the ONNX model"));
   const std::string python = env_or("SPARSIM_PYTHON", "/usr/bin/python3");
-  const std::string script =
-      env_or("SPARSIM_ONNX_SCRIPT", data_path("workloads/onnx_import.py"));
-  ScratchDir scratch;
+  const std::string script = env_or("SPARSIM_ONNX_SCRIPT", data_path("workloads/onnx_import.py"));
+  ScratchDir scratch("sparsim-onnx");
   const fs::path err = scratch.path / "stderr";
-  const std::string cmd = quoted(python) + " " + quoted(script) + " " + quoted(model) + " " +
-                          quoted(scratch.path.string()) + " >/dev/null 2>" + quoted(err.string());
+  const std::string cmd = shell_quoted(python) + " " + shell_quoted(script) + " " + shell_quoted(model) + " " +
+                          shell_quoted(scratch.path.string()) + " >/dev/null 2>" + shell_quoted(err.string());
   const int status = std::system(cmd.c_str());
   if (status != 0) {
     std::ifstream e(err);

@@ -11,6 +11,7 @@
 
 #include "sim/data_paths.hpp"
 #include "sim/errors.hpp"
+#include "workloads/python_tool.hpp"
 #include "workloads/training_trace.hpp"
 
 namespace sparsim {
@@ -18,17 +19,6 @@ namespace sparsim {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : fallback;
-}
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -60,18 +50,16 @@ int capture_training_trace(const std::vector<std::string>& args, std::ostream& o
   if (!list && output.empty()) throw InputError(located("command line", "capture", "needs -o DIR"));
   const std::string python = env_or("SPARSIM_PYTHON", "/usr/bin/python3");
   const std::string script = env_or("SPARSIM_CAPTURE_SCRIPT", data_path("workloads/training_capture.py"));
-  const fs::path scratch = fs::temp_directory_path() / ("sparsim-capture-" + std::to_string(::getpid()));
-  fs::create_directories(scratch);
-  // Appended piece by piece: GCC 12 at -O2 warns falsely (-Wrestrict) about `" " + quoted(a)`.
-  std::string cmd = quoted(python);
-  cmd.append(" ").append(quoted(script));
-  for (const auto& a : args) cmd.append(" ").append(quoted(a));
-  cmd.append(" >").append(quoted((scratch / "stdout").string()));
-  cmd.append(" 2>").append(quoted((scratch / "stderr").string()));
+  const ScratchDir dir("sparsim-capture");
+  const fs::path& scratch = dir.path;
+  // Appended piece by piece: GCC 12 at -O2 warns falsely (-Wrestrict) about `" " + shell_quoted(a)`.
+  std::string cmd = shell_quoted(python);
+  cmd.append(" ").append(shell_quoted(script));
+  for (const auto& a : args) cmd.append(" ").append(shell_quoted(a));
+  cmd.append(" >").append(shell_quoted((scratch / "stdout").string()));
+  cmd.append(" 2>").append(shell_quoted((scratch / "stderr").string()));
   const int raw = std::system(cmd.c_str());
   const std::string log = slurp(scratch / "stdout"), err = slurp(scratch / "stderr");
-  std::error_code ec;
-  fs::remove_all(scratch, ec);
   out << log;
   const int status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   if (status == 2) throw InputError(last_line(err).empty() ? "capture: bad arguments" : last_line(err));
