@@ -12,10 +12,14 @@ def load_report(path):
     try:
         with open(path, encoding="utf-8") as f:
             report = json.load(f)
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not valid UTF-8 (byte {e.start})") from None
     except OSError as e:
         raise InputError(f"{path}: cannot open: {e.strerror}") from None
     except json.JSONDecodeError as e:
         raise InputError(f"{path}:{e.lineno}: malformed JSON: {e.msg}") from None
+    if not isinstance(report, dict):
+        raise InputError(f"{path}: not a sparsim report.json (the top level is not an object)")
     for key in ("accelerator", "summary", "jobs", "energy"):
         if key not in report:
             raise InputError(f"{path}: {key}: missing; not a sparsim report.json")
@@ -83,6 +87,28 @@ class Results:
         return values
 
 
+# Columns that hold numbers (or are empty) in a results.csv: the totals, ratios and energies sparsim writes.
+NUMERIC_PREFIXES = ("speedup", "energy", "time", "cycles", "baseline_", "ideal", "dense_macs", "utilization")
+
+
+def check_rows(path, columns, rows):
+    """Every row has exactly the header's fields, and the number columns hold numbers (or nothing)."""
+    numeric = [c for c in columns if c and c.startswith(NUMERIC_PREFIXES) and not c.endswith("_variant")]
+    for line, r in enumerate(rows, start=2):
+        if None in r or any(v is None for v in r.values()):
+            raise InputError(f"{path}:{line}: the row has {'more' if None in r else 'fewer'} fields than the header")
+        for c in numeric:
+            v = r[c]
+            if v == "":
+                continue
+            try:
+                x = float(v)
+            except ValueError:
+                raise InputError(f"{path}:{line}: {c}: expected a number, got '{v[:40]}'") from None
+            if x != x or x in (float("inf"), float("-inf")):
+                raise InputError(f"{path}:{line}: {c}: expected a finite number, got '{v[:40]}'")
+
+
 def load_results(path):
     try:
         with open(path, encoding="utf-8", newline="") as f:
@@ -91,17 +117,25 @@ def load_results(path):
             rows = list(reader)
     except OSError as e:
         raise InputError(f"{path}: cannot open: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not valid UTF-8 (byte {e.start})") from None
+    except csv.Error as e:
+        raise InputError(f"{path}: malformed CSV: {e}") from None
     for needed in ("point", "status", "speedup_step"):
         if needed not in columns:
             raise InputError(f"{path}:1: {needed}: missing column; not a sparsim results.csv")
+    check_rows(path, columns, rows)
     axes, fixed = [], {}
     plan_path = os.path.join(os.path.dirname(os.path.abspath(path)), "plan.json")
     if os.path.exists(plan_path):
-        with open(plan_path, encoding="utf-8") as f:
-            plan = json.load(f)
-        axes = [(a["key"], a["unit"]) for a in plan.get("axes", [])]
-        axis_of = {a["key"]: a.get("axis", i) for i, a in enumerate(plan.get("axes", []))}
-        fixed = {k: v for k, v in plan.get("set", [])}
+        try:
+            with open(plan_path, encoding="utf-8") as f:
+                plan = json.load(f)
+            axes = [(a["key"], a["unit"]) for a in plan.get("axes", [])]
+            axis_of = {a["key"]: a.get("axis", i) for i, a in enumerate(plan.get("axes", []))}
+            fixed = {k: v for k, v in plan.get("set", [])}
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as e:
+            raise InputError(f"{plan_path}: not a sparsim sweep plan ({type(e).__name__})") from None
     else:  # the swept keys sit between "status" and "network"
         start, end = columns.index("status") + 1, columns.index("network") if "network" in columns else 3
         axes = [(c, "") for c in columns[start:end]]

@@ -1,0 +1,48 @@
+"""Smoke of the Python mutation driver (tests/fuzz/python_mutate.py): a few dozen mutated results.csv,
+report.json and ONNX inputs, each rejected with a one-line error or run, never an internal error. Longer
+campaigns: docs/reliability.md. The regression cases below are the first findings of that driver."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "plots"))
+from sparsim_plots.data import InputError, load_results  # noqa: E402
+
+SPARSIM = os.path.join(ROOT, "build", "sparsim")
+CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus", "plot")
+
+
+def test_mutated_plot_inputs_never_end_in_an_internal_error(tmp_path):
+    run = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "fuzz", "python_mutate.py"), "--runs", "40",
+                          "--family", "plot-csv,plot-json", "--out", str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "| plot-csv | 40 |" in run.stdout
+
+
+@pytest.mark.skipif(not os.access(SPARSIM, os.X_OK), reason="needs build/sparsim")
+def test_mutated_onnx_models_never_end_in_an_internal_error(tmp_path):
+    pytest.importorskip("onnx")
+    run = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "fuzz", "python_mutate.py"), "--runs", "20",
+                          "--family", "onnx", "--sparsim", SPARSIM, "--out", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_results_that_are_not_utf8_or_have_ragged_or_non_numeric_rows_are_input_errors(tmp_path):
+    good = open(os.path.join(CORPUS, "results.csv"), "rb").read()
+    lines = good.split(b"\n")
+    cases = {
+        "utf8.csv": (good[:200] + b"\xff" + good[200:], "not valid UTF-8"),
+        "short.csv": (b"\n".join([lines[0], b",".join(lines[1].split(b",")[:5])] + lines[2:]),
+                      ":2: the row has fewer fields than the header"),
+        "nan.csv": (good.replace(lines[1], lines[1].replace(b",ok,", b",ok,").rsplit(b",", 1)[0] + b",nan", 1),
+                    "expected a finite number"),
+    }
+    for name, (data, message) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(InputError, match=message):
+            load_results(str(path))
