@@ -39,7 +39,10 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   if (step.ops.empty()) cfg.fail("workload.phases", "nothing to simulate: no op in the selected layers and phases");
   check_run_budget(cfg, estimate_run(cfg, info, step));
   // Load the energy table and check every output path before simulating, so bad input fails fast.
-  const EnergyTable energy = EnergyTable::load(cfg.resolved_path("energy.table"), cfg.f64("energy.scale"));
+  const std::string energy_table = cfg.resolved_path("energy.table");
+  if (energy_table.rfind("builtin:", 0) != 0 && !std::filesystem::exists(energy_table))
+    cfg.fail("energy.table", "cannot open energy table '" + energy_table + "' (no such file)");
+  const EnergyTable energy = EnergyTable::load(energy_table, cfg.f64("energy.scale"));
   (void)wave_options(cfg, info.waveforms);
   const std::string timeline_file = timeline_path(cfg);
   prepare_out_dir(request.out_dir);

@@ -59,6 +59,8 @@ struct Layer {
   // The input is a ReLU output (possibly pooled or flattened), so its zeros are ReLU zeros: the "relu"
   // sparsity profile sets activation_density on these layers only.
   bool relu_input = false;
+  // Line of the layer's entry in its network file (0: not from a file), for errors found after parsing.
+  int source_line = 0;
 
   std::int64_t out_h() const;
   std::int64_t out_w() const;

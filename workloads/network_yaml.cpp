@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -140,6 +141,7 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
     if (!kLayerKeys.count(key)) r.fail(it->first, key, "unknown key");
   }
   Layer l;
+  if (node.Mark().line >= 0) l.source_line = node.Mark().line + 1;
   if (!node["name"] || !node["name"].IsScalar()) r.fail(node, "name", "every layer needs a name");
   l.name = node["name"].Scalar();
   r.path = "layer " + l.name;
@@ -286,11 +288,14 @@ void check_layer_size(const Layer& l, Fail&& fail) {
 }  // namespace
 
 void validate_network(const Network& net) {
-  std::set<std::string> names;
+  std::map<std::string, int> names;  // name -> line of its first layer
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
-    auto fail = [&](const std::string& msg) { throw InputError(located(net.source, "layer " + l.name, msg)); };
-    if (!names.insert(l.name).second) fail("duplicate layer name");
+    const std::string where = l.source_line > 0 ? net.source + ":" + std::to_string(l.source_line) : net.source;
+    auto fail = [&](const std::string& msg) { throw InputError(located(where, "layer " + l.name, msg)); };
+    if (const auto [it, fresh] = names.emplace(l.name, l.source_line); !fresh)
+      fail(it->second > 0 ? "duplicate layer name (first at line " + std::to_string(it->second) + ")"
+                          : "duplicate layer name");
     // Signs first (a group count of 0 must not reach a division), then sizes, in 128 bits, so that every
     // later product over a batch of up to 2^20 fits 64 bits and no model is asked for unbounded work.
     if (l.kind == LayerKind::Conv && (l.cin < 1 || l.cout < 1 || l.h < 1 || l.w < 1 || l.kh < 1 || l.kw < 1 ||

@@ -427,3 +427,12 @@ TEST_CASE("explain names a GPU kernel's resident CTAs per SM and the limit that 
     CHECK(j["mapping"]["resident_limit"] == "accelerator.sm.max_ctas");
   }
 }
+
+TEST_CASE("a missing energy table is named with the config line and key that give it") {
+  const std::string dir = temp_dir("cli_energy_path");
+  const std::string cfg = write_file(dir, "c.yaml", "workload:\n  batch: 1\nenergy:\n  table: nothere.yaml\n");
+  const CliResult r = run_sparsim("run " + cfg + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("c.yaml:4: energy.table: cannot open energy table '" + dir + "/nothere.yaml' (no such file)") !=
+        std::string::npos);
+}

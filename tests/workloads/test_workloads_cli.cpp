@@ -125,7 +125,10 @@ TEST_CASE("workloads validate: impossible shapes, densities, N > M exit 2 naming
     const char* expect;
   };
   const Case cases[] = {
-      {"{name: big, type: conv, cin: 3, cout: 8, hw: 4, kernel: 7}", "layer big"},
+      {"{name: big, type: conv, cin: 3, cout: 8, hw: 4, kernel: 7}", ".yaml:3: layer big: kernel larger"},
+      {"{name: g, type: conv, cin: 4, cout: 8, hw: 8, kernel: 3, groups: 3}", ".yaml:3: layer g: cin (4)"},
+      {"{name: a, type: fc, cin: 4, cout: 4}\n  - {name: a, type: fc, cin: 4, cout: 4}",
+       ".yaml:4: layer a: duplicate layer name (first at line 3)"},
       {"{name: d, type: fc, cin: 4, cout: 4, activation_density: -0.5}", "activation_density"},
       {"{name: nm, type: fc, cin: 8, cout: 8, nm: \"4:2\"}", "must not exceed"},
       {"{name: z, type: fc, cin: 0, cout: 8}", "cin"},
