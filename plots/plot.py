@@ -92,7 +92,9 @@ def main(argv):
                 print(f"wrote {p}")
         return 0
     except InputError as e:
-        print(f"sparsim plot: error: {e}", file=sys.stderr)
+        # One line whatever the input held: control characters (a newline in a CSV cell) are escaped.
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(e))
+        print(f"sparsim plot: error: {message}", file=sys.stderr)
         return 2
 
 

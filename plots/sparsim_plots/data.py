@@ -23,7 +23,54 @@ def load_report(path):
     for key in ("accelerator", "summary", "jobs", "energy"):
         if key not in report:
             raise InputError(f"{path}: {key}: missing; not a sparsim report.json")
+    check_report(path, report)
     return report
+
+
+def shown(value, limit=40):
+    """A value for a one-line message: control characters escaped, long text cut."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    text = text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+
+
+# What the figures read from a report, with the type each must have.
+REPORT_FIELDS = {"layer": str, "layer_index": int, "phase": str, "variant": str, "cycles": "number",
+                 "utilization": "number"}
+
+
+def check_report(path, report):
+    """The parts of report.json the figures read have the types sparsim writes (else InputError)."""
+    def bad(where, what):
+        raise InputError(f"{path}: {where}: {what}; not a sparsim report.json")
+    acc, summary, jobs = report["accelerator"], report["summary"], report["jobs"]
+    if not isinstance(acc, dict) or not isinstance(acc.get("name"), str):
+        bad("accelerator.name", "expected a string")
+    for key in ("design_variant", "baseline_variant"):
+        if not isinstance(acc.get(key), str):
+            bad(f"accelerator.{key}", f"expected a string, got {shown(acc.get(key))}")
+    if not isinstance(summary, dict) or not isinstance(summary.get("speedup", {}), dict):
+        bad("summary.speedup", "expected an object")
+    if not isinstance(report.get("workload", {}), dict):
+        bad("workload", "expected an object")
+    if not isinstance(jobs, list):
+        bad("jobs", "expected a list")
+    for i, j in enumerate(jobs):
+        if not isinstance(j, dict):
+            bad(f"jobs[{i}]", "expected an object")
+        for key, kind in REPORT_FIELDS.items():
+            v = j.get(key)
+            ok = is_number(v) if kind == "number" else isinstance(v, kind) and not isinstance(v, bool)
+            if not ok:
+                bad(f"jobs[{i}].{key}", f"expected {'a number' if kind == 'number' else kind.__name__}, "
+                                        f"got {shown(v)}")
+        comps = j.get("energy_pj_by_component", {})
+        if not isinstance(comps, dict) or not all(is_number(v) for v in comps.values()):
+            bad(f"jobs[{i}].energy_pj_by_component", "expected an object of numbers")
 
 
 class Results:
@@ -104,9 +151,9 @@ def check_rows(path, columns, rows):
             try:
                 x = float(v)
             except ValueError:
-                raise InputError(f"{path}:{line}: {c}: expected a number, got '{v[:40]}'") from None
+                raise InputError(f"{path}:{line}: {c}: expected a number, got '{shown(v)}'") from None
             if x != x or x in (float("inf"), float("-inf")):
-                raise InputError(f"{path}:{line}: {c}: expected a finite number, got '{v[:40]}'")
+                raise InputError(f"{path}:{line}: {c}: expected a finite number, got '{shown(v)}'")
 
 
 def load_results(path):
@@ -121,7 +168,7 @@ def load_results(path):
         raise InputError(f"{path}: not valid UTF-8 (byte {e.start})") from None
     except csv.Error as e:
         raise InputError(f"{path}: malformed CSV: {e}") from None
-    for needed in ("point", "status", "speedup_step"):
+    for needed in ("point", "status", "network", "design_variant", "baseline_variant", "speedup_step"):
         if needed not in columns:
             raise InputError(f"{path}:1: {needed}: missing column; not a sparsim results.csv")
     check_rows(path, columns, rows)

@@ -46,3 +46,25 @@ def test_results_that_are_not_utf8_or_have_ragged_or_non_numeric_rows_are_input_
         path.write_bytes(data)
         with pytest.raises(InputError, match=message):
             load_results(str(path))
+
+
+def test_every_past_finding_is_a_one_line_rejection(tmp_path):
+    """tests/fuzz/corpus/plot/regression-*: inputs the driver once turned into internal errors or multi-line
+    messages (missing columns, a newline in a cell, a report without variants, wrong types in jobs)."""
+    import contextlib
+    import io
+    import shutil
+    import matplotlib
+    matplotlib.use("Agg")
+    import plot
+    found = sorted(f for f in os.listdir(CORPUS) if f.startswith("regression-"))
+    assert len(found) >= 5
+    for name in found:
+        target = tmp_path / ("results.csv" if name.endswith(".csv") else "report.json")
+        shutil.copy(os.path.join(CORPUS, name), target)
+        shutil.copy(os.path.join(CORPUS, "plan.json"), tmp_path / "plan.json")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = plot.main([str(target), "-o", str(tmp_path / "f.png")])
+        assert code == 2, name
+        assert err.getvalue().count("\n") == 1, (name, err.getvalue())
