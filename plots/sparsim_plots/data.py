@@ -128,9 +128,12 @@ class Results:
         values = []
         for r in self.rows:
             try:
-                values.append(float(r[column]))
-            except (KeyError, ValueError):
+                v = float(r[column])
+            except (KeyError, ValueError, TypeError):
                 return None
+            if not is_number(v):  # NaN or an infinity: not an axis of numbers (plotted as categories)
+                return None
+            values.append(v)
         return values
 
 

@@ -1,4 +1,5 @@
 """The figures. Each function returns a matplotlib Figure; plot.py saves it (PNG and/or PDF)."""
+import math
 import os
 from collections import OrderedDict
 
@@ -151,10 +152,10 @@ def utilization_heatmap(report, variant=None):
 # ---- sweeps (results.csv) ----
 
 def _is_numeric(values):
+    """Every value a finite number (NaN or an infinity makes the axis categorical)."""
     try:
-        [float(v) for v in values]
-        return True
-    except ValueError:
+        return all(math.isfinite(float(v)) for v in values)
+    except (ValueError, TypeError):
         return False
 
 
