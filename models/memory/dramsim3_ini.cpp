@@ -3,13 +3,12 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "sim/errors.hpp"
+#include "sim/text/input_file.hpp"
 
 namespace sparsim::memory {
 
@@ -155,16 +154,7 @@ DramSpec parse_dramsim3_ini(const std::string& text, const std::string& name) {
 }
 
 DramSpec read_dramsim3_ini(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(located(path, "dramsim3_ini", "not a regular file (missing, a directory or a device)"));
-  if (std::filesystem::file_size(path, ec) > (1 << 20))
-    throw InputError(located(path, "dramsim3_ini", "larger than 1 MiB: not a DRAMSim3 .ini"));
-  std::ifstream f(path);
-  if (!f) throw InputError(located(path, "dramsim3_ini", "cannot open the file"));
-  std::ostringstream text;
-  text << f.rdbuf();
-  return parse_dramsim3_ini(text.str(), path);
+  return parse_dramsim3_ini(read_input_file(path, "dramsim3_ini", std::uint64_t{1} << 20), path);
 }
 
 }  // namespace sparsim::memory

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <ostream>
 #include <sstream>
 
@@ -15,6 +16,7 @@
 #include "models/memory/dram_params.hpp"
 #include "sim/errors.hpp"
 #include "sim/report/report.hpp"
+#include "sim/text/input_file.hpp"
 
 namespace sparsim::memory {
 
@@ -40,9 +42,8 @@ void finish(ReplayResult& r, std::vector<i64>& read_latencies, const DramSpec& s
 }  // namespace
 
 std::vector<TraceRequest> read_trace(const std::string& path, const DramSpec& spec, std::size_t max_requests) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(located(path, "trace", "not a regular file (missing, a directory or a device)"));
+  // Streamed line by line, so any size is fine; only FIFOs and devices are refused.
+  check_input_file(path, "trace", std::numeric_limits<std::uint64_t>::max());
   std::ifstream in(path);
   if (!in) throw InputError(located(path, "trace", "cannot open the file"));
   const std::uint64_t capacity = static_cast<std::uint64_t>(spec.capacity_bytes());
