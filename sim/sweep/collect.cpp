@@ -98,7 +98,12 @@ const char* const kPhases[] = {"FF", "BP", "WU", "step"};
 ResultsTable results_table(const Plan& plan, const std::string& dir) {
   ResultsTable table;
   std::map<std::string, std::optional<json>> reports;
-  for (const auto& r : plan.runs) reports[r.id] = load_report(dir, r.id);
+  CollectSummary s;
+  for (const auto& r : plan.runs) {
+    reports[r.id] = load_report(dir, r.id);
+    if (!reports[r.id])
+      if (std::string damage = run_damage(dir, r.id); !damage.empty()) s.damaged[r.id] = std::move(damage);
+  }
   // Energy component columns: the union over all finished reports, sorted, so the header depends only on
   // the results, never on the order runs finished in.
   std::set<std::string> design_components, baseline_components;
@@ -121,7 +126,6 @@ ResultsTable results_table(const Plan& plan, const std::string& dir) {
   for (const auto& c : design_components) header.push_back("energy_pj." + c);
   for (const auto& c : baseline_components) header.push_back("baseline_energy_pj." + c);
 
-  CollectSummary s;
   for (std::size_t i = 0; i < plan.points.size(); ++i) {
     const auto& p = plan.points[i];
     const auto& r = reports[p.run];
@@ -129,9 +133,8 @@ ResultsTable results_table(const Plan& plan, const std::string& dir) {
     for (const auto& b : p.baseline_runs) complete = complete && reports[b].has_value();
     s.points++;
     if (complete) s.finished++;
-    bool damaged = !complete && !run_damage(dir, p.run).empty();
-    for (const auto& b : p.baseline_runs) damaged = damaged || (!complete && !run_damage(dir, b).empty());
-    if (damaged) s.damaged++;
+    bool damaged = s.damaged.count(p.run) > 0;
+    for (const auto& b : p.baseline_runs) damaged = damaged || s.damaged.count(b) > 0;
     std::vector<std::string> row = {std::to_string(i), p.run, complete ? "ok" : damaged ? "damaged" : "missing"};
     for (const auto& [k, v] : p.values) row.push_back(v);
     const json empty = json::object();
@@ -309,9 +312,8 @@ int collect(const Plan& plan, const std::string& dir, std::ostream& out, Summary
          << " points finished)\n";
   if (s.finished == s.points) return 0;
   if (format == SummaryFormat::Table || notes) {
-    for (const auto& r : plan.runs)
-      if (const std::string damage = run_damage(dir, r.id); !damage.empty())
-        note << "run " << r.id << " is damaged (" << damage << "): its points are not used\n";
+    for (const auto& [id, damage] : s.damaged)
+      note << "run " << id << " is damaged (" << damage << "): its points are not used\n";
     note << s.points - s.finished << " points are not finished (status missing or damaged); re-run the sweep to "
          << "finish them\n";
   }

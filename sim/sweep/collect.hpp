@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "sim/run.hpp"
 #include "sim/sweep/plan.hpp"
 
@@ -16,7 +18,7 @@ namespace sparsim::sweep {
 struct CollectSummary {
   std::size_t points = 0;
   std::size_t finished = 0;
-  std::size_t damaged = 0;  // points with a run whose outputs no longer verify
+  std::map<std::string, std::string> damaged;  // run id -> why its outputs no longer verify
 };
 
 // The results: a header and one row of text cells per point (the cells of results.csv).
