@@ -278,6 +278,7 @@ void ScnnTop::run() {
     for (const OpPlan& plan : plans_) {
       const GemmOp& op = *plan.op;
       const Layer& layer = ctx_.step.network.layers.at(static_cast<std::size_t>(op.layer_index));
+      const Phase weight_phase = plan.phase == Phase::BP ? Phase::BP : Phase::FF;  // WU reads FF's weights
       // SCNN's ops pass the gate, DCNN's (the baseline) theirs: the same policy for both.
       JobGate* const gate = vi == 0 ? ctx_.gate : vi == 1 ? ctx_.baseline_gate : nullptr;
       // The gate's wait is part of the job's time, reported as its "gate" stall (as sat and stc do).
@@ -304,7 +305,6 @@ void ScnnTop::run() {
           Rng arng(mix(mix(mix(seed ^ 0xA5A5A5A5ULL, static_cast<std::uint64_t>(op.layer_index)),
                            static_cast<std::uint64_t>(inst)),
                        static_cast<std::uint64_t>(image)));
-          const Phase weight_phase = plan.phase == Phase::BP ? Phase::BP : Phase::FF;
           const LayerData fwd =
               OperandMasks::covers(layer)
                   ? make_layer_data(plan.fwd_shape, plan.fwd_densities,
@@ -370,10 +370,9 @@ void ScnnTop::run() {
       job.mapping["from_dram"] = plan.from_dram[df];
       job.mapping["spill_to_dram"] = plan.spill_out[df];
       job.mapping["max_iaram_bytes_per_pe"] = max_iaram;
-      job.mapping["weight_mask"] =
-          OperandMasks::covers(layer)
-              ? weight_mask_source(ctx_.step.network, op.layer_index, plan.phase == Phase::BP ? Phase::BP : Phase::FF)
-              : std::string("generated: uniform");
+      job.mapping["weight_mask"] = OperandMasks::covers(layer)
+                                       ? weight_mask_source(ctx_.step.network, op.layer_index, weight_phase)
+                                       : std::string("generated: uniform");
       job.mapping["activation_masks"] = OperandMasks::covers(layer) ? "generated: clustered" : "generated: uniform";
       job.mapping["densities"] = {
           {"weights", plan.densities.weights}, {"inputs", plan.densities.inputs}, {"outputs", plan.densities.outputs}};
