@@ -180,9 +180,21 @@ from sparsim_plots.labels import column_label, key_label, metric_label, network_
 from sparsim_plots.style import _legend_overlaps_data, legend_outside_axes, place_legend  # noqa: E402
 
 
+def write_results(dirpath, header, rows, axes, fixed=()):
+    """results.csv from `header` and `rows`, and its plan.json with `axes` [(key, unit)] and `fixed` overrides."""
+    path = os.path.join(dirpath, "results.csv")
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    with open(os.path.join(dirpath, "plan.json"), "w") as f:
+        json.dump({"axes": [{"key": k, "unit": u, "axis": i} for i, (k, u) in enumerate(axes)],
+                   "set": [list(x) for x in fixed]}, f)
+    return path
+
+
 def make_sweep(dirpath, key, xs, networks, columns):
     """A results.csv (with plan.json) over `key` x workload.network with metric `columns` = {name: f(x, i)}."""
-    path = os.path.join(dirpath, "results.csv")
     header = ["point", "run", "status", "workload.network", key, "network", "design_variant", "baseline_variant",
               "speedup_FF", "speedup_step"] + list(columns)
     rows, p = [], 0
@@ -191,14 +203,7 @@ def make_sweep(dirpath, key, xs, networks, columns):
             rows.append([p, f"id{p}", "ok", net, x, net, "cdma", "vdnn", 1.0, 1.0 + x]
                         + [f(x, i) for f in columns.values()])
             p += 1
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    with open(os.path.join(dirpath, "plan.json"), "w") as f:
-        json.dump({"axes": [{"key": "workload.network", "unit": "", "axis": 0},
-                            {"key": key, "unit": "", "axis": 1}], "set": []}, f)
-    return path
+    return write_results(dirpath, header, rows, [("workload.network", ""), (key, "")])
 
 
 def test_label_table_names_columns_networks_and_variants():
@@ -283,7 +288,6 @@ def test_log_x_axis_when_values_span_a_decade(tmp_path):
 
 def make_nm_sweep(dirpath, ideal):
     """results.csv over M (1:2, 1:4, 1:8) x array rows 16/32 with an ideal_speedup_step column: ideal(m, rows)."""
-    path = os.path.join(dirpath, "results.csv")
     header = ["point", "run", "status", "workload.sparsity.m", "accelerator.array.rows", "network", "design_variant",
               "baseline_variant", "speedup_FF", "speedup_BP", "speedup_WU", "speedup_step", "energy_gain_step",
               "ideal_speedup_step"]
@@ -293,15 +297,8 @@ def make_nm_sweep(dirpath, ideal):
             rows.append([p, f"id{p}", "ok", m, r, "resnet18", "sparse", "dense", 1.5, 1.4, 1.0, 1.2 + m / 10,
                          1.1, ideal(m, r)])
             p += 1
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    with open(os.path.join(dirpath, "plan.json"), "w") as f:
-        json.dump({"axes": [{"key": "workload.sparsity.m", "unit": "", "axis": 0},
-                            {"key": "accelerator.array.rows", "unit": "PEs", "axis": 1}],
-                   "set": [["workload.sparsity.n", "1"]]}, f)
-    return path
+    return write_results(dirpath, header, rows, [("workload.sparsity.m", ""), ("accelerator.array.rows", "PEs")],
+                         fixed=[["workload.sparsity.n", "1"]])
 
 
 def dashed(ax):
