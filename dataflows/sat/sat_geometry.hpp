@@ -31,6 +31,12 @@ struct Hw {
   double dram_bw = 102.4;
   i64 dram_latency = 50;
   i64 dram_burst = 64;
+  // How addresses spread over the channels: `dram_run_bytes` consecutive bytes share a channel, then the
+  // next channel takes over (0: finer than a burst, every block is spread evenly). With DRAMSim3's
+  // default order (channel above rank, bank and column) a run is a whole row of every bank, 256 KiB on
+  // DDR4, so a tile smaller than that sits on one channel and gets one channel's bandwidth.
+  i64 dram_channels = 1;
+  i64 dram_run_bytes = 0;
   i64 mask_lanes = 16;   // N:M groups the mask unit ranks per cycle
   i64 mask_latency = 8;  // pipeline depth of the mask unit's comparator network
   // Array structure options (SCALE-Sim makes the other choice of each): WS weights go into shadow
@@ -136,6 +142,47 @@ inline i64 ws_weight_words(const Hw& hw, Nm nm, i64 mc, i64 kc, i64 kl) {
 // DRAM bursts of a block of `rows` rows, `row_bytes` each (rows start burst-aligned).
 inline i64 block_bursts(const Hw& hw, i64 rows, i64 row_bytes) {
   return row_bytes == 0 ? 0 : rows * ceil_div(row_bytes, hw.dram_burst);
+}
+
+// The share of a block's bytes that its busiest DRAM channel carries (1/channels: spread evenly; 1: all on
+// one channel), for `rows` rows of `row_bytes` bytes `pitch` apart from address 0. Channel hashing is not
+// modelled here (it spreads blocks more evenly than this says). Used by the mapper's DRAM estimate: a
+// block takes its busiest channel's time.
+inline double busiest_channel_share(const Hw& hw, i64 rows, i64 row_bytes, i64 pitch) {
+  const i64 C = hw.dram_channels, run = hw.dram_run_bytes;
+  if (C <= 1) return 1.0;
+  if (run <= 0 || rows <= 0 || row_bytes <= 0) return 1.0 / static_cast<double>(C);
+  pitch = std::max(pitch, row_bytes);
+  if (pitch < run) {
+    // Many rows per run: bytes fill the span [0, rows * pitch) evenly (density row_bytes / pitch), so each
+    // whole run carries the same bytes and run k lies on channel k mod C.
+    const i64 span = (rows - 1) * pitch + row_bytes;
+    const i64 whole = span / run, part = span % run;
+    const double busiest =
+        static_cast<double>(ceil_div(whole, C) * run) + (whole % C == 0 ? static_cast<double>(part) : 0.0);
+    return std::min(1.0, busiest / static_cast<double>(span));
+  }
+  // Rows at least a run apart: count each row's bytes per channel (the first 1024 rows; the pattern of
+  // channels repeats with the pitch, so they stand for the rest).
+  i64 per[64] = {};  // beyond 64 channels, channels fold onto 64 counters (an overestimate of the share)
+  const i64 lanes = std::min<i64>(C, 64), sample = std::min<i64>(rows, 1024);
+  i64 total = 0;
+  for (i64 r = 0; r < sample; ++r)
+    for (i64 a = r * pitch, end = r * pitch + row_bytes; a < end;) {
+      const i64 next = std::min(end, (a / run + 1) * run);
+      per[(a / run) % C % lanes] += next - a;
+      total += next - a;
+      a = next;
+    }
+  const i64 busiest = *std::max_element(per, per + lanes);
+  return std::max(static_cast<double>(busiest) / static_cast<double>(total), 1.0 / static_cast<double>(C));
+}
+
+// DRAM cycles to move a block (whole bursts) at the rate its busiest channel allows.
+inline double block_dram_cycles(const Hw& hw, i64 rows, i64 row_bytes, i64 pitch) {
+  const double bytes = static_cast<double>(block_bursts(hw, rows, row_bytes) * hw.dram_burst);
+  return bytes * busiest_channel_share(hw, rows, row_bytes, pitch) *
+         static_cast<double>(std::max<i64>(hw.dram_channels, 1)) / hw.dram_bw;
 }
 
 }  // namespace sparsim::sat

@@ -139,26 +139,33 @@ void estimate(const Hw& hw, const Problem& p, Mapping& m) {
   const double a_passes = static_cast<double>(runs(m, "mk")) / static_cast<double>(m.tm * m.tk);
   const double b_passes = static_cast<double>(runs(m, "kn")) / static_cast<double>(m.tk * m.tn);
   const double o_runs = static_cast<double>(runs(m, "mn")) / static_cast<double>(m.tm * m.tn);
-  const double burst = static_cast<double>(hw.dram_burst);
-  auto bursts = [&](i64 rows, i64 row_bytes) { return static_cast<double>(block_bursts(hw, rows, row_bytes)); };
+  // Each tile's blocks as the model moves them (rows of a tile at the whole tensor's pitch), at the pace
+  // of the channel that carries most of the block (busiest_channel_share).
+  const i64 a_pitch = a_row_bytes(hw, p.nm, p.K), b_pitch = scaled(p.N * hw.data_bytes, p.b_dram_fraction);
+  const i64 out_pitch = scaled(p.N * hw.data_bytes, p.out_dram_fraction), c_pitch = p.N * hw.acc_bytes;
+  auto a_tile = [&](i64 ml, i64 kl) { return block_dram_cycles(hw, ml, a_row_bytes(hw, p.nm, kl), a_pitch); };
+  auto b_tile = [&](i64 kl, i64 nl) {
+    return block_dram_cycles(hw, kl, scaled(nl * hw.data_bytes, p.b_dram_fraction), b_pitch);
+  };
+  auto out_tile = [&](i64 ml, i64 nl) {
+    return block_dram_cycles(hw, ml, scaled(nl * hw.data_bytes, p.out_dram_fraction), out_pitch);
+  };
+  auto spill_tile = [&](i64 ml, i64 nl) { return block_dram_cycles(hw, ml, nl * hw.acc_bytes, c_pitch); };
   double a = 0, b = 0, o = 0, spill = 0;
-  for (auto [kl, ck] : splits(p.K, m.kg)) {
-    a += static_cast<double>(ck) * bursts(p.M, a_row_bytes(hw, p.nm, kl));
-    for (auto [nl, cn] : splits(p.N, m.ng)) b += static_cast<double>(ck * cn) * bursts(kl, nl * hw.data_bytes);
-  }
-  for (auto [nl, cn] : splits(p.N, m.ng)) {
-    o += static_cast<double>(cn) * bursts(p.M, nl * hw.data_bytes);
-    spill += static_cast<double>(cn) * bursts(p.M, nl * hw.acc_bytes);
-  }
-  b *= p.b_dram_fraction;
-  o *= p.out_dram_fraction;
-  const double total_bursts = (a * a_passes + b * b_passes + o + 2 * spill * (o_runs - 1)) * p.instances;
-  const double dram = total_bursts * burst / hw.dram_bw;
+  for (auto [ml, cm] : splits(p.M, m.mg))
+    for (auto [kl, ck] : splits(p.K, m.kg)) a += static_cast<double>(cm * ck) * a_tile(ml, kl);
+  for (auto [kl, ck] : splits(p.K, m.kg))
+    for (auto [nl, cn] : splits(p.N, m.ng)) b += static_cast<double>(ck * cn) * b_tile(kl, nl);
+  for (auto [ml, cm] : splits(p.M, m.mg))
+    for (auto [nl, cn] : splits(p.N, m.ng)) {
+      o += static_cast<double>(cm * cn) * out_tile(ml, nl);
+      spill += static_cast<double>(cm * cn) * spill_tile(ml, nl);
+    }
+  const double dram = (a * a_passes + b * b_passes + o + 2 * spill * (o_runs - 1)) * static_cast<double>(p.instances);
   // Ramp: the first tile's load and the last block's store are not overlapped with compute.
   const i64 ml = std::min(m.mg, p.M), kl = std::min(m.kg, p.K), nl = std::min(m.ng, p.N);
-  const double first_load =
-      (bursts(ml, a_row_bytes(hw, p.nm, kl)) + bursts(kl, nl * hw.data_bytes) * p.b_dram_fraction) * burst / hw.dram_bw;
-  const double last_store = bursts(ml, nl * hw.data_bytes) * p.out_dram_fraction * burst / hw.dram_bw;
+  const double first_load = a_tile(ml, kl) + b_tile(kl, nl);
+  const double last_store = out_tile(ml, nl);
   m.estimate_compute_cycles = compute;
   m.estimate_dram_cycles = dram;
   m.estimate_cycles = std::max(compute, dram) + first_load + last_store + 2.0 * static_cast<double>(hw.dram_latency);

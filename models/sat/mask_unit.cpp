@@ -15,7 +15,8 @@ MaskUnit::MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, me
       compares_(
           stats.add("compares", "magnitude comparisons of the rank network (M(M-1)/2 per group)", "compare_int8")),
       busy_cycles_(stats.add("busy_cycles", "cycles the unit was reading, ranking or writing")),
-      jobs_(stats.add("jobs", "layers whose masks were regenerated")) {
+      jobs_(stats.add("jobs", "layers whose masks were regenerated")),
+      dram_bytes_(stats.add("dram_bytes", "bytes the unit read and wrote in DRAM (W in, both compressed copies out)")) {
   registry.attach(stats);
   SC_HAS_PROCESS(MaskUnit);
   SC_THREAD(run);
@@ -55,6 +56,12 @@ void MaskUnit::run() {
   }
 }
 
+std::shared_ptr<memory::DramModule::Transfer> MaskUnit::submit_traffic(const memory::DramModule::Block& b,
+                                                                       memory::DramModule::DoneCallback on_done) {
+  dram_bytes_ += static_cast<i64>(dram_.block_bytes(b));
+  return dram_.submit({b}, std::move(on_done));
+}
+
 MaskUnit::Layout MaskUnit::layout(const MaskJob& j) const {
   // The updated dense W, row by row of Cout, in the last quarter of the memory (the masks' region); the
   // FF copy (rows of Cout, compressed along Cin) and the BP copy (rows of Cin*kh*kw, compressed along
@@ -70,18 +77,40 @@ MaskUnit::Layout MaskUnit::layout(const MaskJob& j) const {
   return l;
 }
 
-// Fast mode: reading W, ranking and writing the FF copy overlap completely (the lanes keep pace with the
-// stream and each chunk's FF rows leave as it is ranked); then the pipeline depth and the BP copy, whose
-// rows need every chunk.
+// Fast mode: the unit's pace in slices of whole chunks rather than cycle by cycle. The read of slice s+1
+// overlaps the ranking of slice s (the two input buffers), and each slice's FF rows are written once it
+// is ranked; then the pipeline depth and the BP copy, whose rows need every chunk. Slicing matters
+// because the fast DRAM places a transfer's bursts whole when it is submitted: one transfer of the whole
+// layer would take the channels ahead of every load the array issues meanwhile, while the real unit
+// (and the detailed mode) reads at the pace its lanes rank, leaving the channels to the array between.
 void MaskUnit::run_fast(const MaskJob& j) {
   const Layout l = layout(j);
-  const sc_core::sc_time start = sc_core::sc_time_stamp();
-  dram_.transfer({{l.base, l.rows, l.w_row, l.w_row, false}, {l.ff_base, l.rows, l.ff_row, l.ff_row, true}});
-  const sc_core::sc_time ranked =
-      start + sc_core::sc_time(static_cast<double>(rank_cycles(j) - hw_.mask_latency), sc_core::SC_NS);
-  if (ranked > sc_core::sc_time_stamp()) sc_core::wait(ranked - sc_core::sc_time_stamp());
+  const i64 M = j.nm.m;
+  const i64 rows = j.instances * j.cout;
+  const i64 chunks = ceil_div(rows, M);
+  const i64 chunk_bytes = std::max<i64>(1, M * static_cast<i64>(l.w_row));
+  const i64 slice_rows = std::clamp<i64>(kFastSliceBytes / chunk_bytes, 1, chunks) * M;
+  const i64 rank_total = rank_cycles(j) - hw_.mask_latency;
+  auto ranked_by = [&](i64 row) { return rank_total * row / rows; };  // whole cycles, shares summing to the total
+  auto read = [&](i64 row0) {
+    const i64 n = std::min(slice_rows, rows - row0);
+    return submit_traffic(
+        {l.base + static_cast<std::uint64_t>(row0) * l.w_row, static_cast<std::uint64_t>(n), l.w_row, l.w_row, false});
+  };
+  std::vector<std::shared_ptr<memory::DramModule::Transfer>> writes;
+  auto next = read(0);
+  for (i64 row0 = 0; row0 < rows; row0 += slice_rows) {
+    dram_.wait(next);
+    if (row0 + slice_rows < rows) next = read(row0 + slice_rows);
+    const i64 n = std::min(slice_rows, rows - row0);
+    sc_core::wait(sc_core::sc_time(static_cast<double>(ranked_by(row0 + n) - ranked_by(row0)), sc_core::SC_NS));
+    writes.push_back(submit_traffic({l.ff_base + static_cast<std::uint64_t>(row0) * l.ff_row,
+                                     static_cast<std::uint64_t>(n), l.ff_row, l.ff_row, true}));
+  }
   sc_core::wait(sc_core::sc_time(static_cast<double>(hw_.mask_latency), sc_core::SC_NS));
-  dram_.transfer({{l.bp_base, static_cast<std::uint64_t>(j.instances * j.red), l.bp_row, l.bp_row, true}});
+  writes.push_back(
+      submit_traffic({l.bp_base, static_cast<std::uint64_t>(j.instances * j.red), l.bp_row, l.bp_row, true}));
+  for (const auto& w : writes) dram_.wait(w);
 }
 
 // Detailed mode, the unit's structure cycle by cycle: W arrives in chunks of M rows of Cout (an input
@@ -113,9 +142,9 @@ void MaskUnit::run_detailed(const MaskJob& j) {
     while (next_read < chunks.size() && next_read < ranking + 2) {  // two chunk buffers
       const Chunk& c = chunks[next_read++];
       const auto flag = c.arrived;
-      dram_.submit({{l.base + static_cast<std::uint64_t>(c.row0) * l.w_row, static_cast<std::uint64_t>(c.rows), l.w_row,
-                     l.w_row, false}},
-                   [flag](const sc_core::sc_time&) { *flag = true; });
+      submit_traffic({l.base + static_cast<std::uint64_t>(c.row0) * l.w_row, static_cast<std::uint64_t>(c.rows),
+                      l.w_row, l.w_row, false},
+                     [flag](const sc_core::sc_time&) { *flag = true; });
     }
   };
   issue_reads();
@@ -125,14 +154,14 @@ void MaskUnit::run_detailed(const MaskJob& j) {
     sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
     if (left > 0) continue;
     // All groups of the chunk ranked: after the pipeline depth its FF rows go back to DRAM.
-    writes.push_back(dram_.submit({{l.ff_base + static_cast<std::uint64_t>(c.row0) * l.ff_row,
-                                    static_cast<std::uint64_t>(c.rows), l.ff_row, l.ff_row, true}}));
+    writes.push_back(submit_traffic({l.ff_base + static_cast<std::uint64_t>(c.row0) * l.ff_row,
+                                     static_cast<std::uint64_t>(c.rows), l.ff_row, l.ff_row, true}));
     if (++ranking < chunks.size()) left = chunks[ranking].groups;
     issue_reads();
   }
   sc_core::wait(sc_core::sc_time(static_cast<double>(hw_.mask_latency), sc_core::SC_NS));
   writes.push_back(
-      dram_.submit({{l.bp_base, static_cast<std::uint64_t>(j.instances * j.red), l.bp_row, l.bp_row, true}}));
+      submit_traffic({l.bp_base, static_cast<std::uint64_t>(j.instances * j.red), l.bp_row, l.bp_row, true}));
   for (const auto& w : writes) dram_.wait(w);
 }
 

@@ -5,7 +5,7 @@
 // copies (values + in-group indices) back. It runs in its own thread, so it overlaps the array's next
 // job; it shares the DRAM channel with it. Detailed mode steps its structure (chunks of M rows through a
 // two-chunk input buffer, comparator lanes taking groups cycle by cycle, per-chunk write-back); fast mode
-// overlaps the read of W and the ranking completely.
+// paces the same traffic in a few slices at the lanes' rate.
 #include <memory>
 #include <ostream>
 #include <string>
@@ -57,6 +57,9 @@ class MaskUnit : public sc_core::sc_module {
   Layout layout(const MaskJob& j) const;
   void run();
   void run_fast(const MaskJob& j);
+  // Submits one block of the unit's traffic and counts its bytes.
+  std::shared_ptr<memory::DramModule::Transfer> submit_traffic(const memory::DramModule::Block& b,
+                                                               memory::DramModule::DoneCallback on_done = {});
   void run_detailed(const MaskJob& j);
   Hw hw_;
   bool detailed_;
@@ -68,6 +71,9 @@ class MaskUnit : public sc_core::sc_module {
   Counter& compares_;
   Counter& busy_cycles_;
   Counter& jobs_;
+  Counter& dram_bytes_;
+  // Fast mode: the unit reads W in slices of about this many bytes (whole chunks; see run_fast).
+  static constexpr i64 kFastSliceBytes = 32 * 1024;
 };
 
 }  // namespace sparsim::sat

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "dataflows/sat/sat_mapper.hpp"
+#include "models/memory/address_map.hpp"
 #include "models/memory/dram_params.hpp"
 #include "models/sat/array_core.hpp"
 
@@ -80,6 +81,8 @@ Hw hw_from_config(const Config& cfg) {
   hw.dram_bw = dram.peak_gbps() / clock;
   hw.dram_latency = static_cast<i64>(std::ceil(dram.idle_read_cycles() * dram.tck_ns * clock));
   hw.dram_burst = dram.burst_bytes();
+  hw.dram_channels = dram.channels;
+  hw.dram_run_bytes = static_cast<i64>(memory::AddressMap(dram).run_bursts()) * dram.burst_bytes();
   return hw;
 }
 

@@ -12,7 +12,10 @@ using json = nlohmann::ordered_json;
 
 // What a job did to the shared DRAM model (models/memory): bytes, the row-buffer hit rate over its bursts
 // and the cycles its model says it waited for DRAM (stall causes named dram*).
-json dram_summary(const json& dram, const std::map<std::string, std::uint64_t>& stalls) {
+// Blocks that move DRAM traffic of their own beside the job (SAT's mask unit) count it in a "dram_bytes"
+// counter; the job's DRAM bytes include theirs, listed in dram_bytes_by_other_block.
+json dram_summary(const json& counters, const std::map<std::string, std::uint64_t>& stalls) {
+  const json& dram = counters["dram"];
   const auto get = [&](const char* k) { return dram.contains(k) ? dram[k].get<std::uint64_t>() : 0; };
   const std::uint64_t hits = get("row_hits"), bursts = hits + get("row_misses") + get("row_conflicts");
   std::uint64_t waited = 0;
@@ -20,6 +23,11 @@ json dram_summary(const json& dram, const std::map<std::string, std::uint64_t>& 
     if (cause.rfind("dram", 0) == 0) waited += cycles;
   json m = {{"dram_bytes", get("read_bytes") + get("write_bytes")}, {"dram_stall_cycles", waited}};
   m["dram_row_hit_rate"] = bursts > 0 ? json(static_cast<double>(hits) / static_cast<double>(bursts)) : json(nullptr);
+  json others = json::object();
+  for (const char* block : {"mask_unit"})
+    if (counters.contains(block) && counters[block].contains("dram_bytes"))
+      others[block] = counters[block]["dram_bytes"].get<std::uint64_t>();
+  if (!others.empty()) m["dram_bytes_by_other_block"] = others;
   return m;
 }
 
@@ -154,7 +162,7 @@ json build_report(const ReportInputs& in, const RunResults& results) {
                 {"mapping", j.mapping}};
     if (j.functional_checked)
       job["functional"] = {{"pass", j.functional_pass}, {"max_abs_error", j.functional_max_abs_error}};
-    if (counters.contains("dram")) job["memory"] = dram_summary(counters["dram"], j.stall_cycles);
+    if (counters.contains("dram")) job["memory"] = dram_summary(counters, j.stall_cycles);
     jobs.push_back(std::move(job));
   }
 

@@ -48,6 +48,12 @@ std::string cat(std::initializer_list<std::string> parts) {
   return s;
 }
 
+// "mask_unit" -> "mask unit".
+std::string spaced(std::string name) {
+  std::replace(name.begin(), name.end(), '_', ' ');
+  return name;
+}
+
 std::string grouped(std::uint64_t v) {
   const std::string digits = std::to_string(v);
   std::string s;
@@ -137,6 +143,13 @@ void explain_job(const json& report, const json& job, std::ostream& out) {
     if (mem.contains("dram_row_hit_rate") && mem["dram_row_hit_rate"].is_number())
       out << ", row-buffer hit rate " << fixed("%.1f %%", 100.0 * mem["dram_row_hit_rate"].get<double>());
     out << "\n";
+    // Traffic of blocks running beside the job shares the channels; the mapper's estimate does not see it.
+    if (mem.contains("dram_bytes_by_other_block") && mem["dram_bytes_by_other_block"].is_object())
+      for (const auto& [block, v] : mem["dram_bytes_by_other_block"].items())
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > 0)
+          out << "    of which " << grouped(v.get<std::uint64_t>()) << " bytes ("
+              << fixed("%.0f %%", bytes > 0 ? 100.0 * static_cast<double>(v.get<std::uint64_t>()) / bytes : 0.0)
+              << ") by the " << spaced(block) << ", working beside the job (not in the mapping's estimate)\n";
   }
   const auto top = causes(job);
   out << "  why:";

@@ -285,6 +285,28 @@ TEST_CASE("an N:M pattern from the sparsity profile is used, and one given twice
   CHECK(r.err.find("workload.sparsity.profile") != std::string::npos);
 }
 
+// SAT's mask unit regenerates a layer's N:M masks while the next jobs run; its DRAM traffic is counted in
+// those jobs' DRAM bytes, so the report and explain say how much of it was the unit's.
+TEST_CASE("explain names the mask unit's share of a job's DRAM traffic") {
+  const auto dir = temp_dir("explain-mask");
+  REQUIRE(run_sparsim("run --out " + dir).status == 0);
+  const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+  std::uint64_t beside = 0;
+  for (const auto& j : report["jobs"]) {
+    const auto& mem = j["memory"];
+    if (!mem.contains("dram_bytes_by_other_block")) continue;
+    const auto unit = mem["dram_bytes_by_other_block"]["mask_unit"].get<std::uint64_t>();
+    CHECK(unit <= mem["dram_bytes"].get<std::uint64_t>());
+    if (j["variant"] == "dense") CHECK(unit == 0);  // the dense baseline regenerates no masks
+    beside += unit;
+  }
+  CHECK(beside > 0);
+  const auto r = run_sparsim("explain " + dir + "/report.json layer4.0.downsample BP");
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("by the mask unit, working beside the job") != std::string::npos);
+}
+
 TEST_CASE("explain says where a run's and a job's cycles went, and refuses what is not a report") {
   const auto dir = temp_dir("explain");
   REQUIRE(run_sparsim("run --set workload.layers=fc --set workload.batch=2 --out " + dir).status == 0);

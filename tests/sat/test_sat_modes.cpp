@@ -33,16 +33,27 @@ void compare_modes(const std::string& fast, const std::string& detailed) {
   std::string la, lb;
   double total_fast = 0, total_detailed = 0, worst = 0, words_fast = 0, words_detailed = 0, worst_words = 0;
   const std::vector<std::string> exact = {
-      "issued",          "array.macs",       "array.skipped_macs", "array.busy_cycles",
-      "dram.read_bytes", "dram.write_bytes", "mask_unit.groups",   "mask_unit.compares",
-      "mask_unit.jobs",  "glb.read_bytes",   "glb.write_bytes",    "edge_fifo.bytes"};
+      "issued",           "array.macs",         "array.skipped_macs", "array.busy_cycles",
+      "mask_unit.groups", "mask_unit.compares", "mask_unit.jobs",     "glb.read_bytes",
+      "glb.write_bytes",  "edge_fifo.bytes"};
+  // DRAM bytes are a job's own unless the mask unit works beside it: then a burst of the unit's may fall
+  // into this job's window in one mode and the next job's in the other, and only the run's totals agree.
+  const std::vector<std::string> shared = {"dram.read_bytes", "dram.write_bytes", "mask_unit.dram_bytes"};
+  std::map<std::string, double> shared_fast, shared_detailed;
   while (std::getline(a, la)) {
     REQUIRE(std::getline(b, lb));
     const auto fa = fields(la), fb = fields(lb);
     INFO(la << "\n" << lb);
-    for (const auto& [k, v] : fa)
-      if (std::find(exact.begin(), exact.end(), k) != exact.end() || k.rfind("obuf.", 0) == 0)
+    const bool beside = fa.at("mask_unit.dram_bytes") != "0" || fb.at("mask_unit.dram_bytes") != "0";
+    for (const auto& [k, v] : fa) {
+      const bool is_shared = std::find(shared.begin(), shared.end(), k) != shared.end();
+      if (std::find(exact.begin(), exact.end(), k) != exact.end() || k.rfind("obuf.", 0) == 0 || (is_shared && !beside))
         CHECK(k + "=" + v == k + "=" + fb.at(k));
+      if (is_shared) {
+        shared_fast[k] += std::stod(v);
+        shared_detailed[k] += std::stod(fb.at(k));
+      }
+    }
     const double cf = std::stod(fa.at("cycles")), cd = std::stod(fb.at("cycles"));
     CHECK(cf == Approx(cd).epsilon(0.5));
     worst = std::max(worst, std::abs(cf - cd) / cd);
@@ -55,6 +66,8 @@ void compare_modes(const std::string& fast, const std::string& detailed) {
     words_detailed += wd;
   }
   CHECK_FALSE(std::getline(b, lb));
+  for (const auto& k : shared)
+    CHECK(k + "=" + std::to_string(shared_fast[k]) == k + "=" + std::to_string(shared_detailed[k]));
   INFO("total fast " << total_fast << " detailed " << total_detailed);
   CHECK(total_fast == Approx(total_detailed).epsilon(0.1));
   CHECK(words_fast == Approx(words_detailed).epsilon(0.25));
@@ -113,4 +126,12 @@ TEST_CASE("sat: fast and detailed modes agree: small buffers force many GLB tile
 TEST_CASE("sat: fast and detailed modes agree: weight preload bank conflicts") {
   modes_agree(std::string(kSmall) + "  dataflow: weight_stationary\n  glb: {banks: 1, bank_width_bytes: 4}\n", {},
               net_of({fc("fc", 64, 32)}), 2, 4, 8);
+}
+
+// The mask unit regenerates the big layer's masks (megabytes of DRAM traffic) while the small layer's
+// BP and WU run. The fast mode used to issue the unit's whole traffic as one transfer, which the fast
+// DRAM placed ahead of every load of the small jobs (a ResNet-18 BP job came out 5x slower than
+// detailed); it now paces the traffic in slices as the lanes rank, and the jobs agree per job.
+TEST_CASE("sat: fast and detailed modes agree: mask unit traffic beside small jobs") {
+  modes_agree(kSmall, {}, net_of({conv("small", 16, 16, 4, 1, 1, 0), conv("big", 64, 512, 4, 3, 1, 1)}), 2, 8, 1);
 }
