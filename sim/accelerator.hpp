@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/area.hpp"
 #include "sim/config/config.hpp"
 #include "sim/result.hpp"
 #include "workloads/network.hpp"
@@ -79,6 +80,8 @@ struct AcceleratorInfo {
   // bitmaps); empty where nothing grows.
   int variants = 2;
   std::function<std::uint64_t(const Config&, const TrainingStep&)> workload_bytes;
+  // What each design variant is built of, for its area (sim/area.hpp); empty where the model lists none.
+  std::function<std::vector<AreaPart>(const Config&)> inventory;
 };
 
 class AcceleratorRegistry {

@@ -61,9 +61,9 @@ EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::stri
   if (!root.IsMap()) throw InputError(located(name, "", "an energy table is a mapping with 'actions'"));
   for (auto it = root.begin(); it != root.end(); ++it) {
     const auto key = it->first.as<std::string>();
-    if (key != "name" && key != "technology" && key != "actions" && key != "sram" && key != "base")
+    if (key != "name" && key != "technology" && key != "actions" && key != "sram" && key != "base" && key != "area")
       throw InputError(
-          located(line_of(name, it->first), key, "unknown key (known: name, base, technology, actions, sram)"));
+          located(line_of(name, it->first), key, "unknown key (known: name, base, technology, actions, sram, area)"));
   }
   // `base`: start from another table (the built-in one, or a file relative to this one) and override it.
   EnergyTable t;
@@ -89,10 +89,14 @@ EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::stri
   t.source_ = name;
   t.scale_ = scale;
   t.name_ = root["name"] ? root["name"].as<std::string>() : name;
+  if (const YAML::Node area = root["area"]) t.read_area(area, name);
   const YAML::Node actions = root["actions"];
-  if (root["base"] && !actions) return t;
-  if (!actions || !actions.IsMap()) throw InputError(located(name, "actions", "missing mapping of actions"));
-  for (auto it = actions.begin(); it != actions.end(); ++it) {
+  // A table with a base may override only its SRAM points or areas; one without needs its actions.
+  if (!actions && !root["base"]) throw InputError(located(name, "actions", "missing mapping of actions"));
+  if (actions && !actions.IsMap())
+    throw InputError(located(line_of(name, actions), "actions", "expected a mapping of actions"));
+  const YAML::Node listed = actions ? actions : YAML::Node(YAML::NodeType::Map);
+  for (auto it = listed.begin(); it != listed.end(); ++it) {
     const std::string action = it->first.as<std::string>();
     const std::string path = "actions." + action;
     const YAML::Node a = it->second;
@@ -121,6 +125,26 @@ EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::stri
               [](const SramPoint& a, const SramPoint& b) { return a.capacity_bytes < b.capacity_bytes; });
   }
   return t;
+}
+
+// `area: {item: {um2, per, source}}`; entries override the base table's of the same name.
+void EnergyTable::read_area(const YAML::Node& area, const std::string& name) {
+  if (!area.IsMap()) throw InputError(located(line_of(name, area), "area", "expected a mapping of items"));
+  for (auto it = area.begin(); it != area.end(); ++it) {
+    const std::string item = it->first.as<std::string>();
+    const std::string path = "area." + item;
+    const YAML::Node a = it->second;
+    if (!a.IsMap()) throw InputError(located(line_of(name, it->first), path, "expected {um2, per, source}"));
+    for (auto f = a.begin(); f != a.end(); ++f) {
+      const auto field = f->first.as<std::string>();
+      if (field != "um2" && field != "per" && field != "source")
+        throw InputError(located(line_of(name, f->first), path + "." + field, "unknown key (known: um2, per, source)"));
+    }
+    if (!a["per"] || !a["source"])
+      throw InputError(located(line_of(name, it->first), path, "every area item needs 'per' and 'source'"));
+    area_[item] =
+        AreaEntry{item, number_at(a, "um2", name, path), a["per"].as<std::string>(), a["source"].as<std::string>()};
+  }
 }
 
 bool EnergyTable::has(const std::string& action) const {

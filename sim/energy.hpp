@@ -9,6 +9,10 @@
 
 #include "sim/stats.hpp"
 
+namespace YAML {
+class Node;
+}
+
 namespace sparsim {
 
 struct EnergyAction {
@@ -16,6 +20,15 @@ struct EnergyAction {
   double energy_pj = 0.0;  // per event
   std::string per;         // what one event is ("16-bit MAC", "byte read")
   std::string source;      // where the number comes from
+};
+
+// Silicon area of one unit of an item (a MAC unit, a byte of SRAM, a comparator), from the table's optional
+// `area` section; models list how many units each component has (sim/area.hpp).
+struct AreaEntry {
+  std::string name;
+  double um2 = 0.0;  // per unit
+  std::string per;   // what one unit is
+  std::string source;
 };
 
 struct SramPoint {
@@ -38,14 +51,21 @@ class EnergyTable {
   const std::string& name() const { return name_; }
   const std::map<std::string, EnergyAction>& actions() const { return actions_; }
   double scale() const { return scale_; }
+  // The area of one unit of `item`, or null where the table gives none.
+  const AreaEntry* area(const std::string& item) const {
+    const auto it = area_.find(item);
+    return it == area_.end() ? nullptr : &it->second;
+  }
 
  private:
   static EnergyTable from_text(const std::string& yaml_text, const std::string& name, double scale, int depth);
+  void read_area(const YAML::Node& area, const std::string& name);
   std::string name_;
   std::string source_;
   double scale_ = 1.0;
   std::map<std::string, EnergyAction> actions_;
   std::vector<SramPoint> sram_;  // sorted by capacity
+  std::map<std::string, AreaEntry> area_;
 };
 
 std::string sram_read_action(std::uint64_t capacity_bytes);

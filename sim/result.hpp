@@ -31,9 +31,9 @@ struct JobResult {
   double functional_max_abs_error = 0.0;
 
   double utilization() const {
-    return cycles && peak_macs_per_cycle ? static_cast<double>(issued_macs) /
-                                               (static_cast<double>(cycles) * peak_macs_per_cycle)
-                                         : 0.0;
+    return cycles && peak_macs_per_cycle
+               ? static_cast<double>(issued_macs) / (static_cast<double>(cycles) * peak_macs_per_cycle)
+               : 0.0;
   }
 };
 

@@ -1,3 +1,4 @@
+#include "models/cdma/area.hpp"
 #include "models/cdma/accelerator.hpp"
 
 #include "sim/errors.hpp"
@@ -100,6 +101,7 @@ AcceleratorInfo info() {
   i.validate = validate;
   i.make = [] { return std::make_unique<CdmaAccelerator>(); };
   i.variants = 3;  // oracle, vdnn, cdma
+  i.inventory = cdma_inventory;
   return i;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "models/sat/sat_area.hpp"
 #include "models/sat/sat_params.hpp"
 #include "models/sat/sat_top.hpp"
 #include "sim/errors.hpp"
@@ -173,6 +174,7 @@ AcceleratorInfo sat_info() {
   i.make = [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); };
   i.waveforms = true;
   i.variants = 2;  // sparse, dense
+  i.inventory = sat_inventory;
   return i;
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "models/scnn/area.hpp"
 #include "models/scnn/controller.hpp"
 #include "models/scnn/params.hpp"
 #include "models/scnn/summary.hpp"
@@ -86,6 +87,7 @@ AcceleratorInfo scnn_info() {
   i.make = [] { return std::unique_ptr<Accelerator>(new ScnnAccelerator()); };
   i.variants = 3;
   i.workload_bytes = scnn_workload_bytes;
+  i.inventory = scnn_inventory;
   return i;
 }
 

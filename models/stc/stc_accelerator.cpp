@@ -2,6 +2,7 @@
 // step dense and 2:4 sparse through CUTLASS/cuBLAS-style tiled kernels (see docs/stc.md).
 #include <memory>
 
+#include "models/stc/area.hpp"
 #include "models/stc/gpu_top.hpp"
 #include "models/stc/params.hpp"
 #include "sim/accelerator.hpp"
@@ -45,6 +46,7 @@ AcceleratorInfo stc_info() {
   i.validate = [](const Config& cfg) { (void)stc_params_from(cfg); };
   i.make = [] { return std::make_unique<StcAccelerator>(); };
   i.variants = 3;  // sparse, dense, sparse-bp-dense
+  i.inventory = stc_inventory;
   return i;
 }
 

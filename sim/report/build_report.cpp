@@ -217,6 +217,7 @@ json build_report(const ReportInputs& in, const RunResults& results) {
   }
   energy["pj_by_variant_component_action"] = by_component;
   report["energy"] = energy;
+  if (in.accelerator.inventory) report["area"] = area_report(in.accelerator.inventory(in.config), in.energy);
   report["extra"] = results.extra.is_null() ? json::object() : results.extra;
   report["jobs"] = jobs;
   return report;

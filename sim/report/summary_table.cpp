@@ -1,5 +1,6 @@
 // The summary `sparsim run` prints on stdout, read from the report JSON so it can never disagree with it.
 // It fits kSummaryWidth columns by default: a researcher's terminal, a paper's listing, a CI log.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -185,6 +186,23 @@ std::string summary_table(const json& report, bool wide) {
       s << " (" << report["extra"]["ideal_speedup_formula"].get<std::string>() << ")";
     s << ": achieved " << format_number("%.1f%%", ideal > 0 ? 100.0 * step / ideal : 0.0) << " of it";
     prose(s.str());
+  }
+  if (report.contains("area")) {
+    // Area of what the table prices; the items it does not price are named (report.json "area" has all).
+    std::ostringstream a;
+    a << "area (" << report["area"]["table"].get<std::string>() << "):";
+    std::vector<std::string> missing;
+    for (const auto& [variant, v] : report["area"]["variants"].items()) {
+      a << "  " << variant << " " << format_number("%.3f", v["total_mm2"].get<double>()) << " mm2";
+      for (const auto& m : v["not_priced"])
+        if (std::find(missing.begin(), missing.end(), m.get<std::string>()) == missing.end())
+          missing.push_back(m.get<std::string>());
+    }
+    if (!missing.empty()) {
+      a << "; not priced by the table:";
+      for (const auto& m : missing) a << " " << m;
+    }
+    prose(a.str());
   }
   if (report["extra"].contains("summary_lines"))
     for (const auto& l : report["extra"]["summary_lines"]) prose(l.get<std::string>());

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sim/area.hpp"
 #include "sim/energy.hpp"
 #include "sim/errors.hpp"
 
@@ -102,4 +103,56 @@ TEST_CASE("energy tables inherit: base plus overrides, from the built-in table o
   { std::ofstream(dir / "loop.yaml") << "base: loop.yaml\n"; }
   fails("base: loop.yaml\n", "8 levels");
   fs::remove_all(dir);
+}
+
+// Area: the table prices units of items, models list their parts, the report adds them up per component
+// and names what the table does not price. A base table's areas are inherited and may be overridden.
+TEST_CASE("area per component: priced items add up, unpriced ones are named, tables inherit areas") {
+  const EnergyTable builtin = EnergyTable::load("builtin:45nm", 0.5);  // energy scale does not touch area
+  REQUIRE(builtin.area("mac_fp16") != nullptr);
+  CHECK(builtin.area("mac_fp16")->um2 == Approx(3000));
+  CHECK(builtin.area("nm_select_mux") == nullptr);
+  for (const char* item : {"mac_int8", "mac_fp32", "sram_byte", "register_byte", "compare_int8"})
+    CHECK_FALSE(builtin.area(item)->source.empty());
+  const std::vector<AreaPart> parts = {{"sparse", "array", "mac_fp16", 1024, "32 x 32"},
+                                       {"sparse", "array", "nm_select_mux", 1024, "one per MAC"},
+                                       {"sparse", "glb", "sram_byte", 1 << 20, "capacity"},
+                                       {"dense", "array", "mac_fp16", 1024, "32 x 32"}};
+  auto a = area_report(parts, builtin);
+  CHECK(a["variants"]["dense"]["total_mm2"].get<double>() == Approx(1024 * 3000e-6));
+  CHECK(a["variants"]["dense"]["complete"] == true);
+  CHECK(a["variants"]["sparse"]["components"]["glb"]["mm2"].get<double>() == Approx((1 << 20) * 4.6e-6));
+  CHECK(a["variants"]["sparse"]["complete"] == false);
+  CHECK(a["variants"]["sparse"]["not_priced"][0] == "array.nm_select_mux");
+  CHECK(a["items"]["mac_fp16"]["source"].get<std::string>().find("Horowitz") != std::string::npos);
+  // A table that prices the multiplexer and overrides the MAC.
+  const EnergyTable mine = EnergyTable::from_text(
+      "base: default-45nm\narea:\n  nm_select_mux: {um2: 10, per: 4:1 mux, source: synthesis}\n"
+      "  mac_fp16: {um2: 2000, per: MAC, source: synthesis}\n",
+      "mine.yaml", 1.0);
+  a = area_report(parts, mine);
+  CHECK(a["variants"]["sparse"]["complete"] == true);
+  CHECK(a["variants"]["sparse"]["components"]["array"]["mm2"].get<double>() == Approx(1024 * 2010e-6));
+  CHECK(mine.pj("mac_fp16") == Approx(1.5));  // energies still inherited
+  // Bad area entries: file, line and key.
+  auto err = [](const std::string& text) {
+    try {
+      (void)EnergyTable::from_text(text, "e.yaml", 1.0);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(err("base: default-45nm\narea:\n  mux: {um2: -1, per: x, source: y}\n").find("e.yaml:3: area.mux.um2") !=
+        std::string::npos);
+  CHECK(err("base: default-45nm\narea:\n  mux: {um2: 1}\n").find("area.mux: every area item needs") !=
+        std::string::npos);
+  CHECK(err("base: default-45nm\narea:\n  mux: {um2: 1, per: x, source: y, mm2: 3}\n").find("area.mux.mm2: unknown") !=
+        std::string::npos);
+  CHECK(err("base: default-45nm\narea: [1]\n").find("area: expected a mapping") != std::string::npos);
+  // A table with a base may override only its SRAM points (its actions come from the base).
+  const EnergyTable sram_only = EnergyTable::from_text(
+      "base: default-45nm\nsram:\n  - {capacity_bytes: 1024, read_pj_64b: 1, write_pj_64b: 1}\n", "s.yaml", 1.0);
+  CHECK(sram_only.pj(sram_read_action(1024)) == Approx(1.0 / 8));
+  CHECK(sram_only.pj("mac_fp16") == Approx(1.5));
 }
