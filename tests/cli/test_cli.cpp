@@ -285,6 +285,34 @@ TEST_CASE("an N:M pattern from the sparsity profile is used, and one given twice
   CHECK(r.err.find("workload.sparsity.profile") != std::string::npos);
 }
 
+// Every model lists its parts; the report prices them with the table's areas and names what it cannot.
+TEST_CASE("every model's report gives area per component and names the parts the table does not price") {
+  struct Case {
+    std::string config, layers, design, unpriced;
+  };
+  for (const Case& c : {Case{"", "fc", "sparse", "array.nm_select_mux"},
+                        Case{"configs/scnn-alexnet.yaml", "conv5", "scnn", "crossbar.crossbar_port"},
+                        Case{"configs/cdma-alexnet.yaml", "", "cdma", ""}}) {
+    const auto dir = temp_dir("area");
+    const auto r =
+        run_sparsim("run " + (c.config.empty() ? "" : std::string(SPARSIM_SOURCE_DIR) + "/" + c.config + " ") +
+                    (c.layers.empty() ? "" : "--set workload.layers=" + c.layers) + " --out " + dir);
+    INFO(c.config << "\n" << r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("area (default-45nm):") != std::string::npos);
+    const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+    const auto& v = report["area"]["variants"][c.design];
+    double sum = 0;
+    for (const auto& [name, comp] : v["components"].items()) sum += comp["mm2"].get<double>();
+    CHECK(sum == Approx(v["total_mm2"].get<double>()));
+    CHECK(v["total_mm2"].get<double>() > 0);
+    if (!c.unpriced.empty()) {
+      CHECK(v["complete"] == false);
+      CHECK(v["not_priced"][0] == c.unpriced);
+    }
+  }
+}
+
 // SAT's mask unit regenerates a layer's N:M masks while the next jobs run; its DRAM traffic is counted in
 // those jobs' DRAM bytes, so the report and explain say how much of it was the unit's.
 TEST_CASE("explain names the mask unit's share of a job's DRAM traffic") {
