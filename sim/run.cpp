@@ -16,6 +16,7 @@
 #include "sim/report/report.hpp"
 #include "sim/run_budget.hpp"
 #include "sim/timeline.hpp"
+#include "sim/trace_run.hpp"
 #include "sim/wave_options.hpp"
 #include "sim/workload_setup.hpp"
 
@@ -32,9 +33,33 @@ void prepare_out_dir(const std::string& dir) {
 
 }  // namespace
 
+RunResults simulate_step(const Config& cfg, const AcceleratorInfo& info, const TrainingStep& step, Progress* progress) {
+  DeviceMemorySlot device_memory, baseline_memory;
+  RunContext context{cfg,
+                     step,
+                     cfg.str("run.mode") == "detailed" ? TimingMode::Detailed : TimingMode::Fast,
+                     cfg.boolean("run.functional"),
+                     static_cast<std::uint64_t>(cfg.i64("run.seed")),
+                     progress,
+                     nullptr,
+                     &device_memory,
+                     nullptr,
+                     &baseline_memory};
+  // Extensions (sim/extension.hpp) elaborate first: one of them may set context.gate.
+  ActiveExtensions extensions;
+  extensions.elaborate(cfg, context);
+  std::unique_ptr<Accelerator> accelerator = info.make();
+  accelerator->elaborate(context);
+  sc_core::sc_start();
+  RunResults results = accelerator->collect();
+  extensions.collect(results);
+  return results;
+}
+
 int run_simulation(const RunRequest& request, std::ostream& out) {
   const Config cfg = Config::load(request.config_path, request.overrides);
   const AcceleratorInfo& info = *AcceleratorRegistry::instance().find(cfg.str("accelerator.name"));
+  if (is_trace_workload(cfg)) return run_trace(request, cfg, info, out);
   const TrainingStep step = configured_training_step(cfg);
   if (step.ops.empty()) cfg.fail("workload.phases", "nothing to simulate: no op in the selected layers and phases");
   check_run_budget(cfg, estimate_run(cfg, info, step));
@@ -63,25 +88,7 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
     overrides.insert(overrides.end(), off.begin(), off.end());
     oracle.start(request.config_path, overrides);
   }
-  DeviceMemorySlot device_memory, baseline_memory;
-  RunContext context{cfg,
-                     step,
-                     cfg.str("run.mode") == "detailed" ? TimingMode::Detailed : TimingMode::Fast,
-                     cfg.boolean("run.functional"),
-                     static_cast<std::uint64_t>(cfg.i64("run.seed")),
-                     &progress,
-                     nullptr,
-                     &device_memory,
-                     nullptr,
-                     &baseline_memory};
-  // Extensions (sim/extension.hpp) elaborate first: one of them may set context.gate.
-  ActiveExtensions extensions;
-  extensions.elaborate(cfg, context);
-  std::unique_ptr<Accelerator> accelerator = info.make();
-  accelerator->elaborate(context);
-  sc_core::sc_start();
-  RunResults results = accelerator->collect();
-  extensions.collect(results);
+  RunResults results = simulate_step(cfg, info, step, &progress);
 
   progress.clear();  // before anything reaches stdout, which may share the terminal
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/accelerator.hpp"
 #include "sim/progress.hpp"
 
 namespace sparsim {
@@ -25,5 +26,9 @@ struct RunRequest {
 // Simulates and writes DIR/report.json and DIR/layers.csv; prints the summary on `out`. Returns the exit
 // status (0 success); bad input throws InputError.
 int run_simulation(const RunRequest& request, std::ostream& out);
+
+// Elaborates the extensions and the accelerator for `step`, simulates to the end and collects the jobs.
+// One SystemC design per process: call it once (trace runs call it in a child process per record).
+RunResults simulate_step(const Config& cfg, const AcceleratorInfo& info, const TrainingStep& step, Progress* progress);
 
 }  // namespace sparsim

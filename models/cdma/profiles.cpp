@@ -9,6 +9,8 @@
 //  - an fc input after a conv (a pooled ReLU map) takes the density of the last conv's input, and an fc
 //    input after an fc takes 0.25 = ReLU output 0.5 x dropout keep 0.5 during training (assumptions).
 //  - the network input (image) is dense.
+// A network that declares its own input-activation densities (a training trace's measured ones, a network
+// file's) overrides all of these for those layers.
 // docs/cdma.md lists these assumptions next to the paper's figures.
 #include <string>
 
@@ -43,6 +45,12 @@ DensityProfile density_profile(const Network& net) {
   int last_conv_input = -1;
   for (std::size_t j = 1; j < n; ++j) {
     const Layer& l = net.layers[j];
+    if (l.sparsity.activation_density < 1.0) {
+      p.density[j] = l.sparsity.activation_density;
+      p.source[j] = "the network's own (" + net.source + ")";
+      if (l.kind != LayerKind::FullyConnected) last_conv_input = static_cast<int>(j);
+      continue;
+    }
     if (l.kind == LayerKind::FullyConnected) {
       if (net.layers[j - 1].kind == LayerKind::FullyConnected) {
         p.density[j] = kFcAfterFc;

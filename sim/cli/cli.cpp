@@ -21,7 +21,7 @@ namespace {
 
 const char* const kUsage =
     "usage:\n"
-    "  sparsim run [CONFIG.yaml] [--workload NAME|FILE] [--set key.path=value]... [--out DIR]\n"
+    "  sparsim run [CONFIG.yaml] [--workload NAME|FILE|TRACE_DIR] [--set key.path=value]... [--out DIR]\n"
     "              [--mode fast|detailed] [--functional] [--seed N]\n"
     "              [--trace FILE.vcd [--trace-window START:END]]   waveforms (sat, detailed mode)\n"
     "              [--timeline FILE.json]                 Perfetto/chrome://tracing timeline (any model)\n"
@@ -54,6 +54,8 @@ const char* command_help(const std::string& command) {
            "Simulates one training step of the configured workload on the configured accelerator (without\n"
            "CONFIG: the embedded default, SAT-style array at 2:8 vs dense on ResNet-18).\n"
            "  --workload NAME|FILE    built-in network, network YAML or SCALE-Sim topology CSV (workload.network)\n"
+           "  --workload TRACE_DIR    a captured training trace: simulate its recorded steps (sampled beyond\n"
+           "                          workload.trace.max_records), each on its own masks and densities\n"
            "  --set key.path=value    override any config key (repeatable; sparsim config --doc lists them)\n"
            "  --out DIR               where report.json and layers.csv go (default ./out)\n"
            "  --mode fast|detailed    timing mode (run.mode)\n"

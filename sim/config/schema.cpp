@@ -119,6 +119,9 @@ const std::vector<ParamSpec>& common_params() {
                            "If set, output-gradient density of every layer (else the network's own)."),
       string_param("workload.layers", "",
                    "Comma-separated layer names to simulate (empty: all layers of the network)."),
+      int_param("workload.trace.max_records", 16, 0, 1 << 20, "records",
+                "With a training trace as the workload (`--workload TRACE_DIR`): simulate at most this many of "
+                "its records, evenly spaced, each standing for the steps up to the next (0: every record)."),
       enum_param("workload.phases", "FF,BP,WU", {"FF,BP,WU", "FF", "BP", "WU", "FF,BP", "FF,WU", "BP,WU"},
                  "Training phases to simulate."),
       enum_param("run.mode", "fast", {"fast", "detailed"},
