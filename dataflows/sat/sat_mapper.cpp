@@ -1,7 +1,9 @@
 #include "dataflows/sat/sat_mapper.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <map>
 #include <stdexcept>
 #include <utility>
 
@@ -143,6 +145,16 @@ void estimate(const Hw& hw, const Problem& p, Mapping& m) {
   // of the channel that carries most of the block (busiest_channel_share).
   const i64 a_pitch = a_row_bytes(hw, p.nm, p.K), b_pitch = scaled(p.N * hw.data_bytes, p.b_dram_fraction);
   const i64 out_pitch = scaled(p.N * hw.data_bytes, p.out_dram_fraction), c_pitch = p.N * hw.acc_bytes;
+  // The same blocks recur across the candidates and loop orders of an op: their channel shares are kept.
+  static thread_local std::map<std::array<i64, 5>, double> shares;
+  if (shares.size() > 100000) shares.clear();
+  auto block_dram_cycles = [&](const Hw& h, i64 rows, i64 row_bytes, i64 pitch) {
+    const std::array<i64, 5> key{rows, row_bytes, pitch, h.dram_channels, h.dram_run_bytes};
+    auto it = shares.find(key);
+    if (it == shares.end()) it = shares.emplace(key, busiest_channel_share(h, rows, row_bytes, pitch)).first;
+    return static_cast<double>(block_bursts(h, rows, row_bytes) * h.dram_burst) * it->second *
+           static_cast<double>(std::max<i64>(h.dram_channels, 1)) / h.dram_bw;
+  };
   auto a_tile = [&](i64 ml, i64 kl) { return block_dram_cycles(hw, ml, a_row_bytes(hw, p.nm, kl), a_pitch); };
   auto b_tile = [&](i64 kl, i64 nl) {
     return block_dram_cycles(hw, kl, scaled(nl * hw.data_bytes, p.b_dram_fraction), b_pitch);
