@@ -100,6 +100,7 @@ AcceleratorInfo info() {
   i.validate = validate;
   i.make = [] { return std::make_unique<CdmaAccelerator>(); };
   i.variants = 3;  // oracle, vdnn, cdma
+  i.no_winograd_why = "its compute model times the direct convolution's GEMMs and charges no transform";
   return i;
 }
 
