@@ -43,6 +43,14 @@ double tensor_fraction(const TrainingStep& step, const GemmOp& op) {
   if (op.layer_index < 0 || static_cast<std::size_t>(op.layer_index) >= step.network.layers.size()) return 1.0;
   const Layer& l = step.network.layers[static_cast<std::size_t>(op.layer_index)];
   if (l.kind != LayerKind::Conv) return 1.0;
+  if (op.conv_algorithm != ConvAlgorithm::Direct) {
+    // The transform unit sits between DRAM and the GLB: DRAM holds the spatial tensor (FF, WU: X; BP: dX),
+    // the alpha^2 position GEMMs see it expanded into transformed tiles.
+    const double x = static_cast<double>(l.cin) * static_cast<double>(l.h * l.w) * static_cast<double>(step.batch);
+    const double lowered = static_cast<double>(op.instances) *
+                           static_cast<double>(op.phase == Phase::BP ? op.M : op.K) * static_cast<double>(op.N);
+    return lowered > 0 ? std::min(1.0, x / lowered) : 1.0;
+  }
   const double tensor =
       static_cast<double>(l.cin / l.groups) * static_cast<double>(l.h * l.w) * static_cast<double>(step.batch);
   const double im2col =
@@ -78,7 +86,9 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
       if (sparse && op.phase == Phase::WU && op.layer_index >= 0 &&
           static_cast<std::size_t>(op.layer_index) < ctx.step.network.layers.size()) {
         const Layer& l = ctx.step.network.layers[static_cast<std::size_t>(op.layer_index)];
-        if (l.sparsity.prunable && l.sparsity.nm.active() && l.kind != LayerKind::MatMul) {
+        // (A Winograd layer's U has no N:M pattern: no masks to regenerate.)
+        if (l.sparsity.prunable && l.sparsity.nm.active() && l.kind != LayerKind::MatMul &&
+            op.conv_algorithm == ConvAlgorithm::Direct) {
           // A transposable mask is made of M x M blocks of W: Cout and Cin (per group) must fill them.
           const std::int64_t m = l.sparsity.nm.m, groups = l.kind == LayerKind::Conv ? l.groups : 1;
           if (l.sparsity.transposable && (l.cout / groups % m != 0 || l.cin / groups % m != 0))
@@ -127,6 +137,7 @@ RunResults SatAccelerator::collect() {
                       {"fill_drain", counter(r, "array", "stall_fill_drain_cycles")},
                       {"mask_generation", counter(r, "array", "stall_mask_cycles")},
                       {"gate", counter(r, "array", "stall_gate_cycles")}};
+    if (top_->transform_unit()) r.stall_cycles["winograd_transform"] = counter(r, "winograd_transform", "stall_cycles");
     nlohmann::ordered_json m = j.mapping.to_json(hw_, j.problem);
     for (auto it = r.mapping.begin(); it != r.mapping.end(); ++it) m[it.key()] = it.value();
     const double sim = static_cast<double>(r.cycles);
@@ -172,6 +183,7 @@ AcceleratorInfo sat_info() {
   i.validate = validate_sat;
   i.make = [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); };
   i.waveforms = true;
+  i.winograd = true;
   i.variants = 2;  // sparse, dense
   return i;
 }

@@ -38,6 +38,10 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
     waves_ = std::make_unique<ArrayWaves>(w, pe_.core().signals);
     pe_.attach_waves(waves_.get(), [this] { return dram_.queued_requests(); });
   }
+  for (const Job& j : jobs_)
+    if (!transform_ && j.op->transform_adds + j.op->transform_const_mults > 0)
+      transform_ = std::make_unique<transform::TransformUnit>(
+          transform::transform_spec_from(ctx.config, static_cast<int>(hw.data_bytes)), registry_);
   SC_HAS_PROCESS(SatTop);
   SC_THREAD(control);
   SC_THREAD(loader);
@@ -294,7 +298,14 @@ void SatTop::control() {
       gate->before_job(j.op_index, *j.op);
       pe_.stall_gate += now_cycles() - t0;
     }
+    // Winograd: the transform unit works on the op's tiles beside the GEMM (overlap) or before it.
+    const bool transforms = transform_ && j.op->transform_adds + j.op->transform_const_mults > 0;
+    if (transforms) {
+      transform_->issue(j.op->transform_adds, j.op->transform_const_mults);
+      if (!transform_->overlap()) transform_->wait_done();
+    }
     run_job(j);
+    if (transforms && transform_->overlap()) transform_->wait_done();
     if (j.mask_after) {
       const i64 t0 = now_cycles();
       mask_.submit(j.mask, j.op->layer);  // waits only while the unit is still busy with an earlier layer

@@ -73,6 +73,8 @@ class GpuTop : public sc_core::sc_module {
   void hbm_transfer(const Blocks& blocks);
   std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool>, gemm::KernelPlan> plans_;
   std::vector<JobResult> results_;
+  // The Winograd transforms on the CUDA cores, only when some op was lowered with Winograd.
+  std::unique_ptr<transform::TransformUnit> transform_;
 };
 
 }  // namespace sparsim::stc

@@ -44,6 +44,7 @@ AcceleratorInfo stc_info() {
   i.params = stc_params();
   i.validate = [](const Config& cfg) { (void)stc_params_from(cfg); };
   i.make = [] { return std::make_unique<StcAccelerator>(); };
+  i.winograd = true;
   i.variants = 3;  // sparse, dense, sparse-bp-dense
   return i;
 }
