@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <tuple>
+#include <utility>
 
 #include "models/sat/sat_params.hpp"
 #include "models/sat/sat_top.hpp"
@@ -43,19 +45,32 @@ double tensor_fraction(const TrainingStep& step, const GemmOp& op) {
   if (op.layer_index < 0 || static_cast<std::size_t>(op.layer_index) >= step.network.layers.size()) return 1.0;
   const Layer& l = step.network.layers[static_cast<std::size_t>(op.layer_index)];
   if (l.kind != LayerKind::Conv) return 1.0;
-  if (op.conv_algorithm != ConvAlgorithm::Direct) {
-    // The transform unit sits between DRAM and the GLB: DRAM holds the spatial tensor (FF, WU: X; BP: dX),
-    // the alpha^2 position GEMMs see it expanded into transformed tiles.
-    const double x = static_cast<double>(l.cin) * static_cast<double>(l.h * l.w) * static_cast<double>(step.batch);
-    const double lowered = static_cast<double>(op.instances) *
-                           static_cast<double>(op.phase == Phase::BP ? op.M : op.K) * static_cast<double>(op.N);
-    return lowered > 0 ? std::min(1.0, x / lowered) : 1.0;
-  }
   const double tensor =
       static_cast<double>(l.cin / l.groups) * static_cast<double>(l.h * l.w) * static_cast<double>(step.batch);
   const double im2col =
       static_cast<double>((l.cin / l.groups) * l.kh * l.kw) * static_cast<double>(step.batch * l.out_h() * l.out_w());
   return im2col > 0 ? std::min(1.0, tensor / im2col) : 1.0;
+}
+
+// Winograd ops: the transform unit sits between DRAM and the GLB, so DRAM holds the spatial tensors and
+// the unit expands them into (and folds them back from) the alpha^2 position GEMMs' operands. B's (and the
+// output's) DRAM share is the spatial tensor's size over the lowered operand's: FF reads X and writes Y,
+// BP reads dY and writes dX, WU reads X and writes the 3x3 weight gradient. (A keeps its lowered size:
+// U is stored transformed; WU's dM is not scaled, an overestimate of its traffic.)
+std::pair<double, double> winograd_dram_fractions(const TrainingStep& step, const GemmOp& op) {
+  const Layer& l = step.network.layers[static_cast<std::size_t>(op.layer_index)];
+  const double b = static_cast<double>(step.batch);
+  const double x = static_cast<double>(l.cin * l.h * l.w) * b,
+               y = static_cast<double>(l.cout * l.out_h() * l.out_w()) * b;
+  const double w = static_cast<double>(l.cout * l.cin * l.kh * l.kw);
+  const double in_side = op.phase == Phase::BP ? y : x;
+  double out_side = w;  // WU
+  if (op.phase == Phase::FF) out_side = y;
+  if (op.phase == Phase::BP) out_side = x;
+  const double inst = static_cast<double>(op.instances);
+  const auto frac = [](double tensor, double lowered) { return lowered > 0 ? std::min(1.0, tensor / lowered) : 1.0; };
+  return {frac(in_side, inst * static_cast<double>(op.K * op.N)),
+          frac(out_side, inst * static_cast<double>(op.M * op.N))};
 }
 
 void SatAccelerator::elaborate(const RunContext& ctx) {
@@ -71,11 +86,15 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
       j.design = sparse;
       j.variant = sparse ? "sparse" : "dense";
       j.problem = Problem{op.M, op.K, op.N, op.instances, executed_nm(ctx.config, hw_, op, sparse)};
-      const double fraction = tensor_fraction(ctx.step, op);
-      if (op.phase == Phase::BP)
-        j.problem.out_dram_fraction = fraction;
-      else
-        j.problem.b_dram_fraction = fraction;
+      if (op.conv_algorithm != ConvAlgorithm::Direct) {
+        std::tie(j.problem.b_dram_fraction, j.problem.out_dram_fraction) = winograd_dram_fractions(ctx.step, op);
+      } else {
+        const double fraction = tensor_fraction(ctx.step, op);
+        if (op.phase == Phase::BP)
+          j.problem.out_dram_fraction = fraction;
+        else
+          j.problem.b_dram_fraction = fraction;
+      }
       try {
         j.mapping = map_op(hw_, j.problem);
       } catch (const std::runtime_error& e) {
