@@ -1,6 +1,7 @@
 #include "models/sat/sat_top.hpp"
 
 #include "models/memory/dram_params.hpp"
+#include "models/transform/winograd_check.hpp"
 #include "sim/timeline.hpp"
 
 #include <algorithm>
@@ -188,6 +189,13 @@ void SatTop::run_job(Job& j) {
     j.result.functional_max_abs_error = f->max_abs_error();
     j.result.functional_pass = j.result.functional_max_abs_error <= f->tolerance();
     j.result.mapping["functional_columns_checked"] = f->cols.size();
+    // A Winograd op's values go through the array as the position GEMMs above; the transforms around them
+    // are checked here against direct convolution on one channel of the layer.
+    if (const Layer* l = layer_of(j); l && j.op->conv_algorithm != ConvAlgorithm::Direct) {
+      const double err = transform::winograd_check_error(*l, j.op->conv_algorithm, weight_seed(j));
+      j.result.mapping["winograd_functional_max_abs_error"] = err;
+      j.result.functional_pass = j.result.functional_pass && err <= transform::kWinogradCheckTolerance;
+    }
   }
 }
 
