@@ -69,8 +69,7 @@ def run_one(a, accel, network, layers, sets, out_dir):
 
 def summarize(report, variant="dense"):
     if not any(j["variant"] == variant for j in report["jobs"]):
-        # (Seen on the stc model for one GEMM shape, 64 x 64 x 3136 x 16 instances, on main too: the run
-        # ends with no job and exit 0. Refuse rather than write zeros; docs/winograd.md.)
+        # (A model that stops early must never become a row of zeros; docs/winograd.md, "Not modelled".)
         raise SystemExit(f"no {variant} job in the report: the simulation ended early")
     row = {k: 0.0 for k in ("direct_macs", "direct_effectual_macs", "effectual_macs", "issued_macs",
                             "transform_adds", "transform_const_mults", "cycles", "energy_pj",

@@ -45,6 +45,7 @@ class GpuTop : public sc_core::sc_module {
          std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress,
          JobGate* baseline_gate = nullptr);
   const std::vector<JobResult>& results() const { return results_; }
+  std::size_t jobs_total() const { return jobs_.size(); }
   const gemm::KernelPlan& plan_for(const gemm::GemmShape& g);
   memory::DramModule& dram() { return *dram_; }
 

@@ -1,6 +1,8 @@
 // Registers "stc": a GPU-like machine with Sparse Tensor Cores (2:4) running the GEMMs of a training
 // step dense and 2:4 sparse through CUTLASS/cuBLAS-style tiled kernels (see docs/stc.md).
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "models/stc/gpu_top.hpp"
 #include "models/stc/params.hpp"
@@ -20,6 +22,11 @@ class StcAccelerator : public Accelerator {
     if (ctx.baseline_memory) ctx.baseline_memory->dram = &top_->dram();
   }
   RunResults collect() override {
+    // The controller records a job only when its kernel finished: a simulation that ran out of events
+    // before the last one (a deadlock in the model) is an internal error, never a short report.
+    if (top_->results().size() != top_->jobs_total())
+      throw std::runtime_error("stc: the simulation stopped after " + std::to_string(top_->results().size()) + " of " +
+                               std::to_string(top_->jobs_total()) + " jobs (a kernel never finished)");
     RunResults r;
     r.jobs = top_->results();
     r.clock_ghz = params_.clock_ghz;
