@@ -2,7 +2,11 @@
 // densities, and which layers the config turns into Winograd.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "sim/config/config.hpp"
@@ -183,4 +187,26 @@ TEST_CASE("Winograd-domain densities apply to the element-wise stage, fill-in ot
   const Layer& l = p.network.layers[static_cast<std::size_t>(ff.layer_index)];
   CHECK(ff.direct_density == Approx(0.3 * l.sparsity.activation_density));
   CHECK(op_of(p, Phase::BP).a_density == Approx(u));
+}
+
+TEST_CASE("a layer's algorithm: overrides workload.conv_algorithm both ways") {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("sparsim-wino-override-" + std::to_string(::getpid()) + ".yaml"))
+          .string();
+  std::ofstream(path) << "name: three\nlayers:\n"
+                         "  - {name: a, type: conv, cin: 8, cout: 8, hw: 8, kernel: 3, pad: 1}\n"
+                         "  - {name: b, type: conv, cin: 8, cout: 8, hw: 8, kernel: 3, pad: 1, algorithm: direct}\n"
+                         "  - {name: c, type: conv, cin: 8, cout: 8, hw: 8, kernel: 3, pad: 1, algorithm: "
+                         "winograd_4x4_3x3}\n";
+  auto algorithms = [&](const std::string& config_alg) {
+    const Config cfg = Config::from_text(
+        "workload:\n  network: " + path + "\n  phases: FF\n  conv_algorithm: " + config_alg + "\n", "t.yaml", {});
+    std::string out;
+    for (const auto& op : configured_training_step(cfg).ops)
+      out += std::string(conv_algorithm_name(op.conv_algorithm)) + " ";
+    return out;
+  };
+  CHECK(algorithms("direct") == "direct direct winograd_4x4_3x3 ");
+  CHECK(algorithms("winograd_2x2_3x3") == "winograd_2x2_3x3 direct winograd_4x4_3x3 ");
+  std::filesystem::remove(path);
 }
