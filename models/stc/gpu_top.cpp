@@ -81,9 +81,15 @@ GpuTop::GpuTop(const sc_core::sc_module_name& name, const StcParams& params, Tim
   job_.representative = params_.sm_model == SmModel::Representative;
   job_.sms = m.sms;
   const int simulated = job_.representative ? 1 : m.sms;
+  // As many slots as any plan of the menus can use: a plan with more resident CTAs than slots would
+  // wait for ever for the slots it lacks (it did with four fixed slots, e.g. 6 resident 64x64 tiles).
+  int slots = 1;
+  for (const bool sparse : {false, true})
+    for (const gemm::TileShape& t : sparse ? params_.sparse_tiles : params_.dense_tiles)
+      slots = std::max(slots, gemm::resident_limit(t, sparse, m).ctas);
   for (int i = 0; i < simulated; ++i)
     sms_.push_back(std::make_unique<Sm>(("sm" + std::to_string(i)).c_str(), i, job_, params_.machine, mode,
-                                        SharedMemory{l2_.get(), hbm_.get()}, sm_counters_));
+                                        SharedMemory{l2_.get(), hbm_.get()}, sm_counters_, slots));
   for (const StcJob& j : jobs_)
     if (!transform_ && j.op.transform_adds + j.op.transform_const_mults > 0)
       transform_ = std::make_unique<transform::TransformUnit>(params_.winograd, registry_);
