@@ -4,7 +4,6 @@
 // alpha x alpha transformed-tile positions is the only multiplication stage, and summed over input
 // channels it is one GEMM per position (the lowering below). The transforms are additions (and, for
 // F(4x4,3x3), multiplications by small constants), counted separately. See docs/winograd.md.
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>

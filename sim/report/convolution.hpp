@@ -2,6 +2,9 @@
 // Winograd runs: per job, the multiplications the element-wise stage issued and skipped next to what
 // the direct convolution of the same layer and phase multiplies, and the transforms' additions. Only runs
 // with a Winograd-lowered op carry them, so direct runs' reports stay as they were.
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "sim/result.hpp"
