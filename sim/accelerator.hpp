@@ -75,6 +75,10 @@ struct AcceleratorInfo {
   std::function<void(const Config&)> validate;
   std::function<std::unique_ptr<Accelerator>()> make;
   bool waveforms = false;  // writes run.trace waveforms in detailed mode
+  // Runs Winograd-lowered convolutions (workloads/winograd.hpp) and charges their transforms. A run that
+  // lowers a layer with Winograd on a model without it is refused; `no_winograd_why` says why.
+  bool winograd = false;
+  std::string no_winograd_why;
   // For the up-front memory estimate (sim/run_budget.hpp): designs simulated per op (each gives a job), and
   // the bytes the model holds that grow with the workload beyond its fixed structure (e.g. SCNN's mask
   // bitmaps); empty where nothing grows.

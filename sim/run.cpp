@@ -62,6 +62,7 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   if (is_trace_workload(cfg)) return run_trace(request, cfg, info, out);
   const TrainingStep step = configured_training_step(cfg);
   if (step.ops.empty()) cfg.fail("workload.phases", "nothing to simulate: no op in the selected layers and phases");
+  check_winograd_support(cfg, info, step);
   check_run_budget(cfg, estimate_run(cfg, info, step));
   // Load the energy table and check every output path before simulating, so bad input fails fast.
   const std::string energy_table = cfg.resolved_path("energy.table");

@@ -4,10 +4,12 @@
 #include <set>
 #include <sstream>
 
+#include "sim/accelerator.hpp"
 #include "sim/errors.hpp"
 #include "workloads/layer_masks.hpp"
 #include "workloads/library.hpp"
 #include "workloads/profiles.hpp"
+#include "workloads/winograd.hpp"
 
 namespace sparsim {
 
@@ -67,6 +69,14 @@ Network configured_network(const Config& cfg) {
       layer.sparsity.activation_density = cfg.f64("workload.sparsity.activation_density");
     if (cfg.is_set("workload.sparsity.gradient_density"))
       layer.sparsity.gradient_density = cfg.f64("workload.sparsity.gradient_density");
+    // Winograd: the config's algorithm for every eligible conv the network file leaves open; a layer's own
+    // `algorithm:` was checked for eligibility when the file was read.
+    if (!layer.algorithm && winograd_ineligible_reason(layer).empty())
+      layer.algorithm = parse_conv_algorithm(cfg.str("workload.conv_algorithm"));
+    if (cfg.is_set("workload.sparsity.winograd_weight_density") && layer.sparsity.prunable)
+      layer.sparsity.winograd_weight_density = cfg.f64("workload.sparsity.winograd_weight_density");
+    if (cfg.is_set("workload.sparsity.winograd_activation_density"))
+      layer.sparsity.winograd_activation_density = cfg.f64("workload.sparsity.winograd_activation_density");
   }
 
   const auto wanted = split_commas(cfg.str("workload.layers"));
@@ -97,7 +107,33 @@ std::vector<Phase> configured_phases(const Config& cfg) {
 }
 
 TrainingStep configured_training_step(const Config& cfg) {
-  return expand_training_step(configured_network(cfg), cfg.i64("workload.batch"), configured_phases(cfg));
+  TrainingStep step = expand_training_step(configured_network(cfg), cfg.i64("workload.batch"), configured_phases(cfg));
+  // Spatially pruned weights through the Winograd transform: the exact fill-in of the layer's own mask.
+  apply_weight_fill_in(step, static_cast<std::uint64_t>(cfg.i64("run.seed")));
+  return step;
+}
+
+void check_winograd_support(const Config& cfg, const AcceleratorInfo& info, const TrainingStep& step) {
+  if (info.winograd) return;
+  for (const GemmOp& op : step.ops) {
+    if (op.conv_algorithm == ConvAlgorithm::Direct) continue;
+    std::string why = "accelerator '";
+    why += info.name;
+    why += "' does not run Winograd convolutions";
+    if (!info.no_winograd_why.empty()) {
+      why += ": ";
+      why += info.no_winograd_why;
+    }
+    why += " (docs/winograd.md)";
+    if (cfg.str("workload.conv_algorithm") != "direct") cfg.fail("workload.conv_algorithm", why);
+    const Layer& l = step.network.layers[static_cast<std::size_t>(op.layer_index)];
+    std::string where = step.network.source;
+    if (l.source_line > 0) {
+      where += ':';
+      where += std::to_string(l.source_line);
+    }
+    throw InputError(located(where, "layer " + l.name + ".algorithm", why));
+  }
 }
 
 }  // namespace sparsim

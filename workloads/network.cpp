@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "workloads/winograd.hpp"
+
 namespace sparsim {
 
 const char* phase_name(Phase p) {
@@ -25,6 +27,18 @@ const char* layer_kind_name(LayerKind k) {
       return "fc";
     case LayerKind::MatMul:
       return "matmul";
+  }
+  return "?";
+}
+
+const char* conv_algorithm_name(ConvAlgorithm a) {
+  switch (a) {
+    case ConvAlgorithm::Direct:
+      return "direct";
+    case ConvAlgorithm::Winograd2x2:
+      return "winograd_2x2_3x3";
+    case ConvAlgorithm::Winograd4x4:
+      return "winograd_4x4_3x3";
   }
   return "?";
 }
@@ -140,6 +154,14 @@ std::vector<GemmOp> lower(const Layer& l, int index, std::int64_t batch, Phase p
       op.a_is_weight = false;
       ops.push_back(op);
     }
+    for (GemmOp& op : ops) {
+      op.direct_macs = op.macs();
+      op.direct_density = op.a_density * op.b_density;
+    }
+    // A Winograd layer keeps the direct op's figures for the report and replaces its GEMM.
+    const ConvAlgorithm alg = l.algorithm.value_or(ConvAlgorithm::Direct);
+    if (alg != ConvAlgorithm::Direct && l.kind == LayerKind::Conv)
+      for (GemmOp& op : ops) op = winograd_op(l, batch, alg, op);
   } else {
     // C[m x n] = A[m x k] B[k x n] per instance; BP: dA = dC B^T; "WU": dB = A^T dC (no weights).
     const std::int64_t instances = l.count * batch;

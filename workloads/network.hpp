@@ -10,9 +10,14 @@ namespace sparsim {
 
 enum class LayerKind { Conv, FullyConnected, MatMul };
 enum class Phase { FF, BP, WU };
+// How a conv layer is computed (workloads/winograd.hpp, docs/winograd.md): direct (im2col GEMM), or
+// Winograd's minimal filtering F(2x2,3x3) / F(4x4,3x3) for 3x3 stride-1 convolutions without groups.
+enum class ConvAlgorithm { Direct, Winograd2x2, Winograd4x4 };
 
 const char* phase_name(Phase p);
 const char* layer_kind_name(LayerKind k);
+// "direct", "winograd_2x2_3x3", "winograd_4x4_3x3": the names of the config key and of the network YAML.
+const char* conv_algorithm_name(ConvAlgorithm a);
 
 // N:M structured sparsity: N kept values in every group of M consecutive values. n == 0: none.
 struct NMPattern {
@@ -39,6 +44,12 @@ struct LayerSparsity {
   Granularity granularity = Granularity::Element;  // unit of unstructured pruning in generated masks
   bool uniform_positions = false;                  // generated unstructured masks: uniform random, not magnitude-style
   bool transposable = false;  // generated N:M masks: one mask, N:M along Cin and Cout (FF and BP alike)
+  // Winograd-domain sparsity (Liu et al. 2018) of a layer computed with Winograd: the density of the
+  // transformed weights U pruned in the Winograd domain, and of the transformed activations V after a
+  // ReLU moved into the Winograd domain. Unset: U and V are the transforms of the spatial tensors, whose
+  // zeros the transforms fill in (workloads/winograd.hpp).
+  std::optional<double> winograd_weight_density;
+  std::optional<double> winograd_activation_density;
 };
 
 struct Layer {
@@ -59,6 +70,9 @@ struct Layer {
   // The input is a ReLU output (possibly pooled or flattened), so its zeros are ReLU zeros: the "relu"
   // sparsity profile sets activation_density on these layers only.
   bool relu_input = false;
+  // The layer's own `algorithm:` from its network file (overrides workload.conv_algorithm); after
+  // configured_network, the algorithm it is computed with. Unset: direct.
+  std::optional<ConvAlgorithm> algorithm;
   // Line of the layer's entry in its network file (0: not from a file), for errors found after parsing.
   int source_line = 0;
 
@@ -88,7 +102,19 @@ struct GemmOp {
   double a_density = 1.0;   // non-zero fraction of A
   double b_density = 1.0;   // non-zero fraction of B
   bool a_is_weight = true;  // A is a weight tensor (FF, BP) rather than a gradient (WU)
+  // Convolutions: how the op was lowered, and what the direct convolution of the same layer and phase
+  // would multiply, so that reports set Winograd's multiplications next to direct convolution's.
+  ConvAlgorithm conv_algorithm = ConvAlgorithm::Direct;
+  std::int64_t direct_macs = 0;  // the direct convolution's dense multiplications (this op's macs() if direct)
+  double direct_density = 1.0;   // fraction of them whose two operands are non-zero (spatial densities)
+  // Winograd: the transforms this phase performs (workloads/winograd.hpp): additions, and multiplications
+  // by transform constants other than +-1. Not MACs: the element-wise stage alone is the GEMM above.
+  std::int64_t transform_adds = 0;
+  std::int64_t transform_const_mults = 0;
   std::int64_t macs() const { return M * K * N * instances; }
+  // Multiplications whose two operands are both non-zero, for independent zeros: what a datapath that
+  // skips every zero operand would issue (the count Liu et al. 2018 report).
+  double effectual_macs() const { return static_cast<double>(macs()) * a_density * b_density; }
 };
 
 struct TrainingStep {

@@ -16,6 +16,7 @@
 #include "workloads/library.hpp"
 #include "workloads/network_yaml.hpp"
 #include "workloads/scalesim_topology.hpp"
+#include "workloads/winograd.hpp"
 
 namespace sparsim {
 
@@ -131,7 +132,8 @@ const std::set<std::string> kLayerKeys = {"name",
                                           "positions",
                                           "shares_weights",
                                           "relu_input",
-                                          "transposable"};
+                                          "transposable",
+                                          "algorithm"};
 
 Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t index) {
   LayerReader r{file, node, "layers[" + std::to_string(index) + "]"};
@@ -194,6 +196,16 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
     if (text != "magnitude" && text != "uniform")
       r.fail(p, "positions", "expected magnitude or uniform, got '" + text + "'");
     l.sparsity.uniform_positions = text == "uniform";
+  }
+  if (const YAML::Node a = node["algorithm"]) {
+    const std::string text = a.IsScalar() ? a.Scalar() : "";
+    l.algorithm = parse_conv_algorithm(text);
+    if (!l.algorithm)
+      r.fail(a, "algorithm", "expected direct, winograd_2x2_3x3 or winograd_4x4_3x3, got '" + text + "'");
+    if (*l.algorithm != ConvAlgorithm::Direct) {
+      std::string why = winograd_ineligible_reason(l);
+      if (!why.empty()) r.fail(a, "algorithm", why.insert(0, "cannot use " + text + ": "));
+    }
   }
   if (const YAML::Node g = node["granularity"]) {
     const std::string text = g.IsScalar() ? g.Scalar() : "";
@@ -370,6 +382,7 @@ std::string network_to_yaml(const Network& net) {
     if (s.transposable) out << YAML::Key << "transposable" << YAML::Value << true;
     if (!l.shares_weights.empty()) out << YAML::Key << "shares_weights" << YAML::Value << l.shares_weights;
     if (l.relu_input) out << YAML::Key << "relu_input" << YAML::Value << true;
+    if (l.algorithm) out << YAML::Key << "algorithm" << YAML::Value << conv_algorithm_name(*l.algorithm);
     out << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::EndMap;

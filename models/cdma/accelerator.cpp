@@ -102,6 +102,7 @@ AcceleratorInfo info() {
   i.make = [] { return std::make_unique<CdmaAccelerator>(); };
   i.variants = 3;  // oracle, vdnn, cdma
   i.inventory = cdma_inventory;
+  i.no_winograd_why = "its compute model times the direct convolution's GEMMs and charges no transform";
   return i;
 }
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <tuple>
+#include <utility>
 
 #include "models/sat/sat_area.hpp"
 #include "models/sat/sat_params.hpp"
@@ -51,6 +53,27 @@ double tensor_fraction(const TrainingStep& step, const GemmOp& op) {
   return im2col > 0 ? std::min(1.0, tensor / im2col) : 1.0;
 }
 
+// Winograd ops: the transform unit sits between DRAM and the GLB, so DRAM holds the spatial tensors and
+// the unit expands them into (and folds them back from) the alpha^2 position GEMMs' operands. B's (and the
+// output's) DRAM share is the spatial tensor's size over the lowered operand's: FF reads X and writes Y,
+// BP reads dY and writes dX, WU reads X and writes the 3x3 weight gradient. (A keeps its lowered size:
+// U is stored transformed; WU's dM is not scaled, an overestimate of its traffic.)
+std::pair<double, double> winograd_dram_fractions(const TrainingStep& step, const GemmOp& op) {
+  const Layer& l = step.network.layers[static_cast<std::size_t>(op.layer_index)];
+  const double b = static_cast<double>(step.batch);
+  const double x = static_cast<double>(l.cin * l.h * l.w) * b,
+               y = static_cast<double>(l.cout * l.out_h() * l.out_w()) * b;
+  const double w = static_cast<double>(l.cout * l.cin * l.kh * l.kw);
+  const double in_side = op.phase == Phase::BP ? y : x;
+  double out_side = w;  // WU
+  if (op.phase == Phase::FF) out_side = y;
+  if (op.phase == Phase::BP) out_side = x;
+  const double inst = static_cast<double>(op.instances);
+  const auto frac = [](double tensor, double lowered) { return lowered > 0 ? std::min(1.0, tensor / lowered) : 1.0; };
+  return {frac(in_side, inst * static_cast<double>(op.K * op.N)),
+          frac(out_side, inst * static_cast<double>(op.M * op.N))};
+}
+
 void SatAccelerator::elaborate(const RunContext& ctx) {
   ctx_ = &ctx;
   hw_ = hw_from_config(ctx.config);
@@ -64,11 +87,15 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
       j.design = sparse;
       j.variant = sparse ? "sparse" : "dense";
       j.problem = Problem{op.M, op.K, op.N, op.instances, executed_nm(ctx.config, hw_, op, sparse)};
-      const double fraction = tensor_fraction(ctx.step, op);
-      if (op.phase == Phase::BP)
-        j.problem.out_dram_fraction = fraction;
-      else
-        j.problem.b_dram_fraction = fraction;
+      if (op.conv_algorithm != ConvAlgorithm::Direct) {
+        std::tie(j.problem.b_dram_fraction, j.problem.out_dram_fraction) = winograd_dram_fractions(ctx.step, op);
+      } else {
+        const double fraction = tensor_fraction(ctx.step, op);
+        if (op.phase == Phase::BP)
+          j.problem.out_dram_fraction = fraction;
+        else
+          j.problem.b_dram_fraction = fraction;
+      }
       try {
         j.mapping = map_op(hw_, j.problem);
       } catch (const std::runtime_error& e) {
@@ -79,7 +106,9 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
       if (sparse && op.phase == Phase::WU && op.layer_index >= 0 &&
           static_cast<std::size_t>(op.layer_index) < ctx.step.network.layers.size()) {
         const Layer& l = ctx.step.network.layers[static_cast<std::size_t>(op.layer_index)];
-        if (l.sparsity.prunable && l.sparsity.nm.active() && l.kind != LayerKind::MatMul) {
+        // (A Winograd layer's U has no N:M pattern: no masks to regenerate.)
+        if (l.sparsity.prunable && l.sparsity.nm.active() && l.kind != LayerKind::MatMul &&
+            op.conv_algorithm == ConvAlgorithm::Direct) {
           // A transposable mask is made of M x M blocks of W: Cout and Cin (per group) must fill them.
           const std::int64_t m = l.sparsity.nm.m, groups = l.kind == LayerKind::Conv ? l.groups : 1;
           if (l.sparsity.transposable && (l.cout / groups % m != 0 || l.cin / groups % m != 0))
@@ -128,6 +157,7 @@ RunResults SatAccelerator::collect() {
                       {"fill_drain", counter(r, "array", "stall_fill_drain_cycles")},
                       {"mask_generation", counter(r, "array", "stall_mask_cycles")},
                       {"gate", counter(r, "array", "stall_gate_cycles")}};
+    if (top_->transform_unit()) r.stall_cycles["winograd_transform"] = counter(r, "winograd_transform", "stall_cycles");
     nlohmann::ordered_json m = j.mapping.to_json(hw_, j.problem);
     for (auto it = r.mapping.begin(); it != r.mapping.end(); ++it) m[it.key()] = it.value();
     const double sim = static_cast<double>(r.cycles);
@@ -173,6 +203,7 @@ AcceleratorInfo sat_info() {
   i.validate = validate_sat;
   i.make = [] { return std::unique_ptr<Accelerator>(new SatAccelerator()); };
   i.waveforms = true;
+  i.winograd = true;
   i.variants = 2;  // sparse, dense
   i.inventory = sat_inventory;
   return i;

@@ -3,6 +3,7 @@
 #include "models/sat/sat_area.hpp"
 
 #include "models/sat/sat_params.hpp"
+#include "models/transform/transform_unit.hpp"
 
 namespace sparsim::sat {
 
@@ -20,6 +21,14 @@ std::vector<AreaPart> sat_inventory(const Config& cfg) {
     parts.push_back({v, "edge_fifo", "register_byte",
                      static_cast<double>((hw.rows + hw.cols) * hw.edge_fifo_depth * hw.glb_bank_width),
                      n(hw.rows + hw.cols) + " lanes x " + n(hw.edge_fifo_depth) + " steps of a GLB word"});
+  }
+  // The Winograd transform unit (models/transform), where the config lowers convolutions to Winograd: one
+  // adder per lane, in both variants (both run the lowered ops).
+  if (cfg.str("workload.conv_algorithm") != "direct") {
+    const auto lanes = transform::transform_spec_from(cfg, static_cast<int>(hw.data_bytes)).lanes;
+    for (const char* v : {"sparse", "dense"})
+      parts.push_back({v, "winograd_transform", hw.data_bytes == 4 ? "add_fp32" : "add_fp16",
+                       static_cast<double>(lanes), "accelerator.winograd.transform_adds_per_cycle adders"});
   }
   // The design's N:M support: a multiplexer per multiplier picks its activation from the group window, and
   // the mask unit's comparator lanes rank groups of M (a sorting network of M(M-1)/2 comparators each).

@@ -7,6 +7,7 @@
 #include "models/memory/address_map.hpp"
 #include "models/memory/dram_params.hpp"
 #include "models/sat/array_core.hpp"
+#include "models/transform/transform_unit.hpp"
 
 namespace sparsim::sat {
 
@@ -53,6 +54,11 @@ std::vector<ParamSpec> sat_params() {
       int_param("accelerator.mask_unit.latency_cycles", 8, 0, 1 << 20, "cycles",
                 "Pipeline depth of the mask unit's comparator network."),
   };
+  // 128 adders: the F(2x2,3x3) input transform of 4 channel tiles per cycle (32 adds each), about what a
+  // 32 x 32 array consumes when Cout is 64 or more; see docs/winograd.md for the ratio per layer.
+  for (ParamSpec& p : transform::winograd_params(
+           128, 1, true, "Default 128: an adder bank one sixteenth of the default array's 2048 multipliers."))
+    params.push_back(std::move(p));
   for (ParamSpec& p : memory::dram_params("DDR4_3200", 4)) params.push_back(std::move(p));
   return params;
 }

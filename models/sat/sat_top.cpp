@@ -1,6 +1,7 @@
 #include "models/sat/sat_top.hpp"
 
 #include "models/memory/dram_params.hpp"
+#include "models/transform/winograd_check.hpp"
 #include "sim/timeline.hpp"
 
 #include <algorithm>
@@ -38,6 +39,10 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
     waves_ = std::make_unique<ArrayWaves>(w, pe_.core().signals);
     pe_.attach_waves(waves_.get(), [this] { return dram_.queued_requests(); });
   }
+  for (const Job& j : jobs_)
+    if (!transform_ && j.op->transform_adds + j.op->transform_const_mults > 0)
+      transform_ = std::make_unique<transform::TransformUnit>(
+          transform::transform_spec_from(ctx.config, static_cast<int>(hw.data_bytes)), registry_);
   SC_HAS_PROCESS(SatTop);
   SC_THREAD(control);
   SC_THREAD(loader);
@@ -184,6 +189,13 @@ void SatTop::run_job(Job& j) {
     j.result.functional_max_abs_error = f->max_abs_error();
     j.result.functional_pass = j.result.functional_max_abs_error <= f->tolerance();
     j.result.mapping["functional_columns_checked"] = f->cols.size();
+    // A Winograd op's values go through the array as the position GEMMs above; the transforms around them
+    // are checked here against direct convolution on one channel of the layer.
+    if (const Layer* l = layer_of(j); l && j.op->conv_algorithm != ConvAlgorithm::Direct) {
+      const double err = transform::winograd_check_error(*l, j.op->conv_algorithm, weight_seed(j));
+      j.result.mapping["winograd_functional_max_abs_error"] = err;
+      j.result.functional_pass = j.result.functional_pass && err <= transform::kWinogradCheckTolerance;
+    }
   }
 }
 
@@ -294,7 +306,14 @@ void SatTop::control() {
       gate->before_job(j.op_index, *j.op);
       pe_.stall_gate += now_cycles() - t0;
     }
+    // Winograd: the transform unit works on the op's tiles beside the GEMM (overlap) or before it.
+    const bool transforms = transform_ && j.op->transform_adds + j.op->transform_const_mults > 0;
+    if (transforms) {
+      transform_->issue(j.op->transform_adds, j.op->transform_const_mults);
+      if (!transform_->overlap()) transform_->wait_done();
+    }
     run_job(j);
+    if (transforms && transform_->overlap()) transform_->wait_done();
     if (j.mask_after) {
       const i64 t0 = now_cycles();
       mask_.submit(j.mask, j.op->layer);  // waits only while the unit is still busy with an earlier layer

@@ -15,6 +15,7 @@
 #include "models/memory/dram_module.hpp"
 #include "models/sat/mask_unit.hpp"
 #include "models/sat/pe_array.hpp"
+#include "models/transform/transform_unit.hpp"
 #include "sim/accelerator.hpp"
 
 namespace sparsim::sat {
@@ -37,6 +38,9 @@ class SatTop : public sc_core::sc_module {
   SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw, std::vector<Job> jobs);
   std::vector<Job>& jobs() { return jobs_; }
   i64 mask_cycles_total() const { return mask_cycles_; }
+  // The Winograd transform unit, present only when some op was lowered with Winograd (so direct runs
+  // report exactly the blocks they always did).
+  const transform::TransformUnit* transform_unit() const { return transform_.get(); }
   // Closes the waveform file (if any) when the run has ended; an InputError when the trace window
   // began after the run's last cycle (the file is then removed).
   void finish_waves();
@@ -79,6 +83,7 @@ class SatTop : public sc_core::sc_module {
   sc_core::sc_event store_done_;
   i64 mask_cycles_ = 0;
   std::unique_ptr<ArrayWaves> waves_;
+  std::unique_ptr<transform::TransformUnit> transform_;
 };
 
 }  // namespace sparsim::sat

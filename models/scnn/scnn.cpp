@@ -86,6 +86,12 @@ AcceleratorInfo scnn_info() {
   i.validate = validate_scnn;
   i.make = [] { return std::unique_ptr<Accelerator>(new ScnnAccelerator()); };
   i.variants = 3;
+  // Its PEs multiply every non-zero weight with every non-zero input activation of a tile and scatter the
+  // products to output coordinates (i - r, j - s): that is the spatial convolution's product set, which has
+  // no element-wise Winograd-domain product to run, and transformed tiles have no coordinates to scatter to.
+  i.no_winograd_why =
+      "its Cartesian-product datapath multiplies spatial weights with spatial activations and scatters the "
+      "products by coordinate; Winograd's element-wise products of transformed tiles do not map onto it";
   i.workload_bytes = scnn_workload_bytes;
   i.inventory = scnn_inventory;
   return i;

@@ -23,6 +23,9 @@ std::vector<AreaPart> stc_inventory(const Config& cfg) {
     parts.push_back({v, "smem", "sram_byte", sms * static_cast<double>(m.smem_bytes), per_sm + "shared memory"});
     parts.push_back({v, "rf", "sram_byte", sms * static_cast<double>(m.regs_bytes), per_sm + "register file"});
     parts.push_back({v, "l2", "sram_byte", static_cast<double>(m.l2_bytes), "L2 capacity"});
+    if (cfg.str("workload.conv_algorithm") != "direct")  // the Winograd transform lanes (models/transform)
+      parts.push_back({v, "winograd_transform", m.elem_bytes == 4 ? "add_fp32" : "add_fp16",
+                       static_cast<double>(p.winograd.lanes), "transform adders, all SMs"});
   }
   return parts;
 }

@@ -81,9 +81,18 @@ GpuTop::GpuTop(const sc_core::sc_module_name& name, const StcParams& params, Tim
   job_.representative = params_.sm_model == SmModel::Representative;
   job_.sms = m.sms;
   const int simulated = job_.representative ? 1 : m.sms;
+  // As many slots as any plan of the menus can use: a plan with more resident CTAs than slots would
+  // wait for ever for the slots it lacks (it did with four fixed slots, e.g. 6 resident 64x64 tiles).
+  int slots = 1;
+  for (const bool sparse : {false, true})
+    for (const gemm::TileShape& t : sparse ? params_.sparse_tiles : params_.dense_tiles)
+      slots = std::max(slots, gemm::resident_limit(t, sparse, m).ctas);
   for (int i = 0; i < simulated; ++i)
     sms_.push_back(std::make_unique<Sm>(("sm" + std::to_string(i)).c_str(), i, job_, params_.machine, mode,
-                                        SharedMemory{l2_.get(), hbm_.get()}, sm_counters_));
+                                        SharedMemory{l2_.get(), hbm_.get()}, sm_counters_, slots));
+  for (const StcJob& j : jobs_)
+    if (!transform_ && j.op.transform_adds + j.op.transform_const_mults > 0)
+      transform_ = std::make_unique<transform::TransformUnit>(params_.winograd, registry_);
   SC_HAS_PROCESS(GpuTop);
   SC_THREAD(control);
 }
@@ -184,6 +193,14 @@ void GpuTop::control() {
     job_.slots_left = slots;
     const auto before = registry_.snapshot();
     const std::uint64_t t0 = now_cycles();
+    // Winograd: the transform kernels run before the GEMM (or beside it, with accelerator.winograd.overlap).
+    const bool transforms = transform_ && op.transform_adds + op.transform_const_mults > 0;
+    std::uint64_t transform_wait = 0;
+    if (transforms) {
+      transform_->issue(op.transform_adds, op.transform_const_mults);
+      if (!transform_->overlap()) transform_wait += transform_->wait_done();
+    }
+    const std::uint64_t t_gemm = now_cycles();
     job_.start.notify(sc_core::SC_ZERO_TIME);
     sc_core::wait(job_.all_done);
     const std::uint64_t t_main = now_cycles();
@@ -203,6 +220,8 @@ void GpuTop::control() {
       reduce_.wait_done();
       hbm_transfer(job_.layout->c_all());
     }
+    const std::uint64_t t_end_gemm = now_cycles();
+    if (transforms && transform_->overlap()) transform_wait += transform_->wait_done();
     const std::uint64_t t1 = now_cycles();
 
     JobResult r;
@@ -224,6 +243,7 @@ void GpuTop::control() {
     r.stall_cycles["epilogue"] = per_slot(job_.epilogue);
     r.stall_cycles["wave_tail"] = per_slot(tail);
     if (gate_wait > 0) r.stall_cycles["gate"] = gate_wait;
+    if (transforms) r.stall_cycles["winograd_transform"] = transform_wait;
     const std::int64_t waves = (p.ctas + job_.reuse.wave_ctas - 1) / job_.reuse.wave_ctas;
     r.mapping = {{"kernel", p.name},
                  {"sparse", p.sparse},
@@ -240,8 +260,8 @@ void GpuTop::control() {
                  {"l2_miss_a_wave0", job_.reuse.a_miss.front()},
                  {"l2_miss_b_wave0", job_.reuse.b_miss.front()},
                  {"estimate_cycles", p.estimate_cycles},
-                 {"estimate_error", (p.estimate_cycles - static_cast<double>(t1 - t0)) /
-                                        static_cast<double>(std::max<std::uint64_t>(1, t1 - t0))}};
+                 {"estimate_error", (p.estimate_cycles - static_cast<double>(t_end_gemm - t_gemm)) /
+                                        static_cast<double>(std::max<std::uint64_t>(1, t_end_gemm - t_gemm))}};
     if (functional_ && sj.sparse) {
       // Real values through the compressed operand on one tile of this GEMM's shape (capped in size).
       std::mt19937_64 rng(seed_ * 0x9E3779B97F4A7C15ULL + j);

@@ -45,6 +45,7 @@ class GpuTop : public sc_core::sc_module {
          std::uint64_t seed, std::vector<StcJob> jobs, JobGate* gate, Progress* progress,
          JobGate* baseline_gate = nullptr);
   const std::vector<JobResult>& results() const { return results_; }
+  std::size_t jobs_total() const { return jobs_.size(); }
   const gemm::KernelPlan& plan_for(const gemm::GemmShape& g);
   memory::DramModule& dram() { return *dram_; }
 
@@ -73,6 +74,8 @@ class GpuTop : public sc_core::sc_module {
   void hbm_transfer(const Blocks& blocks);
   std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool>, gemm::KernelPlan> plans_;
   std::vector<JobResult> results_;
+  // The Winograd transforms on the CUDA cores, only when some op was lowered with Winograd.
+  std::unique_ptr<transform::TransformUnit> transform_;
 };
 
 }  // namespace sparsim::stc

@@ -64,6 +64,11 @@ const std::vector<ParamSpec>& stc_params() {
   static const std::vector<ParamSpec> all = [] {
     std::vector<ParamSpec> v = params;
     for (ParamSpec& d : memory::dram_params("HBM3E_H200", 0)) v.push_back(std::move(d));
+    // Winograd transforms run on the CUDA cores as kernels of their own (cuDNN's non-fused Winograd):
+    // not overlapped with the GEMM by default.
+    for (ParamSpec& d : transform::winograd_params(
+             0, 0, false, "0: 128 per SM, the FP32 lanes of an Ampere or Hopper SM (accelerator.sms x 128)."))
+      v.push_back(std::move(d));
     return v;
   }();
   return all;
@@ -74,6 +79,8 @@ StcParams stc_params_from(const Config& cfg) {
   gemm::GpuMachine& m = p.machine;
   p.clock_ghz = cfg.f64("accelerator.clock_ghz");
   m.sms = static_cast<int>(cfg.i64("accelerator.sms"));
+  p.winograd = transform::transform_spec_from(cfg, 2);
+  if (p.winograd.lanes == 0) p.winograd.lanes = static_cast<std::int64_t>(m.sms) * 128;
   m.tc_macs_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.tc_macs_per_cycle"));
   m.smem_bytes = cfg.i64("accelerator.sm.smem_kib") * 1024;
   m.smem_bytes_per_cycle =

@@ -6,6 +6,7 @@
 
 #include "dataflows/gemm/gemm_tiler.hpp"
 #include "models/memory/dram_params.hpp"
+#include "models/transform/transform_unit.hpp"
 #include "sim/config/config.hpp"
 
 namespace sparsim::stc {
@@ -18,9 +19,10 @@ struct StcParams {
   std::vector<gemm::TileShape> dense_tiles, sparse_tiles;
   SmModel sm_model = SmModel::Representative;
   std::string dtype = "fp16";
-  int sparse_max_split_k = 1;    // machine.max_split_k is the dense library's
-  memory::DramSpec dram;         // the HBM (machine.hbm_latency is the L2-to-controller path)
-  int hbm_sampled_channels = 4;  // 0: all
+  int sparse_max_split_k = 1;         // machine.max_split_k is the dense library's
+  memory::DramSpec dram;              // the HBM (machine.hbm_latency is the L2-to-controller path)
+  int hbm_sampled_channels = 4;       // 0: all
+  transform::TransformSpec winograd;  // the CUDA cores doing Winograd transforms
 };
 
 const std::vector<ParamSpec>& stc_params();

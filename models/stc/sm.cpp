@@ -167,13 +167,13 @@ void Slot::consume() {
 }
 
 Sm::Sm(const sc_core::sc_module_name& name, int sm_index, JobContext& job, const gemm::GpuMachine& m, TimingMode mode,
-       SharedMemory mem, SmCounters& c)
+       SharedMemory mem, SmCounters& c, int slots)
     : sc_module(name),
       port_("l2_port", m.l2_port_bytes_per_cycle, 1, mode, c.port_read, c.port_write, nullptr),
       smem_("smem", m.smem_bytes_per_cycle, 1, mode, c.smem_read, c.smem_write, nullptr),
       rf_("rf", m.rf_bytes_per_cycle, 1, mode, c.rf_read, nullptr, nullptr),
       tc_("tensor_core", 1, 1, mode, nullptr, nullptr, c.tc_busy) {
-  for (int i = 0; i < kSlots; ++i)
+  for (int i = 0; i < slots; ++i)
     slots_.push_back(std::make_unique<Slot>(("slot" + std::to_string(i)).c_str(), sm_index, i, job, m, port_, smem_,
                                             rf_, tc_, mem, *c.macs));
 }

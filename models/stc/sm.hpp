@@ -1,6 +1,7 @@
 #pragma once
 // One streaming multiprocessor: its L2 port, shared memory (banks as one bandwidth server, shared by TMA
-// fills and MMA operand reads), register-file read-out and tensor-core pipe, and up to four CTA slots.
+// fills and MMA operand reads), register-file read-out and tensor-core pipe, and one CTA slot per CTA the
+// kernel menu can keep resident on an SM.
 // Each slot is a persistent CTA: a producer (TMA-like loader) that streams k-chunks of A (+ metadata) and
 // B into a ring of shared-memory stages, and a consumer (the warpgroups' MMAs) that waits for a full
 // stage, runs its MMAs, frees the stage and, after the last chunk of a tile, runs the epilogue.
@@ -56,9 +57,10 @@ class Slot : public sc_core::sc_module {
 
 class Sm : public sc_core::sc_module {
  public:
-  static constexpr int kSlots = 4;
+  // `slots`: the most CTAs a plan can keep resident (max_resident_slots); a plan using fewer leaves the
+  // rest idle.
   Sm(const sc_core::sc_module_name& name, int sm_index, JobContext& job, const gemm::GpuMachine& m, TimingMode mode,
-     SharedMemory mem, SmCounters& counters);
+     SharedMemory mem, SmCounters& counters, int slots);
 
  private:
   Server port_, smem_, rf_, tc_;

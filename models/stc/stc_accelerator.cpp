@@ -1,6 +1,8 @@
 // Registers "stc": a GPU-like machine with Sparse Tensor Cores (2:4) running the GEMMs of a training
 // step dense and 2:4 sparse through CUTLASS/cuBLAS-style tiled kernels (see docs/stc.md).
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "models/stc/area.hpp"
 #include "models/stc/gpu_top.hpp"
@@ -21,6 +23,11 @@ class StcAccelerator : public Accelerator {
     if (ctx.baseline_memory) ctx.baseline_memory->dram = &top_->dram();
   }
   RunResults collect() override {
+    // The controller records a job only when its kernel finished: a simulation that ran out of events
+    // before the last one (a deadlock in the model) is an internal error, never a short report.
+    if (top_->results().size() != top_->jobs_total())
+      throw std::runtime_error("stc: the simulation stopped after " + std::to_string(top_->results().size()) + " of " +
+                               std::to_string(top_->jobs_total()) + " jobs (a kernel never finished)");
     RunResults r;
     r.jobs = top_->results();
     r.clock_ghz = params_.clock_ghz;
@@ -45,6 +52,7 @@ AcceleratorInfo stc_info() {
   i.params = stc_params();
   i.validate = [](const Config& cfg) { (void)stc_params_from(cfg); };
   i.make = [] { return std::make_unique<StcAccelerator>(); };
+  i.winograd = true;
   i.variants = 3;  // sparse, dense, sparse-bp-dense
   i.inventory = stc_inventory;
   return i;

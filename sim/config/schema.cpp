@@ -117,6 +117,16 @@ const std::vector<ParamSpec>& common_params() {
                            "If set, input-activation density of every layer (else the network's own)."),
       optional_float_param("workload.sparsity.gradient_density", 0.0, 1.0, "",
                            "If set, output-gradient density of every layer (else the network's own)."),
+      optional_float_param("workload.sparsity.winograd_weight_density", 0.0, 1.0, "",
+                           "If set, density of the Winograd-domain weights U of every prunable Winograd layer "
+                           "(pruned in the Winograd domain, Liu et al. 2018); else U is the transform of the "
+                           "spatial weights, whose zeros the transform fills in (docs/winograd.md)."),
+      optional_float_param("workload.sparsity.winograd_activation_density", 0.0, 1.0, "",
+                           "If set, density of the Winograd-domain activations V of every Winograd layer (ReLU "
+                           "moved into the Winograd domain); else the fill-in of the spatial activations."),
+      enum_param("workload.conv_algorithm", "direct", {"direct", "winograd_2x2_3x3", "winograd_4x4_3x3"},
+                 "Convolution algorithm of every 3x3 stride-1 conv without groups (others stay direct); a "
+                 "layer's own `algorithm:` in its network file overrides it (docs/winograd.md)."),
       string_param("workload.layers", "",
                    "Comma-separated layer names to simulate (empty: all layers of the network)."),
       int_param("workload.trace.max_records", 16, 0, 1 << 20, "records",

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "sim/errors.hpp"
+#include "sim/report/convolution.hpp"
 #include "sim/report/report.hpp"
 
 namespace sparsim {
@@ -118,6 +119,9 @@ json build_report(const ReportInputs& in, const RunResults& results) {
   std::map<std::string, std::map<std::string, std::map<std::string, double>>> breakdown;  // variant/block/action
   std::set<std::string> used_actions;
   json jobs = json::array();
+  // Winograd runs, and runs that name workload.conv_algorithm (direct too, so that direct and Winograd
+  // reports compare column by column), carry the multiplication counts of sim/report/convolution.hpp.
+  const bool winograd = has_winograd(in.step) || in.config.origin("workload.conv_algorithm") != "default";
   {  // Every action the run charges that the table lacks, all at once.
     std::vector<CounterSample> all;
     for (const auto& j : results.jobs) all.insert(all.end(), j.counters.begin(), j.counters.end());
@@ -163,6 +167,10 @@ json build_report(const ReportInputs& in, const RunResults& results) {
     if (j.functional_checked)
       job["functional"] = {{"pass", j.functional_pass}, {"max_abs_error", j.functional_max_abs_error}};
     if (counters.contains("dram")) job["memory"] = dram_summary(counters, j.stall_cycles);
+    if (winograd)
+      if (const GemmOp* op = op_of_job(in.step, j);
+          op && net.layers[static_cast<std::size_t>(op->layer_index)].kind == LayerKind::Conv)
+        job["convolution"] = convolution_json(*op, j);
     jobs.push_back(std::move(job));
   }
 

@@ -60,7 +60,7 @@ std::string stall_label(const std::string& cause) {
       {"dram_bandwidth", "dram"},   {"operand_starvation", "operands"}, {"bank_conflict", "banks"},
       {"fill_drain", "fill/drain"}, {"mask_generation", "masks"},       {"operand_wait", "operands"},
       {"smem_bandwidth", "smem"},   {"wave_tail", "wave tail"},         {"load_imbalance", "imbalance"},
-      {"offload_wait", "offload"},  {"prefetch_wait", "prefetch"},
+      {"offload_wait", "offload"},  {"prefetch_wait", "prefetch"},      {"winograd_transform", "transform"},
   };
   const auto it = labels.find(cause);
   return it == labels.end() ? cause : it->second;

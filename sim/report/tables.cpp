@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sim/errors.hpp"
+#include "sim/report/convolution.hpp"
 #include "sim/report/job_rows.hpp"
 #include "sim/report/report.hpp"
 #include "sim/text/numbers.hpp"
@@ -39,6 +40,15 @@ std::string layers_csv(const json& report) {
         if (std::find(causes.begin(), causes.end(), it.key()) == causes.end()) causes.push_back(it.key());
   for (const auto& v : variants)
     for (const auto& c : causes) out << ",stall_" << c << "_" << v;
+  // Winograd runs: multiplications next to direct convolution's (sim/report/convolution.hpp), last, so
+  // the columns before keep their places.
+  const bool conv = std::any_of(report["jobs"].begin(), report["jobs"].end(),
+                                [](const json& j) { return j.contains("convolution"); });
+  if (conv) {
+    for (const auto& c : convolution_csv_columns()) out << "," << c;
+    for (const auto& v : variants)
+      for (const auto& c : convolution_csv_variant_columns()) out << "," << c << "_" << v;
+  }
   out << "\n";
   for (const auto& r : job_rows(report)) {
     const json* any = r.by_variant.begin()->second;
@@ -75,6 +85,21 @@ std::string layers_csv(const json& report) {
           it != r.by_variant.end() && it->second->contains("stall_cycles") ? &(*it->second)["stall_cycles"] : nullptr;
       for (const auto& c : causes)
         out << "," << (st && st->contains(c) ? std::to_string((*st)[c].get<std::uint64_t>()) : "");
+    }
+    if (conv) {
+      const json* cv = any->contains("convolution") ? &(*any)["convolution"] : nullptr;
+      for (const auto& c : convolution_csv_columns()) {
+        out << ",";
+        if (!cv) continue;
+        const json& x = (*cv)[c];
+        out << (x.is_string() ? x.get<std::string>() : x.is_number_float() ? csv_number(x.get<double>()) : x.dump());
+      }
+      for (const auto& v : variants) {
+        auto it = r.by_variant.find(v);
+        const json* vc =
+            it != r.by_variant.end() && it->second->contains("convolution") ? &(*it->second)["convolution"] : nullptr;
+        for (const auto& c : convolution_csv_variant_columns()) out << "," << (vc ? (*vc)[c].dump() : "");
+      }
     }
     out << "\n";
   }
