@@ -195,9 +195,11 @@ double transformed_weight_density(const Mask& spatial, ConvAlgorithm a) {
 }
 
 namespace {
+// With Winograd a layer's N:M pattern prunes its Winograd-domain weights (below), so the spatial kernel's
+// own density is the unstructured one.
 double spatial_weight_density(const Layer& l) {
   if (!l.sparsity.prunable) return 1.0;
-  return l.sparsity.weight_density * l.sparsity.nm.density();
+  return l.sparsity.weight_density;
 }
 }  // namespace
 
@@ -208,8 +210,13 @@ GemmOp winograd_op(const Layer& l, std::int64_t batch, ConvAlgorithm a, const Ge
   GemmOp op = direct;
   op.conv_algorithm = a;
   op.instances = static_cast<std::int64_t>(w.alpha) * w.alpha;
-  op.a_nm = {};
-  const double u = l.sparsity.winograd_weight_density.value_or(fill_in_density(a, 'U', spatial_weight_density(l)));
+  // N:M in the Winograd domain (what an N:M datapath needs): each tile position's Cout x Cin matrix of U keeps
+  // N of every M along Cin for FF and, bidirectionally as SAT prunes, along Cout for BP (A = U^T). The
+  // direct op carried the same pattern for the spatial weights; WU's A is dM, dense in structure.
+  const NMPattern nm = l.sparsity.prunable && direct.phase != Phase::WU ? l.sparsity.nm : NMPattern{};
+  op.a_nm = nm;
+  const double u =
+      nm.density() * l.sparsity.winograd_weight_density.value_or(fill_in_density(a, 'U', spatial_weight_density(l)));
   const double v =
       l.sparsity.winograd_activation_density.value_or(fill_in_density(a, 'V', l.sparsity.activation_density));
   const double dm = fill_in_density(a, 'M', l.sparsity.gradient_density);
@@ -251,7 +258,9 @@ void apply_weight_fill_in(TrainingStep& step, std::uint64_t seed) {
   for (GemmOp& op : step.ops) {
     if (op.conv_algorithm == ConvAlgorithm::Direct || !op.a_is_weight) continue;
     const Layer& l = step.network.layers[static_cast<std::size_t>(op.layer_index)];
-    if (l.sparsity.winograd_weight_density || spatial_weight_density(l) >= 1.0) continue;
+    // (A layer with N:M keeps the analytic fill-in of its unstructured density: its mask file or generator
+    // would also carry the N:M pattern, which with Winograd belongs to the Winograd domain.)
+    if (l.sparsity.winograd_weight_density || spatial_weight_density(l) >= 1.0 || l.sparsity.nm.active()) continue;
     auto it = exact.find(op.layer_index);
     if (it == exact.end())
       it = exact

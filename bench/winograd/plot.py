@@ -11,8 +11,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-CASES = ["direct_dense", "direct_sparse", "winograd_dense", "winograd_fill_in", "winograd_domain"]
-LABELS = ["direct\ndense", "direct\nsparse", "Winograd\ndense", "Winograd\nfill-in", "Winograd\ndomain-sparse"]
+CASES = ["direct_dense", "direct_sparse", "winograd_dense", "winograd_fill_in", "winograd_domain", "direct_nm",
+         "winograd_nm"]
+LABELS = ["direct\ndense", "direct\nsparse", "Winograd\ndense", "Winograd\nfill-in", "Winograd\ndomain-sparse",
+          "direct\nN:M", "Winograd\ndomain N:M"]
 
 
 def main():
@@ -22,7 +24,7 @@ def main():
     a = p.parse_args()
     rows = list(csv.DictReader(open(a.csv)))
     networks = sorted({r["network"] for r in rows})
-    fig, axes = plt.subplots(2, len(networks), figsize=(5.5 * len(networks), 7), squeeze=False)
+    fig, axes = plt.subplots(2, len(networks), figsize=(7 * len(networks), 7), squeeze=False)
     for col, net in enumerate(networks):
         get = {(r["accelerator"], r["case"]): r for r in rows if r["network"] == net}
         base = float(get[("sat", "direct_dense")]["direct_macs"])
@@ -31,7 +33,7 @@ def main():
         req = [base / float(get[("sat", c)]["effectual_macs"]) for c in CASES]
         iss = [base / float(get[("sat", c)]["issued_macs"]) for c in CASES]
         ax.bar([i - 0.2 for i in x], req, 0.4, label="required (non-zero x non-zero)")
-        ax.bar([i + 0.2 for i in x], iss, 0.4, label="issued on a dense datapath")
+        ax.bar([i + 0.2 for i in x], iss, 0.4, label="issued (N:M cases: on SAT's 2:8 datapath)")
         for i, v in enumerate(req):
             ax.text(i - 0.2, v, f"{v:.1f}x", ha="center", va="bottom", fontsize=8)
         ax.set_xticks(list(x), LABELS, fontsize=8)

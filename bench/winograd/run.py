@@ -13,6 +13,11 @@ Cases:
   winograd_fill_in Winograd on the spatially pruned weights: the transforms fill the zeros in
                    (U density: exact, from each layer's own mask; V: analytic, uniform zeros)
   winograd_domain  Winograd with weights pruned and ReLU applied in the Winograd domain
+  direct_nm        direct convolution, N:M weights (the accelerator's pattern: SAT 2:8, GPU 2:4) and
+                   ReLU-sparse activations, on the N:M datapath (the "sparse" variant)
+  winograd_nm      Winograd with N:M weights in the Winograd domain (each tile position's Cout x Cin
+                   matrix, N:M along Cin; bidirectional in BP) and ReLU in the Winograd domain, on the
+                   N:M datapath
 
 The densities are assumptions (the defaults below), not the paper's per-layer figures: see
 docs/winograd.md. Usage:
@@ -29,6 +34,7 @@ import tempfile
 import yaml
 
 CONFIGS = {"sat": "configs/sat-resnet18.yaml", "stc": "configs/stc-h200.yaml"}
+NM = {"sat": (2, 8), "stc": (2, 4)}  # the pattern each datapath runs
 NETWORKS = ["resnet18", "vgg16"]
 
 
@@ -41,17 +47,26 @@ def eligible_layers(sparsim, network):
             and l.get("stride", 1) == 1 and l.get("groups", 1) == 1]
 
 
-def cases(a):
+def cases(a, accel):
+    """name -> (config overrides, the variant whose jobs are summed)."""
     spatial = [f"workload.sparsity.weight_density={a.weight_density}",
                f"workload.sparsity.activation_density={a.activation_density}"]
+    n, m = NM[accel]
+    nm = [f"workload.sparsity.n={n}", f"workload.sparsity.m={m}"]
     return {
-        "direct_dense": ["workload.conv_algorithm=direct"],
-        "direct_sparse": ["workload.conv_algorithm=direct"] + spatial,
-        "winograd_dense": [f"workload.conv_algorithm={a.algorithm}"],
-        "winograd_fill_in": [f"workload.conv_algorithm={a.algorithm}"] + spatial,
-        "winograd_domain": [f"workload.conv_algorithm={a.algorithm}",
-                            f"workload.sparsity.winograd_weight_density={a.winograd_weight_density}",
-                            f"workload.sparsity.winograd_activation_density={a.winograd_activation_density}"],
+        "direct_dense": (["workload.conv_algorithm=direct"], "dense"),
+        "direct_sparse": (["workload.conv_algorithm=direct"] + spatial, "dense"),
+        "winograd_dense": ([f"workload.conv_algorithm={a.algorithm}"], "dense"),
+        "winograd_fill_in": ([f"workload.conv_algorithm={a.algorithm}"] + spatial, "dense"),
+        "winograd_domain": ([f"workload.conv_algorithm={a.algorithm}",
+                             f"workload.sparsity.winograd_weight_density={a.winograd_weight_density}",
+                             f"workload.sparsity.winograd_activation_density={a.winograd_activation_density}"],
+                            "dense"),
+        "direct_nm": (["workload.conv_algorithm=direct",
+                       f"workload.sparsity.activation_density={a.activation_density}"] + nm, "sparse"),
+        "winograd_nm": ([f"workload.conv_algorithm={a.algorithm}",
+                         f"workload.sparsity.winograd_activation_density={a.winograd_activation_density}"] + nm,
+                        "sparse"),
     }
 
 
@@ -107,12 +122,13 @@ def main():
         for network in a.networks.split(","):
             layers = eligible_layers(a.sparsim, network)
             for accel in a.accelerators.split(","):
-                for name, sets in cases(a).items():
+                for name, (sets, variant) in cases(a, accel).items():
                     print(f"{network} {accel} {name}", file=sys.stderr)
                     report = run_one(a, accel, network, layers, sets, os.path.join(tmp, f"{network}-{accel}-{name}"))
-                    r = summarize(report)
+                    r = summarize(report, variant)
                     rows.append({"network": network, "accelerator": accel, "case": name,
                                  "algorithm": a.algorithm if name.startswith("winograd") else "direct",
+                                 "variant": variant,
                                  "layers": len(layers), "batch": a.batch, "phases": a.phases, **r,
                                  "required_reduction_vs_direct_dense": r["direct_macs"] / r["effectual_macs"]})
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)

@@ -210,3 +210,24 @@ TEST_CASE("a layer's algorithm: overrides workload.conv_algorithm both ways") {
   CHECK(algorithms("winograd_2x2_3x3") == "winograd_2x2_3x3 direct winograd_4x4_3x3 ");
   std::filesystem::remove(path);
 }
+
+// N:M in the Winograd domain: the layer's pattern prunes U per tile position (along Cin in FF, along Cout
+// in BP), so the element-wise GEMMs carry it and an N:M datapath runs them sparse; WU's dM stays dense.
+TEST_CASE("an N:M layer lowered to Winograd carries its pattern in the Winograd domain") {
+  const std::string base =
+      "accelerator:\n  name: sat\nworkload:\n  network: resnet18\n  layers: layer1.0.conv1\n  batch: 1\n"
+      "  conv_algorithm: winograd_2x2_3x3\n  sparsity:\n    n: 2\n    m: 8\n";
+  const TrainingStep s = configured_training_step(Config::from_text(base, "t.yaml", {}));
+  for (Phase p : {Phase::FF, Phase::BP}) {
+    CHECK(op_of(s, p).a_nm.n == 2);
+    CHECK(op_of(s, p).a_nm.m == 8);
+    CHECK(op_of(s, p).a_density == Approx(0.25));  // N/M x a dense spatial kernel's U (density 1)
+  }
+  CHECK(op_of(s, Phase::FF).K == 64);  // along Cin
+  CHECK(op_of(s, Phase::BP).K == 64);  // along Cout (64 -> 64 here)
+  CHECK_FALSE(op_of(s, Phase::WU).a_nm.active());
+  // With a Winograd-domain density on top: N/M times it.
+  const TrainingStep d =
+      configured_training_step(Config::from_text(base + "    winograd_weight_density: 0.5\n", "t.yaml", {}));
+  CHECK(op_of(d, Phase::FF).a_density == Approx(0.125));
+}
