@@ -15,7 +15,7 @@ from sparsim_plots.data import InputError, load_report, load_results  # noqa: E4
 from sparsim_plots.style import save  # noqa: E402
 
 REPORT_KINDS = {"speedup": figures.layer_speedup, "energy": figures.energy_breakdown,
-                "heatmap": figures.utilization_heatmap}
+                "heatmap": figures.utilization_heatmap, "steps": figures.training_steps}
 RESULTS_KINDS = {"curve": None, "speedup": figures.sweep_speedup_bars, "energy": figures.sweep_energy}
 
 
@@ -27,7 +27,8 @@ class Parser(argparse.ArgumentParser):
 def parse(argv):
     p = Parser(prog="sparsim plot", description=__doc__.splitlines()[0])
     p.add_argument("input", help="a sweep's results.csv or a run's report.json")
-    p.add_argument("--kind", help="report.json: speedup, energy, heatmap, all (default all); "
+    p.add_argument("--kind", help="report.json: speedup, energy, heatmap, steps (a training trace run), all "
+                                  "(default all); "
                                   "results.csv: curve, speedup, energy, all (default curve)")
     p.add_argument("-o", "--output", help="output file (.png or .pdf; no extension: both). "
                                           "Default: next to the input, named after it and the kind")
@@ -49,7 +50,9 @@ def figures_for(args):
     """[(kind, Figure)] for the input."""
     if args.input.endswith(".json"):
         report = load_report(args.input)
-        kinds = list(REPORT_KINDS) if args.kind in (None, "all") else [args.kind]
+        # A training trace run's report ("steps") has its own figure; a one-step report the others.
+        per_step = ["steps"] if "steps" in report else [k for k in REPORT_KINDS if k != "steps"]
+        kinds = per_step if args.kind in (None, "all") else [args.kind]
         for k in kinds:
             if k not in REPORT_KINDS:
                 raise InputError(f"command line: --kind: '{k}' is not one of {', '.join(REPORT_KINDS)}, all for a report")

@@ -392,3 +392,46 @@ def sweep_energy(results):
         if base_cols:
             bars.append((label, variant_label(r["baseline_variant"]), {c[19:]: float(r[c]) for c in base_cols if r[c]}))
     return _stacked(bars, f"Energy per component ({len(results.rows)} points)", "design point")
+
+
+def training_steps(report):
+    """A simulated training trace (`sparsim run --workload TRACE_DIR`): per simulated record, the step time of
+    each variant (top) and the densities it ran on (bottom: mean input-activation density over the layers,
+    mean weight density and mask change over the layers with a mask), against the training step."""
+    steps = report.get("steps")
+    if not isinstance(steps, list) or not steps:
+        raise InputError("report.json: steps: missing; --kind steps needs a report of a training trace run "
+                         "(sparsim run --workload TRACE_DIR)")
+    design, baseline = _variants(report)
+    clock = report["accelerator"].get("clock_ghz", 1.0) or 1.0
+    x = [s["step"] for s in steps]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.2, 6.4), sharex=True)
+    names = [design, baseline] + sorted({v for s in steps for v in s["variants"]} - {design, baseline})
+    colours = colours_for(names)
+    for name in names:
+        colour = colours[name]
+        ys = [s["variants"][name]["cycles"] / (clock * 1e6) if name in s["variants"] else np.nan for s in steps]
+        top.plot(x, ys, marker="o", ms=3, color=colour, label=variant_label(name))
+    top.set_ylabel("simulated step time (ms)")
+    top.set_ylim(bottom=0)
+    w = report.get("workload", {})
+    top.set_title(f"{variant_label(report['accelerator']['name'])} over a training run: "
+                  f"{w.get('model', '?')} / {w.get('method', '?')}, batch {w.get('batch', '?')}")
+    place_legend(top, fontsize=8)
+
+    def mean(values):
+        return sum(values) / len(values) if values else np.nan
+
+    act = [mean([l["activation_density"] for l in s["layers"]]) for s in steps]
+    masked = [[l for l in s["layers"] if l.get("weights") != "dense"] for s in steps]
+    wd = [mean([l["weight_density"] for l in m]) if m else 1.0 for m in masked]
+    change = [mean([l["mask_change"] for l in m]) if m else 0.0 for m in masked]
+    bottom.plot(x, act, marker="o", ms=3, label="input-activation density (mean over layers)")
+    bottom.plot(x, wd, marker="s", ms=3, label="weight density (mean over masked layers)")
+    bottom.plot(x, change, marker="^", ms=3, label="mask change since the last record")
+    bottom.set_ylim(0, 1.05)
+    bottom.set_xlabel("training step")
+    bottom.set_ylabel("fraction")
+    place_legend(bottom, fontsize=8)
+    fig.tight_layout()
+    return fig

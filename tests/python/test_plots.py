@@ -442,3 +442,38 @@ def test_cli_measured_option(tmp_path):
     assert bad.returncode == 2 and "nope.csv" in bad.stderr and bad.stderr.count("\n") == 1
     helptext = subprocess.run(plot + ["--help"], capture_output=True, text=True).stdout
     assert "--measured" in helptext and "--no-ideal" in helptext
+
+
+def test_training_steps_figure_of_a_trace_run(tmp_path):
+    """A trace run's report (`steps`) plots step time per variant and the densities against the step; a
+    one-step report asked for it is a one-line error."""
+    path = make_report(tmp_path / "trace.json")
+    with open(path) as f:
+        report = json.load(f)
+    report["workload"].update({"model": "cnn", "method": "dsd"})
+    report["steps"] = [{"step": s, "variants": {"sparse": {"cycles": 100 + s}, "dense": {"cycles": 300}},
+                        "layers": [{"layer": "conv1", "weight_density": 1.0, "activation_density": 0.5,
+                                    "mask_change": 0.0, "weights": "dense"},
+                                   {"layer": "conv2", "weight_density": 0.25, "activation_density": 0.4 - s / 1000,
+                                    "mask_change": 0.1 if s == 10 else 0.0, "weights": "trace mask m"}]}
+                       for s in (0, 10, 20)]
+    with open(path, "w") as f:
+        json.dump(report, f)
+    fig = figures.training_steps(load_report(str(path)))
+    top, bottom = fig.axes[:2]
+    assert len(top.get_lines()) == 2  # one line per variant
+    assert list(top.get_lines()[0].get_xdata()) == [0, 10, 20]
+    assert bottom.get_xlabel() == "training step"
+    act = bottom.get_lines()[0].get_ydata()
+    assert act[0] == pytest.approx(0.45)  # mean of 0.5 and 0.4
+    check_saved(fig, str(tmp_path / "steps.png"))
+    # The default kinds of a trace report are just this one.
+    run = subprocess.run([sys.executable, os.path.join(PLOTS, "plot.py"), str(path), "-o", str(tmp_path / "g.png")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert os.path.exists(tmp_path / "g.png")
+    plain = make_report(tmp_path / "plain.json")
+    bad = subprocess.run([sys.executable, os.path.join(PLOTS, "plot.py"), str(plain), "--kind", "steps"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "steps: missing" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
