@@ -36,6 +36,21 @@ double number_at(const YAML::Node& parent, const char* key, const std::string& n
 }
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// An entry {<number>, per, source} of the actions or area section, at `path`: a mapping of exactly those
+// keys, with per and source given. `number` names its figure (energy_pj, um2).
+void check_entry(const YAML::Node& entry, const YAML::Node& key, const char* number, const std::string& name,
+                 const std::string& path, const char* what) {
+  const std::string fields = std::string(number) + ", per, source";
+  if (!entry.IsMap()) throw InputError(located(line_of(name, key), path, "expected {" + fields + "}"));
+  for (auto f = entry.begin(); f != entry.end(); ++f) {
+    const auto field = f->first.as<std::string>();
+    if (field != number && field != "per" && field != "source")
+      throw InputError(located(line_of(name, f->first), path + "." + field, "unknown key (known: " + fields + ")"));
+  }
+  if (!entry["per"] || !entry["source"])
+    throw InputError(located(line_of(name, key), path, std::string("every ") + what + " needs 'per' and 'source'"));
+}
 }  // namespace
 
 const std::string& builtin_energy_table_text() {
@@ -100,15 +115,7 @@ EnergyTable EnergyTable::from_text(const std::string& yaml_text, const std::stri
     const std::string action = it->first.as<std::string>();
     const std::string path = "actions." + action;
     const YAML::Node a = it->second;
-    if (!a.IsMap()) throw InputError(located(line_of(name, it->first), path, "expected {energy_pj, per, source}"));
-    for (auto f = a.begin(); f != a.end(); ++f) {
-      const auto field = f->first.as<std::string>();
-      if (field != "energy_pj" && field != "per" && field != "source")
-        throw InputError(
-            located(line_of(name, f->first), path + "." + field, "unknown key (known: energy_pj, per, source)"));
-    }
-    if (!a["per"] || !a["source"])
-      throw InputError(located(line_of(name, it->first), path, "every action needs 'per' and 'source'"));
+    check_entry(a, it->first, "energy_pj", name, path, "action");
     t.actions_[action] = EnergyAction{action, number_at(a, "energy_pj", name, path) * scale, a["per"].as<std::string>(),
                                       a["source"].as<std::string>()};
   }
@@ -134,14 +141,7 @@ void EnergyTable::read_area(const YAML::Node& area, const std::string& name) {
     const std::string item = it->first.as<std::string>();
     const std::string path = "area." + item;
     const YAML::Node a = it->second;
-    if (!a.IsMap()) throw InputError(located(line_of(name, it->first), path, "expected {um2, per, source}"));
-    for (auto f = a.begin(); f != a.end(); ++f) {
-      const auto field = f->first.as<std::string>();
-      if (field != "um2" && field != "per" && field != "source")
-        throw InputError(located(line_of(name, f->first), path + "." + field, "unknown key (known: um2, per, source)"));
-    }
-    if (!a["per"] || !a["source"])
-      throw InputError(located(line_of(name, it->first), path, "every area item needs 'per' and 'source'"));
+    check_entry(a, it->first, "um2", name, path, "area item");
     area_[item] =
         AreaEntry{item, number_at(a, "um2", name, path), a["per"].as<std::string>(), a["source"].as<std::string>()};
   }
