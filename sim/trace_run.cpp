@@ -127,6 +127,8 @@ Network trace_record_network(const TrainingTrace& trace, const TraceRecord& reco
     l.sparsity.mask_file = s.mask.empty() ? "" : std::filesystem::absolute(s.mask).string();
     l.sparsity.mask_file_bp = s.mask_bp.empty() ? "" : std::filesystem::absolute(s.mask_bp).string();
     l.sparsity.weight_density = s.weight_density;
+    // The first record has no previous one to compare with: its 0 means "not known", not "unchanged".
+    l.sparsity.mask_change = &record == &trace.records.front() ? -1.0 : s.mask_change;
     // No mask: the weights are dense at this record (DSD's dense phases, layers the method keeps dense),
     // whatever pattern the network declares for the pruned phases.
     if (s.mask.empty()) l.sparsity.nm = NMPattern{};

@@ -44,6 +44,9 @@ struct LayerSparsity {
   Granularity granularity = Granularity::Element;  // unit of unstructured pruning in generated masks
   bool uniform_positions = false;                  // generated unstructured masks: uniform random, not magnitude-style
   bool transposable = false;  // generated N:M masks: one mask, N:M along Cin and Cout (FF and BP alike)
+  // Fraction of the weight mask's bits that changed at this step (a training trace's record: since the
+  // previous record); negative: not known (the mask may have changed).
+  double mask_change = -1.0;
   // Winograd-domain sparsity (Liu et al. 2018) of a layer computed with Winograd: the density of the
   // transformed weights U pruned in the Winograd domain, and of the transformed activations V after a
   // ReLU moved into the Winograd domain. Unset: U and V are the transforms of the spatial tensors, whose

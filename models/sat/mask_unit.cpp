@@ -22,8 +22,14 @@ MaskUnit::MaskUnit(sc_core::sc_module_name name, const Hw& hw, bool detailed, me
   SC_THREAD(run);
 }
 
+// Groups the lanes rank for a job: every FF group (M along Cin) and BP group (M along Cout); none when the
+// mask is unchanged (the copies are then re-compressed through the kept indices, data movement only).
+i64 mask_groups(const MaskJob& j) {
+  return j.rank ? j.instances * (j.cout * ceil_div(j.red, j.nm.m) + j.red * ceil_div(j.cout, j.nm.m)) : 0;
+}
+
 i64 mask_rank_cycles(const Hw& hw, const MaskJob& j) {
-  const i64 groups = j.instances * (j.cout * ceil_div(j.red, j.nm.m) + j.red * ceil_div(j.cout, j.nm.m));
+  const i64 groups = mask_groups(j);
   return ceil_div(groups, hw.mask_lanes) + hw.mask_latency;
 }
 
@@ -37,7 +43,7 @@ void MaskUnit::run() {
   for (;;) {
     const MaskJob j = queue_.read();
     const sc_core::sc_time start = sc_core::sc_time_stamp();
-    const i64 groups = j.instances * (j.cout * ceil_div(j.red, j.nm.m) + j.red * ceil_div(j.cout, j.nm.m));
+    const i64 groups = mask_groups(j);
     groups_ += groups;
     compares_ += groups * j.nm.m * (j.nm.m - 1) / 2;
     if (detailed_)
@@ -132,7 +138,7 @@ void MaskUnit::run_detailed(const MaskJob& j) {
       Chunk c;
       c.row0 = g * j.cout + r;
       c.rows = std::min(M, j.cout - r);
-      c.groups = c.rows * ceil_div(j.red, M) + j.red;
+      c.groups = j.rank ? c.rows * ceil_div(j.red, M) + j.red : 0;
       chunks.push_back(c);
     }
   std::vector<std::shared_ptr<memory::DramModule::Transfer>> writes;
@@ -152,7 +158,7 @@ void MaskUnit::run_detailed(const MaskJob& j) {
     Chunk& c = chunks[ranking];
     if (*c.arrived) left -= std::min<i64>(hw_.mask_lanes, left);  // the lanes take this cycle's groups
     sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
-    if (left > 0) continue;
+    if (left > 0 || !*c.arrived) continue;  // (an unranked chunk still waits for its data)
     // All groups of the chunk ranked: after the pipeline depth its FF rows go back to DRAM.
     writes.push_back(submit_traffic({l.ff_base + static_cast<std::uint64_t>(c.row0) * l.ff_row,
                                      static_cast<std::uint64_t>(c.rows), l.ff_row, l.ff_row, true}));

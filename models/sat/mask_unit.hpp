@@ -25,11 +25,14 @@ struct MaskJob {
   i64 instances = 1;  // conv groups
   Nm nm;
   std::string layer;  // for the timeline
+  bool rank = true;   // false: the mask is unchanged, so the copies are re-compressed through the kept indices
   // sc_fifo's print() needs it.
   friend std::ostream& operator<<(std::ostream& os, const MaskJob& j) { return os << j.cout << "x" << j.red; }
 };
 
-// Cycles the comparator lanes need to rank both masks of one layer (plus the pipeline depth).
+// Groups the lanes rank for a job (0 when its mask is unchanged), and the cycles that takes (plus the
+// pipeline depth).
+i64 mask_groups(const MaskJob& j);
 i64 mask_rank_cycles(const Hw& hw, const MaskJob& j);
 
 class MaskUnit : public sc_core::sc_module {

@@ -119,6 +119,7 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
                                                     ") per group to be multiples of " + std::to_string(m));
           j.mask_after = true;
           j.mask = MaskJob{op.M, op.N, op.instances, Nm{l.sparsity.nm.n, l.sparsity.nm.m}, l.name};
+          j.mask.rank = !(hw_.mask_rank_on_change && l.sparsity.mask_change == 0.0);
         }
       }
       JobResult& r = j.result;

@@ -53,6 +53,11 @@ std::vector<ParamSpec> sat_params() {
                 "N:M groups whose top-N the mask unit's comparator lanes rank per cycle."),
       int_param("accelerator.mask_unit.latency_cycles", 8, 0, 1 << 20, "cycles",
                 "Pipeline depth of the mask unit's comparator network."),
+      enum_param("accelerator.mask_unit.rank", "every_step", {"every_step", "when_masks_change"},
+                 "every_step: the unit re-ranks every group after each weight update. when_masks_change: a layer "
+                 "whose mask is known not to have changed (a training trace's mask_change of 0, e.g. RigL "
+                 "between updates) is only re-compressed through its kept indices: W read and both copies "
+                 "written, no ranking."),
   };
   // 128 adders: the F(2x2,3x3) input transform of 4 channel tiles per cycle (32 adds each), about what a
   // 32 x 32 array consumes when Cout is 64 or more; see docs/winograd.md for the ratio per layer.
@@ -82,6 +87,7 @@ Hw hw_from_config(const Config& cfg) {
   hw.obuf_capacity = cfg.i64("accelerator.obuf.capacity_bytes");
   hw.mask_lanes = cfg.i64("accelerator.mask_unit.lanes");
   hw.mask_latency = cfg.i64("accelerator.mask_unit.latency_cycles");
+  hw.mask_rank_on_change = cfg.str("accelerator.mask_unit.rank") == "when_masks_change";
   const memory::DramSpec dram = memory::dram_spec_from_config(cfg);
   const double clock = cfg.f64("accelerator.clock_ghz");  // array cycles per ns
   hw.dram_bw = dram.peak_gbps() / clock;

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -129,4 +131,43 @@ TEST_CASE("trace run: evenly spaced samples keep the first and last record and c
     if (k != 1) CHECK(samples.back().record == 9);
     CHECK(samples.size() == (k == 0 || k >= 10 ? 10 : static_cast<std::size_t>(k)));
   }
+}
+
+// accelerator.mask_unit.rank=when_masks_change: a record whose masks did not change since the previous one
+// is re-compressed without ranking (no comparisons, no rank energy); every_step ranks it anyway.
+TEST_CASE("trace run: SAT's mask unit skips ranking where the trace says the masks did not change") {
+  const auto dir = temp_dir("trace-frozen");
+  const std::string copy = dir + "/trace";
+  std::filesystem::copy(kTrace, copy, std::filesystem::copy_options::recursive);
+  {  // the record of step 20: no mask bit changed since step 10
+    std::ifstream in(copy + "/densities.csv");
+    std::string text, line;
+    while (std::getline(in, line)) {
+      std::vector<std::string> cells;
+      std::stringstream ss(line);
+      for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+      while (cells.size() < 9) cells.emplace_back();
+      if (cells[0] == "20" && !cells[7].empty()) cells[6] = "0.000000";
+      for (std::size_t i = 0; i < cells.size(); ++i) text += (i ? "," : "") + cells[i];
+      text += "\n";
+    }
+    std::ofstream(copy + "/densities.csv") << text;
+  }
+  auto compares = [&](const std::string& rank, std::int64_t step) {
+    const auto out = dir + "/" + rank;
+    const auto r =
+        run_sparsim("run --workload " + copy + " --set accelerator.mask_unit.rank=" + rank + " --out " + out);
+    REQUIRE(r.status == 0);
+    const auto report = nlohmann::json::parse(slurp(out + "/report.json"));
+    std::uint64_t n = 0;
+    for (const auto& j : report["jobs"])
+      if (j["step"] == step && j["counters"].contains("mask_unit"))
+        n += j["counters"]["mask_unit"]["compares"].get<std::uint64_t>();
+    return n;
+  };
+  CHECK(compares("every_step", 20) > 0);
+  CHECK(compares("when_masks_change", 20) == 0);
+  CHECK(compares("when_masks_change", 10) == compares("every_step", 10));
+  // The first record's 0 means "no previous record", not "unchanged": it is ranked.
+  CHECK(compares("when_masks_change", 0) > 0);
 }
