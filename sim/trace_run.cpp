@@ -339,6 +339,21 @@ int run_trace(const RunRequest& request, const Config& cfg, const AcceleratorInf
         << fixed("%.3fx", summary["energy_efficiency_gain"]["run"].get<double>());
   out << wrap_text(run.str(), kSummaryWidth) << wrap_text(summary["extrapolation"].get<std::string>(), kSummaryWidth)
       << reports_lines(request.out_dir, request.wide ? 0 : kSummaryWidth);
+  // --functional: every record's checked jobs, as a one-step run reports them.
+  std::size_t checked = 0, failed = 0;
+  for (const auto& j : jobs)
+    if (j.contains("functional")) {
+      ++checked;
+      failed += j["functional"]["pass"].get<bool>() ? 0 : 1;
+    }
+  if (checked > 0 && failed == 0)
+    out << "functional check: passed (" << checked << " jobs of " << samples.size()
+        << " records against a dense reference)\n";
+  if (failed > 0) {
+    out << "FUNCTIONAL CHECK FAILED: " << failed << " of " << checked
+        << " jobs disagreed with the dense reference (see report.json)\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -64,6 +64,12 @@ TEST_CASE("trace run: records are sampled evenly when there are more than worklo
   CHECK(report["steps"][0]["represents_steps"] == 20);
   CHECK(report["steps"][2]["represents_steps"] == 1);
   CHECK(report["summary"]["extrapolation"].get<std::string>().rfind("sampled", 0) == 0);
+  // --functional checks every simulated record's jobs and says so.
+  const auto f =
+      run_sparsim("run --workload " + kTrace + " --set workload.trace.max_records=2 --functional --out " + dir + "/f");
+  CHECK(f.status == 0);
+  CHECK(f.out.find("functional check: passed (") != std::string::npos);
+  CHECK(f.out.find(" jobs of 2 records against a dense reference)") != std::string::npos);
 }
 
 // The models read what the trace recorded: cDMA compresses each record's activation densities, SCNN runs
