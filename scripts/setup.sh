@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what sparsim needs on Debian (as root), only what is missing; safe to re-run.
 # --capture also installs what `sparsim workloads capture` needs (python3-torch, CPU, and python3-sklearn
-# for its digits data): about 560 MiB and 2 minutes once (docs/workloads.md, "Training traces"). The
-# README's first command leaves it out; scripts/test.sh passes it for the capture tests.
+# for its digits data; python3-torchvision only for the test that checks the resnet18 and vgg16 capture
+# models against torchvision's layer shapes, 146 MB with its ffmpeg libraries): about 710 MiB and 2
+# minutes once (docs/workloads.md, "Training traces"). The README's first command leaves it out;
+# scripts/test.sh passes it for the capture tests.
 # --slurm installs slurm-wlm and munge for the Slurm round trip test (scripts/test.sh passes it too).
 set -euo pipefail
 packages=(g++ cmake make pkg-config libsystemc-dev libyaml-cpp-dev nlohmann-json3-dev catch2 zlib1g-dev
@@ -10,7 +12,7 @@ packages=(g++ cmake make pkg-config libsystemc-dev libyaml-cpp-dev nlohmann-json
           clang libclang-rt-dev)  # clang + libFuzzer runtime: scripts/fuzz.sh (docs/reliability.md)
 for arg in "$@"; do
   case "$arg" in
-    --capture) packages+=(python3-torch python3-sklearn) ;;
+    --capture) packages+=(python3-torch python3-sklearn python3-torchvision) ;;
     # The Slurm round trip of a sweep (tests/sweep/slurm_roundtrip.sh starts its own daemons).
     --slurm) packages+=(slurm-wlm munge) ;;
     *) echo "setup: unknown option $arg (known: --capture, --slurm)" >&2; exit 2 ;;

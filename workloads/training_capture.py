@@ -23,6 +23,10 @@ MODELS = {
     "mlp": "MLP 64-128-64-10 on 8x8 digits (as cnn)",
     "lstm": "one-layer LSTM, hidden 32, 8 steps, on a seeded synthetic sequence classification task",
     "transformer": "one encoder block (2 heads, width 32, FFN 64, 16 tokens) on a seeded synthetic token task",
+    "resnet18": "torchvision's ResNet-18 layer shapes (BatchNorm, 10 classes) on seeded synthetic 3x32x32 images, "
+                "batch 4",
+    "vgg16": "torchvision's VGG-16 layer shapes (13 convs; classifier hidden width 512, not 4096) on seeded "
+             "synthetic 3x32x32 images, batch 4",
 }
 METHODS = {
     "dense": "no pruning (activation and gradient densities only)",

@@ -69,6 +69,17 @@ def tokens():
     return x, y, "synthetic-tokens (2048 x 16 tokens of 16; class = most frequent vocabulary quarter)"
 
 
+def images():
+    """For resnet18 and vgg16, whose point is their layer shapes and the masks pruning gives them, not
+    accuracy: 10 seeded 3x8x8 colour prototypes upsampled to 32x32, scaled and noised."""
+    g = torch.Generator().manual_seed(20261133)
+    protos = F.interpolate(torch.rand(10, 3, 8, 8, generator=g), size=(32, 32), mode="nearest")
+    y = torch.randint(0, 10, (512,), generator=g)
+    x = protos[y] * (0.6 + 0.4 * torch.rand(512, 1, 1, 1, generator=g)) + 0.2 * torch.randn(512, 3, 32, 32,
+                                                                                          generator=g)
+    return x, y, "synthetic-images (512 x 3x32x32: 10 seeded colour prototypes, scaled and noised)"
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Masked GEMMs with separate FF and BP masks and a dense weight gradient.
 
@@ -284,7 +295,123 @@ class Transformer:
         return s.linear("head", y.mean(1))
 
 
-MODELS = {"cnn": CNN, "mlp": MLP, "lstm": LSTM, "transformer": Transformer}
+class ResNet18:
+    """torchvision's resnet18 (BasicBlock [2, 2, 2, 2], widths 64-512, 1x1 stride-2 downsample convs) with
+    10 classes on 3x32x32 inputs: the 7x7/2 stem and 3x3/2 max pool leave 8x8 for layer1, 1x1 for layer4.
+    Layer names are torchvision's state_dict names. BatchNorm is F.batch_norm in training mode (batch
+    statistics, affine), as torchvision trains; like torchvision the convs have no bias."""
+    lr = 0.002  # 0.05 diverged at batch 4 (loss 2.3 -> 22 in 20 steps), 0.01 jumped to 7
+    batch = 4  # a few seconds a step on one CPU thread; the masks, not accuracy, are the point
+
+    def __init__(self, s):
+        self.s = s
+        self.data = images()
+        self.layers = [dict(conv_layer("conv1", 3, 64, 32, 7, 3, input_gradient=False, prunable=False),
+                            stride=2)]
+        s.add("conv1", (64, 3, 7, 7), False, 3 * 49, bias=False)
+        self.bn = {}
+        self.add_bn("bn1", 64)
+        self.blocks = []
+        cin, hw = 64, 8
+        for stage, cout in enumerate((64, 128, 256, 512), 1):
+            for b in range(2):
+                p = "layer%d.%d" % (stage, b)
+                stride = 2 if stage > 1 and b == 0 else 1
+                down = stride != 1 or cin != cout
+                self.layers.append(dict(conv_layer(p + ".conv1", cin, cout, hw, 3, 1, relu_input=True),
+                                        stride=stride))
+                s.add(p + ".conv1", (cout, cin, 3, 3), True, cin * 9, bias=False)
+                self.add_bn(p + ".bn1", cout)
+                self.layers.append(conv_layer(p + ".conv2", cout, cout, hw // stride, 3, 1, relu_input=True))
+                s.add(p + ".conv2", (cout, cout, 3, 3), True, cout * 9, bias=False)
+                self.add_bn(p + ".bn2", cout)
+                if down:
+                    self.layers.append(dict(conv_layer(p + ".downsample.0", cin, cout, hw, 1, 0,
+                                                       relu_input=True), stride=stride))
+                    s.add(p + ".downsample.0", (cout, cin, 1, 1), True, cin, bias=False)
+                    self.add_bn(p + ".downsample.1", cout)
+                self.blocks.append((p, stride, down))
+                cin, hw = cout, hw // stride
+        self.layers.append(fc_layer("fc", 512, 10, relu_input=True, prunable=False))
+        s.add("fc", (10, 512), False, 512)
+        self.extra = [p for wb in self.bn.values() for p in wb]
+
+    def add_bn(self, name, c):
+        self.bn[name] = (torch.nn.Parameter(torch.ones(c)), torch.nn.Parameter(torch.zeros(c)))
+
+    def norm(self, name, x):
+        w, b = self.bn[name]
+        return F.batch_norm(x, None, None, w, b, training=True)
+
+    def forward(self, x):
+        s = self.s
+        x = F.relu(self.norm("bn1", s.conv("conv1", x, 2, 3)))
+        x = F.max_pool2d(x, 3, 2, 1)
+        for p, stride, down in self.blocks:
+            y = F.relu(self.norm(p + ".bn1", s.conv(p + ".conv1", x, stride, 1)))
+            y = self.norm(p + ".bn2", s.conv(p + ".conv2", y, 1, 1))
+            if down:
+                x = self.norm(p + ".downsample.1", s.conv(p + ".downsample.0", x, stride, 0))
+            x = F.relu(y + x)
+        return s.linear("fc", F.adaptive_avg_pool2d(x, 1).flatten(1))
+
+
+class VGG16:
+    """torchvision's vgg16 (configuration D, no BatchNorm: the 13 3x3 convs 64-512 with 5 max pools) with 10
+    classes on 3x32x32 inputs. As in torchvision the 1x1 map after the last pool is adaptive-average-pooled to
+    7x7 (the value repeated), so classifier.0 reads 512*7*7 = 25088 inputs. The one change: the classifier's
+    hidden width is HIDDEN = 512 instead of 4096 (classifier.0 alone would be 103 M weights, too slow on one
+    CPU thread and too large a mask per record); the trace's network says so by its cout. Layer names are
+    torchvision's state_dict names (features.N, classifier.N)."""
+    lr = 0.01
+    batch = 4
+    HIDDEN = 512
+    CFG = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M")
+
+    def __init__(self, s):
+        self.s = s
+        self.data = images()
+        self.layers = []
+        self.features = []  # (state_dict index, conv?) in order
+        cin, hw = 3, 32
+        for i, c in enumerate(self.CFG):
+            if c == "M":  # torchvision's features index counts the ReLUs and pools too
+                self.features.append((None, False))
+                hw //= 2
+                continue
+            name = "features.%d" % self.index(i)
+            first = cin == 3
+            extra = dict(input_gradient=False, prunable=False) if first else dict(relu_input=True)
+            self.layers.append(conv_layer(name, cin, c, hw, 3, 1, **extra))
+            s.add(name, (c, cin, 3, 3), not first, cin * 9)
+            self.features.append((name, True))
+            cin = c
+        h = self.HIDDEN
+        self.layers += [fc_layer("classifier.0", 512 * 7 * 7, h, relu_input=True),
+                        fc_layer("classifier.3", h, h, relu_input=True),
+                        fc_layer("classifier.6", h, 10, relu_input=True, prunable=False)]
+        s.add("classifier.0", (h, 512 * 7 * 7), True, 512 * 7 * 7)
+        s.add("classifier.3", (h, h), True, h)
+        s.add("classifier.6", (10, h), False, h)
+
+    def index(self, i):
+        # torchvision's nn.Sequential: each conv is followed by a ReLU, each "M" is one MaxPool2d
+        return sum(1 if c == "M" else 2 for c in self.CFG[:i])
+
+    def forward(self, x):
+        s = self.s
+        for name, conv in self.features:
+            x = F.relu(s.conv(name, x, 1, 1)) if conv else F.max_pool2d(x, 2)
+        x = F.adaptive_avg_pool2d(x, 7).flatten(1)
+        # torchvision's classifier has Dropout after classifier.1 and .4; left out to keep runs deterministic
+        # across torch builds and since accuracy is not the point
+        x = F.relu(s.linear("classifier.0", x))
+        x = F.relu(s.linear("classifier.3", x))
+        return s.linear("classifier.6", x)
+
+
+MODELS = {"cnn": CNN, "mlp": MLP, "lstm": LSTM, "transformer": Transformer, "resnet18": ResNet18,
+          "vgg16": VGG16}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -292,6 +419,8 @@ MODELS = {"cnn": CNN, "mlp": MLP, "lstm": LSTM, "transformer": Transformer}
 
 def topk_mask(score, density):
     k = max(1, int(round(density * score.numel())))
+    if k == score.numel():  # magnitude's first pruning step keeps all: skip a top-k over every weight (2 s for
+        return torch.ones(score.shape)  # vgg16's classifier.0 on the busy build machine)
     flat = torch.zeros(score.numel())
     flat[torch.topk(score.reshape(-1), k).indices] = 1.0
     return flat.reshape(score.shape)
@@ -526,11 +655,12 @@ def capture(args, write_spmask, format_version):
     written = {}         # (layer, kind) -> (mask, relative path) last written
     mask_bytes = 0
     n = x_all.shape[0]
+    batch = getattr(model, "batch", BATCH)
     last = 0.0
     for step in range(args.steps):
         record = step % args.record_every == 0 or step == args.steps - 1
         method.before(step)
-        idx = torch.randint(0, n, (BATCH,), generator=gen)
+        idx = torch.randint(0, n, (batch,), generator=gen)
         s.recording = record
         s.act.clear()
         s.grad.clear()
@@ -600,7 +730,7 @@ def capture(args, write_spmask, format_version):
         f.write("steps: %d\n" % args.steps)
         f.write("record_every: %d\n" % args.record_every)
         f.write("records: %d\n" % records)
-        f.write("batch: %d\n" % BATCH)
+        f.write("batch: %d\n" % batch)
         f.write("dataset: %s\n" % yaml_scalar(dataset))
         f.write("settings: {density: %s, nm: \"%d:%d\", lr: %s, optimizer: \"SGD momentum 0.9\"}\n"
                 % (repr(args.density), args.n, args.m, repr(model.lr)))
