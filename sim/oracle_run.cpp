@@ -1,16 +1,12 @@
 #include "sim/oracle_run.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <systemc>
-
 #include <cstdio>
 #include <stdexcept>
 
 #include "sim/accelerator.hpp"
 #include "sim/energy.hpp"
 #include "sim/report/report.hpp"
+#include "sim/run.hpp"
 #include "sim/text/numbers.hpp"
 #include "sim/timeline.hpp"
 #include "sim/workload_setup.hpp"
@@ -28,23 +24,7 @@ json simulate(const std::string& config_path, const std::vector<std::string>& ov
   const AcceleratorInfo& info = *AcceleratorRegistry::instance().find(cfg.str("accelerator.name"));
   const TrainingStep step = configured_training_step(cfg);
   const EnergyTable energy = EnergyTable::load(cfg.resolved_path("energy.table"), cfg.f64("energy.scale"));
-  DeviceMemorySlot device, baseline;
-  // Timing does not depend on --functional (values never decide timing), so the oracle skips the values.
-  RunContext context{cfg,
-                     step,
-                     cfg.str("run.mode") == "detailed" ? TimingMode::Detailed : TimingMode::Fast,
-                     false,
-                     static_cast<std::uint64_t>(cfg.i64("run.seed")),
-                     nullptr,
-                     nullptr,
-                     &device,
-                     nullptr,
-                     &baseline};
-  std::unique_ptr<Accelerator> accelerator = info.make();
-  accelerator->elaborate(context);
-  sc_core::sc_start();
-  const RunResults results = accelerator->collect();
-  const json report = build_report(ReportInputs{cfg, info, step, energy}, results);
+  const json report = build_report(ReportInputs{cfg, info, step, energy}, simulate_step(cfg, info, step, nullptr));
   json out = {{"design_variant", report["accelerator"]["design_variant"]},
               {"baseline_variant", report["accelerator"]["baseline_variant"]},
               {"variants", json::object()}};
@@ -58,64 +38,14 @@ json simulate(const std::string& config_path, const std::vector<std::string>& ov
 
 }  // namespace
 
-OracleRun::~OracleRun() {
-  if (fd_ >= 0) close(fd_);
-  if (pid_ > 0) {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-}
-
 void OracleRun::start(const std::string& config_path, const std::vector<std::string>& overrides) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("oracle: cannot make a pipe");
-  std::fflush(nullptr);  // nothing buffered is written twice
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    throw std::runtime_error("oracle: cannot fork");
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    std::string text;
-    try {
-      text = "OK ";
-      text += simulate(config_path, overrides).dump();
-    } catch (const std::exception& e) {
-      text = "ERROR ";
-      text += e.what();
-    }
-    std::size_t off = 0;
-    while (off < text.size()) {
-      const ssize_t n = write(fds[1], text.data() + off, text.size() - off);
-      if (n <= 0) break;
-      off += static_cast<std::size_t>(n);
-    }
-    close(fds[1]);
-    _exit(0);
-  }
-  close(fds[1]);
-  pid_ = pid;
-  fd_ = fds[0];
+  // Timing does not depend on --functional (values never decide timing), so the oracle skips the values.
+  std::vector<std::string> plain = overrides;
+  plain.push_back("run.functional=false");
+  child_.start([config_path, plain] { return simulate(config_path, plain).dump(); });
 }
 
-json OracleRun::finish() {
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = read(fd_, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
-  close(fd_);
-  fd_ = -1;
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-  if (text.rfind("OK ", 0) != 0) {
-    std::string why = "the no-offload oracle run failed: ";
-    why += text.empty() ? std::string("no answer from its process") : text;
-    throw std::runtime_error(why);
-  }
-  return json::parse(text.substr(3));
-}
+json OracleRun::finish() { return json::parse(child_.finish("the no-offload oracle run")); }
 
 std::string oracle_summary_line(const json& oracle, const json& report) {
   const std::string design = oracle["design_variant"].get<std::string>();

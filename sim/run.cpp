@@ -22,8 +22,6 @@
 
 namespace sparsim {
 
-namespace {
-
 void prepare_out_dir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -31,7 +29,12 @@ void prepare_out_dir(const std::string& dir) {
     throw InputError(located(dir, "--out", "cannot create the output directory"));
 }
 
-}  // namespace
+EnergyTable configured_energy_table(const Config& cfg) {
+  const std::string path = cfg.resolved_path("energy.table");
+  if (path.rfind("builtin:", 0) != 0 && !std::filesystem::exists(path))
+    cfg.fail("energy.table", "cannot open energy table '" + path + "' (no such file)");
+  return EnergyTable::load(path, cfg.f64("energy.scale"));
+}
 
 RunResults simulate_step(const Config& cfg, const AcceleratorInfo& info, const TrainingStep& step, Progress* progress) {
   DeviceMemorySlot device_memory, baseline_memory;
@@ -65,10 +68,7 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   check_winograd_support(cfg, info, step);
   check_run_budget(cfg, estimate_run(cfg, info, step));
   // Load the energy table and check every output path before simulating, so bad input fails fast.
-  const std::string energy_table = cfg.resolved_path("energy.table");
-  if (energy_table.rfind("builtin:", 0) != 0 && !std::filesystem::exists(energy_table))
-    cfg.fail("energy.table", "cannot open energy table '" + energy_table + "' (no such file)");
-  const EnergyTable energy = EnergyTable::load(energy_table, cfg.f64("energy.scale"));
+  const EnergyTable energy = configured_energy_table(cfg);
   (void)wave_options(cfg, info.waveforms);
   const std::string timeline_file = timeline_path(cfg);
   prepare_out_dir(request.out_dir);

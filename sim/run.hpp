@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/accelerator.hpp"
+#include "sim/energy.hpp"
 #include "sim/progress.hpp"
 
 namespace sparsim {
@@ -26,6 +27,11 @@ struct RunRequest {
 // Simulates and writes DIR/report.json and DIR/layers.csv; prints the summary on `out`. Returns the exit
 // status (0 success); bad input throws InputError.
 int run_simulation(const RunRequest& request, std::ostream& out);
+
+// The run's energy table (energy.table, energy.scale); a missing file names the config's key.
+EnergyTable configured_energy_table(const Config& cfg);
+// Creates --out DIR (and its parents); an input error when it cannot.
+void prepare_out_dir(const std::string& dir);
 
 // Elaborates the extensions and the accelerator for `step`, simulates to the end and collects the jobs.
 // One SystemC design per process: call it once (trace runs call it in a child process per record).

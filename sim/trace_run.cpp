@@ -1,19 +1,14 @@
 #include "sim/trace_run.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "sim/child_process.hpp"
 #include "sim/errors.hpp"
 #include "sim/progress.hpp"
 #include "sim/report/report.hpp"
@@ -27,59 +22,6 @@ namespace sparsim {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-// Runs `work` in a forked child and returns what it wrote: 'R' + a report, or 'E' + an input error's
-// message (rethrown here as InputError). A child that dies otherwise is an internal error.
-std::string in_child(const std::function<std::string()>& work) {
-  int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-  std::cout.flush();
-  std::cerr.flush();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    ::close(fds[0]);
-    std::string text;
-    int status = 0;
-    try {
-      text = "R";
-      text += work();
-    } catch (const InputError& e) {
-      text = "E";
-      text += e.what();
-      status = 2;
-    } catch (const std::exception& e) {
-      text = "X";
-      text += e.what();
-      status = 1;
-    }
-    for (std::size_t done = 0; done < text.size();) {
-      const ssize_t n = ::write(fds[1], text.data() + done, text.size() - done);
-      if (n <= 0) break;
-      done += static_cast<std::size_t>(n);
-    }
-    ::close(fds[1]);
-    ::_exit(status);
-  }
-  ::close(fds[1]);
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!text.empty() && text[0] == 'E') throw InputError(text.substr(1));
-  if (text.empty() || text[0] != 'R' || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("the simulation of a trace record failed" +
-                             (text.size() > 1 ? ": " + text.substr(1) : std::string()));
-  return text.substr(1);
-}
 
 std::string fixed(const char* f, double v) { return format_number(f, v); }
 
@@ -138,7 +80,7 @@ Network trace_record_network(const TrainingTrace& trace, const TraceRecord& reco
 
 int run_trace(const RunRequest& request, const Config& cfg, const AcceleratorInfo& info, std::ostream& out) {
   const std::string dir = cfg.resolved_path("workload.network");
-  for (const char* key : {"workload.layers", "workload.sparsity.profile", "run.timeline"})
+  for (const char* key : {"workload.layers", "workload.sparsity.profile", "run.timeline", "run.trace"})
     if (!cfg.str(key).empty()) cfg.fail(key, "not with a training trace (workload.network is the trace " + dir + ")");
   for (const char* key : {"workload.sparsity.weight_density", "workload.sparsity.activation_density",
                           "workload.sparsity.gradient_density"})
@@ -147,7 +89,7 @@ int run_trace(const RunRequest& request, const Config& cfg, const AcceleratorInf
   verify_training_trace_masks(trace);
   const std::int64_t batch = cfg.origin("workload.batch") == "default" ? trace.batch : cfg.i64("workload.batch");
   const auto samples = sample_trace_records(trace, cfg.i64("workload.trace.max_records"));
-  const EnergyTable energy = EnergyTable::load(cfg.resolved_path("energy.table"), cfg.f64("energy.scale"));
+  const EnergyTable energy = configured_energy_table(cfg);
   // Every record's step is checked (shape, memory budget) before anything is simulated.
   std::vector<TrainingStep> steps;
   for (const auto& s : samples) {
@@ -156,10 +98,7 @@ int run_trace(const RunRequest& request, const Config& cfg, const AcceleratorInf
     if (steps.back().ops.empty()) cfg.fail("workload.phases", "nothing to simulate: no op in the selected phases");
     check_run_budget(cfg, estimate_run(cfg, info, steps.back()));
   }
-  std::error_code ec;
-  std::filesystem::create_directories(request.out_dir, ec);
-  if (ec || !std::filesystem::is_directory(request.out_dir))
-    throw InputError(located(request.out_dir, "--out", "cannot create the output directory"));
+  prepare_out_dir(request.out_dir);
   check_output_paths(request.out_dir, {"report.json", "layers.csv", kManifestName});
 
   ProgressLine progress = make_stderr_progress(request.progress);
@@ -168,10 +107,12 @@ int run_trace(const RunRequest& request, const Config& cfg, const AcceleratorInf
     const TraceRecord& rec = trace.records[samples[i].record];
     progress.job_done(i, samples.size(), "step " + std::to_string(rec.step));
     const TrainingStep& step = steps[i];
-    reports.push_back(json::parse(in_child([&] {
+    ChildProcess child;
+    child.start([&] {
       const RunResults results = simulate_step(cfg, info, step, nullptr);
       return build_report(ReportInputs{cfg, info, step, energy}, results).dump();
-    })));
+    });
+    reports.push_back(json::parse(child.finish("the simulation of the record of step " + std::to_string(rec.step))));
     progress.job_done(i + 1, samples.size(), "step " + std::to_string(rec.step));
   }
   progress.clear();
@@ -231,7 +172,11 @@ int run_trace(const RunRequest& request, const Config& cfg, const AcceleratorInf
     // layers.csv: each record's rows with the step in front.
     const std::string csv = layers_csv(r);
     const auto eol = csv.find('\n');
-    if (csv_header.empty()) csv_header = "step," + csv.substr(0, eol + 1);
+    const std::string header = "step," + csv.substr(0, eol + 1);
+    if (csv_header.empty()) csv_header = header;
+    if (header != csv_header)  // (the models report the same columns for every op of a config)
+      throw std::runtime_error("trace run: the layers.csv columns of step " + std::to_string(rec.step) +
+                               " differ from the first record's");
     std::istringstream rows(csv.substr(eol + 1));
     for (std::string line; std::getline(rows, line);)
       if (!line.empty()) csv_body += std::to_string(rec.step) + "," + line + "\n";
@@ -284,14 +229,33 @@ int run_trace(const RunRequest& request, const Config& cfg, const AcceleratorInf
   outputs.write("layers.csv", csv_header + csv_body);
   outputs.commit();
 
-  // The summary: one row per simulated record, then the run.
+  // --functional: every record's checked jobs, as a one-step run reports them.
+  std::size_t checked = 0, failed = 0;
+  for (const auto& j : jobs)
+    if (j.contains("functional")) {
+      ++checked;
+      failed += j["functional"]["pass"].get<bool>() ? 0 : 1;
+    }
+  const std::string verdict =
+      failed > 0 ? "FUNCTIONAL CHECK FAILED: " + std::to_string(failed) + " of " + std::to_string(checked) +
+                       " jobs disagreed with the dense reference (see report.json)\n"
+      : checked > 0 ? "functional check: passed (" + std::to_string(checked) + " jobs of " +
+                          std::to_string(samples.size()) + " records against a dense reference)\n"
+                    : std::string();
+  const int status = failed > 0 ? 1 : 0;
+
+  // The summary: one row per simulated record, then the run. (CSV and JSON keep stdout to themselves.)
   if (request.format == SummaryFormat::Csv) {
     out << csv_header << csv_body;
-    return 0;
+    if (failed > 0) std::cerr << verdict;
+    return status;
   }
   if (request.format == SummaryFormat::Json) {
-    out << json{{"summary", summary}, {"steps", step_rows}}.dump(2) << "\n";
-    return 0;
+    json doc = {{"summary", summary}, {"steps", step_rows}};
+    if (checked > 0) doc["functional_check"] = {{"passed", failed == 0}, {"jobs_checked", checked}};
+    out << doc.dump(2) << "\n";
+    if (failed > 0) std::cerr << verdict;
+    return status;
   }
   TextTable table({{"step", false},
                    {"phase", true},
@@ -338,23 +302,8 @@ int run_trace(const RunRequest& request, const Config& cfg, const AcceleratorInf
     run << "; speedup " << fixed("%.3fx", summary["speedup"]["run"].get<double>()) << ", energy-efficiency gain "
         << fixed("%.3fx", summary["energy_efficiency_gain"]["run"].get<double>());
   out << wrap_text(run.str(), kSummaryWidth) << wrap_text(summary["extrapolation"].get<std::string>(), kSummaryWidth)
-      << reports_lines(request.out_dir, request.wide ? 0 : kSummaryWidth);
-  // --functional: every record's checked jobs, as a one-step run reports them.
-  std::size_t checked = 0, failed = 0;
-  for (const auto& j : jobs)
-    if (j.contains("functional")) {
-      ++checked;
-      failed += j["functional"]["pass"].get<bool>() ? 0 : 1;
-    }
-  if (checked > 0 && failed == 0)
-    out << "functional check: passed (" << checked << " jobs of " << samples.size()
-        << " records against a dense reference)\n";
-  if (failed > 0) {
-    out << "FUNCTIONAL CHECK FAILED: " << failed << " of " << checked
-        << " jobs disagreed with the dense reference (see report.json)\n";
-    return 1;
-  }
-  return 0;
+      << reports_lines(request.out_dir, request.wide ? 0 : kSummaryWidth) << verdict;
+  return status;
 }
 
 }  // namespace sparsim

@@ -70,6 +70,13 @@ TEST_CASE("trace run: records are sampled evenly when there are more than worklo
   CHECK(f.status == 0);
   CHECK(f.out.find("functional check: passed (") != std::string::npos);
   CHECK(f.out.find(" jobs of 2 records against a dense reference)") != std::string::npos);
+  // ... and in the JSON summary, which keeps stdout to itself.
+  const auto j = run_sparsim("run --workload " + kTrace + " --set workload.trace.max_records=2 --functional " +
+                             "--format json --out " + dir + "/j");
+  CHECK(j.status == 0);
+  const auto doc = nlohmann::json::parse(j.out);
+  CHECK(doc["functional_check"]["passed"] == true);
+  CHECK(doc["steps"].size() == 2);
 }
 
 // The models read what the trace recorded: cDMA compresses each record's activation densities, SCNN runs
@@ -101,8 +108,8 @@ TEST_CASE("trace run: cDMA follows each record's activation densities, SCNN read
 
 TEST_CASE("trace run: keys that would contradict the trace, and a damaged trace, exit 2 naming them") {
   const auto dir = temp_dir("trace-bad");
-  for (const std::string set :
-       {"workload.layers=conv2", "workload.sparsity.activation_density=0.5", "workload.sparsity.profile=relu"}) {
+  for (const std::string set : {"workload.layers=conv2", "workload.sparsity.activation_density=0.5",
+                                "workload.sparsity.profile=relu", "run.trace=waves.vcd"}) {
     const auto r = run_sparsim("run --workload " + kTrace + " --set " + set + " --out " + dir);
     INFO(set << "\n" << r.err);
     CHECK(r.status == 2);
