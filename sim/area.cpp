@@ -6,10 +6,6 @@ namespace sparsim {
 
 using json = nlohmann::ordered_json;
 
-std::string mac_item(long long data_bytes) {
-  return data_bytes == 1 ? "mac_int8" : data_bytes == 4 ? "mac_fp32" : "mac_fp16";
-}
-
 json area_report(const std::vector<AreaPart>& parts, const EnergyTable& table) {
   json variants = json::object();
   std::set<std::string> used;

@@ -23,7 +23,4 @@ struct AreaPart {
 // the table prices, and the items it does not price.
 nlohmann::ordered_json area_report(const std::vector<AreaPart>& parts, const EnergyTable& table);
 
-// The MAC unit item of an operand width in bytes (1: int8, 2: fp16, 4: fp32), as the energy actions name it.
-std::string mac_item(long long data_bytes);
-
 }  // namespace sparsim

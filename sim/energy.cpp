@@ -194,6 +194,10 @@ std::vector<std::string> EnergyTable::missing(const std::vector<CounterSample>& 
   return out;
 }
 
+std::string mac_action(long long data_bytes) {
+  return data_bytes == 1 ? "mac_int8" : data_bytes == 4 ? "mac_fp32" : "mac_fp16";
+}
+
 std::string sram_read_action(std::uint64_t capacity_bytes) { return kSramRead + std::to_string(capacity_bytes); }
 std::string sram_write_action(std::uint64_t capacity_bytes) { return kSramWrite + std::to_string(capacity_bytes); }
 

@@ -69,6 +69,8 @@ class EnergyTable {
 };
 
 std::string sram_read_action(std::uint64_t capacity_bytes);
+// The MAC action (and area item) of an operand width in bytes: 1 int8, 2 fp16, 4 fp32.
+std::string mac_action(long long data_bytes);
 std::string sram_write_action(std::uint64_t capacity_bytes);
 
 // Energy per (block, action) of a set of counter samples, in pJ.

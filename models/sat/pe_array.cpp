@@ -10,9 +10,6 @@ namespace sparsim::sat {
 namespace {
 i64 now_cycle() { return static_cast<i64>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)); }
 
-std::string mac_action(i64 data_bytes) {
-  return data_bytes == 1 ? "mac_int8" : data_bytes == 4 ? "mac_fp32" : "mac_fp16";
-}
 }  // namespace
 
 PeArray::PeArray(const Hw& hw, bool detailed, StatsRegistry& registry)

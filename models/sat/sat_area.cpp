@@ -15,7 +15,7 @@ std::vector<AreaPart> sat_inventory(const Config& cfg) {
   std::vector<AreaPart> parts;
   for (const char* v : {"sparse", "dense"}) {
     const std::string what = n(hw.rows) + " x " + n(hw.cols) + " PEs x " + n(hw.pe_multipliers) + " multipliers";
-    parts.push_back({v, "array", mac_item(hw.data_bytes), macs, what});
+    parts.push_back({v, "array", mac_action(hw.data_bytes), macs, what});
     parts.push_back({v, "glb", "sram_byte", static_cast<double>(hw.glb_capacity), "accelerator.glb.capacity_bytes"});
     parts.push_back({v, "obuf", "sram_byte", static_cast<double>(hw.obuf_capacity), "accelerator.obuf.capacity_bytes"});
     parts.push_back({v, "edge_fifo", "register_byte",

@@ -16,7 +16,7 @@ std::vector<AreaPart> stc_inventory(const Config& cfg) {
   const std::string per_sm = std::to_string(m.sms) + " SMs x ";
   std::vector<AreaPart> parts;
   for (const char* v : {"sparse", "dense", "sparse-bp-dense"}) {
-    parts.push_back({v, "tensor_core", mac_item(m.elem_bytes), sms * m.tc_macs_per_cycle,
+    parts.push_back({v, "tensor_core", mac_action(m.elem_bytes), sms * m.tc_macs_per_cycle,
                      per_sm + std::to_string(m.tc_macs_per_cycle) + " dense MACs per cycle"});
     parts.push_back(
         {v, "tensor_core", "nm_select_mux", sms * m.tc_macs_per_cycle, "2:4 operand selection, one per MAC"});
