@@ -39,6 +39,11 @@ fi
 if sweep stc-gemm; then
   plot "$out/stc-gemm/results.csv" --kind curve -o "$fig/stc-gemm-speedup.png"
 fi
+if sweep stc-lstm-gate-gradients; then
+  plot "$out/stc-lstm-gate-gradients/results.csv" --kind curve --x workload.sparsity.gate_gradient_density \
+    --y baseline_time_s --title "LSTM training step on the H200 model (dense weights)" \
+    --ylabel "time per training step (ms)" -o "$fig/stc-lstm-gate-gradients.png"
+fi
 if sweep cdma-pcie; then
   plot "$out/cdma-pcie/results.csv" --kind curve --x memory.pcie.generation -o "$fig/cdma-pcie-speedup.png"
   plot "$out/cdma-pcie/results.csv" --kind curve --x memory.pcie.generation \

@@ -69,6 +69,8 @@ Network configured_network(const Config& cfg) {
       layer.sparsity.activation_density = cfg.f64("workload.sparsity.activation_density");
     if (cfg.is_set("workload.sparsity.gradient_density"))
       layer.sparsity.gradient_density = cfg.f64("workload.sparsity.gradient_density");
+    if (cfg.is_set("workload.sparsity.gate_gradient_density") && layer.rnn)
+      layer.sparsity.gate_gradient_density = cfg.f64("workload.sparsity.gate_gradient_density");
     // Winograd: the config's algorithm for every eligible conv the network file leaves open; a layer's own
     // `algorithm:` was checked for eligibility when the file was read.
     if (!layer.algorithm && winograd_ineligible_reason(layer).empty())

@@ -83,7 +83,7 @@ void print_network(const Network& net, bool wide, std::ostream& out) {
       mask = "(weights of " + l.shares_weights + ")";
     else if (mask.empty() && l.sparsity.granularity != Granularity::Element)
       mask = granularity_name(l.sparsity.granularity);
-    table.add_row({l.name, layer_kind_name(l.kind), shape_text(l),
+    table.add_row({l.name, l.rnn ? rnn_cell_name(l.rnn->cell) : layer_kind_name(l.kind), shape_text(l),
                    group_digits(static_cast<std::uint64_t>(l.macs_per_sample())), fixed2(l.sparsity.weight_density), nm,
                    fixed2(l.sparsity.activation_density), fixed2(l.sparsity.gradient_density), mask});
   }

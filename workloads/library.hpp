@@ -39,6 +39,9 @@ struct NetworkRegistrar {
 // Throws InputError naming the file, line and key on bad input.
 Network load_network(const std::string& name_or_path);
 Network parse_network_yaml(const std::string& text, const std::string& file);
+// Layer `index` of `count` stacked recurrent layers read from one entry (`layers: count`): named NAME.lINDEX
+// when count > 1, and above the first, fed by the previous layer's h (input = hidden, with a gradient into it).
+Layer stacked_rnn_layer(const Layer& first, std::int64_t index, std::int64_t count);
 // The network in the YAML network format (round-trips through parse_network_yaml).
 std::string network_to_yaml(const Network& net);
 // Checks shapes and densities; throws InputError("<source>: layer <name>: ...").

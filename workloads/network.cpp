@@ -57,6 +57,30 @@ const char* granularity_name(Granularity g) {
   return "?";
 }
 
+const char* rnn_cell_name(RnnCell c) {
+  switch (c) {
+    case RnnCell::Lstm:
+      return "lstm";
+    case RnnCell::Gru:
+      return "gru";
+    case RnnCell::Rnn:
+      return "rnn";
+  }
+  return "?";
+}
+
+int rnn_gates(RnnCell c) {
+  switch (c) {
+    case RnnCell::Lstm:
+      return 4;
+    case RnnCell::Gru:
+      return 3;
+    case RnnCell::Rnn:
+      return 1;
+  }
+  return 1;
+}
+
 std::int64_t Layer::out_h() const { return kind == LayerKind::Conv ? (h + 2 * pad - kh) / stride + 1 : 1; }
 std::int64_t Layer::out_w() const { return kind == LayerKind::Conv ? (w + 2 * pad - kw) / stride + 1 : 1; }
 
@@ -141,8 +165,10 @@ std::vector<GemmOp> lower(const Layer& l, int index, std::int64_t batch, Phase p
       op.b_density = l.sparsity.activation_density;
       ops.push_back(op);
     } else if (phase == Phase::BP) {
-      if (!l.needs_input_gradient) return ops;
-      GemmOp op = make_op(l, index, phase, red, out_ch, cols, inst);
+      // A recurrent layer's BP always runs: the gradient flows back through h over the steps.
+      if (!l.needs_input_gradient && !l.rnn) return ops;
+      const std::int64_t rows = l.rnn && !l.needs_input_gradient ? l.rnn->hidden : red;
+      GemmOp op = make_op(l, index, phase, rows, out_ch, cols, inst);
       op.a_nm = nm;  // second mask: N:M groups along the output channels of W
       op.a_density = wd;
       op.b_density = l.sparsity.gradient_density;
@@ -155,6 +181,12 @@ std::vector<GemmOp> lower(const Layer& l, int index, std::int64_t batch, Phase p
       ops.push_back(op);
     }
     for (GemmOp& op : ops) {
+      if (l.rnn) {
+        // Structured gate-gradient sparsity: dG is BP's B operand and WU's A operand.
+        op.rnn = RnnOp{*l.rnn, batch, l.sparsity.gate_gradient_density, l.needs_input_gradient};
+        if (phase == Phase::BP) op.b_density *= l.sparsity.gate_gradient_density;
+        if (phase == Phase::WU) op.a_density *= l.sparsity.gate_gradient_density;
+      }
       op.direct_macs = op.macs();
       op.direct_density = op.a_density * op.b_density;
     }

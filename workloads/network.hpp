@@ -33,6 +33,11 @@ struct NMPattern {
 enum class Granularity { Element, Vector, Kernel, Filter };
 const char* granularity_name(Granularity g);
 
+// Recurrent cells (docs/rnn.md): LSTM (4 gates: i, f, g, o), GRU (3: r, z, n) and the vanilla tanh RNN (1).
+enum class RnnCell { Lstm, Gru, Rnn };
+const char* rnn_cell_name(RnnCell c);  // "lstm", "gru", "rnn": the layer types of the network YAML
+int rnn_gates(RnnCell c);
+
 struct LayerSparsity {
   double weight_density = 1.0;                     // fraction of non-zero weights (unstructured pruning)
   NMPattern nm;                                    // N:M weight pattern (bidirectional: FF along Cin, BP along Cout)
@@ -53,6 +58,20 @@ struct LayerSparsity {
   // zeros the transforms fill in (workloads/winograd.hpp).
   std::optional<double> winograd_weight_density;
   std::optional<double> winograd_activation_density;
+  // Recurrent layers: the fraction of the gate-gradient matrix dG [gates*hidden x batch] kept per time step
+  // when whole rows (hidden units, over the batch) below a threshold are dropped (Zhu et al. 2018,
+  // "Structurally Sparsified Backward Propagation for Faster LSTM Training"). 1: dense backward.
+  double gate_gradient_density = 1.0;
+};
+
+// One recurrent layer (a single direction) over `steps` time steps: gates*hidden rows of weights applied to
+// [x_t; h_(t-1)], i.e. an fc layer with cin = input + hidden, cout = gates * hidden and tokens = steps whose
+// columns depend on each other through h. Models that know recurrence (stc) run it step by step; the others
+// see the fc layer, all steps at once.
+struct RnnSpec {
+  RnnCell cell = RnnCell::Lstm;
+  std::int64_t input = 1, hidden = 1, steps = 1;
+  std::int64_t stack = 1;  // layers of the entry (module) this layer belongs to: a library's algorithm choice
 };
 
 struct Layer {
@@ -76,6 +95,9 @@ struct Layer {
   // The layer's own `algorithm:` from its network file (overrides workload.conv_algorithm); after
   // configured_network, the algorithm it is computed with. Unset: direct.
   std::optional<ConvAlgorithm> algorithm;
+  // Set for a recurrent layer (kind FullyConnected with cin = input + hidden, cout = gates * hidden,
+  // tokens = steps; see RnnSpec).
+  std::optional<RnnSpec> rnn;
   // Line of the layer's entry in its network file (0: not from a file), for errors found after parsing.
   int source_line = 0;
 
@@ -91,6 +113,14 @@ struct Network {
   std::vector<Layer> layers;
   std::int64_t weight_count() const;  // distinct parameters: layers that share weights count once
   std::int64_t macs_per_sample() const;
+};
+
+// The recurrent layer an op belongs to, with what a step-by-step execution needs.
+struct RnnOp {
+  RnnSpec spec;
+  std::int64_t batch = 1;
+  double gate_gradient_density = 1.0;  // LayerSparsity::gate_gradient_density
+  bool input_gradient = true;          // BP also computes dX (the op's M then includes the input rows)
 };
 
 // One GEMM-shaped operation: out[M x N] = A[M x K] * B[K x N], `instances` independent copies
@@ -114,6 +144,10 @@ struct GemmOp {
   // by transform constants other than +-1. Not MACs: the element-wise stage alone is the GEMM above.
   std::int64_t transform_adds = 0;
   std::int64_t transform_const_mults = 0;
+  // Recurrent layers: the whole phase over all time steps is this one op (FF: M = gates*hidden, K = input +
+  // hidden, N = batch*steps; BP: M = input + hidden (hidden without dX), K = gates*hidden; WU: M =
+  // gates*hidden, K = batch*steps, N = input + hidden), which recurrent-aware models expand into their kernels.
+  std::optional<RnnOp> rnn;
   std::int64_t macs() const { return M * K * N * instances; }
   // Multiplications whose two operands are both non-zero, for independent zeros: what a datapath that
   // skips every zero operand would issue (the count Liu et al. 2018 report).

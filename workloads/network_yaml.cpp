@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -133,9 +134,23 @@ const std::set<std::string> kLayerKeys = {"name",
                                           "shares_weights",
                                           "relu_input",
                                           "transposable",
-                                          "algorithm"};
+                                          "algorithm",
+                                          "input",
+                                          "hidden",
+                                          "steps",
+                                          "layers",
+                                          "gate_gradient_density"};
 
-Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t index) {
+// Keys of the recurrent layer types only, and the types (lstm, gru, rnn) they belong to.
+const std::set<std::string> kRnnOnlyKeys = {"input", "hidden", "steps", "layers", "gate_gradient_density"};
+std::optional<RnnCell> parse_rnn_cell(const std::string& type) {
+  for (RnnCell c : {RnnCell::Lstm, RnnCell::Gru, RnnCell::Rnn})
+    if (type == rnn_cell_name(c)) return c;
+  return std::nullopt;
+}
+
+// `stack`: how many layers the entry stands for (a recurrent entry's `layers: L`; 1 otherwise).
+Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t index, std::int64_t& stack) {
   LayerReader r{file, node, "layers[" + std::to_string(index) + "]"};
   if (!node.IsMap()) r.fail(node, "", "each layer is a mapping");
   for (auto it = node.begin(); it != node.end(); ++it) {
@@ -148,7 +163,31 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
   l.name = node["name"].Scalar();
   r.path = "layer " + l.name;
   const std::string type = node["type"] && node["type"].IsScalar() ? node["type"].Scalar() : "";
-  if (type == "conv") {
+  const std::optional<RnnCell> cell = parse_rnn_cell(type);
+  stack = 1;
+  if (!cell)
+    for (auto it = node.begin(); it != node.end(); ++it)
+      if (kRnnOnlyKeys.count(it->first.Scalar()))
+        r.fail(it->first, it->first.Scalar(), "only recurrent layers (lstm, gru, rnn) take this key");
+  if (cell) {
+    // An fc layer over [x_t; h_(t-1)]: cin = input + hidden, cout = gates * hidden, one token per step.
+    RnnSpec spec;
+    spec.cell = *cell;
+    spec.input = r.integer("input", 0, 1);
+    spec.hidden = r.integer("hidden", 0, 1);
+    spec.steps = r.integer("steps", 1, 1);
+    stack = r.integer("layers", 1, 1);
+    if (!node["input"] || !node["hidden"]) r.fail(node, "", "a recurrent layer needs input and hidden");
+    if (stack > 1024) r.fail(node["layers"], "layers", "at most 1024 stacked layers");
+    if (spec.input >= (std::int64_t{1} << 31) || spec.hidden >= (std::int64_t{1} << 31))
+      r.fail(node, "", "input and hidden must be below 2^31");
+    l.kind = LayerKind::FullyConnected;
+    l.rnn = spec;
+    l.cin = spec.input + spec.hidden;
+    l.cout = rnn_gates(*cell) * spec.hidden;
+    l.tokens = spec.steps;
+    l.sparsity.gate_gradient_density = r.density("gate_gradient_density", 1.0);
+  } else if (type == "conv") {
     l.kind = LayerKind::Conv;
     l.cin = r.integer("cin", 0, 1);
     l.cout = r.integer("cout", 0, 1);
@@ -178,7 +217,8 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
     l.sparsity.prunable = false;
     if (!node["m"] || !node["k"] || !node["n"]) r.fail(node, "", "a matmul layer needs m, k and n");
   } else {
-    r.fail(node["type"] ? node["type"] : node, "type", "expected conv, fc or matmul, got '" + type + "'");
+    r.fail(node["type"] ? node["type"] : node, "type",
+           "expected conv, fc, matmul, lstm, gru or rnn, got '" + type + "'");
   }
   l.sparsity.weight_density = r.density("weight_density", 1.0);
   l.sparsity.nm = r.nm("nm");
@@ -222,6 +262,19 @@ Layer read_layer(const std::string& file, const YAML::Node& node, std::size_t in
 
 }  // namespace
 
+Layer stacked_rnn_layer(const Layer& first, std::int64_t index, std::int64_t count) {
+  if (count <= 1) return first;
+  Layer l = first;
+  l.name += ".l" + std::to_string(index);
+  l.rnn->stack = count;
+  if (index > 0) {  // takes the previous layer's h as its input; the gradient flows into it
+    l.rnn->input = l.rnn->hidden;
+    l.cin = 2 * l.rnn->hidden;
+    l.needs_input_gradient = true;
+  }
+  return l;
+}
+
 Network parse_network_yaml(const std::string& text, const std::string& file) {
   return parse_network_node(load_yaml(text, file), file);
 }
@@ -241,7 +294,11 @@ Network parse_network_node(const YAML::Node& root, const std::string& file) {
   const YAML::Node layers = root["layers"];
   if (!layers || !layers.IsSequence() || layers.size() == 0)
     throw InputError(located(layers ? at(file, layers) : file, "layers", "expected a non-empty list of layers"));
-  for (std::size_t i = 0; i < layers.size(); ++i) net.layers.push_back(read_layer(file, layers[i], i));
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    std::int64_t stack = 1;
+    const Layer l = read_layer(file, layers[i], i, stack);
+    for (std::int64_t s = 0; s < stack; ++s) net.layers.push_back(stacked_rnn_layer(l, s, stack));
+  }
   validate_network(net);
   return net;
 }
@@ -350,8 +407,11 @@ std::string network_to_yaml(const Network& net) {
   for (const auto& l : net.layers) {
     out << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value << l.name;
-    out << YAML::Key << "type" << YAML::Value << layer_kind_name(l.kind);
-    if (l.kind == LayerKind::MatMul) {
+    out << YAML::Key << "type" << YAML::Value << (l.rnn ? rnn_cell_name(l.rnn->cell) : layer_kind_name(l.kind));
+    if (l.rnn) {
+      out << YAML::Key << "input" << YAML::Value << l.rnn->input << YAML::Key << "hidden" << YAML::Value
+          << l.rnn->hidden << YAML::Key << "steps" << YAML::Value << l.rnn->steps;
+    } else if (l.kind == LayerKind::MatMul) {
       out << YAML::Key << "m" << YAML::Value << l.m << YAML::Key << "k" << YAML::Value << l.k;
       out << YAML::Key << "n" << YAML::Value << l.n << YAML::Key << "count" << YAML::Value << l.count;
     } else {
@@ -372,6 +432,8 @@ std::string network_to_yaml(const Network& net) {
           << (std::to_string(s.nm.n) + ":" + std::to_string(s.nm.m));
     if (s.activation_density != 1.0) out << YAML::Key << "activation_density" << YAML::Value << s.activation_density;
     if (s.gradient_density != 1.0) out << YAML::Key << "gradient_density" << YAML::Value << s.gradient_density;
+    if (s.gate_gradient_density != 1.0)
+      out << YAML::Key << "gate_gradient_density" << YAML::Value << s.gate_gradient_density;
     if (!s.prunable && l.kind != LayerKind::MatMul) out << YAML::Key << "prunable" << YAML::Value << false;
     if (!l.needs_input_gradient) out << YAML::Key << "input_gradient" << YAML::Value << false;
     if (!s.mask_file.empty()) out << YAML::Key << "mask_file" << YAML::Value << s.mask_file;

@@ -185,6 +185,10 @@ KernelPlan plan_gemm(const GemmShape& g, const GpuMachine& m, const std::vector<
   KernelPlan best;
   bool found = false;
   for (const TileShape& t : menu) {
+    // Narrow tiles (fewer than 64 columns) are the library's kernels for skinny GEMMs: cuBLAS picks 8- to
+    // 16-column tiles when N is a handful of columns (a recurrent step's batch, bench/gpu/h200_rnn_kernels.csv)
+    // and square tiles otherwise, so they are candidates only while N spans at most two of them.
+    if (t.n < 64 && g.N > 2 * static_cast<std::int64_t>(t.n)) continue;
     std::int64_t a = 0, meta = 0, b = 0;
     chunk_bytes(t, g.sparse, m.elem_bytes, a, meta, b);
     const std::int64_t stage = a + meta + b;
@@ -209,7 +213,8 @@ KernelPlan plan_gemm(const GemmShape& g, const GpuMachine& m, const std::vector<
   }
   if (!found)
     throw std::invalid_argument(
-        "no tile of the kernel menu fits on an SM (two pipeline stages in shared memory, its accumulators in "
+        "no tile of the kernel menu serves this GEMM (tiles narrower than 64 columns serve only N up to twice "
+        "their width) and fits on an SM (two pipeline stages in shared memory, its accumulators in "
         "registers, its threads)");
   return best;
 }

@@ -99,7 +99,8 @@ std::vector<TileShape> parse_tile_menu(const std::string& text);
 // Fills every derived field of a plan for (tile, stages, ctas_per_sm, split_k) and its estimate.
 KernelPlan make_plan(const GemmShape& g, const GpuMachine& m, const TileShape& tile, int stages, int ctas_per_sm,
                      int split_k);
-// Best plan over the menu, resident-CTA counts (1 .. resident_limit), stage depths and split-K; throws
+// Best plan over the menu (a tile narrower than 64 columns only when N is at most twice its width),
+// resident-CTA counts (1 .. resident_limit), stage depths and split-K; throws
 // std::invalid_argument when no tile of the menu fits on an SM.
 KernelPlan plan_gemm(const GemmShape& g, const GpuMachine& m, const std::vector<TileShape>& menu);
 

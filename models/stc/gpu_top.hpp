@@ -13,6 +13,7 @@
 #include "models/stc/hbm_station.hpp"
 #include "models/stc/job.hpp"
 #include "models/stc/params.hpp"
+#include "models/stc/rnn_kernels.hpp"
 #include "models/stc/server.hpp"
 #include "models/stc/sm.hpp"
 #include "sim/accelerator.hpp"
@@ -50,7 +51,30 @@ class GpuTop : public sc_core::sc_module {
   memory::DramModule& dram() { return *dram_; }
 
  private:
+  // Stall tallies of the kernels of one job, per CTA slot (cycles).
+  struct KernelStalls {
+    std::uint64_t operand_wait = 0, smem_bound = 0, epilogue = 0, tail = 0;
+    std::uint64_t launch = 0;     // the launch cost of every kernel (accelerator.kernel.launch_ns)
+    std::uint64_t pointwise = 0;  // element-wise kernels of recurrent layers, less their launch
+    std::uint64_t grid_sync = 0;  // persistent kernels' grid-wide synchronizations
+    KernelStalls& operator+=(const KernelStalls& o);
+  };
   void control();
+  void launch_kernel(KernelStalls& s);
+  // One GEMM kernel to completion (main loop, split-K reduction). t_main: when the main loop ended;
+  // t_launched: when the launch cost was paid and the CTAs started.
+  void run_gemm(const gemm::GemmShape& g, KernelStalls& s, std::uint64_t* t_main, std::uint64_t* t_launched);
+  // One element-wise kernel moving these bytes through the L2 (docs/rnn.md).
+  void run_pointwise(std::int64_t read_bytes, std::int64_t write_bytes, KernelStalls& s);
+  // The algorithm a recurrent job runs (why: set when a persistent one was wanted but did not fit).
+  RnnAlgorithm rnn_algorithm(const StcJob& sj, std::string& why) const;
+  // One persistent recurrent kernel: weights loaded once, then per step and batch tile a grid-wide
+  // synchronization, the gather of the vector the step depends on, the multiply, the write-back.
+  void run_persistent(const RnnKernel& k, KernelStalls& s);
+  // Where the persistent kernels' resident weights lie in the HBM (a region of their own).
+  static constexpr std::uint64_t kPersistentWeightsBase = std::uint64_t{1} << 36;
+  // A recurrent layer's phase as its kernel sequence (models/stc/rnn_kernels.hpp).
+  void run_rnn(const StcJob& sj, KernelStalls& s, nlohmann::ordered_json& mapping);
   void draw_job(Timeline& tl, const StcJob& sj, std::uint64_t t_gate, std::uint64_t t0, std::uint64_t t_main,
                 std::uint64_t t1);
   StcParams params_;

@@ -38,11 +38,41 @@ const std::vector<ParamSpec>& stc_params() {
                 "Rows of A one warpgroup MMA covers; each such MMA reads the whole B chunk from shared memory."),
       enum_param("accelerator.kernel.dtype", "fp16", {"fp16", "bf16"},
                  "Operand type (both 2 bytes, same tensor-core rate on these machines)."),
-      string_param("accelerator.kernel.dense_tiles", "64x64x64,128x64x64,64x128x64,128x128x64,128x256x64,256x128x64",
-                   "Dense kernel menu, CTA tiles MxNxK (cuBLAS-like; the tiler picks one per GEMM)."),
+      string_param("accelerator.kernel.dense_tiles",
+                   "64x8x64,128x8x64,192x8x64,64x16x64,128x16x64,64x32x64,64x64x64,128x64x64,64x128x64,128x128x64,"
+                   "128x256x64,256x128x64",
+                   "Dense kernel menu, CTA tiles MxNxK (cuBLAS-like; the tiler picks one per GEMM). The narrow "
+                   "ones (N = 8 to 32) are for skinny GEMMs such as a recurrent layer's per-step product, where "
+                   "cuBLAS picks tiles of 8 to 16 columns (bench/gpu/h200_rnn_kernels.csv)."),
       string_param("accelerator.kernel.sparse_tiles", "128x256x64",
                    "2:4 sparse kernel menu, CTA tiles MxNxK with K the logical depth (cuSPARSELt's default algorithm "
                    "used 128x256x64 on the measured H200)."),
+      float_param("accelerator.kernel.launch_ns", 638.0, 0.0, 1e6, "ns",
+                  "Device time every kernel takes besides its work (grid launch onto the SMs, completion): the "
+                  "measured duration of an empty kernel (bench/gpu/h200_kernel_floor.csv, torch.cuda._sleep(0) "
+                  "on the H200: 638 ns)."),
+      enum_param("accelerator.rnn.dense_algorithm", "auto", {"auto", "standard", "persistent"},
+                 "How recurrent layers run with dense weights (docs/rnn.md): auto = PyTorch's cuDNN choice (a "
+                 "persistent kernel for fp16 single-layer LSTM/RNN of hidden <= 1024 and batch a multiple of 8 "
+                 "up to 128, or small hidden sizes; else the standard per-step kernels), or one of them "
+                 "everywhere (persistent only where the weights fit on chip)."),
+      enum_param("accelerator.rnn.sparse_algorithm", "standard", {"standard", "sparse_persistent"},
+                 "How the design variant runs a recurrent layer's pruned weights: standard (the per-step kernels, "
+                 "2:4 sparse GEMMs where the pattern allows) or sparse_persistent (Zhu et al. 2018: the non-zeros "
+                 "and 16-bit indices resident on chip, multiplied on the CUDA cores, one grid-wide "
+                 "synchronization per step; where they fit)."),
+      float_param("accelerator.rnn.grid_sync_ns", 985.0, 0.0, 1e6, "ns",
+                  "One grid-wide synchronization of a persistent kernel (all SMs): measured on the H200 with "
+                  "cooperative groups' grid.sync over 132 blocks (bench/gpu/h200_grid_sync.csv: 0.985 us)."),
+      int_param("accelerator.rnn.batch_tile", 16, 1, 4096, "columns",
+                "Batch columns a persistent kernel handles per pass over a step (cuDNN's are named tile16, "
+                "and their time grows with the batch in steps of 16: bench/gpu/h200_rnn_kernels.csv)."),
+      int_param("accelerator.rnn.onchip_weight_kib", 0, 0, 1 << 20, "KiB",
+                "Weights one SM can keep resident in a persistent kernel. 0: its shared memory plus half its "
+                "register file (the other half holds the kernel's working registers)."),
+      int_param("accelerator.sm.cuda_fp16_fma_per_cycle", 256, 1, 1 << 16, "FMAs/cycle",
+                "fp16 multiply-adds per cycle per SM on the CUDA cores (128 FP32 lanes issuing half2): the "
+                "datapath of the sparse persistent kernel."),
       int_param("accelerator.kernel.max_stages", 8, 2, 32, "stages", "Deepest shared-memory pipeline a kernel uses."),
       int_param("accelerator.kernel.dense_max_split_k", 8, 1, 64, "",
                 "Largest split-K factor of the dense kernel library (cuBLAS ships split-K kernels)."),
@@ -108,6 +138,14 @@ StcParams stc_params_from(const Config& cfg) {
   m.hbm_latency = static_cast<int>(
       std::max<std::int64_t>(1, std::llround((cfg.f64("memory.hbm.latency_ns") - dram_ns) * p.clock_ghz)));
   m.elem_bytes = 2;
+  p.launch_cycles = static_cast<std::uint64_t>(std::llround(cfg.f64("accelerator.kernel.launch_ns") * p.clock_ghz));
+  p.rnn_dense_algorithm = cfg.str("accelerator.rnn.dense_algorithm");
+  p.rnn_sparse_algorithm = cfg.str("accelerator.rnn.sparse_algorithm");
+  p.grid_sync_cycles = static_cast<std::uint64_t>(std::llround(cfg.f64("accelerator.rnn.grid_sync_ns") * p.clock_ghz));
+  p.rnn_batch_tile = static_cast<int>(cfg.i64("accelerator.rnn.batch_tile"));
+  p.onchip_weight_bytes_per_sm = cfg.i64("accelerator.rnn.onchip_weight_kib") * 1024;
+  if (p.onchip_weight_bytes_per_sm == 0) p.onchip_weight_bytes_per_sm = m.smem_bytes + m.regs_bytes / 2;
+  p.cuda_fp16_fma_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.cuda_fp16_fma_per_cycle"));
   p.dtype = cfg.str("accelerator.kernel.dtype");
   p.sm_model = cfg.str("accelerator.sim.sm_model") == "all" ? SmModel::All : SmModel::Representative;
   for (const char* key : {"accelerator.kernel.dense_tiles", "accelerator.kernel.sparse_tiles"}) {

@@ -19,9 +19,20 @@ struct StcParams {
   std::vector<gemm::TileShape> dense_tiles, sparse_tiles;
   SmModel sm_model = SmModel::Representative;
   std::string dtype = "fp16";
-  int sparse_max_split_k = 1;         // machine.max_split_k is the dense library's
-  memory::DramSpec dram;              // the HBM (machine.hbm_latency is the L2-to-controller path)
-  int hbm_sampled_channels = 4;       // 0: all
+  int sparse_max_split_k = 1;       // machine.max_split_k is the dense library's
+  memory::DramSpec dram;            // the HBM (machine.hbm_latency is the L2-to-controller path)
+  int hbm_sampled_channels = 4;     // 0: all
+  std::uint64_t launch_cycles = 0;  // fixed device time of every kernel (accelerator.kernel.launch_ns)
+  // Recurrent layers (docs/rnn.md): the dense variant's algorithm ("auto": PyTorch's cuDNN choice), the design
+  // variant's for its sparse weights, a grid-wide synchronization per step of a persistent kernel, the
+  // batch columns a persistent kernel handles per pass, the bytes of weights an SM can keep resident, and
+  // the CUDA cores' fp16 multiply-adds per cycle per SM (the sparse persistent kernel's datapath).
+  std::string rnn_dense_algorithm = "auto";
+  std::string rnn_sparse_algorithm = "standard";
+  std::uint64_t grid_sync_cycles = 0;
+  int rnn_batch_tile = 16;
+  std::int64_t onchip_weight_bytes_per_sm = 0;
+  int cuda_fp16_fma_per_cycle = 256;
   transform::TransformSpec winograd;  // the CUDA cores doing Winograd transforms
 };
 

@@ -117,6 +117,10 @@ const std::vector<ParamSpec>& common_params() {
                            "If set, input-activation density of every layer (else the network's own)."),
       optional_float_param("workload.sparsity.gradient_density", 0.0, 1.0, "",
                            "If set, output-gradient density of every layer (else the network's own)."),
+      optional_float_param("workload.sparsity.gate_gradient_density", 0.0, 1.0, "",
+                           "If set, the fraction of gate-gradient rows (hidden units over the batch) kept per time "
+                           "step in the backward pass of every recurrent layer (structured gate-gradient sparsity, "
+                           "Zhu et al. 2018; docs/rnn.md); else the network's own (1: dense)."),
       optional_float_param("workload.sparsity.winograd_weight_density", 0.0, 1.0, "",
                            "If set, density of the Winograd-domain weights U of every prunable Winograd layer "
                            "(pruned in the Winograd domain, Liu et al. 2018); else U is the transform of the "

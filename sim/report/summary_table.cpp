@@ -114,8 +114,18 @@ std::string layer_table(const json& report, bool wide) {
 }
 
 std::string totals_table(const json& report, bool wide) {
-  TextTable table(
-      {{"phase", true}, {"variant", true}, {"cycles"}, {"time ms"}, {"utilization"}, {"energy uJ"}, {"top stall"}});
+  // Milliseconds, or microseconds when every variant's step takes less than a millisecond (a GPU layer).
+  double longest = 0.0;
+  for (const auto& v : variants_of(report))
+    longest = std::max(longest, report["summary"]["variants"][v]["time_s"].get<double>());
+  const bool micro = longest < 1e-3;
+  TextTable table({{"phase", true},
+                   {"variant", true},
+                   {"cycles"},
+                   {micro ? "time us" : "time ms"},
+                   {"utilization"},
+                   {"energy uJ"},
+                   {"top stall"}});
   // Each variant's jobs by phase ("step": all of them), for the top stall of a total.
   std::map<std::pair<std::string, std::string>, std::vector<const json*>> jobs;
   for (const auto& j : report["jobs"]) {
@@ -125,7 +135,7 @@ std::string totals_table(const json& report, bool wide) {
   }
   auto add = [&](const std::string& phase, const std::string& variant, const json& t) {
     table.add_row({phase, variant, group_digits(t["cycles"].get<std::uint64_t>()),
-                   format_number("%.4f", t["time_s"].get<double>() * 1e3),
+                   format_number(micro ? "%.2f" : "%.4f", t["time_s"].get<double>() * (micro ? 1e6 : 1e3)),
                    format_number("%.1f%%", 100.0 * t["utilization"].get<double>()),
                    micro_joules(t["energy_pj"].get<double>()), top_stall_cell(top_stall(jobs[{phase, variant}]))});
   };

@@ -40,6 +40,20 @@ double neighbour_agreement(const Mask& m) {
 
 }  // namespace
 
+namespace {
+// Recurrent steps written out as fc layers that share their weights (shares_weights): two chains.
+Network shared_weight_steps() {
+  return parse_network_yaml(
+      "name: steps\nlayers:\n"
+      "  - {name: r0.t1, type: fc, cin: 64, cout: 256}\n"
+      "  - {name: r0.t2, type: fc, cin: 64, cout: 256, shares_weights: r0.t1}\n"
+      "  - {name: r0.t3, type: fc, cin: 64, cout: 256, shares_weights: r0.t1}\n"
+      "  - {name: r1.t1, type: fc, cin: 64, cout: 256}\n"
+      "  - {name: r1.t2, type: fc, cin: 64, cout: 256, shares_weights: r1.t1}\n",
+      "steps.yaml");
+}
+}  // namespace
+
 TEST_CASE("uniform: exact count, seeded and deterministic") {
   Rng a(7), b(7), c(8);
   const Mask ma = masks::uniform({64, 3, 3, 3}, 0.3, a);
@@ -167,10 +181,10 @@ TEST_CASE("layer masks: Han densities, clustered activations, shared recurrent w
   CHECK(a.shape() == std::vector<std::int64_t>{96, 27, 27});
   CHECK(a.density() == Approx(0.88).margin(1e-3));
   CHECK(!(a == activation_mask(han, 1, 1, 3)));  // another sample, another pattern
-  Network lstm = load_network("lstm-1024");
-  lstm.layers[1].sparsity.weight_density = 0.3;
-  CHECK(weight_mask(lstm, 5, Phase::FF, 4) == weight_mask(lstm, 1, Phase::FF, 4));
-  CHECK(weight_mask(lstm, 1, Phase::FF, 4).density() == Approx(0.3).margin(1e-3));
+  Network rec = shared_weight_steps();
+  rec.layers[0].sparsity.weight_density = 0.3;
+  CHECK(weight_mask(rec, 2, Phase::FF, 4) == weight_mask(rec, 0, Phase::FF, 4));
+  CHECK(weight_mask(rec, 0, Phase::FF, 4).density() == Approx(0.3).margin(1e-3));
 }
 
 TEST_CASE("sparsity profiles: N:M, random and coarse pruning, ReLU and gradient densities") {
@@ -241,13 +255,13 @@ TEST_CASE("transposable profile: FF and BP use the same mask, N:M both ways") {
 }
 
 TEST_CASE("a layer's generated masks do not change when a subset of layers is selected") {
-  Network net = load_network("lstm-1024");
+  Network net = shared_weight_steps();
   apply_sparsity_profile(net, "weights=0.4,activations=0.5");
   Network subset = net;
-  subset.layers = {net.layers[7], net.layers[40]};  // lstm0.recurrent.t7 and lstm1.recurrent.t8, owners dropped
-  CHECK(weight_mask(subset, 0, Phase::FF, 9) == weight_mask(net, 7, Phase::FF, 9));
-  CHECK(weight_mask(subset, 0, Phase::FF, 9) == weight_mask(net, 1, Phase::FF, 9));  // shared with t1
-  CHECK(weight_mask(subset, 1, Phase::FF, 9) == weight_mask(net, 40, Phase::FF, 9));
-  CHECK(activation_mask(subset, 1, 3, 9) == activation_mask(net, 40, 3, 9));
-  CHECK(!(weight_mask(net, 1, Phase::FF, 9) == weight_mask(net, 34, Phase::FF, 9)));  // another layer's weights
+  subset.layers = {net.layers[2], net.layers[4]};  // r0.t3 and r1.t2, their owners dropped
+  CHECK(weight_mask(subset, 0, Phase::FF, 9) == weight_mask(net, 2, Phase::FF, 9));
+  CHECK(weight_mask(subset, 0, Phase::FF, 9) == weight_mask(net, 0, Phase::FF, 9));  // shared with r0.t1
+  CHECK(weight_mask(subset, 1, Phase::FF, 9) == weight_mask(net, 4, Phase::FF, 9));
+  CHECK(activation_mask(subset, 1, 3, 9) == activation_mask(net, 4, 3, 9));
+  CHECK(!(weight_mask(net, 0, Phase::FF, 9) == weight_mask(net, 3, Phase::FF, 9)));  // another layer's weights
 }

@@ -134,13 +134,67 @@ TEST_CASE("llama7b-decoder: 32 x 9 GEMMs, 6.74 B with embedding and head") {
     if (l.kind == LayerKind::FullyConnected) CHECK((l.sparsity.nm.n == 2 && l.sparsity.nm.m == 4));
 }
 
-TEST_CASE("lstm: 4H x (I + H) weights per layer, recurrent weights counted once") {
+TEST_CASE("lstm: 4H x (I + H) weights per layer, every step multiplies them") {
   for (std::int64_t h : {1024, 2304}) {
     const Network net = load_network("lstm-" + std::to_string(h));
-    CHECK(net.layers.size() == 2 * 32);
+    REQUIRE(net.layers.size() == 2);
+    CHECK(net.layers[0].name == "lstm.l0");
+    CHECK(net.layers[1].name == "lstm.l1");
+    CHECK(!net.layers[0].needs_input_gradient);
+    CHECK(net.layers[1].needs_input_gradient);
     CHECK(net.weight_count() == 2 * 4 * h * (h + h));
-    CHECK(net.macs_per_sample() == 2 * (4 * h * h * 32 + 4 * h * h * 31));
+    CHECK(net.macs_per_sample() == 2 * 4 * h * (h + h) * 32);
   }
+}
+
+TEST_CASE("recurrent layers: lstm, gru and rnn entries, stacked layers, and their errors") {
+  const Network net = parse_network_yaml(
+      "name: r\nlayers:\n"
+      "  - {name: enc, type: lstm, input: 300, hidden: 512, steps: 20, layers: 3, gate_gradient_density: 0.5}\n"
+      "  - {name: g, type: gru, input: 512, hidden: 256, steps: 20}\n"
+      "  - {name: v, type: rnn, input: 256, hidden: 128, steps: 20}\n",
+      "r.yaml");
+  REQUIRE(net.layers.size() == 5);
+  CHECK(net.layers[0].name == "enc.l0");
+  CHECK(net.layers[2].name == "enc.l2");
+  CHECK(net.layers[0].cin == 300 + 512);
+  CHECK(net.layers[1].cin == 512 + 512);  // fed by the layer below
+  CHECK(net.layers[0].cout == 4 * 512);
+  CHECK(net.layers[0].tokens == 20);
+  CHECK(net.layers[2].sparsity.gate_gradient_density == 0.5);
+  CHECK(net.layers[3].cout == 3 * 256);
+  CHECK(net.layers[4].cout == 128);
+  CHECK(net.layers[4].rnn->cell == RnnCell::Rnn);
+  // Expanded: one op per phase over all steps, tagged for models that run recurrence.
+  const TrainingStep step = expand_training_step(net, 8, {Phase::FF, Phase::BP, Phase::WU});
+  const GemmOp& ff = step.ops[0];
+  CHECK((ff.M == 4 * 512 && ff.K == 300 + 512 && ff.N == 8 * 20));
+  REQUIRE(ff.rnn);
+  CHECK(ff.rnn->batch == 8);
+  for (const GemmOp& op : step.ops)
+    if (op.layer == "enc.l2" && op.phase == Phase::BP) {
+      CHECK(op.M == 512 + 512);
+      CHECK(op.b_density == Approx(0.5));
+    }
+  // Round trip through the YAML writer (stacked layers come back one entry each).
+  const Network back = parse_network_yaml(network_to_yaml(net), "back.yaml");
+  REQUIRE(back.layers.size() == net.layers.size());
+  CHECK(back.layers[1].rnn->input == 512);
+  CHECK(back.layers[3].rnn->cell == RnnCell::Gru);
+  CHECK(back.layers[2].sparsity.gate_gradient_density == 0.5);
+  CHECK(back.macs_per_sample() == net.macs_per_sample());
+  // Errors name the file, line and key.
+  const auto bad = [](const std::string& layer) {
+    return [layer] { (void)parse_network_yaml("name: b\nlayers:\n  - " + layer + "\n", "b.yaml"); };
+  };
+  CHECK_THROWS_WITH(bad("{name: x, type: lstm, hidden: 8}")(),
+                    Catch::Contains("b.yaml:3") && Catch::Contains("needs input and hidden"));
+  CHECK_THROWS_WITH(bad("{name: x, type: fc, cin: 8, cout: 8, hidden: 8}")(),
+                    Catch::Contains("hidden") && Catch::Contains("only recurrent layers"));
+  CHECK_THROWS_WITH(bad("{name: x, type: gru, input: 8, hidden: 8, steps: 0}")(), Catch::Contains("steps"));
+  CHECK_THROWS_WITH(bad("{name: x, type: lstm, input: 8, hidden: 8, gate_gradient_density: 2}")(),
+                    Catch::Contains("gate_gradient_density"));
+  CHECK_THROWS_WITH(bad("{name: x, type: lstm, input: 8, hidden: 8, layers: 5000}")(), Catch::Contains("layers"));
 }
 
 TEST_CASE("every built-in network validates and round-trips through YAML") {

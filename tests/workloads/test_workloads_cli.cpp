@@ -159,9 +159,9 @@ TEST_CASE("workloads show/masks --profile applies a sparsity profile") {
   const std::string dir = (scratch() / "lstm-masks").string();
   const Result w = run("masks lstm-1024 --profile weights=0.25,positions=uniform -o " + dir);
   REQUIRE(w.status == 0);
-  // Shared recurrent weights are written once: 2 input GEMMs + 2 recurrent owners.
+  // One mask per recurrent layer ([W_x W_h], 4H x (I + H)), used by every step.
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir)) files += e.path().extension() == ".spmask";
-  CHECK(files == 4);
+  CHECK(files == 2);
   CHECK(run("validate " + dir + "/lstm-1024.yaml").status == 0);
 }
