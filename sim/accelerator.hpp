@@ -55,6 +55,9 @@ struct WorkLaw {
   double detailed_events_per_cycle = 1;
   double fast_events_per_cycle = 0;
   double events_per_job = 0;
+  // Detailed mode: events per output element (M x N x instances) per variant, where writing the results
+  // costs more than the cycles say (stc's epilogue through shared memory and L2).
+  double detailed_events_per_output = 0;
 };
 
 struct RunContext {

@@ -47,6 +47,9 @@ OpWork op_work(const GemmOp& op, int variants_count, TimingMode mode, const Work
   OpWork w;
   w.cycles = variants * per_variant;
   w.events = variants * law.events_per_job + w.cycles * per_cycle;
+  if (mode == TimingMode::Detailed)
+    w.events += variants * law.detailed_events_per_output * static_cast<double>(op.instances) *
+                static_cast<double>(op.M) * static_cast<double>(op.N);
   return w;
 }
 
