@@ -78,7 +78,8 @@ WorkBudget estimate_work(const Config& cfg, const AcceleratorInfo& info, const T
 void check_work_budget(const Config& cfg, const WorkBudget& w) {
   const std::int64_t limit = cfg.i64("run.max_events");
   if (limit == 0 || !w.estimated || w.events <= static_cast<double>(limit)) return;
-  const auto whole = [](double v) { return group_digits(static_cast<std::uint64_t>(std::llround(v))); };
+  // (Capped below 2^64: an absurd input's estimate still prints.)
+  const auto whole = [](double v) { return group_digits(static_cast<std::uint64_t>(std::min(v + 0.5, 1.8e19))); };
   std::string message = "the run would take about ";
   message += whole(w.events);
   message += " events (";
