@@ -43,6 +43,23 @@ struct DeviceMemorySlot {
   memory::DramModule* dram = nullptr;
 };
 
+// A model's law for the work of a run, estimated before elaboration (sim/run_budget.hpp, run.max_events):
+// an op runs max(ceil(dense MACs / peak_macs_per_cycle), its operands' and result's bytes / dram_bytes_per_cycle)
+// cycles in each of the model's variants, and simulating it
+// costs events_per_job per variant plus the mode's events per simulated cycle. The constants are measured
+// (docs/reliability.md, "Bounded runs: --max-events").
+struct WorkLaw {
+  double peak_macs_per_cycle = 1;
+  double dram_bytes_per_cycle = 0;  // 0: no memory bound
+  double bytes_per_element = 2;
+  double detailed_events_per_cycle = 1;
+  double fast_events_per_cycle = 0;
+  double events_per_job = 0;
+  // Detailed mode: events per output element (M x N x instances) per variant, where writing the results
+  // costs more than the cycles say (stc's epilogue through shared memory and L2).
+  double detailed_events_per_output = 0;
+};
+
 struct RunContext {
   const Config& config;
   const TrainingStep& step;
@@ -84,6 +101,8 @@ struct AcceleratorInfo {
   // bitmaps); empty where nothing grows.
   int variants = 2;
   std::function<std::uint64_t(const Config&, const TrainingStep&)> workload_bytes;
+  // For the up-front work estimate (sim/run_budget.hpp, run.max_events): the model's law; empty: no estimate.
+  std::function<WorkLaw(const Config&)> work_law;
   // What each design variant is built of, for its area (sim/area.hpp); empty where the model lists none.
   std::function<std::vector<AreaPart>(const Config&)> inventory;
 };

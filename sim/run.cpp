@@ -66,7 +66,7 @@ int run_simulation(const RunRequest& request, std::ostream& out) {
   const TrainingStep step = configured_training_step(cfg);
   if (step.ops.empty()) cfg.fail("workload.phases", "nothing to simulate: no op in the selected layers and phases");
   check_winograd_support(cfg, info, step);
-  check_run_budget(cfg, estimate_run(cfg, info, step));
+  check_run_budgets(cfg, info, step);
   // Load the energy table and check every output path before simulating, so bad input fails fast.
   const EnergyTable energy = configured_energy_table(cfg);
   (void)wave_options(cfg, info.waveforms);

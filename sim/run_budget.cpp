@@ -1,6 +1,7 @@
 #include "sim/run_budget.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "sim/errors.hpp"
 #include "sim/text/numbers.hpp"
@@ -31,6 +32,79 @@ void check_run_budget(const Config& cfg, const RunBudget& b) {
   // The default limit has no place in a file to point at: name the key alone.
   if (cfg.origin("run.max_memory_mb") == "default") throw InputError("run.max_memory_mb: " + message);
   cfg.fail("run.max_memory_mb", message);
+}
+
+OpWork op_work(const GemmOp& op, int variants_count, TimingMode mode, const WorkLaw& law) {
+  double per_variant = std::max(1.0, std::ceil(static_cast<double>(op.macs()) / law.peak_macs_per_cycle));
+  if (law.dram_bytes_per_cycle > 0) {
+    const double elements = static_cast<double>(op.instances) * (static_cast<double>(op.M) * static_cast<double>(op.K) +
+                                                                 static_cast<double>(op.K) * static_cast<double>(op.N) +
+                                                                 static_cast<double>(op.M) * static_cast<double>(op.N));
+    per_variant = std::max(per_variant, std::ceil(elements * law.bytes_per_element / law.dram_bytes_per_cycle));
+  }
+  const double variants = std::max(1, variants_count);
+  const double per_cycle = mode == TimingMode::Detailed ? law.detailed_events_per_cycle : law.fast_events_per_cycle;
+  OpWork w;
+  w.cycles = variants * per_variant;
+  w.events = variants * law.events_per_job + w.cycles * per_cycle;
+  if (mode == TimingMode::Detailed)
+    w.events += variants * law.detailed_events_per_output * static_cast<double>(op.instances) *
+                static_cast<double>(op.M) * static_cast<double>(op.N);
+  return w;
+}
+
+WorkBudget estimate_work(const Config& cfg, const AcceleratorInfo& info, const TrainingStep& step) {
+  WorkBudget w;
+  w.detailed = cfg.str("run.mode") == "detailed";
+  w.batch = step.batch;
+  if (!info.work_law) return w;
+  w.estimated = true;
+  const WorkLaw law = info.work_law(cfg);
+  const TimingMode mode = w.detailed ? TimingMode::Detailed : TimingMode::Fast;
+  for (const GemmOp& op : step.ops) {
+    const OpWork o = op_work(op, info.variants, mode, law);
+    w.cycles += o.cycles;
+    w.events += o.events;
+    if (o.events > w.biggest_events) {
+      w.biggest_events = o.events;
+      w.biggest_op = op.layer;
+      w.biggest_op += " ";
+      w.biggest_op += phase_name(op.phase);
+    }
+  }
+  return w;
+}
+
+void check_work_budget(const Config& cfg, const WorkBudget& w) {
+  const std::int64_t limit = cfg.i64("run.max_events");
+  if (limit == 0 || !w.estimated || w.events <= static_cast<double>(limit)) return;
+  // (Capped below 2^64: an absurd input's estimate still prints.)
+  const auto whole = [](double v) { return group_digits(static_cast<std::uint64_t>(std::min(v + 0.5, 1.8e19))); };
+  std::string message = "the run would take about ";
+  message += whole(w.events);
+  message += " events (";
+  message += whole(w.cycles);
+  message += " simulated cycles, ";
+  message += w.detailed ? "detailed" : "fast";
+  message += " mode), more than the limit of ";
+  message += whole(static_cast<double>(limit));
+  message += "; the biggest op is ";
+  message += w.biggest_op;
+  message += " (";
+  message += format_number("%.0f", 100.0 * w.biggest_events / w.events);
+  message += "% of it) at batch ";
+  message += std::to_string(w.batch);
+  message += ": reduce workload.batch, simulate fewer layers or phases (workload.layers, workload.phases)";
+  if (w.detailed) message += ", use --mode fast";
+  message += ", or raise --max-events";
+  // The default limit has no place in a file to point at: name the key alone.
+  if (cfg.origin("run.max_events") == "default") throw InputError("run.max_events: " + message);
+  cfg.fail("run.max_events", message);
+}
+
+void check_run_budgets(const Config& cfg, const AcceleratorInfo& info, const TrainingStep& step) {
+  check_run_budget(cfg, estimate_run(cfg, info, step));
+  check_work_budget(cfg, estimate_work(cfg, info, step));
 }
 
 }  // namespace sparsim

@@ -96,7 +96,7 @@ int run_trace(const RunRequest& request, const Config& cfg, const AcceleratorInf
     steps.push_back(
         expand_training_step(trace_record_network(trace, trace.records[s.record]), batch, configured_phases(cfg)));
     if (steps.back().ops.empty()) cfg.fail("workload.phases", "nothing to simulate: no op in the selected phases");
-    check_run_budget(cfg, estimate_run(cfg, info, steps.back()));
+    check_run_budgets(cfg, info, steps.back());
   }
   prepare_out_dir(request.out_dir);
   check_output_paths(request.out_dir, {"report.json", "layers.csv", kManifestName});

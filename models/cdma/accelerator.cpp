@@ -1,5 +1,5 @@
-#include "models/cdma/area.hpp"
 #include "models/cdma/accelerator.hpp"
+#include "models/cdma/area.hpp"
 
 #include "sim/errors.hpp"
 #include "sim/timeline.hpp"
@@ -103,6 +103,19 @@ AcceleratorInfo info() {
   i.variants = 3;  // oracle, vdnn, cdma
   i.inventory = cdma_inventory;
   i.no_winograd_why = "its compute model times the direct convolution's GEMMs and charges no transform";
+  // Work (sim/run_budget.hpp): an op's cycles in each variant are its dense MACs over the roofline's peak, or its
+  // operands' and result's bytes over the DRAM's peak if more; the events per cycle are measured
+  // (docs/reliability.md, "Bounded runs: --max-events").
+  i.work_law = [](const Config& cfg) {
+    const Params p = Params::from(cfg);
+    // Events per estimated cycle, measured (scripts/measure_work.py): detailed 1.3, fast 0.010-0.054.
+    return WorkLaw{.peak_macs_per_cycle = static_cast<double>(p.macs_per_cycle),
+                   .dram_bytes_per_cycle = p.gpu_bandwidth_gbps / p.clock_ghz,
+                   .bytes_per_element = static_cast<double>(p.bytes_per_element),
+                   .detailed_events_per_cycle = 1.5,
+                   .fast_events_per_cycle = 0.05,
+                   .events_per_job = 100};
+  };
   return i;
 }
 

@@ -207,6 +207,19 @@ AcceleratorInfo sat_info() {
   i.winograd = true;
   i.variants = 2;  // sparse, dense
   i.inventory = sat_inventory;
+  // Work (sim/run_budget.hpp): an op's cycles in each variant are its dense MACs over the array's peak, or its
+  // operands' and result's bytes over the DRAM's peak if more; the events per cycle are measured
+  // (docs/reliability.md, "Bounded runs: --max-events").
+  i.work_law = [](const Config& cfg) {
+    const Hw hw = hw_from_config(cfg);
+    // Events per estimated cycle, measured (scripts/measure_work.py): detailed 0.94-2.4, fast 0.011-0.040.
+    return WorkLaw{.peak_macs_per_cycle = static_cast<double>(hw.rows * hw.cols * hw.pe_multipliers),
+                   .dram_bytes_per_cycle = hw.dram_bw,
+                   .bytes_per_element = static_cast<double>(hw.data_bytes),
+                   .detailed_events_per_cycle = 2.5,
+                   .fast_events_per_cycle = 0.04,
+                   .events_per_job = 100};
+  };
   return i;
 }
 

@@ -94,6 +94,21 @@ AcceleratorInfo scnn_info() {
       "products by coordinate; Winograd's element-wise products of transformed tiles do not map onto it";
   i.workload_bytes = scnn_workload_bytes;
   i.inventory = scnn_inventory;
+  // Work (sim/run_budget.hpp): an op's cycles in each variant are its dense MACs over the PE grid's multipliers, or its
+  // operands' and result's bytes over the DRAM's peak if more; the events per cycle are measured
+  // (docs/reliability.md, "Bounded runs: --max-events").
+  i.work_law = [](const Config& cfg) {
+    const ScnnParams p = scnn_params(cfg);
+    const double peak = static_cast<double>(p.grid.pe_rows * p.grid.pe_cols * p.grid.F * p.grid.I);
+    // Events per estimated cycle, measured (scripts/measure_work.py): detailed 1.9, fast 0.52-1.22 (the fast
+    // mode still scatters every product and generates every mask).
+    return WorkLaw{.peak_macs_per_cycle = peak,
+                   .dram_bytes_per_cycle = p.dram.peak_gbps() / p.clock_ghz,
+                   .bytes_per_element = 2,
+                   .detailed_events_per_cycle = 2,
+                   .fast_events_per_cycle = 1.2,
+                   .events_per_job = 100};
+  };
   return i;
 }
 

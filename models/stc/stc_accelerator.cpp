@@ -55,6 +55,22 @@ AcceleratorInfo stc_info() {
   i.winograd = true;
   i.variants = 3;  // sparse, dense, sparse-bp-dense
   i.inventory = stc_inventory;
+  // Work (sim/run_budget.hpp): an op's cycles in each variant are its dense MACs over the SMs' tensor cores, or its
+  // operands' and result's bytes over the DRAM's peak if more; the events per cycle are measured
+  // (docs/reliability.md, "Bounded runs: --max-events").
+  i.work_law = [](const Config& cfg) {
+    const StcParams p = stc_params_from(cfg);
+    const double peak = static_cast<double>(p.machine.sms) * static_cast<double>(p.machine.tc_macs_per_cycle);
+    // Events per estimated cycle, measured (scripts/measure_work.py): fast 0.13-0.54. Detailed mode's time
+    // follows the output elements more than the cycles: 0.06-0.23 us per output element and variant.
+    return WorkLaw{.peak_macs_per_cycle = peak,
+                   .dram_bytes_per_cycle = p.dram.peak_gbps() / p.clock_ghz,
+                   .bytes_per_element = 2,
+                   .detailed_events_per_cycle = 0,
+                   .fast_events_per_cycle = 0.3,
+                   .events_per_job = 100,
+                   .detailed_events_per_output = 0.25};
+  };
   return i;
 }
 

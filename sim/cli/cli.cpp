@@ -25,7 +25,7 @@ const char* const kUsage =
     "              [--mode fast|detailed] [--functional] [--seed N]\n"
     "              [--trace FILE.vcd [--trace-window START:END]]   waveforms (sat, detailed mode)\n"
     "              [--timeline FILE.json]                 Perfetto/chrome://tracing timeline (any model)\n"
-    "              [--max-memory MIB]                     refuse runs estimated to need more memory\n"
+    "              [--max-memory MIB] [--max-events N]    refuse runs estimated to need more memory or work\n"
     "              [--format table|csv|json] [--wide] [--quiet] [--progress]   summary form, progress line\n"
     "  sparsim config --dump [CONFIG.yaml] [--set key.path=value]...   effective config with all defaults\n"
     "  sparsim config --doc                                            reference of every key (markdown)\n"
@@ -65,6 +65,8 @@ const char* command_help(const std::string& command) {
            "  --trace-window S:E      cycles the waveforms cover (default: the whole run)\n"
            "  --timeline FILE.json    Chrome/Perfetto trace of jobs (every model) and the model's tracks\n"
            "  --max-memory MIB        refuse a run estimated to need more memory (run.max_memory_mb, 8192)\n"
+           "  --max-events N          refuse a run estimated to take more simulation events, about 1 us each\n"
+           "                          (run.max_events, 300000000; 0: no limit)\n"
            "  --format table|csv|json summary on stdout: a table for people (default), or every column with\n"
            "                          plain numbers for programs (one row per layer x phase, then the totals)\n"
            "  --wide                  the table with every column (by default it fits 120 columns)\n"
@@ -187,6 +189,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       late.push_back("run.timeline=" + value_after(args, i));
     } else if (a == "--max-memory") {
       late.push_back("run.max_memory_mb=" + value_after(args, i));
+    } else if (a == "--max-events") {
+      late.push_back("run.max_events=" + value_after(args, i));
     } else if (a == "--trace-window") {
       late.push_back("run.trace_window=" + value_after(args, i));
     } else if (a.rfind("--", 0) == 0 || !request.config_path.empty()) {

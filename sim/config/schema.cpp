@@ -146,6 +146,11 @@ const std::vector<ParamSpec>& common_params() {
       int_param("run.max_memory_mb", 8192, 64, 1LL << 24, "MiB",
                 "Refuse, before simulating, a run whose estimated memory (its report, the model's mask "
                 "bitmaps) exceeds this (`--max-memory`)."),
+      int_param("run.max_events", 300000000LL, 0, 1000000000000000LL, "events",
+                "Refuse, before simulating, a run whose estimated work exceeds this (`--max-events`; 0: no "
+                "limit). Events are each op's estimated simulated cycles in every variant times the model's "
+                "measured events per cycle in the run's mode, about 1 us of simulation each on a 2-core "
+                "machine: the default is about 5 minutes (docs/reliability.md)."),
       string_param("run.trace", "",
                    "Waveform file (.vcd, GTKWave) of the detailed array's signals (sat, --mode detailed); empty: "
                    "none. Command line: --trace FILE.vcd."),
