@@ -44,6 +44,11 @@ if sweep stc-lstm-gate-gradients; then
     --y baseline_time_s --title "LSTM training step on the H200 model (dense weights)" \
     --ylabel "time per training step (ms)" -o "$fig/stc-lstm-gate-gradients.png"
 fi
+if sweep stc-lstm-sparse-persistent; then
+  plot "$out/stc-lstm-sparse-persistent/results.csv" --kind curve --x workload.sparsity.weight_density \
+    --title "Sparse persistent LSTM (Zhu et al. 2018) on the H200 model, FF, 32 steps" \
+    -o "$fig/stc-lstm-sparse-persistent.png"
+fi
 if sweep cdma-pcie; then
   plot "$out/cdma-pcie/results.csv" --kind curve --x memory.pcie.generation -o "$fig/cdma-pcie-speedup.png"
   plot "$out/cdma-pcie/results.csv" --kind curve --x memory.pcie.generation \

@@ -167,17 +167,6 @@ void GpuTop::draw_job(Timeline& tl, const StcJob& sj, std::uint64_t t_gate, std:
   }
 }
 
-GpuTop::KernelStalls& GpuTop::KernelStalls::operator+=(const KernelStalls& o) {
-  operand_wait += o.operand_wait;
-  smem_bound += o.smem_bound;
-  epilogue += o.epilogue;
-  tail += o.tail;
-  launch += o.launch;
-  pointwise += o.pointwise;
-  grid_sync += o.grid_sync;
-  return *this;
-}
-
 void GpuTop::launch_kernel(KernelStalls& s) {
   if (params_.launch_cycles == 0) return;
   sc_core::wait(sc_core::sc_time(static_cast<double>(params_.launch_cycles), sc_core::SC_NS));

@@ -57,7 +57,6 @@ class GpuTop : public sc_core::sc_module {
     std::uint64_t launch = 0;     // the launch cost of every kernel (accelerator.kernel.launch_ns)
     std::uint64_t pointwise = 0;  // element-wise kernels of recurrent layers, less their launch
     std::uint64_t grid_sync = 0;  // persistent kernels' grid-wide synchronizations
-    KernelStalls& operator+=(const KernelStalls& o);
   };
   void control();
   void launch_kernel(KernelStalls& s);
