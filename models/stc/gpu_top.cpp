@@ -267,7 +267,9 @@ void GpuTop::run_persistent(const RnnKernel& k, KernelStalls& s) {
   launch_kernel(s);
   // The resident weights come from the HBM once, at the start (each SM its share, all at once).
   const auto w = static_cast<std::uint64_t>(k.weight_bytes);
+  const std::uint64_t t_load = now_cycles();
   hbm_transfer({{kPersistentWeightsBase, 1, w, w, false}});
+  s.operand_wait += now_cycles() - t_load;
   const std::int64_t sms = m.sms, tile = params_.rnn_batch_tile;
   const std::int64_t rows_per_sm = (k.out_rows + sms - 1) / sms;
   const double rate = k.cuda_cores ? params_.cuda_fp16_fma_per_cycle : m.tc_macs_per_cycle;
@@ -291,15 +293,18 @@ void GpuTop::run_persistent(const RnnKernel& k, KernelStalls& s) {
           t0 + static_cast<std::uint64_t>(m.l2_latency +
                                           (gather + m.l2_port_bytes_per_cycle - 1) / m.l2_port_bytes_per_cycle);
       if (now_cycles() < port_done) wait_cycles(port_done - now_cycles());
+      s.operand_wait += now_cycles() - t0;  // the step waits for its vector
       // 3. Its rows against the resident weights (the non-zeros only, when sparse).
       const double macs = static_cast<double>(rows_per_sm * k.reduction * cols) * k.density;
       wait_cycles(static_cast<std::uint64_t>(std::ceil(macs / rate)));
       if (!k.cuda_cores) *sm_counters_.macs += static_cast<std::uint64_t>(macs) * static_cast<std::uint64_t>(sms);
       // 4. Its outputs (and the state kept for BP) back through the L2.
+      const std::uint64_t t_write = now_cycles();
       reduce_.clear(1);
       reduce_.add(l2_.get(), m.l2_latency, k.step_write_bytes * cols / std::max<std::int64_t>(1, k.batch), true);
       reduce_.start();
       reduce_.wait_done();
+      s.epilogue += now_cycles() - t_write;
     }
   }
 }

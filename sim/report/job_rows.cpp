@@ -57,10 +57,14 @@ TopStall top_stall(const std::vector<const json*>& jobs) {
 
 std::string stall_label(const std::string& cause) {
   static const std::map<std::string, std::string> labels = {
-      {"dram_bandwidth", "dram"},   {"operand_starvation", "operands"}, {"bank_conflict", "banks"},
-      {"fill_drain", "fill/drain"}, {"mask_generation", "masks"},       {"operand_wait", "operands"},
-      {"smem_bandwidth", "smem"},   {"wave_tail", "wave tail"},         {"load_imbalance", "imbalance"},
-      {"offload_wait", "offload"},  {"prefetch_wait", "prefetch"},      {"winograd_transform", "transform"},
+      {"dram_bandwidth", "dram"},      {"operand_starvation", "operands"},
+      {"bank_conflict", "banks"},      {"fill_drain", "fill/drain"},
+      {"mask_generation", "masks"},    {"operand_wait", "operands"},
+      {"smem_bandwidth", "smem"},      {"wave_tail", "wave tail"},
+      {"load_imbalance", "imbalance"}, {"offload_wait", "offload"},
+      {"prefetch_wait", "prefetch"},   {"winograd_transform", "transform"},
+      {"kernel_launch", "launches"},   {"elementwise_kernels", "cell kernels"},
+      {"grid_sync", "grid sync"},
   };
   const auto it = labels.find(cause);
   return it == labels.end() ? cause : it->second;
