@@ -231,8 +231,9 @@ void GpuTop::run_pointwise(std::int64_t read_bytes, std::int64_t write_bytes, Ke
   reduce_.start();
   reduce_.wait_done();
   const std::int64_t spill = std::max<std::int64_t>(0, read_bytes + write_bytes - m.l2_bytes);
-  // The element-wise kernels' buffers (cuDNN's workspace and reserve) from address 0: a region of their own.
-  if (spill > 0) hbm_transfer({{0, 1, static_cast<std::uint64_t>(spill), static_cast<std::uint64_t>(spill), false}});
+  // The element-wise kernels' buffers (cuDNN's workspace and reserve) lie in a region of their own.
+  const auto bytes = static_cast<std::uint64_t>(spill);
+  if (spill > 0) hbm_transfer({{kRecurrentBuffersBase, 1, bytes, bytes, false}});
   s.pointwise += now_cycles() - t0 - (params_.launch_cycles);
 }
 

@@ -70,8 +70,10 @@ class GpuTop : public sc_core::sc_module {
   // One persistent recurrent kernel: weights loaded once, then per step and batch tile a grid-wide
   // synchronization, the gather of the vector the step depends on, the multiply, the write-back.
   void run_persistent(const RnnKernel& k, KernelStalls& s);
-  // Where the persistent kernels' resident weights lie in the HBM (a region of their own).
+  // Where the persistent kernels' resident weights and the element-wise kernels' buffers lie in the HBM:
+  // regions of their own, above the GEMM operands (OperandLayout places those from address 0).
   static constexpr std::uint64_t kPersistentWeightsBase = std::uint64_t{1} << 36;
+  static constexpr std::uint64_t kRecurrentBuffersBase = std::uint64_t{3} << 35;
   // A recurrent layer's phase as its kernel sequence (models/stc/rnn_kernels.hpp).
   void run_rnn(const StcJob& sj, KernelStalls& s, nlohmann::ordered_json& mapping);
   void draw_job(Timeline& tl, const StcJob& sj, std::uint64_t t_gate, std::uint64_t t0, std::uint64_t t_main,

@@ -83,7 +83,8 @@ std::vector<RnnKernel> rnn_kernels(const GemmOp& op, bool sparse, int elem_bytes
   if (persistent && op.phase == Phase::FF) {
     // As cuDNN's persistent forward runs it: the input projection as one GEMM, an initialisation kernel,
     // then one kernel for all steps (the cell inside it).
-    gemm("x_proj", GH, B * T, I, sparse && algorithm == RnnAlgorithm::Standard, 1);
+    // Dense: cuDNN's persistent kernels have dense weights; Zhu et al.'s holds the recurrent weights only.
+    gemm("x_proj", GH, B * T, I, false, 1);
     pointwise("persist_init", 0, GH * e, 1);
     persistent_kernel("h_persistent", GH, H, H * e, hb + gb + (lstm ? hb : 0));
   } else if (persistent && op.phase == Phase::BP) {
