@@ -46,6 +46,8 @@ CASES = [
     # about 13 minutes: only when asked for by name (FILTER "long")
     ("long: stc h200 FF detailed", "run configs/stc-h200.yaml --mode detailed --set workload.phases=FF"),
     ("stc default fast", "run --set accelerator.name=stc"),
+    ("stc h200 lstm fast", "run configs/stc-h200-lstm.yaml"),
+    ("long: stc h200 lstm detailed", "run configs/stc-h200-lstm.yaml --mode detailed"),
     ("cdma alexnet fast", "run configs/cdma-alexnet.yaml"),
     ("cdma vgg16 fast", "run configs/cdma-vgg16.yaml"),
     ("cdma alexnet b8 detailed", "run configs/cdma-alexnet.yaml --mode detailed --set workload.batch=8"),

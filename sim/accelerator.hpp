@@ -58,6 +58,10 @@ struct WorkLaw {
   // Detailed mode: events per output element (M x N x instances) per variant, where writing the results
   // costs more than the cycles say (stc's epilogue through shared memory and L2).
   double detailed_events_per_output = 0;
+  // Recurrent ops (GemmOp::rnn) run their time steps one after another: in FF and BP each step costs at
+  // least these cycles (its kernels' launches) plus its recurrent weights' bytes over the DRAM's peak, as a
+  // library that re-reads them every step does; 0: the op is one GEMM.
+  double serial_step_cycles = 0;
 };
 
 struct RunContext {

@@ -12,6 +12,7 @@
 #include "sim/accelerator.hpp"
 #include "sim/errors.hpp"
 #include "sim/extension.hpp"
+#include "sim/kernel_run.hpp"
 #include "sim/oracle_run.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run_budget.hpp"
@@ -53,7 +54,7 @@ RunResults simulate_step(const Config& cfg, const AcceleratorInfo& info, const T
   extensions.elaborate(cfg, context);
   std::unique_ptr<Accelerator> accelerator = info.make();
   accelerator->elaborate(context);
-  sc_core::sc_start();
+  run_kernel();
   RunResults results = accelerator->collect();
   extensions.collect(results);
   return results;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/alloc_guard.hpp"
 #include "sim/errors.hpp"
 #include "sim/text/numbers.hpp"
 
@@ -41,6 +42,13 @@ OpWork op_work(const GemmOp& op, int variants_count, TimingMode mode, const Work
                                                                  static_cast<double>(op.K) * static_cast<double>(op.N) +
                                                                  static_cast<double>(op.M) * static_cast<double>(op.N));
     per_variant = std::max(per_variant, std::ceil(elements * law.bytes_per_element / law.dram_bytes_per_cycle));
+  }
+  if (op.rnn && law.serial_step_cycles > 0 && op.phase != Phase::WU) {
+    const RnnSpec& s = op.rnn->spec;
+    const double hidden = static_cast<double>(s.hidden);
+    const double weights = rnn_gates(s.cell) * hidden * hidden * law.bytes_per_element;  // W_h, per step
+    const double reads = law.dram_bytes_per_cycle > 0 ? weights / law.dram_bytes_per_cycle : 0;
+    per_variant += static_cast<double>(s.steps) * (law.serial_step_cycles + reads);
   }
   const double variants = std::max(1, variants_count);
   const double per_cycle = mode == TimingMode::Detailed ? law.detailed_events_per_cycle : law.fast_events_per_cycle;
@@ -103,6 +111,8 @@ void check_work_budget(const Config& cfg, const WorkBudget& w) {
 }
 
 void check_run_budgets(const Config& cfg, const AcceleratorInfo& info, const TrainingStep& step) {
+  // The same limit bounds every workload-sized allocation the models make while they run.
+  set_allocation_limit(static_cast<std::uint64_t>(cfg.i64("run.max_memory_mb")) << 20);
   check_run_budget(cfg, estimate_run(cfg, info, step));
   check_work_budget(cfg, estimate_work(cfg, info, step));
 }

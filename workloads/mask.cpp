@@ -6,16 +6,20 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "sim/alloc_guard.hpp"
 #include "sim/errors.hpp"
 
 namespace sparsim {
 
 Mask::Mask(std::vector<std::int64_t> shape) : shape_(std::move(shape)) {
-  size_ = 1;
+  double elements = 1;
   for (auto d : shape_) {
     if (d < 0) throw std::invalid_argument("negative mask dimension");
-    size_ *= d;
+    elements *= static_cast<double>(d);
   }
+  check_allocation(elements, 1.0 / 8, "a mask bitmap");
+  size_ = 1;
+  for (auto d : shape_) size_ *= d;
   bits_.assign(static_cast<std::size_t>((size_ + 63) / 64), 0);
 }
 
@@ -153,6 +157,7 @@ Mask uniform(const std::vector<std::int64_t>& shape, double density, Rng& rng) {
 
 std::vector<float> synthetic_weights(const std::vector<std::int64_t>& shape, Rng& rng) {
   const std::int64_t n = element_count(shape);
+  check_allocation(static_cast<double>(n), sizeof(float), "a layer's weights (for its magnitude mask)");
   std::vector<float> w(static_cast<std::size_t>(n));
   const std::int64_t rows = shape.empty() ? 1 : shape[0];
   const std::int64_t per_row = rows > 0 ? n / rows : 0;
@@ -168,6 +173,7 @@ Mask top_magnitude(const std::vector<float>& weights, const std::vector<std::int
   check_density(density);
   if (static_cast<std::int64_t>(weights.size()) != element_count(shape))
     throw std::invalid_argument("top_magnitude: weights do not match the shape");
+  check_allocation(static_cast<double>(weights.size()), sizeof(float), "a layer's weight magnitudes");
   std::vector<float> mag(weights.size());
   std::transform(weights.begin(), weights.end(), mag.begin(), [](float x) { return std::fabs(x); });
   return top_k(mag, shape, keep_count(density, static_cast<std::int64_t>(mag.size())));
@@ -329,6 +335,7 @@ Mask clustered(const std::vector<std::int64_t>& shape, double density, double cl
   const double step = std::max(cluster, 1.0);
   const auto gh = static_cast<std::int64_t>(std::ceil(static_cast<double>(h) / step)) + 1;
   const auto gw = static_cast<std::int64_t>(std::ceil(static_cast<double>(w) / step)) + 1;
+  check_allocation(static_cast<double>(n), sizeof(float), "an activation map (for its clustered mask)");
   std::vector<float> value(static_cast<std::size_t>(n));
   std::vector<double> grid(static_cast<std::size_t>(gh * gw));
   for (std::int64_t c = 0; c < channels; ++c) {

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "sim/alloc_guard.hpp"
+
 namespace sparsim::cdma {
 
 Codec parse_codec(const std::string& name) {
@@ -111,6 +113,7 @@ std::vector<std::uint32_t> rle_decompress(std::span<const std::uint8_t> in, std:
 }
 
 std::vector<std::uint8_t> zlib_compress(std::span<const std::uint32_t> words, int level) {
+  check_allocation(static_cast<double>(words.size()), 8.0, "the compressor's buffers for an activation map");
   std::vector<std::uint8_t> raw;
   raw.reserve(words.size() * 4);
   for (std::uint32_t w : words) put_word(raw, w);

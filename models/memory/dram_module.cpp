@@ -7,6 +7,8 @@
 #include <numeric>
 #include <tuple>
 
+#include "sim/alloc_guard.hpp"
+
 namespace sparsim::memory {
 
 using sc_core::SC_PS;
@@ -130,6 +132,10 @@ void DramModule::sample_channels(int n) {
 void DramModule::pick_bursts(const Block& b, std::vector<Pick>& out) const {
   const int shift = map_.burst_shift();
   const std::uint64_t run = map_.run_bursts();
+  // At most every burst of the block, in the share of the channels simulated.
+  check_allocation(static_cast<double>(block_bytes(b) >> shift) * static_cast<double>(sampled_list_.size()) /
+                       static_cast<double>(spec_.channels),
+                   sizeof(Pick), "a DRAM transfer's burst list");
   for_each_segment(b, [&](std::uint64_t begin, std::uint64_t end) {
     const std::uint64_t b0 = begin >> shift, b1 = (end + (1ULL << shift) - 1) >> shift;
     for (std::uint64_t r = b0 / run; r * run < b1; ++r) {

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <tuple>
 
+#include "sim/alloc_guard.hpp"
 #include "workloads/mask.hpp"
 
 namespace sparsim::sat {
@@ -95,6 +96,7 @@ FunctionalOp::FunctionalOp(i64 m, i64 k, i64 n, Nm pattern, std::uint64_t seed, 
     : M(m), K(k), N(n), nm(pattern) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> dist(0.0, 1.0);
+  check_allocation(static_cast<double>(M) * static_cast<double>(K), sizeof(double), "a functional op's A operand");
   a.resize(static_cast<std::size_t>(M * K));
   for (i64 r = 0; r < M; ++r)
     for (i64 c = 0; c < K; ++c) a[static_cast<std::size_t>(r * K + c)] = a_of ? a_of(r, c) : dist(rng);
@@ -115,6 +117,8 @@ FunctionalOp::FunctionalOp(i64 m, i64 k, i64 n, Nm pattern, std::uint64_t seed, 
   }
   const i64 nc = std::min(N, max_cols);
   for (i64 j = 0; j < nc; ++j) cols.push_back(nc == N ? j : j * N / nc);
+  check_allocation(static_cast<double>(K) * static_cast<double>(nc) + static_cast<double>(M) * static_cast<double>(nc),
+                   sizeof(double), "a functional op's B operand and outputs");
   b.resize(static_cast<std::size_t>(K * nc));
   for (auto& x : b) x = dist(rng);
   out.assign(static_cast<std::size_t>(M * nc), 0.0);

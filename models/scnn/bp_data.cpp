@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "sim/alloc_guard.hpp"
+
 namespace sparsim::scnn {
 
 std::optional<ConvShape> bp_shape(const ConvShape& f) {
@@ -32,6 +34,7 @@ Gradient make_gradient(const LayerData& fwd, double gradient_density, Rng& grad_
     if (fwd.outputs.get(i) && draw < keep) g.dy.set(i, true);
   }
   if (!fwd.functional()) return g;
+  check_allocation(static_cast<double>(g.dy.size()), sizeof(g.dy_values[0]), "an output gradient's values");
   g.dy_values.assign(static_cast<std::size_t>(g.dy.size()), 0);
   for (std::int64_t i = 0; i < g.dy.size(); ++i)
     if (g.dy.get(i)) {
@@ -64,6 +67,8 @@ BpData make_bp_data(const LayerData& fwd, const ConvShape& t, const Densities& t
           if (fwd.weights.get(fwd.widx(k, c, r, s))) d.weights.set(d.widx(c, k, f.R - 1 - r, f.S - 1 - s), true);
   d.outputs = fwd.inputs;  // C x H x W: the transposed output plane is the forward input plane
   if (!fwd.functional()) return b;
+  check_allocation(static_cast<double>(d.weights.size() + d.inputs.size()), sizeof(d.weight_values[0]),
+                   "the transposed weights' and inputs' values");
   d.weight_values.assign(static_cast<std::size_t>(d.weights.size()), 0);
   for (std::int64_t k = 0; k < f.K; ++k)
     for (std::int64_t c = 0; c < f.C; ++c)

@@ -4,6 +4,7 @@
 
 #include "models/scnn/blocks.hpp"
 #include "models/scnn/format.hpp"
+#include "sim/alloc_guard.hpp"
 
 namespace sparsim::scnn {
 
@@ -64,6 +65,7 @@ void DenseGrid::load_chunk(const LayerData& data, const PlaneMapping& m, std::in
       // Gating bookkeeping: for every (c, r, s), the own-tile outputs whose input is a non-zero.
       auto& hits = nz_hits_[pe];
       if (!gating_ || dy_) continue;
+      check_allocation(static_cast<double>(s.C * s.R * s.S), sizeof(hits[0]), "a PE's zero-gating counts");
       hits.assign(static_cast<std::size_t>(s.C * s.R * s.S), 0);
       for (std::int64_t c = 0; c < s.C; ++c)
         for (std::int64_t r = 0; r < s.R; ++r)
@@ -102,6 +104,7 @@ std::uint64_t DenseGrid::load_group(const LayerData& data, const PlaneMapping& m
   kc_lo_ = g * m.kc;
   kc_n_ = std::min(m.kc, s.K - kc_lo_);
   if (gating_) {
+    check_allocation(static_cast<double>(s.C * s.R * s.S), sizeof(group_nzw_[0]), "a group's weight counts");
     group_nzw_.assign(static_cast<std::size_t>(s.C * s.R * s.S), 0);
     for (std::int64_t k = 0; k < kc_n_; ++k)
       for (std::int64_t c = 0; c < s.C; ++c)

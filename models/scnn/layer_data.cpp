@@ -1,6 +1,7 @@
 #include "models/scnn/layer_data.hpp"
 
 #include "models/scnn/format.hpp"
+#include "sim/alloc_guard.hpp"
 
 namespace sparsim::scnn {
 
@@ -18,6 +19,7 @@ namespace {
 
 // Non-zero values in [-4, 4] \ {0}: products and sums stay exact in integers.
 void fill_values(const Mask& mask, std::vector<std::int16_t>& values, Rng& rng) {
+  check_allocation(static_cast<double>(mask.size()), sizeof(std::int16_t), "an operand's values");
   values.assign(static_cast<std::size_t>(mask.size()), 0);
   for (std::int64_t i = 0; i < mask.size(); ++i)
     if (mask.get(i)) {

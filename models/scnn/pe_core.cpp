@@ -2,9 +2,13 @@
 
 #include <algorithm>
 
+#include "sim/alloc_guard.hpp"
+
 namespace sparsim::scnn {
 
 void Accumulator::reset(std::int64_t entries, int banks, bool functional) {
+  check_allocation(static_cast<double>(entries), functional ? 1.0 + sizeof(std::int64_t) : 1.0,
+                   "a PE's accumulator banks");
   touched.assign(static_cast<std::size_t>(entries), 0);
   if (functional)
     values.assign(static_cast<std::size_t>(entries), 0);

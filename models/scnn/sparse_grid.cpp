@@ -4,6 +4,7 @@
 
 #include "models/scnn/blocks.hpp"
 #include "models/scnn/format.hpp"
+#include "sim/alloc_guard.hpp"
 
 namespace sparsim::scnn {
 
@@ -42,6 +43,7 @@ void SparseGrid::begin_layer(const LayerData& data) {
   wu_kg_ = -1;
   const ConvShape& s = data.shape;
   const std::int64_t n = dy_ ? s.K * s.C * s.R * s.S : s.K * s.Ho() * s.Wo();
+  if (data.functional()) check_allocation(static_cast<double>(n), sizeof(outputs_[0]), "a layer's output values");
   if (data.functional())
     outputs_.assign(static_cast<std::size_t>(n), 0);
   else

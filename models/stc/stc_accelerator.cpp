@@ -69,7 +69,9 @@ AcceleratorInfo stc_info() {
                    .detailed_events_per_cycle = 0,
                    .fast_events_per_cycle = 0.3,
                    .events_per_job = 100,
-                   .detailed_events_per_output = 0.25};
+                   .detailed_events_per_output = 0.25,
+                   // The standard algorithm's two kernels per step (FF: GEMM + cell; BP: cell + GEMM).
+                   .serial_step_cycles = 2.0 * static_cast<double>(p.launch_cycles)};
   };
   return i;
 }
