@@ -37,6 +37,10 @@ AddressMap::AddressMap(const DramSpec& s) {
     pow2_ = pow2_ && std::has_single_bit(static_cast<std::uint64_t>(radix_[k]));
     bits_[k] = log2_exact(radix_[k]);
   }
+  for (int i = 0, at = 0; pow2_ && i < 6; at += bits_[order_[i]], ++i) {
+    field_shift_[order_[i]] = at;
+    field_mask_[order_[i]] = (std::uint64_t{1} << bits_[order_[i]]) - 1;
+  }
   channels_ = static_cast<std::uint64_t>(s.channels);
   hash_ = s.hash_channels;
 }
@@ -55,12 +59,8 @@ int AddressMap::rotation(std::uint64_t upper) const {
 DramCoord AddressMap::decode(std::uint64_t addr) const {
   std::uint64_t a = addr >> shift_;
   i64 v[6];
-  if (pow2_) {  // the common case: bit fields
-    for (int i = 0; i < 6; ++i) {
-      const int k = order_[i];
-      v[k] = static_cast<i64>(a & ((std::uint64_t{1} << bits_[k]) - 1));
-      a >>= bits_[k];
-    }
+  if (pow2_) {  // the common case: bit fields, each at its own offset
+    for (int k = 0; k < 6; ++k) v[k] = static_cast<i64>((a >> field_shift_[k]) & field_mask_[k]);
   } else {
     for (int i = 0; i < 6; ++i) {
       const std::uint64_t r = static_cast<std::uint64_t>(radix_[order_[i]]);

@@ -44,6 +44,8 @@ class AddressMap {
   int shift_ = 0;
   bool pow2_ = false;        // every radix a power of two: decode by shifts and masks
   int bits_[6] = {};         // log2 of each kind's radix (pow2_)
+  int field_shift_[6] = {};  // pow2_: each kind's bit offset above the burst offset, and its mask
+  std::uint64_t field_mask_[6] = {};
   std::uint64_t below_ = 1;  // bursts per run of one channel digit (product of the radices below it)
   std::uint64_t channels_ = 1;
   bool hash_ = false;

@@ -171,6 +171,15 @@ bool DramChannel::refresh_step(i64 now, i64* next) {
       for (std::size_t k = first; k < end; ++k) banks_[k].next_act = std::max(banks_[k].next_act, at + spec_.tRFC);
       ++stats_.refreshes;
       r.refresh_due += spec_.tREFI;
+      // The rank's banks are closed now, so the rest of an idle span's refreshes issue on time: in closed
+      // form (a request 2^50 cycles later would otherwise loop 10^11 times).
+      if (r.refresh_due <= now) {
+        const i64 more = (now - r.refresh_due) / spec_.tREFI + 1;
+        const i64 last = r.refresh_due + (more - 1) * spec_.tREFI;
+        for (std::size_t k = first; k < end; ++k) banks_[k].next_act = std::max(banks_[k].next_act, last + spec_.tRFC);
+        stats_.refreshes += static_cast<std::uint64_t>(more);
+        r.refresh_due = last + spec_.tREFI;
+      }
     }
     if (r.refresh_due > now) {
       *next = std::min(*next, r.refresh_due);

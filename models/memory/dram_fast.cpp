@@ -1,8 +1,14 @@
 #include "models/memory/dram_fast.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace sparsim::memory {
+
+namespace {
+// last_column_ of a kind with no command yet: far enough back that no gap reaches the present.
+constexpr i64 kNoCommand = std::numeric_limits<i64>::min() / 4;
+}  // namespace
 
 DramChannelFast::DramChannelFast(const DramSpec& spec)
     : spec_(spec),
@@ -12,6 +18,7 @@ DramChannelFast::DramChannelFast(const DramSpec& spec)
       read_slots_(static_cast<std::size_t>(spec.queue_size), 0),
       write_slots_(static_cast<std::size_t>(spec.queue_size), 0) {
   for (int k = 0; k < 8; ++k) gap_[k] = column_gap_rule(k & 4, k & 2, k & 1);
+  last_column_.assign(static_cast<std::size_t>(2 * spec.ranks * spec.bankgroups), kNoCommand);
   const Command r{0, 0, false}, w{0, 0, true}, other{0, 1, false};
   min_column_gap_ = column_gap(r, other);
   for (const Command& a : {r, w})
@@ -32,6 +39,14 @@ void DramChannelFast::refresh_until(i64 t) {
     }
     stats_.refreshes += static_cast<std::uint64_t>(spec_.ranks);
     refresh_due_ += spec_.tREFI;
+    // Every bank is closed now, so the rest of an idle span's refreshes start on time: in closed form.
+    if (refresh_due_ <= t) {
+      const i64 more = (t - refresh_due_) / spec_.tREFI + 1;
+      const i64 last = refresh_due_ + (more - 1) * spec_.tREFI;
+      for (Bank& b : banks_) b.act_ready = std::max(b.act_ready, last + spec_.tRFC);
+      stats_.refreshes += static_cast<std::uint64_t>(more * spec_.ranks);
+      refresh_due_ = last + spec_.tREFI;
+    }
   }
 }
 
@@ -73,17 +88,18 @@ i64 DramChannelFast::place_column(i64 t, int group, bool write) {
     // the command goes after the last one, at its distance from each command within reach.
     const Command& last = columns_.items.back();
     c.at = std::max(c.at, last.at + column_gap(last, c));
-    // Walk back from the last command over those within reach (a few on a saturated bus).
-    const i64 from = c.at - max_column_gap_;
+    // Every earlier command lies behind c; of each kind the latest binds hardest (the gap depends on the
+    // kind alone), and commands older than the largest gap cannot bind at all.
     i64 at = c.at;
-    for (auto it = columns_.end(); it != columns_.begin();) {
-      --it;
-      if (it->at < from) break;
-      at = std::max(at, it->at + column_gap(*it, c));
-    }
+    const int groups = static_cast<int>(last_column_.size() / 2);
+    for (int g = 0; g < groups; ++g)
+      for (int w = 0; w < 2; ++w)
+        at = std::max(at, last_column_[static_cast<std::size_t>(2 * g + w)] +
+                              gap_[(g == group ? 4 : 0) + (w ? 2 : 0) + (write ? 1 : 0)]);
     c.at = at;
     if (c.at - last.at >= 2 * min_column_gap_) packed_from_ = c.at;
     columns_.items.push_back(c);
+    note_column(c);
     return c.at;
   }
   // One forward sweep (the command only moves later, past the commands it conflicts with), then a check
@@ -107,6 +123,7 @@ i64 DramChannelFast::place_column(i64 t, int group, bool write) {
   const bool at_end = columns_.size() == 0 || c.at >= columns_.items.back().at;
   if (at_end && (columns_.size() == 0 || c.at - columns_.items.back().at >= 2 * min_column_gap_)) packed_from_ = c.at;
   columns_.items.insert(first_from(columns_, c.at + 1), c);
+  note_column(c);
   return c.at;
 }
 
@@ -150,6 +167,8 @@ void DramChannelFast::advance(i64 dt, i64 until, const DramStats& events) {
     b.col_ready += dt;
   }
   for (Command& e : columns_.items) e.at += dt;
+  for (i64& t : last_column_)
+    if (t != kNoCommand) t += dt;
   packed_from_ += dt;
   for (Calendar& c : acts_)
     for (Command& e : c.items) e.at += dt;
@@ -157,7 +176,7 @@ void DramChannelFast::advance(i64 dt, i64 until, const DramStats& events) {
   for (i64& s : write_slots_) s += dt;
   horizon_ += dt;
   // The skipped span's refreshes are in dt and in `events`; the next one falls due after it.
-  while (refresh_due_ <= until) refresh_due_ += spec_.tREFI;
+  if (refresh_due_ <= until) refresh_due_ += ((until - refresh_due_) / spec_.tREFI + 1) * spec_.tREFI;
   stats_ += events;
 }
 

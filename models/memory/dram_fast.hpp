@@ -6,6 +6,7 @@
 // them (before or after), ACTs keep tRRD_S/L and tFAW. Requests may thus overtake one another, as under
 // FR-FCFS, but there is no queue scan, no write drain and no command-bus limit; refresh is a periodic
 // all-bank block. Its error against the detailed DramChannel is measured (tests/memory, docs/memory.md).
+#include <algorithm>
 #include <vector>
 
 #include "models/memory/address_map.hpp"
@@ -23,6 +24,9 @@ class DramChannelFast {
   // Powers the channel up at `now` (see DramChannel::start).
   void start(i64 now) { refresh_due_ = spec_.refresh ? now + spec_.tREFI : refresh_due_; }
   const DramStats& stats() const { return stats_; }
+  // Counts the refreshes that fall due up to t while the channel is idle (the end of a replay: a channel
+  // no request reached refreshes too, as in the detailed mode).
+  void refresh_through(i64 t) { refresh_until(t); }
   // Cycle at which the next refresh falls due.
   i64 next_refresh() const { return refresh_due_; }
   // Steady-state skip (used by DramModule for long blocks): moves the channel's whole state dt cycles
@@ -71,6 +75,13 @@ class DramChannelFast {
   i64 max_column_gap_ = 0;  // the largest distance column_gap() can ask for
   i64 min_column_gap_ = 0;  // the smallest
   i64 packed_from_ = 0;     // no hole for a command between here and the last column command
+  // The latest column command of each (rank x bank group, read/write) kind: the gap rules depend on the kind
+  // alone, so on a saturated bus these bind a new command as the whole window behind it would.
+  std::vector<i64> last_column_;
+  void note_column(const Command& c) {
+    i64& last = last_column_[static_cast<std::size_t>(2 * c.group + (c.write ? 1 : 0))];
+    last = std::max(last, c.at);
+  }
   DramStats stats_;
 };
 

@@ -1,14 +1,6 @@
 #include "models/memory/dram_stats.hpp"
 
-#include <bit>
-
 namespace sparsim::memory {
-
-void DramStats::record_read_latency(std::uint64_t cycles) {
-  read_latency_sum += cycles;
-  const int b = cycles == 0 ? 0 : std::bit_width(cycles) - 1;
-  ++read_latency_log2[static_cast<std::size_t>(b < 23 ? b : 23)];
-}
 
 std::uint64_t DramStats::read_latency_quantile(double q) const {
   if (reads == 0) return 0;

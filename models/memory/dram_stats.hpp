@@ -1,6 +1,7 @@
 #pragma once
 // Event counts of one DRAM channel (or a whole system, summed), the same in both timing modes.
 #include <array>
+#include <bit>
 #include <cstdint>
 
 namespace sparsim::memory {
@@ -14,7 +15,12 @@ struct DramStats {
   std::uint64_t busy_cycles = 0;                      // cycles the data bus carried data
   std::array<std::uint64_t, 24> read_latency_log2{};  // histogram: bucket b holds latencies in [2^b, 2^(b+1))
 
-  void record_read_latency(std::uint64_t cycles);
+  // Inline: the fast mode records every read it places.
+  void record_read_latency(std::uint64_t cycles) {
+    read_latency_sum += cycles;
+    const int b = cycles == 0 ? 0 : std::bit_width(cycles) - 1;
+    ++read_latency_log2[static_cast<std::size_t>(b < 23 ? b : 23)];
+  }
   // The latency below which a fraction q of the reads completed (bucket upper bound, in cycles).
   std::uint64_t read_latency_quantile(double q) const;
   DramStats& operator+=(const DramStats& o);

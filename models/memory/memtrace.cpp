@@ -161,7 +161,10 @@ ReplayResult replay_fast(const DramSpec& spec, const std::vector<TraceRequest>& 
     if (!t.write) read_latencies.push_back(done - accepted);
     ++r.requests;
   }
-  for (const DramChannelFast& k : ch) r.stats += k.stats();
+  for (DramChannelFast& k : ch) {
+    k.refresh_through(r.cycles);
+    r.stats += k.stats();
+  }
   finish(r, read_latencies, spec);
   return r;
 }

@@ -123,7 +123,8 @@ TEST_CASE("memtrace: bad traces and bad .ini files are one-line errors with file
       {std::string(kIni).replace(std::string(kIni).find("tCK = 0.63"), 10, "tCK = fast"), "not a non-negative number"},
       {"[timing]\ntCK = 1\n", "missing"},
       {std::string(kIni).replace(std::string(kIni).find("tRAS = 52"), 9, "tRAS = 10"), "tRAS"},
-      {std::string(kIni).replace(std::string(kIni).find("banks_per_group = 4"), 19, "banks_per_group = 3"), "channel_size"},
+      {std::string(kIni).replace(std::string(kIni).find("banks_per_group = 4"), 19, "banks_per_group = 3"),
+       "channel_size"},
       {std::string(kIni).replace(std::string(kIni).find("rochrababgco"), 12, "rochrababgxx"), "address_mapping"},
   };
   for (const auto& [text, expect] : inis) {
@@ -144,4 +145,29 @@ TEST_CASE("memtrace: bad traces and bad .ini files are one-line errors with file
     CHECK(r.err.rfind("sparsim: error: ", 0) == 0);
   }
   CHECK(run_sparsim("memtrace --help").status == 0);
+}
+
+// DRAMSim3's traces end with a sentinel request far in the future; the largest cycle a trace may hold is
+// 2^50. The refreshes of the idle span before it are counted in closed form in both modes, not stepped one
+// by one (10^11 of them: hours), and both modes count them on every channel, as tREFI says.
+TEST_CASE("memtrace: a request 2^50 cycles out completes, with the idle span's refreshes counted in closed form") {
+  const auto dir = temp_dir("memtrace_far");
+  const long long far = 1LL << 50;
+  const auto trace = write_file(dir, "t.trace", "0x0 READ 0\n0x40 WRITE 5\n0x80 READ " + std::to_string(far) + "\n");
+  for (const char* mode : {"fast", "detailed"}) {
+    INFO(mode);
+    const std::string out = dir + "/" + mode;
+    const auto r = run_sparsim("memtrace " + trace + " --mode " + mode + " --out " + out);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const auto j = nlohmann::json::parse(slurp(out + "/memtrace.json"));
+    CHECK(j["requests"] == 3);
+    CHECK(j["cycles"].get<long long>() > far);
+    CHECK(j["cycles"].get<long long>() < far + 2000);
+    // DDR4_3200's tREFI is 12480 cycles and the default config has 4 channels of one rank: each refreshes
+    // every tREFI up to the end, the channels no request reached included.
+    const long long refreshes = j["refreshes"].get<long long>();
+    CHECK(refreshes >= 4 * (far / 12480) - 8);
+    CHECK(refreshes <= 4 * (far / 12480) + 8);
+  }
 }
