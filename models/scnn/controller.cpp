@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/scnn/bp_data.hpp"
+#include "models/scnn/weight_format.hpp"
 #include "sim/errors.hpp"
 #include "sim/timeline.hpp"
 #include "workloads/layer_masks.hpp"
@@ -198,6 +199,7 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
     stalled("dram wait", cycles_of(t0));
   };
   std::vector<std::uint64_t> wbytes;
+  std::vector<WeightFormatBits> wfmt;  // FF / BP: the weight streams' value and index bits
   if (plan.phase == Phase::WU) {
     // dY of each output-channel group before its first input channel (compressed in SCNN, dense otherwise).
     if (sparse) {
@@ -211,13 +213,25 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
                                    static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8));
     }
   } else if (sparse) {
-    wbytes = sparse_group_weight_bytes(data, m, p_.grid);
+    wfmt = group_weight_formats(data, m, p_.grid);
+    for (const WeightFormatBits& f : wfmt) wbytes.push_back(f.bytes);
   } else {
-    for (std::int64_t k0 = 0; k0 < data.shape.K; k0 += m.kc)
+    for (std::int64_t k0 = 0; k0 < data.shape.K; k0 += m.kc) {
       wbytes.push_back(
           static_cast<std::uint64_t>(std::min(m.kc, data.shape.K - k0) * data.shape.C * data.shape.R * data.shape.S) *
           static_cast<std::uint64_t>((p_.grid.value_bits + 7) / 8));
+      WeightFormatBits f;  // dense: values only
+      f.value_bits = wbytes.back() * 8;
+      wfmt.push_back(f);
+    }
   }
+  const auto count_weights = [&](std::size_t g) {
+    st.dram_weight_bytes += wbytes[g];
+    if (g < wfmt.size()) {
+      st.dram_weight_value_bits += wfmt[g].value_bits;
+      st.dram_weight_index_bits += wfmt[g].index_bits;
+    }
+  };
   for (std::int64_t chunk = 0; chunk < m.chunks; ++chunk) {
     grid.load_chunk(data, m, chunk);
     if (plan.from_dram[df]) {
@@ -230,7 +244,7 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
     const std::uint64_t chunk_start = now_cycles();
     auto wreq = v.submit(Variant::Stream::Weights, wbytes[0],
                          timeline_transfer(kLoadTrack, job_name + " weights", wbytes[0], true));
-    st.dram_weight_bytes += wbytes[0];
+    count_weights(0);
     for (std::int64_t g = 0; g < m.groups; ++g) {
       wait_dram(wreq);
       if (g + 1 < m.groups) {  // prefetch the next group's weights (and re-read any IARAM overflow)
@@ -241,7 +255,7 @@ void ScnnTop::run_instance(Variant& v, Grid& grid, const OpPlan& plan, const Lay
         const std::uint64_t next = wbytes[static_cast<std::size_t>(g) + 1] + over;
         wreq =
             v.submit(Variant::Stream::Weights, next, timeline_transfer(kLoadTrack, job_name + " weights", next, true));
-        st.dram_weight_bytes += wbytes[static_cast<std::size_t>(g) + 1];
+        count_weights(static_cast<std::size_t>(g) + 1);
         st.dram_act_read_bytes += over;
       }
       grid.load_group(data, m, g);
@@ -305,13 +319,15 @@ void ScnnTop::run() {
           Rng arng(mix(mix(mix(seed ^ 0xA5A5A5A5ULL, static_cast<std::uint64_t>(op.layer_index)),
                            static_cast<std::uint64_t>(inst)),
                        static_cast<std::uint64_t>(image)));
-          const LayerData fwd =
-              OperandMasks::covers(layer)
-                  ? make_layer_data(plan.fwd_shape, plan.fwd_densities,
-                                    masks_.weights(op.layer_index, weight_phase, inst),
-                                    masks_.inputs(op.layer_index, image, inst),
-                                    masks_.outputs(op.layer_index, image, inst), wrng, arng, functional)
-                  : make_layer_data(plan.fwd_shape, plan.fwd_densities, wrng, arng, functional);
+          LayerData fwd = OperandMasks::covers(layer)
+                              ? make_layer_data(plan.fwd_shape, plan.fwd_densities,
+                                                masks_.weights(op.layer_index, weight_phase, inst),
+                                                masks_.inputs(op.layer_index, image, inst),
+                                                masks_.outputs(op.layer_index, image, inst), wrng, arng, functional)
+                              : make_layer_data(plan.fwd_shape, plan.fwd_densities, wrng, arng, functional);
+          // FF weights pruned in whole blocks travel in the granularity's compressed format (SCNN only).
+          if (plan.phase == Phase::FF && v.sparse)
+            fwd.weight_granularity = weight_format_granularity(fwd.weights, fwd.shape, layer.sparsity.granularity);
           BpData bp;
           Gradient wu;
           // BP and WU of a layer draw the same dY (same seeds).

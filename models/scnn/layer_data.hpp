@@ -7,6 +7,7 @@
 
 #include "dataflows/scnn/mapper.hpp"
 #include "workloads/mask.hpp"
+#include "workloads/network.hpp"
 
 namespace sparsim::scnn {
 
@@ -15,6 +16,9 @@ struct LayerData {
   Densities densities;
   Mask weights, inputs, outputs;
   std::vector<std::int16_t> weight_values, input_values;  // functional runs only (dense layout, 0 where masked)
+  // The format of the compressed weight stream (weight_format.hpp): element (SCNN's own) unless the FF
+  // weights were pruned in whole blocks of a coarser granularity.
+  Granularity weight_granularity = Granularity::Element;
   bool functional() const { return !weight_values.empty(); }
   std::int64_t widx(std::int64_t k, std::int64_t c, std::int64_t r, std::int64_t s) const {
     return ((k * shape.C + c) * shape.R + r) * shape.S + s;

@@ -51,7 +51,12 @@ VariantStats::VariantStats(const std::string& v, const ScnnParams& p)
       // Payload bytes by kind; the DRAM block ("dram") counts the bursts moved and charges their energy.
       dram_weight_bytes(dram.add("weight_bytes", "weight bytes read from DRAM")),
       dram_act_read_bytes(dram.add("act_read_bytes", "activation bytes read from DRAM")),
-      dram_act_write_bytes(dram.add("act_write_bytes", "activation bytes written to DRAM")) {}
+      dram_act_write_bytes(dram.add("act_write_bytes", "activation bytes written to DRAM")),
+      dram_weight_value_bits(
+          dram.add("weight_value_bits", "weight value bits read from DRAM (FF/BP; SCNN: zero placeholders too)")),
+      dram_weight_index_bits(dram.add("weight_index_bits",
+                                      "weight index bits read from DRAM (FF/BP; SCNN: zero-run indices, or the "
+                                      "block positions of a coarse-grained format)")) {}
 
 void VariantStats::attach(StatsRegistry& reg) {
   for (StatGroup* g : {&mult, &xbar, &acc, &iaram, &oaram, &wfifo, &ppu, &halo, &dram}) reg.attach(*g);

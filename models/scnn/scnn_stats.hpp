@@ -23,6 +23,8 @@ struct VariantStats {
   Counter &wfifo_read_bytes, &wfifo_write_bytes;
   Counter &ppu_outputs, &halo_bytes, &halo_adds;
   Counter &dram_weight_bytes, &dram_act_read_bytes, &dram_act_write_bytes;
+  // The weight bytes split into value and index bits (FF and BP weight streams; weight_format.hpp).
+  Counter &dram_weight_value_bits, &dram_weight_index_bits;
 };
 
 }  // namespace sparsim::scnn

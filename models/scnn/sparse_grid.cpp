@@ -4,6 +4,7 @@
 
 #include "models/scnn/blocks.hpp"
 #include "models/scnn/format.hpp"
+#include "models/scnn/weight_format.hpp"
 #include "sim/alloc_guard.hpp"
 
 namespace sparsim::scnn {
@@ -152,6 +153,9 @@ void SparseGrid::load_group(const LayerData& data, const PlaneMapping& m, std::i
       }
       wt_offsets_[static_cast<std::size_t>(c * phases_ + ph) + 1] = static_cast<std::int64_t>(wts_.size());
     }
+  coarse_group_ = data.weight_granularity != Granularity::Element;
+  group_index_bits_ = coarse_group_ ? group_weight_format(data, kc_lo_, kc_n_, p_.grid).index_bits : 0;
+  group_nonzeros_ = static_cast<std::uint64_t>(wts_.size());
 }
 
 void SparseGrid::load_wu_group(const LayerData& data, const PlaneMapping& m, std::int64_t g) {
@@ -252,8 +256,15 @@ void SparseGrid::finish_group(const std::vector<PeTally>& tallies, std::uint64_t
     st_.acc_read_bytes += t.valid * acc_bytes;
     st_.acc_write_bytes += t.valid * acc_bytes;
     act_read_bits_ += t.act_reads * static_cast<std::uint64_t>(entry_bits);
-    wt_read_bits_ += t.wt_reads * static_cast<std::uint64_t>(entry_bits);
-    wt_write_bits_ += t.wt_writes * static_cast<std::uint64_t>(entry_bits);
+    if (coarse_group_ && !dy_) {  // coarse format: the values plus the block indices per weight
+      const auto vb = static_cast<std::uint64_t>(p_.grid.value_bits);
+      const auto index = [&](std::uint64_t n) { return group_nonzeros_ ? n * group_index_bits_ / group_nonzeros_ : 0; };
+      wt_read_bits_ += t.wt_reads * vb + index(t.wt_reads);
+      wt_write_bits_ += t.wt_writes * vb + index(t.wt_writes);
+    } else {
+      wt_read_bits_ += t.wt_reads * static_cast<std::uint64_t>(entry_bits);
+      wt_write_bits_ += t.wt_writes * static_cast<std::uint64_t>(entry_bits);
+    }
   }
   if (dy_) {
     finish_wu_group(out);
@@ -358,21 +369,8 @@ void SparseGrid::flush_bytes() {
 
 namespace sparsim::scnn {
 std::vector<std::uint64_t> sparse_group_weight_bytes(const LayerData& data, const PlaneMapping& m, const GridSpec& g) {
-  const ConvShape& s = data.shape;
   std::vector<std::uint64_t> out;
-  for (std::int64_t k0 = 0; k0 < s.K; k0 += m.kc) {
-    const std::int64_t kn = std::min(m.kc, s.K - k0);
-    std::uint64_t bytes = 0;
-    for (std::int64_t c = 0; c < s.C; ++c) {
-      EntryCounter counter(g.index_bits);
-      for (std::int64_t r = 0; r < s.R; ++r)
-        for (std::int64_t q = 0; q < s.S; ++q)
-          for (std::int64_t k = 0; k < kn; ++k)
-            if (data.weights.get(data.widx(k0 + k, c, r, q))) counter.nonzero_at((r * s.S + q) * kn + k);
-      bytes += static_cast<std::uint64_t>(bytes_of(counter.entries(), g.value_bits + g.index_bits, 0));
-    }
-    out.push_back(bytes);
-  }
+  for (const WeightFormatBits& f : group_weight_formats(data, m, g)) out.push_back(f.bytes);
   return out;
 }
 }  // namespace sparsim::scnn

@@ -75,6 +75,10 @@ class SparseGrid : public sc_core::sc_module {
   std::vector<std::int64_t> outputs_;
   std::uint64_t chunk_input_bytes_ = 0, overflow_bytes_ = 0, max_iaram_bytes_ = 0, chunk_output_bytes_ = 0;
   std::uint64_t act_read_bits_ = 0, wt_read_bits_ = 0, wt_write_bits_ = 0;
+  // The current group's weight format when it is coarse (weight_format.hpp): its index bits, spread over
+  // its non-zero weights, are what the weight FIFO moves besides the values.
+  bool coarse_group_ = false;
+  std::uint64_t group_index_bits_ = 0, group_nonzeros_ = 0;
 };
 
 }  // namespace sparsim::scnn

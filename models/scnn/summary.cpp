@@ -10,7 +10,31 @@ namespace {
 
 struct Totals {
   double cycles = 0, energy_pj = 0;
+  // Memory references (docs/scnn.md "Pruning granularity"): DRAM payload bytes (weights, activations in and
+  // out), on-chip bytes (IARAM, OARAM, weight FIFO and accumulator reads and writes), and the weight
+  // streams' value and index bits.
+  double dram_bytes = 0, onchip_bytes = 0, weight_value_bits = 0, weight_index_bits = 0;
+  double wfifo_bytes = 0, accumulator_bytes = 0;  // parts of onchip_bytes
 };
+
+void add_memory(Totals& t, const JobResult& j) {
+  const std::string prefix = j.variant + ".";
+  for (const auto& c : j.counters) {
+    if (c.block.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string b = c.block.substr(prefix.size());
+    const auto v = static_cast<double>(c.value);
+    if (b == "dram") {
+      if (c.name == "weight_bytes" || c.name == "act_read_bytes" || c.name == "act_write_bytes") t.dram_bytes += v;
+      if (c.name == "weight_value_bits") t.weight_value_bits += v;
+      if (c.name == "weight_index_bits") t.weight_index_bits += v;
+    } else if ((b == "iaram" || b == "oaram" || b == "wfifo" || b == "acc") &&
+               (c.name == "read_bytes" || c.name == "write_bytes")) {
+      t.onchip_bytes += v;
+      if (b == "wfifo") t.wfifo_bytes += v;
+      if (b == "acc") t.accumulator_bytes += v;
+    }
+  }
+}
 
 }  // namespace
 
@@ -35,6 +59,7 @@ nlohmann::ordered_json summarize(const std::vector<JobResult>& jobs, const std::
       if (s == 0 && !conv) continue;
       tot[s][j.variant].cycles += static_cast<double>(j.cycles);
       tot[s][j.variant].energy_pj += e;
+      add_memory(tot[s][j.variant], j);
     }
   }
   double dense = 0, useful = 0, dense_all = 0, useful_all = 0;
@@ -65,6 +90,16 @@ nlohmann::ordered_json summarize(const std::vector<JobResult>& jobs, const std::
     o["speedup_vs_dcnn_opt"] = ratio(t["dcnn-opt"].cycles, t["scnn"].cycles);
     o["energy_ratio_dcnn_over_scnn"] = ratio(t["dcnn"].energy_pj, t["scnn"].energy_pj);
     o["energy_ratio_dcnn_opt_over_scnn"] = ratio(t["dcnn-opt"].energy_pj, t["scnn"].energy_pj);
+    for (const char* v : kVariants) {
+      const Totals& m = t[v];
+      o["memory"][v] = {{"weight_value_bits", m.weight_value_bits},
+                        {"weight_index_bits", m.weight_index_bits},
+                        {"dram_bytes", m.dram_bytes},
+                        {"onchip_bytes", m.onchip_bytes},
+                        {"wfifo_bytes", m.wfifo_bytes},
+                        {"accumulator_bytes", m.accumulator_bytes},
+                        {"memory_reference_bytes", m.dram_bytes + m.onchip_bytes}};
+    }
     out[scopes[s]] = o;
     lines.push_back("scnn " + step.network.name + " (" + scopes[s] + "): cycles SCNN " +
                     format_number("%.4g", t["scnn"].cycles) + ", DCNN " + format_number("%.4g", t["dcnn"].cycles) +
