@@ -36,6 +36,13 @@ if sweep scnn-density; then
   plot "$out/scnn-density/results.csv" --kind curve --xlabel "$x" --y energy_pj,baseline_energy_pj \
     -o "$fig/scnn-density-energy.png"
 fi
+if sweep scnn-granularity; then
+  r="$out/scnn-granularity/results.csv"
+  plot "$r" --kind curve --x workload.sparsity.weight_density --series workload.sparsity.profile \
+    --y weight_index_bits --no-ideal -o "$fig/scnn-granularity-index-bits.png"
+  plot "$r" --kind curve --x workload.sparsity.weight_density --series workload.sparsity.profile \
+    --y memory_reference_bytes,wfifo_bytes --no-ideal -o "$fig/scnn-granularity-memory.png"
+fi
 if sweep stc-gemm; then
   plot "$out/stc-gemm/results.csv" --kind curve -o "$fig/stc-gemm-speedup.png"
 fi
