@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <filesystem>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -15,7 +14,6 @@
 #include "sim/alloc_guard.hpp"
 #include "sim/errors.hpp"
 #include "sim/kernel_run.hpp"
-#include "tests/cli/cli_runner.hpp"
 #include "workloads/mask.hpp"
 
 using namespace sparsim;
@@ -96,21 +94,4 @@ TEST_CASE("any other exception inside a SystemC process stays an internal error"
     kind = r.get_msg();
   }
   CHECK(kind == "a genuine fault");
-}
-
-TEST_CASE("a functional run whose operand would exceed the memory limit exits 2 with one line and no output") {
-  const std::string dir = temp_dir("alloc_guard_cli");
-  const std::string net =
-      write_file(dir, "big.yaml", "name: big\nlayers:\n  - {name: fc, type: fc, cin: 16384, cout: 16384}\n");
-  // The up-front estimate passes (a few jobs); the sat functional op's A operand (2 GiB of doubles) does not.
-  const CliResult r = run_sparsim("run --set workload.network=" + net +
-                                  " --set workload.batch=1 --set workload.phases=FF --functional"
-                                  " --max-memory 1024 --out " +
-                                  dir + "/out");
-  INFO(r.err);
-  CHECK(r.status == 2);
-  CHECK(r.err.rfind("sparsim: error: run.max_memory_mb: a functional op's A operand would need about 2048 MiB", 0) ==
-        0);
-  CHECK(r.err.find('\n') == r.err.size() - 1);
-  CHECK(!std::filesystem::exists(dir + "/out/report.json"));
 }
