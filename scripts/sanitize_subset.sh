@@ -2,9 +2,9 @@
 # CI's sanitizer subset (docs/reliability.md): the Catch2 suites that need no sparsim binary (tests/core, and
 # tests/memory without its *_cli.cpp) built in the clang ASan+UBSan fuzz build (build-fuzz, the target
 # `sanitized_tests` in CMakeLists.txt's SPARSIM_FUZZ section) and run through ctest, one process per case.
-# Meant to run in CI after the fuzz smoke (scripts/test.sh), which has already built sparsim_core and the
-# models there, so only the test sources and two links are added; not yet called from scripts/test.sh: the
-# links and the run are not measured yet (docs/reliability.md). The whole suite under GCC: scripts/sanitize.sh.
+# scripts/test.sh runs it after the fuzz smoke, which has already built sparsim_core and the models there, so
+# only the test sources and two links are added (docs/reliability.md). The whole suite under GCC:
+# scripts/sanitize.sh.
 #   bash scripts/sanitize_subset.sh [CTEST_ARGS...]
 # Environment: JOBS (build jobs, default nproc), CTEST_JOBS (default JOBS).
 # Same sanitizer options and suppressions (tests/sanitizers/) as scripts/sanitize.sh; every report goes to

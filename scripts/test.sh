@@ -16,3 +16,6 @@ fi
 # seed corpus (the regression inputs among them) and 3,000 mutated inputs from a fixed seed, so the smoke
 # is the same on every run; longer campaigns: bash scripts/fuzz.sh SECONDS.
 FUZZ_RUNS=3000 bash scripts/fuzz.sh
+# The sanitizer subset (docs/reliability.md): tests/core and tests/memory (less their *_cli.cpp) built in the
+# same clang ASan+UBSan build and run through ctest; any sanitizer report fails it.
+bash scripts/sanitize_subset.sh
