@@ -36,26 +36,7 @@ done
 # every sanitizer report goes to build-asan/sanitizer-logs/ (a report still aborts the process, failing the
 # test) and is listed at the end.
 logs=$(realpath -m "${LOGS:-$root/build-asan/sanitizer-logs}")
-rm -rf "$logs"
-mkdir -p "$logs"
-supp="$root/tests/sanitizers"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0:log_path=$logs/asan:suppressions=$supp/asan.supp${ASAN_EXTRA:+:$ASAN_EXTRA}"
-export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan:suppressions=$supp/ubsan.supp"
+source scripts/sanitizer_ctest.sh
 status=0
-(cd build-asan && ctest --output-on-failure -j"$ctest_jobs" "$@") || status=$?
-end=$(date +%s)
-reports=$(grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error" "$logs"/* 2>/dev/null || true)
-echo "sanitize: tests took $((end - built)) s, total $((end - start)) s, ctest exit $status" >&2
-if [ -n "$reports" ]; then
-  echo "sanitize: reports in:" >&2
-  echo "$reports" >&2
-  grep -hE "SUMMARY|runtime error" $reports | sort | uniq -c | sort -rn | head -20 >&2
-  status=1
-fi
-if [ "$status" -ne 0 ]; then
-  echo "sanitize: FAILED (see build-asan/Testing/Temporary/LastTest.log and $logs)" >&2
-else
-  echo "sanitize: passed, no sanitizer report" >&2
-fi
+sanitizer_ctest sanitize build-asan "$logs" "$start" "$built" "$ctest_jobs" "$@" || status=$?
 exit "$status"

@@ -21,27 +21,7 @@ CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -D
 cmake --build "$build" -j"$jobs" --target sanitized_tests
 built=$(date +%s)
 echo "sanitize_subset: build took $((built - start)) s" >&2
-logs="$root/$build/sanitizer-logs"
-rm -rf "$logs"
-mkdir -p "$logs"
-supp="$root/tests/sanitizers"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0:log_path=$logs/asan:suppressions=$supp/asan.supp"
-export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan:suppressions=$supp/ubsan.supp"
+source scripts/sanitizer_ctest.sh
 status=0
-(cd "$build" && ctest --output-on-failure -j"$ctest_jobs" "$@") || status=$?
-end=$(date +%s)
-reports=$(grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error" "$logs"/* 2>/dev/null || true)
-echo "sanitize_subset: tests took $((end - built)) s, total $((end - start)) s, ctest exit $status" >&2
-if [ -n "$reports" ]; then
-  echo "sanitize_subset: reports in:" >&2
-  echo "$reports" >&2
-  grep -hE "SUMMARY|runtime error" $reports | sort | uniq -c | sort -rn | head -20 >&2
-  status=1
-fi
-if [ "$status" -ne 0 ]; then
-  echo "sanitize_subset: FAILED (see $build/Testing/Temporary/LastTest.log and $logs)" >&2
-else
-  echo "sanitize_subset: passed, no sanitizer report" >&2
-fi
+sanitizer_ctest sanitize_subset "$build" "$root/$build/sanitizer-logs" "$start" "$built" "$ctest_jobs" "$@" || status=$?
 exit "$status"
