@@ -30,7 +30,13 @@ except ImportError as e:  # pragma: no cover - depends on the machine
 def attribute(node, name, default):
     for a in node.attribute:
         if a.name == name:
-            return onnx.helper.get_attribute_value(a)
+            try:
+                value = onnx.helper.get_attribute_value(a)
+            except ValueError:  # an attribute whose type field is damaged (python_mutate.py found it)
+                fail(node.name or node.op_type, "attribute '%s' has no valid type" % name)
+            if isinstance(value, bytes) or (isinstance(value, list) and any(isinstance(v, bytes) for v in value)):
+                fail(node.name or node.op_type, "attribute '%s' holds text where numbers belong" % name)
+            return value
     return default
 
 
@@ -70,7 +76,10 @@ class Model:
 
 
 def node_name(node):
-    return node.name or (node.output[0] if node.output else node.op_type)
+    name = node.name or (node.output[0] if node.output else node.op_type)
+    if isinstance(name, bytes):  # protobuf hands back text that is not valid UTF-8 as bytes
+        fail(node.op_type, "a node name is not valid UTF-8")
+    return name
 
 
 def bits(array):

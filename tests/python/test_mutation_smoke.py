@@ -70,3 +70,19 @@ def test_no_past_finding_ends_in_an_internal_error(tmp_path):
         assert code in (0, 2), name  # run (a NaN axis value plots as a category) or rejected, never an exception
         if code == 2:
             assert err.getvalue().count("\n") == 1, (name, err.getvalue())
+
+
+@pytest.mark.skipif(not os.access(SPARSIM, os.X_OK), reason="needs build/sparsim")
+def test_no_past_onnx_finding_ends_in_an_internal_error(tmp_path):
+    """tests/fuzz/corpus/onnx/regression-*: models the driver's 10,000-input campaign turned into Python
+    tracebacks (an attribute with a damaged type field, a node name that is not valid UTF-8)."""
+    pytest.importorskip("onnx")
+    corpus = os.path.join(ROOT, "tests", "fuzz", "corpus", "onnx")
+    found = sorted(f for f in os.listdir(corpus) if f.startswith("regression-"))
+    assert len(found) >= 2
+    for name in found:
+        run = subprocess.run([SPARSIM, "workloads", "import-onnx", os.path.join(corpus, name), "-o",
+                              str(tmp_path / (name + ".yaml"))], capture_output=True, text=True, errors="replace")
+        assert run.returncode == 2, (name, run.stderr)
+        assert "Traceback" not in run.stderr, (name, run.stderr)
+        assert run.stderr.count("\n") == 1, (name, run.stderr)
