@@ -368,14 +368,6 @@ void SparseGrid::flush_bytes() {
 }  // namespace sparsim::scnn
 
 namespace sparsim::scnn {
-std::vector<std::uint64_t> sparse_group_weight_bytes(const LayerData& data, const PlaneMapping& m, const GridSpec& g) {
-  std::vector<std::uint64_t> out;
-  for (const WeightFormatBits& f : group_weight_formats(data, m, g)) out.push_back(f.bytes);
-  return out;
-}
-}  // namespace sparsim::scnn
-
-namespace sparsim::scnn {
 std::vector<std::uint64_t> sparse_wu_group_bytes(const LayerData& fwd, const Mask& dy, const PlaneMapping& m,
                                                  const GridSpec& g) {
   const ConvShape& s = fwd.shape;

@@ -84,8 +84,6 @@ class SparseGrid : public sc_core::sc_module {
 }  // namespace sparsim::scnn
 
 namespace sparsim::scnn {
-// Compressed weight bytes of every output-channel group (what DRAM delivers before each group).
-std::vector<std::uint64_t> sparse_group_weight_bytes(const LayerData& data, const PlaneMapping& m, const GridSpec& g);
 // WU: compressed dY bytes per group (g / C output-channel group, all of it before the group's first channel,
 // none for the others: the dY buffer keeps it while the C channels run).
 std::vector<std::uint64_t> sparse_wu_group_bytes(const LayerData& fwd, const Mask& dy, const PlaneMapping& m,
