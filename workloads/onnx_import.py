@@ -12,6 +12,7 @@ Usage: onnx_import.py MODEL.onnx OUT_DIR
 import json
 import os
 import sys
+import warnings
 
 
 def fail(where, message):
@@ -42,14 +43,25 @@ def attribute(node, name, default):
 
 class Model:
     def __init__(self, path):
+        # A damaged protobuf can decode partly with only a RuntimeWarning ("Unexpected end-group tag: Not all
+        # data was converted"); the C++ side reports the first line of stderr, so a warning printed there would
+        # stand in for the error. A warning while reading rejects the model (found by the ONNX mutation campaign).
         try:
-            model = onnx.load(path)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                model = onnx.load(path)
         except Exception as e:  # onnx raises DecodeError and friends
             fail("model", f"cannot read ONNX model: {e}")
+        if caught:
+            fail("model", f"cannot read ONNX model: {str(caught[0].message).splitlines()[0]}")
         try:
-            model = shape_inference.infer_shapes(model, strict_mode=True)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                model = shape_inference.infer_shapes(model, strict_mode=True)
         except Exception as e:
             fail("model", f"shape inference failed: {str(e).splitlines()[0] if str(e) else e}")
+        if caught:
+            fail("model", f"shape inference failed: {str(caught[0].message).splitlines()[0]}")
         self.graph = model.graph
         self.weights = {t.name: numpy_helper.to_array(t) for t in self.graph.initializer}
         for node in self.graph.node:  # weights stored as Constant nodes

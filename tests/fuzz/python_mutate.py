@@ -11,8 +11,14 @@ Outcomes: "ran" (exit 0), "rejected" (exit 2 with a one-line error, no traceback
 error (exit 1 or a Python traceback), a multi-line error, a crash (signal) or a hang (over --timeout s).
 Each finding's input is saved under --out. Exit status 1 if anything was found.
 
+ONNX family, --onnx-mode: "cli" (default) runs `sparsim workloads import-onnx` on every input (a Python start
+and `import onnx` each, about 0.3-0.6 s); "hybrid" runs the importer's Python reader in-process on every input
+and the whole command (its C++ side: the reader's JSON, the bitmaps, the mask files and the YAML) on every
+input the reader accepts plus every 20th one it rejects, and counts a disagreement between the two as an
+internal error.
+
 Usage: tests/fuzz/python_mutate.py [--runs N] [--seed S] [--sparsim build/sparsim] [--out DIR]
-                                   [--family plot-csv,plot-json,onnx] [--timeout S]
+                                   [--family plot-csv,plot-json,onnx] [--timeout S] [--onnx-mode cli|hybrid]
 """
 import argparse
 import io
@@ -27,6 +33,7 @@ import contextlib
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "plots"))
+sys.path.insert(0, os.path.join(ROOT, "workloads"))
 
 SPECIAL = [b"", b"nan", b"NaN", b"inf", b"-inf", b"-1", b"0", b"1e309", b"-1e309", b"99999999999999999999999",
            b"abc", b"\xff\xfe", b"\"", b",", b"\n", b"1e-400", b"{}", b"[]", b"null", b"true"]
@@ -78,6 +85,8 @@ def classify(code, err, timed_out=False):
         return "crash"
     if "Traceback" in err:
         return "internal error"
+    if "Warning:" in err:  # a Python warning printed where the one-line reason belongs
+        return "internal error"
     if code == 0:
         return "ran"
     if code == 2:
@@ -115,6 +124,59 @@ def run_import(sparsim, path, outdir, timeout):
     return classify(r.returncode, r.stderr), r.stderr
 
 
+class ReaderTimeout(Exception):
+    pass
+
+
+def _reader_alarm(signum, frame):
+    raise ReaderTimeout()
+
+
+def run_reader_in_process(path, outdir, timeout):
+    """workloads/onnx_import.py's main() on PATH without a new interpreter; exceptions kept as findings, a run
+    past `timeout` seconds (SIGALRM) as a hang."""
+    import signal
+    import onnx_import as reader  # workloads/ is on sys.path (main below)
+    scratch = os.path.join(outdir, "reader")
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
+    err = io.StringIO()
+    argv = sys.argv
+    sys.argv = [reader.__file__, path, scratch]
+    signal.signal(signal.SIGALRM, _reader_alarm)
+    signal.alarm(max(1, int(timeout)))
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            reader.main()
+        code = 0
+    except ReaderTimeout:
+        return "hang", err.getvalue()
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 1
+    except Exception:  # noqa: BLE001 -- any other exception is what we look for
+        import traceback
+        return "internal error", traceback.format_exc()
+    finally:
+        signal.alarm(0)
+        sys.argv = argv
+    return classify(code, err.getvalue()), err.getvalue()
+
+
+def run_import_hybrid(sparsim, path, outdir, timeout, index):
+    """The reader in-process; the whole command where the C++ side has work (or as a sample), outcomes compared."""
+    outcome, err = run_reader_in_process(path, outdir, timeout)
+    if outcome not in ("ran", "rejected"):
+        return outcome, err
+    if outcome == "rejected" and index % 20 != 0:
+        return outcome, err
+    cli, cli_err = run_import(sparsim, path, outdir, timeout)
+    if cli not in ("ran", "rejected"):
+        return cli, cli_err
+    if outcome == "rejected" and cli != "rejected":
+        return "internal error", f"reader rejected the model but the command {cli}: {err}{cli_err}"
+    return cli, cli_err
+
+
 def onnx_seeds(tmp):
     seeds = os.path.join(tmp, "onnx-seeds")
     os.makedirs(seeds)
@@ -131,6 +193,7 @@ def main(argv):
     ap.add_argument("--out", default=os.path.join(ROOT, "build-fuzz", "python"))
     ap.add_argument("--family", default="plot-csv,plot-json,onnx")
     ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--onnx-mode", choices=("cli", "hybrid"), default="cli")
     args = ap.parse_args(argv)
     findings_dir = os.path.join(args.out, "findings")
     os.makedirs(findings_dir, exist_ok=True)
@@ -164,11 +227,16 @@ def main(argv):
                 path = os.path.join(work, name)
                 with open(path, "wb") as f:
                     f.write(data)
-                if family == "onnx":
+                if family == "onnx" and args.onnx_mode == "hybrid":
+                    outcome, err = run_import_hybrid(args.sparsim, path, work, args.timeout, i)
+                elif family == "onnx":
                     outcome, err = run_import(args.sparsim, path, work, args.timeout)
                 else:
                     outcome, err = run_plot_in_process(path, work)
                 counts[outcome] += 1
+                if (i + 1) % 1000 == 0:
+                    print(f"python_mutate: {family} {i + 1}/{args.runs} " +
+                          ", ".join(f"{o} {counts[o]}" for o in outcomes if counts[o]), file=sys.stderr, flush=True)
                 if outcome not in ("ran", "rejected"):
                     found += 1
                     keep = os.path.join(findings_dir, f"{family}-{i}-{outcome.replace(' ', '_')}")
