@@ -163,11 +163,14 @@ KernelPlan make_plan(const GemmShape& g, const GpuMachine& m, const TileShape& t
     const double ab = static_cast<double>(p.a_chunk_bytes + p.meta_chunk_bytes),
                  bb = static_cast<double>(p.b_chunk_bytes);
     const double miss = ab * reuse.a_miss[w] + bb * reuse.b_miss[w];
-    const double chunk =
-        std::max({per_sm * static_cast<double>(p.mma_cycles),
-                  per_sm * static_cast<double>(p.smem_read_bytes + p.smem_fill_bytes) / m.smem_bytes_per_cycle,
-                  per_sm * (ab + bb) / m.l2_port_bytes_per_cycle, in_wave * (ab + bb) / m.l2_bytes_per_cycle,
-                  in_wave * miss / hbm_bpc});
+    // Shared memory: the MMA operand reads, and the TMA fills on their own path or on the same one.
+    const double smem = m.smem_fill_bytes_per_cycle > 0
+                            ? std::max(static_cast<double>(p.smem_read_bytes) / m.smem_bytes_per_cycle,
+                                       static_cast<double>(p.smem_fill_bytes) / m.smem_fill_bytes_per_cycle)
+                            : static_cast<double>(p.smem_read_bytes + p.smem_fill_bytes) / m.smem_bytes_per_cycle;
+    const double chunk = std::max({per_sm * static_cast<double>(p.mma_cycles), per_sm * smem,
+                                   per_sm * (ab + bb) / m.l2_port_bytes_per_cycle,
+                                   in_wave * (ab + bb) / m.l2_bytes_per_cycle, in_wave * miss / hbm_bpc});
     const double prologue =
         m.l2_latency + m.hbm_latency + static_cast<double>(p.stage_bytes) / m.l2_port_bytes_per_cycle;
     const double epilogue = out_bytes * 2 / m.rf_bytes_per_cycle + out_bytes / m.l2_port_bytes_per_cycle + m.l2_latency;

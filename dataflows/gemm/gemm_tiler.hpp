@@ -21,7 +21,8 @@ struct GpuMachine {
   int sms = 132;
   int tc_macs_per_cycle = 2048;  // dense tensor-core MACs per cycle per SM (2:4 sparse: twice)
   std::int64_t smem_bytes = 228 * 1024;
-  int smem_bytes_per_cycle = 128;        // banks x bank width; shared by TMA fills and MMA operand reads
+  int smem_bytes_per_cycle = 128;        // banks x bank width: the MMA operand reads (and epilogue staging)
+  int smem_fill_bytes_per_cycle = 0;     // the TMA's own write path into shared memory; 0: fills share the reads'
   int rf_bytes_per_cycle = 512;          // accumulator read-out rate of the epilogue
   int max_ctas_per_sm = 32;              // the hardware's (and the parameter's) cap on resident CTAs
   std::int64_t regs_bytes = 256 * 1024;  // register file per SM (65,536 32-bit registers)

@@ -18,8 +18,13 @@ const std::vector<ParamSpec>& stc_params() {
       int_param("accelerator.sm.smem_kib", 228, 16, 4096, "KiB", "Shared memory per SM available to one kernel."),
       int_param("accelerator.sm.smem_banks", 32, 1, 256, "banks", "Shared-memory banks per SM."),
       int_param("accelerator.sm.smem_bank_bytes", 4, 1, 64, "bytes/cycle",
-                "Bytes one bank delivers per cycle; banks x this is the SM's shared-memory bandwidth, shared by "
-                "TMA fills and MMA operand reads."),
+                "Bytes one bank delivers per cycle; banks x this is the SM's shared-memory bandwidth: MMA operand "
+                "reads, the epilogue's staging and, unless tma_fill_bytes_per_cycle is set, the TMA fills."),
+      int_param("accelerator.sm.tma_fill_bytes_per_cycle", 0, 0, 65536, "bytes/cycle",
+                "0: the TMA fills share the shared-memory bandwidth of the MMA operand reads (banks x bank bytes). "
+                "N: the fills take a write path of N bytes/cycle of their own, as the H200's counters suggest (the "
+                "wgmma operand pipe's 128-byte wavefronts are operand reads only, and reads plus fills would exceed "
+                "its peak: docs/validation/stc-counters.md); not the default yet, docs/stc.md says why."),
       int_param("accelerator.sm.rf_bytes_per_cycle", 512, 16, 65536, "bytes/cycle",
                 "Register-file read bandwidth available to the epilogue (accumulators out of the registers)."),
       int_param("accelerator.sm.l2_port_bytes_per_cycle", 64, 8, 4096, "bytes/cycle",
@@ -115,6 +120,7 @@ StcParams stc_params_from(const Config& cfg) {
   m.smem_bytes = cfg.i64("accelerator.sm.smem_kib") * 1024;
   m.smem_bytes_per_cycle =
       static_cast<int>(cfg.i64("accelerator.sm.smem_banks") * cfg.i64("accelerator.sm.smem_bank_bytes"));
+  m.smem_fill_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.tma_fill_bytes_per_cycle"));
   m.rf_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.rf_bytes_per_cycle"));
   m.l2_port_bytes_per_cycle = static_cast<int>(cfg.i64("accelerator.sm.l2_port_bytes_per_cycle"));
   m.max_ctas_per_sm = static_cast<int>(cfg.i64("accelerator.sm.max_ctas"));

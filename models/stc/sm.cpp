@@ -13,7 +13,7 @@ std::uint64_t now_cycles() { return static_cast<std::uint64_t>(sc_time_stamp() /
 }  // namespace
 
 Slot::Slot(const sc_core::sc_module_name& name, int sm_index, int index, JobContext& job, const gemm::GpuMachine& m,
-           Server& port, Server& smem, Server& rf, Server& tc, SharedMemory mem, Counter& macs)
+           Server& port, Server& smem, Server& fill, Server& rf, Server& tc, SharedMemory mem, Counter& macs)
     : sc_module(name),
       sm_index_(sm_index),
       index_(index),
@@ -21,6 +21,7 @@ Slot::Slot(const sc_core::sc_module_name& name, int sm_index, int index, JobCont
       m_(m),
       port_(port),
       smem_(smem),
+      fill_(fill),
       rf_(rf),
       tc_(tc),
       mem_(mem),
@@ -78,12 +79,12 @@ void Slot::load() {
         st.a.start({{mem_.hbm, m_.hbm_latency, 0, false, &a_hbm},
                     {mem_.l2, m_.l2_latency, a_bytes, false},
                     {&port_, 0, a_bytes, false},
-                    {&smem_, 0, p.a_chunk_bytes + p.meta_chunk_bytes, true}},
+                    {&fill_, 0, p.a_chunk_bytes + p.meta_chunk_bytes, true}},
                    weight, kPieceBytes, share_mult, share_den);
         st.b.start({{mem_.hbm, m_.hbm_latency, 0, false, &b_hbm},
                     {mem_.l2, m_.l2_latency, b_bytes, false},
                     {&port_, 0, b_bytes, false},
-                    {&smem_, 0, p.b_chunk_bytes, true}},
+                    {&fill_, 0, p.b_chunk_bytes, true}},
                    weight, kPieceBytes, share_mult, share_den);
       }
     }
@@ -173,9 +174,12 @@ Sm::Sm(const sc_core::sc_module_name& name, int sm_index, JobContext& job, const
       smem_("smem", m.smem_bytes_per_cycle, 1, mode, c.smem_read, c.smem_write, nullptr),
       rf_("rf", m.rf_bytes_per_cycle, 1, mode, c.rf_read, nullptr, nullptr),
       tc_("tensor_core", 1, 1, mode, nullptr, nullptr, c.tc_busy) {
+  if (m.smem_fill_bytes_per_cycle > 0)
+    fill_ = std::make_unique<Server>("tma_fill", m.smem_fill_bytes_per_cycle, 1, mode, nullptr, c.smem_write, nullptr);
+  Server& fill = fill_ ? *fill_ : smem_;
   for (int i = 0; i < slots; ++i)
     slots_.push_back(std::make_unique<Slot>(("slot" + std::to_string(i)).c_str(), sm_index, i, job, m, port_, smem_,
-                                            rf_, tc_, mem, *c.macs));
+                                            fill, rf_, tc_, mem, *c.macs));
 }
 
 }  // namespace sparsim::stc

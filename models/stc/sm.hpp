@@ -1,7 +1,8 @@
 #pragma once
-// One streaming multiprocessor: its L2 port, shared memory (banks as one bandwidth server, shared by TMA
-// fills and MMA operand reads), register-file read-out and tensor-core pipe, and one CTA slot per CTA the
-// kernel menu can keep resident on an SM.
+// One streaming multiprocessor: its L2 port, shared memory (banks as one bandwidth server for the MMA operand
+// reads, and the TMA's write path into it, or the same server when accelerator.sm.tma_fill_bytes_per_cycle is
+// 0), register-file read-out and tensor-core pipe, and one CTA slot per CTA the kernel menu can keep resident
+// on an SM.
 // Each slot is a persistent CTA: a producer (TMA-like loader) that streams k-chunks of A (+ metadata) and
 // B into a ring of shared-memory stages, and a consumer (the warpgroups' MMAs) that waits for a full
 // stage, runs its MMAs, frees the stage and, after the last chunk of a tile, runs the epilogue.
@@ -32,7 +33,7 @@ constexpr std::int64_t kPieceBytes = 4096;
 class Slot : public sc_core::sc_module {
  public:
   Slot(const sc_core::sc_module_name& name, int sm_index, int index, JobContext& job, const gemm::GpuMachine& m,
-       Server& port, Server& smem, Server& rf, Server& tc, SharedMemory mem, Counter& macs);
+       Server& port, Server& smem, Server& fill, Server& rf, Server& tc, SharedMemory mem, Counter& macs);
 
  private:
   void load();
@@ -43,7 +44,7 @@ class Slot : public sc_core::sc_module {
   int sm_index_, index_;
   JobContext& job_;
   const gemm::GpuMachine& m_;
-  Server &port_, &smem_, &rf_, &tc_;
+  Server &port_, &smem_, &fill_, &rf_, &tc_;
   SharedMemory mem_;
   Counter& macs_;
   sc_core::sc_fifo<std::int64_t> ctas_;  // loader -> consumer: the CTA whose chunks follow (-1: done)
@@ -64,6 +65,7 @@ class Sm : public sc_core::sc_module {
 
  private:
   Server port_, smem_, rf_, tc_;
+  std::unique_ptr<Server> fill_;  // the TMA's own write path; null when fills share smem_
   std::vector<std::unique_ptr<Slot>> slots_;
 };
 
