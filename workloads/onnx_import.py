@@ -41,27 +41,26 @@ def attribute(node, name, default):
     return default
 
 
+def read_step(what, step):
+    """Runs one step of reading the model; an exception or a warning rejects the model with its first line.
+    A damaged protobuf can decode partly with only a RuntimeWarning ("Unexpected end-group tag: Not all data
+    was converted"); the C++ side reports the first line of stderr, so a warning printed there would stand in
+    for the error (found by the ONNX mutation campaign)."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = step()
+    except Exception as e:  # onnx raises DecodeError, InferenceError and friends
+        fail("model", f"{what}: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+    if caught:
+        fail("model", f"{what}: {str(caught[0].message).splitlines()[0]}")
+    return result
+
+
 class Model:
     def __init__(self, path):
-        # A damaged protobuf can decode partly with only a RuntimeWarning ("Unexpected end-group tag: Not all
-        # data was converted"); the C++ side reports the first line of stderr, so a warning printed there would
-        # stand in for the error. A warning while reading rejects the model (found by the ONNX mutation campaign).
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                model = onnx.load(path)
-        except Exception as e:  # onnx raises DecodeError and friends
-            fail("model", f"cannot read ONNX model: {e}")
-        if caught:
-            fail("model", f"cannot read ONNX model: {str(caught[0].message).splitlines()[0]}")
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                model = shape_inference.infer_shapes(model, strict_mode=True)
-        except Exception as e:
-            fail("model", f"shape inference failed: {str(e).splitlines()[0] if str(e) else e}")
-        if caught:
-            fail("model", f"shape inference failed: {str(caught[0].message).splitlines()[0]}")
+        model = read_step("cannot read ONNX model", lambda: onnx.load(path))
+        model = read_step("shape inference failed", lambda: shape_inference.infer_shapes(model, strict_mode=True))
         self.graph = model.graph
         self.weights = {t.name: numpy_helper.to_array(t) for t in self.graph.initializer}
         for node in self.graph.node:  # weights stored as Constant nodes
