@@ -8,7 +8,7 @@
 #include <iomanip>
 #include <limits>
 #include <ostream>
-#include <sstream>
+#include <string_view>
 
 #include "models/memory/address_map.hpp"
 #include "models/memory/dram_channel.hpp"
@@ -21,6 +21,9 @@
 namespace sparsim::memory {
 
 namespace {
+
+// The characters std::isspace counts as blank in the C locale (what a stream's >> skipped).
+bool is_blank(char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\v' || ch == '\f'; }
 
 double p99(std::vector<i64>& latencies) {
   if (latencies.empty()) return 0;
@@ -54,38 +57,48 @@ std::vector<TraceRequest> read_trace(const std::string& path, const DramSpec& sp
     ++n;
     if (line.size() > 256)
       throw InputError(located(path + ":" + std::to_string(n), "trace", "line longer than 256 characters"));
-    const std::string where = path + ":" + std::to_string(n);
-    std::string a, op, c, extra;
-    std::istringstream fields(line);
-    if (!(fields >> a)) continue;  // blank line
+    // The line's whitespace-separated fields, read in place (a stream per line was most of a replay's time).
+    std::string_view fields[4];
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < line.size();) {
+      while (i < line.size() && is_blank(line[i])) ++i;
+      const std::size_t begin = i;
+      while (i < line.size() && !is_blank(line[i])) ++i;
+      if (i > begin) {
+        if (count == 4) break;  // a fifth field: too many either way
+        fields[count++] = std::string_view(line).substr(begin, i - begin);
+      }
+    }
+    if (count == 0) continue;  // blank line
+    const std::string_view a = fields[0], op = fields[1], c = fields[2];
     if (a[0] == '#') continue;
-    if (!(fields >> op >> c) || (fields >> extra))
-      throw InputError(located(where, "trace", "expected '0xADDR READ|WRITE CYCLE'"));
+    const auto where = [&] { return path + ":" + std::to_string(n); };
+    if (count != 3) throw InputError(located(where(), "trace", "expected '0xADDR READ|WRITE CYCLE'"));
     if (a.size() < 3 || a[0] != '0' || (a[1] != 'x' && a[1] != 'X'))
-      throw InputError(located(where, "address", "'" + a + "' is not a hex address (0x...)"));
+      throw InputError(located(where(), "address", "'" + std::string(a) + "' is not a hex address (0x...)"));
     TraceRequest r;
     auto [p, e] = std::from_chars(a.data() + 2, a.data() + a.size(), r.address, 16);
     if (e != std::errc() || p != a.data() + a.size())
-      throw InputError(located(where, "address", "'" + a + "' is not a 64-bit hex address"));
+      throw InputError(located(where(), "address", "'" + std::string(a) + "' is not a 64-bit hex address"));
     if (op == "READ" || op == "read")
       r.write = false;
     else if (op == "WRITE" || op == "write")
       r.write = true;
     else
-      throw InputError(located(where, "operation", "'" + op + "' is neither READ nor WRITE"));
+      throw InputError(located(where(), "operation", "'" + std::string(op) + "' is neither READ nor WRITE"));
     auto [q, e2] = std::from_chars(c.data(), c.data() + c.size(), r.cycle);
     if (e2 != std::errc() || q != c.data() + c.size() || r.cycle < 0 || r.cycle > (i64{1} << 50))
-      throw InputError(located(where, "cycle", "'" + c + "' is not a cycle count (0..2^50)"));
+      throw InputError(located(where(), "cycle", "'" + std::string(c) + "' is not a cycle count (0..2^50)"));
     if (r.address >= capacity)
       throw InputError(
-          located(where, "address", "beyond the memory's capacity (" + std::to_string(capacity) + " bytes)"));
+          located(where(), "address", "beyond the memory's capacity (" + std::to_string(capacity) + " bytes)"));
     if (r.cycle < last_cycle)
-      throw InputError(located(where, "cycle",
+      throw InputError(located(where(), "cycle",
                                "earlier than the previous line's (" + std::to_string(last_cycle) +
                                    "): the trace must be sorted by issue cycle"));
     last_cycle = r.cycle;
     if (trace.size() >= max_requests)
-      throw InputError(located(where, "trace", "more than " + std::to_string(max_requests) + " requests"));
+      throw InputError(located(where(), "trace", "more than " + std::to_string(max_requests) + " requests"));
     trace.push_back(r);
   }
   return trace;

@@ -90,6 +90,23 @@ TEST_CASE("memtrace: a DRAMSim3 .ini gives the organisation and timing; --set ov
   CHECK(j["cycles"].get<long long>() > base);
 }
 
+TEST_CASE("memtrace: fields split at any blank (spaces, tabs, CR), blank and comment lines skipped") {
+  const auto dir = temp_dir("memtrace_blanks");
+  const auto plain = write_file(dir, "plain.trace", "0x40 READ 0\n0x80 WRITE 3\n");
+  const auto spaced =
+      write_file(dir, "spaced.trace",
+                 "# a comment with five or more fields in it\n\n  \t\n\t0x40\tREAD  0\r\n0X80 write\t3  \r\n");
+  const auto a = run_sparsim("memtrace " + plain + " --out " + dir + "/a");
+  const auto b = run_sparsim("memtrace " + spaced + " --out " + dir + "/b");
+  INFO(a.err << b.err);
+  REQUIRE(a.status == 0);
+  REQUIRE(b.status == 0);
+  const auto ja = nlohmann::json::parse(slurp(dir + "/a/memtrace.json"));
+  const auto jb = nlohmann::json::parse(slurp(dir + "/b/memtrace.json"));
+  CHECK(jb["requests"] == 2);
+  CHECK(ja["cycles"] == jb["cycles"]);
+}
+
 TEST_CASE("memtrace: bad traces and bad .ini files are one-line errors with file:line, exit 2, no report") {
   const auto dir = temp_dir("memtrace_bad");
   const auto ini = write_file(dir, "ddr4.ini", kIni);
@@ -105,6 +122,8 @@ TEST_CASE("memtrace: bad traces and bad .ini files are one-line errors with file
       {"0x40 READ -1\n", "cycle"},
       {"0xffffffffffff READ 0\n", "capacity"},
       {"0x40 READ 0 extra\n", "expected"},
+      {"0x40 READ 0 extra more fields\n", "expected"},
+      {"0x40\tREAD\n", "expected"},
   };
   for (const Case& c : traces) {
     const auto out = dir + "/out";
