@@ -43,6 +43,7 @@ AddressMap::AddressMap(const DramSpec& s) {
   }
   channels_ = static_cast<std::uint64_t>(s.channels);
   hash_ = s.hash_channels;
+  plain_ = pow2_ && (!hash_ || channels_ == 1);
 }
 
 // A mix of the digits above the channel digit (splitmix64's finaliser): neighbouring spans get unrelated
@@ -56,10 +57,10 @@ int AddressMap::rotation(std::uint64_t upper) const {
   return static_cast<int>(x % channels_);
 }
 
-DramCoord AddressMap::decode(std::uint64_t addr) const {
+DramCoord AddressMap::decode_general(std::uint64_t addr) const {
   std::uint64_t a = addr >> shift_;
   i64 v[6];
-  if (pow2_) {  // the common case: bit fields, each at its own offset
+  if (pow2_) {  // bit fields, each at its own offset (the channel digit hashed below)
     for (int k = 0; k < 6; ++k) v[k] = static_cast<i64>((a >> field_shift_[k]) & field_mask_[k]);
   } else {
     for (int i = 0; i < 6; ++i) {

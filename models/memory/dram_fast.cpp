@@ -12,6 +12,7 @@ constexpr i64 kNoCommand = std::numeric_limits<i64>::min() / 4;
 
 DramChannelFast::DramChannelFast(const DramSpec& spec)
     : spec_(spec),
+      burst_cycles_(spec.burst_cycles()),
       banks_(static_cast<std::size_t>(spec.ranks * spec.banks())),
       acts_(static_cast<std::size_t>(spec.ranks)),
       refresh_due_(spec.refresh ? spec.tREFI : i64{1} << 60),
@@ -19,6 +20,8 @@ DramChannelFast::DramChannelFast(const DramSpec& spec)
       write_slots_(static_cast<std::size_t>(spec.queue_size), 0) {
   for (int k = 0; k < 8; ++k) gap_[k] = column_gap_rule(k & 4, k & 2, k & 1);
   last_column_.assign(static_cast<std::size_t>(2 * spec.ranks * spec.bankgroups), kNoCommand);
+  latest_column_[0] = latest_column_[1] = kNoCommand;
+  for (int k = 0; k < 4; ++k) same_group_binds_harder_ = same_group_binds_harder_ && gap_[4 + k] >= gap_[k];
   const Command r{0, 0, false}, w{0, 0, true}, other{0, 1, false};
   min_column_gap_ = column_gap(r, other);
   for (const Command& a : {r, w})
@@ -27,7 +30,7 @@ DramChannelFast::DramChannelFast(const DramSpec& spec)
 
 // All ranks refresh together here (the detailed mode staggers them): every bank closes and is blocked
 // for tRFC once per tREFI.
-void DramChannelFast::refresh_until(i64 t) {
+void DramChannelFast::refresh_due_through(i64 t) {
   while (refresh_due_ <= t) {
     i64 start = refresh_due_;
     for (const Bank& b : banks_)
@@ -66,12 +69,9 @@ auto first_from(Q& q, i64 t) {
 }
 }  // namespace
 
-void DramChannelFast::Calendar::prune(i64 horizon) {
-  while (head < items.size() && items[head].at < horizon) ++head;
-  if (head > 256) {
-    items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
-    head = 0;
-  }
+void DramChannelFast::Calendar::compact() {
+  items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
+  head = 0;
 }
 
 // The earliest cycle >= t at which a column command keeps its distance from every recorded one. Only
@@ -91,11 +91,19 @@ i64 DramChannelFast::place_column(i64 t, int group, bool write) {
     // Every earlier command lies behind c; of each kind the latest binds hardest (the gap depends on the
     // kind alone), and commands older than the largest gap cannot bind at all.
     i64 at = c.at;
-    const int groups = static_cast<int>(last_column_.size() / 2);
-    for (int g = 0; g < groups; ++g)
+    if (same_group_binds_harder_) {
+      // Of the other groups only the latest command of each direction can bind, and the command's own
+      // group, counted among them at the smaller gap, binds at least as hard at its own: two terms each.
       for (int w = 0; w < 2; ++w)
-        at = std::max(at, last_column_[static_cast<std::size_t>(2 * g + w)] +
-                              gap_[(g == group ? 4 : 0) + (w ? 2 : 0) + (write ? 1 : 0)]);
+        at = std::max({at, last_column_[static_cast<std::size_t>(2 * group + w)] + gap_[4 + 2 * w + (write ? 1 : 0)],
+                       latest_column_[w] + gap_[2 * w + (write ? 1 : 0)]});
+    } else {
+      const int groups = static_cast<int>(last_column_.size() / 2);
+      for (int g = 0; g < groups; ++g)
+        for (int w = 0; w < 2; ++w)
+          at = std::max(at, last_column_[static_cast<std::size_t>(2 * g + w)] +
+                                gap_[(g == group ? 4 : 0) + (w ? 2 : 0) + (write ? 1 : 0)]);
+    }
     c.at = at;
     if (c.at - last.at >= 2 * min_column_gap_) packed_from_ = c.at;
     columns_.items.push_back(c);
@@ -134,25 +142,40 @@ i64 DramChannelFast::place_activate(i64 t, int rank, int group) {
   q.prune(horizon_);
   Command c{t, group, false};
   const i64 reach = std::max<i64>(spec_.tFAW, spec_.tRRD_L);
+  // An ACT farther than the larger tRRD from the command cannot conflict with it, and the command only
+  // moves later, so the tRRD sweep looks at that window alone (tFAW's is wider).
+  const i64 rrd = std::max<i64>(spec_.tRRD_L, spec_.tRRD_S);
+  // The command only moves later, so every bound below (first ACT at or after a time that grows with c.at)
+  // only moves forward: each is an index advanced in place rather than searched for again after a move.
+  const Command* const items = q.items.data();
+  const std::size_t end = q.items.size();
+  // Every bound starts at or after the first ACT within reach of t (one search), then moves forward.
+  const std::size_t start = static_cast<std::size_t>(first_from(q, t - reach) - q.items.begin());
+  std::size_t from = start, lo = start, mid = start, at = start, hi = start;
+  const auto advance_to = [&](std::size_t& i, i64 v) {
+    while (i < end && items[i].at < v) ++i;
+  };
   for (bool moved = true; moved;) {
     moved = false;
-    const auto from = first_from(q, c.at - reach);
-    for (auto it = from; it != q.end() && it->at < c.at + reach; ++it) {
-      const i64 gap = it->group == group ? spec_.tRRD_L : spec_.tRRD_S;
-      if ((it->at <= c.at && c.at - it->at < gap) || (it->at > c.at && it->at - c.at < gap)) {
-        c.at = it->at + gap;
+    advance_to(from, c.at - rrd);
+    for (std::size_t it = from; it < end && items[it].at < c.at + rrd; ++it) {
+      const i64 gap = items[it].group == group ? spec_.tRRD_L : spec_.tRRD_S;
+      if ((items[it].at <= c.at && c.at - items[it].at < gap) || (items[it].at > c.at && items[it].at - c.at < gap)) {
+        c.at = items[it].at + gap;
         moved = true;
       }
     }
     if (moved) continue;
     // Four ACTs in (at - tFAW, at]: move past the oldest of them. Likewise four in [at, at + tFAW).
-    const auto lo = first_from(q, c.at - spec_.tFAW + 1), mid = first_from(q, c.at + 1);
-    const auto at = first_from(q, c.at), hi = first_from(q, c.at + spec_.tFAW);
+    advance_to(lo, c.at - spec_.tFAW + 1);
+    advance_to(mid, c.at + 1);
+    advance_to(at, c.at);
+    advance_to(hi, c.at + spec_.tFAW);
     if (mid - lo >= 4) {
-      c.at = (mid - 4)->at + spec_.tFAW;
+      c.at = items[mid - 4].at + spec_.tFAW;
       moved = true;
     } else if (hi - at >= 4) {
-      c.at = (at + 3)->at + spec_.tFAW;
+      c.at = items[at + 3].at + spec_.tFAW;
       moved = true;
     }
   }
@@ -168,6 +191,8 @@ void DramChannelFast::advance(i64 dt, i64 until, const DramStats& events) {
   }
   for (Command& e : columns_.items) e.at += dt;
   for (i64& t : last_column_)
+    if (t != kNoCommand) t += dt;
+  for (i64& t : latest_column_)
     if (t != kNoCommand) t += dt;
   packed_from_ += dt;
   for (Calendar& c : acts_)
@@ -212,7 +237,7 @@ i64 DramChannelFast::serve(const DramCoord& c, bool write, i64 arrival, i64* acc
     ++stats_.row_hits;
   }
   col = place_column(col, group, write);
-  const int burst = spec_.burst_cycles();
+  const int burst = burst_cycles_;
   const i64 done = col + (write ? spec_.CWL : spec_.CL) + burst;
   if (write) {
     b.pre_ready = std::max(b.pre_ready, done + spec_.tWR);
@@ -225,7 +250,7 @@ i64 DramChannelFast::serve(const DramCoord& c, bool write, i64 arrival, i64* acc
   b.col_ready = col + 1;
   stats_.busy_cycles += static_cast<std::uint64_t>(burst);
   slots[slot] = col;
-  slot = (slot + 1) % slots.size();
+  if (++slot == slots.size()) slot = 0;
   if (!spec_.open_page) {
     b.open_row = -1;
     b.act_ready = std::max(b.act_ready, b.pre_ready + spec_.tRP);

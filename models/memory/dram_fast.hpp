@@ -43,7 +43,11 @@ class DramChannelFast {
     int group = 0;  // rank x bank group
     bool write = false;
   };
-  void refresh_until(i64 t);
+  // Refreshes every rank whose refresh falls due up to t (inline: it is checked on every request).
+  void refresh_until(i64 t) {
+    if (refresh_due_ <= t) refresh_due_through(t);
+  }
+  void refresh_due_through(i64 t);
   // The minimum distance from column command a to a later column command b.
   // From a table of the eight cases (same bank group or not, a and b read or write), made once.
   i64 column_gap(const Command& a, const Command& b) const {
@@ -54,13 +58,19 @@ class DramChannelFast {
   i64 place_activate(i64 t, int rank, int group);
 
   DramSpec spec_;
+  int burst_cycles_;  // spec_.burst_cycles(), a division, once
   std::vector<Bank> banks_;
   // Recent commands by time: a vector whose prefix before `head` is dropped in batches (cheaper to scan
   // and search than a deque).
   struct Calendar {
     std::vector<Command> items;
     std::size_t head = 0;
-    void prune(i64 horizon);
+    // Drops the commands before the horizon (inline: called on every placement; it rarely drops many).
+    void prune(i64 horizon) {
+      while (head < items.size() && items[head].at < horizon) ++head;
+      if (head > 256) compact();
+    }
+    void compact();
     auto begin() { return items.begin() + static_cast<std::ptrdiff_t>(head); }
     auto end() { return items.end(); }
     std::size_t size() const { return items.size() - head; }
@@ -78,9 +88,15 @@ class DramChannelFast {
   // The latest column command of each (rank x bank group, read/write) kind: the gap rules depend on the kind
   // alone, so on a saturated bus these bind a new command as the whole window behind it would.
   std::vector<i64> last_column_;
+  i64 latest_column_[2] = {};  // the latest of last_column_ over the groups, reads and writes
+  // Whether a command's gap to an earlier one of its own bank group is never smaller than to another
+  // group's (tCCD_L >= tCCD_S, tWTR_L >= tWTR_S: every JEDEC part); place_column's saturated path uses it.
+  bool same_group_binds_harder_ = true;
   void note_column(const Command& c) {
     i64& last = last_column_[static_cast<std::size_t>(2 * c.group + (c.write ? 1 : 0))];
     last = std::max(last, c.at);
+    i64& latest = latest_column_[c.write ? 1 : 0];
+    latest = std::max(latest, c.at);
   }
   DramStats stats_;
 };

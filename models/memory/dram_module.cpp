@@ -109,8 +109,9 @@ void DramModule::for_each_segment(const Block& b, F&& f) const {
 template <typename F>
 void DramModule::for_each_burst(const Block& b, F&& f) const {
   const std::uint64_t burst = static_cast<std::uint64_t>(spec_.burst_bytes());
+  bool more = true;
   for_each_segment(b, [&](std::uint64_t begin, std::uint64_t end) {
-    for (std::uint64_t a = begin; a < end; a += burst) f(a);
+    for (std::uint64_t a = begin; more && a < end; a += burst) more = f(a);
   });
 }
 
@@ -298,8 +299,9 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
   // detailed mode's admission: a request waits at a burst whose channel queue is full).
   i64 done = now, admitted = now;
   std::uint64_t served = 0;
+  // Returns whether to go on: a long block stops at the end of its sample.
   const auto serve = [&](std::uint64_t a) {
-    if (skip && served == kSampleBursts) return;
+    if (skip && served == kSampleBursts) return false;
     const DramCoord c = map_.decode(a);
     // Per-channel admission: every burst reaches its channel now; in order: no earlier than the last.
     const i64 t = per_channel_ ? fast_[static_cast<std::size_t>(c.channel)].serve(c, b.write, now)
@@ -308,9 +310,11 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
     done = std::max(done, t);
     if (skip) completions.push_back(t);
     ++served;
+    return true;
   };
   if (use_picks()) {
-    for (const Pick& p : picks) serve(p.address);
+    for (const Pick& p : picks)
+      if (!serve(p.address)) break;
   } else {
     for_each_burst(b, serve);
   }

@@ -109,7 +109,7 @@ class DramModule : public sc_core::sc_module {
   void admit(i64 now);
   void finish(Request& r);
   i64 serve_fast(const Block& b, i64 now);
-  // Bursts of a block: f(address) for each, row by row.
+  // Bursts of a block: f(address) for each, row by row, until f returns false.
   template <typename F>
   void for_each_burst(const Block& b, F&& f) const;
   // The bursts of a block on simulated channels, in address order.
