@@ -1,6 +1,7 @@
 #include "models/scnn/pe_core.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "sim/alloc_guard.hpp"
 
@@ -17,6 +18,55 @@ void Accumulator::reset(std::int64_t entries, int banks, bool functional) {
   bank_free.assign(static_cast<std::size_t>(banks), 0);
   max_free = 0;
 }
+
+namespace {
+// The forward (and BP) scatter of one vector pair. Templated on what holds for the whole layer so that the
+// loop has no division (bank ways that are powers of two take masks; stride 1 needs no divisibility test),
+// and every field it reads is a local: the accumulator's byte-wide `touched` stores may alias anything, so
+// reading the frame through references would reload it after every product.
+template <bool kStride1, bool kPow2>
+void scatter(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame& f, const ArrayShape& x,
+             Accumulator& acc, std::int64_t now, PeTally& t) {
+  std::int64_t* const bank_free = acc.bank_free.data();
+  std::uint8_t* const touched = acc.touched.data();
+  std::int64_t* const values = acc.values.empty() ? nullptr : acc.values.data();
+  const std::int64_t vy_lo = f.valid_y.lo, vy_hi = f.valid_y.hi, vx_lo = f.valid_x.lo, vx_hi = f.valid_x.hi;
+  const std::int64_t ay0 = f.acc_y.lo, ax0 = f.acc_x.lo, width = f.acc_x.size();
+  const std::int64_t stride = x.stride, pad = x.pad, kc = x.kc;
+  const std::int64_t pos_ways = x.pos_ways, k_ways = x.k_ways;
+  std::int64_t max_free = acc.max_free;
+  std::uint64_t valid = 0;
+  for (int i = 0; i < na; ++i) {
+    const std::int64_t ay = a[i].y + pad, ax = a[i].x + pad;
+    const std::int64_t av = a[i].value;
+    for (int j = 0; j < nw; ++j) {
+      std::int64_t yo = ay - w[j].r, xo = ax - w[j].s;
+      if constexpr (!kStride1) {
+        if (yo % stride != 0 || xo % stride != 0) continue;  // lands between output positions
+        yo /= stride;
+        xo /= stride;
+      }
+      if (yo < vy_lo || yo >= vy_hi || xo < vx_lo || xo >= vx_hi) continue;  // padding border or another chunk
+      const std::int64_t pos = (yo - ay0) * width + (xo - ax0);
+      const std::int64_t k = w[j].k;
+      // pos and k are never negative here, so a mask is the remainder.
+      const std::int64_t pos_bank = kPow2 ? (pos & (pos_ways - 1)) : pos % pos_ways;
+      const std::int64_t k_bank = kPow2 ? (k & (k_ways - 1)) : k % k_ways;
+      const auto bank = static_cast<std::size_t>(pos_bank * k_ways + k_bank);
+      const std::int64_t done = std::max(bank_free[bank], now) + 1;
+      bank_free[bank] = done;
+      max_free = std::max(max_free, done);
+      const std::int64_t addr = pos * kc + k;
+      touched[addr] = 1;
+      if (values) values[addr] += av * w[j].value;
+      ++valid;
+    }
+  }
+  acc.max_free = max_free;
+  t.valid += valid;
+  t.products += static_cast<std::uint64_t>(na) * static_cast<std::uint64_t>(nw);
+}
+}  // namespace
 
 void issue_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame& f, const ArrayShape& x,
                    Accumulator& acc, std::int64_t now, PeTally& t) {
@@ -49,28 +99,15 @@ void issue_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const Pe
     }
     return;
   }
-  for (int i = 0; i < na; ++i) {
-    const std::int64_t ay = a[i].y + x.pad, ax = a[i].x + x.pad;
-    for (int j = 0; j < nw; ++j) {
-      std::int64_t yo = ay - w[j].r, xo = ax - w[j].s;
-      if (x.stride != 1) {
-        if (yo % x.stride != 0 || xo % x.stride != 0) continue;  // lands between output positions
-        yo /= x.stride;
-        xo /= x.stride;
-      }
-      if (!f.valid_y.contains(yo) || !f.valid_x.contains(xo)) continue;  // padding border or another chunk
-      const std::int64_t pos = acc_position(f, yo, xo);
-      const std::int64_t addr = pos * x.kc + w[j].k;
-      const auto bank = static_cast<std::size_t>((pos % x.pos_ways) * x.k_ways + w[j].k % x.k_ways);
-      const std::int64_t done = std::max(bank_free[bank], now) + 1;
-      bank_free[bank] = done;
-      acc.max_free = std::max(acc.max_free, done);
-      acc.touched[static_cast<std::size_t>(addr)] = 1;
-      if (functional) acc.values[static_cast<std::size_t>(addr)] += static_cast<std::int64_t>(a[i].value) * w[j].value;
-      ++t.valid;
-    }
-  }
-  t.products += static_cast<std::uint64_t>(na) * static_cast<std::uint64_t>(nw);
+  const bool stride1 = x.stride == 1;
+  const bool pow2 =
+      std::has_single_bit(static_cast<unsigned>(x.pos_ways)) && std::has_single_bit(static_cast<unsigned>(x.k_ways));
+  if (stride1 && pow2)
+    scatter<true, true>(a, na, w, nw, f, x, acc, now, t);
+  else if (pow2)
+    scatter<false, true>(a, na, w, nw, f, x, acc, now, t);
+  else
+    scatter<false, false>(a, na, w, nw, f, x, acc, now, t);
 }
 
 PeTally run_group_fast(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc) {
