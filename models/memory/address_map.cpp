@@ -34,8 +34,9 @@ AddressMap::AddressMap(const DramSpec& s) {
   for (int i = 0; i < 6 && order_[i] != 0; ++i) below_ *= static_cast<std::uint64_t>(radix_[order_[i]]);
   pow2_ = true;
   for (int k = 0; k < 6; ++k) {
-    pow2_ = pow2_ && std::has_single_bit(static_cast<std::uint64_t>(radix_[k]));
-    bits_[k] = log2_exact(radix_[k]);
+    const bool p2 = std::has_single_bit(static_cast<std::uint64_t>(radix_[k]));
+    pow2_ = pow2_ && p2;
+    bits_[k] = p2 ? log2_exact(radix_[k]) : -1;
   }
   for (int i = 0, at = 0; pow2_ && i < 6; at += bits_[order_[i]], ++i) {
     field_shift_[order_[i]] = at;
@@ -44,6 +45,7 @@ AddressMap::AddressMap(const DramSpec& s) {
   channels_ = static_cast<std::uint64_t>(s.channels);
   hash_ = s.hash_channels;
   plain_ = pow2_ && (!hash_ || channels_ == 1);
+  memo_rot_ = static_cast<std::uint64_t>(rotation(0));  // span 0 remembered from the start
 }
 
 // A mix of the digits above the channel digit (splitmix64's finaliser): neighbouring spans get unrelated
@@ -60,22 +62,31 @@ int AddressMap::rotation(std::uint64_t upper) const {
 DramCoord AddressMap::decode_general(std::uint64_t addr) const {
   std::uint64_t a = addr >> shift_;
   i64 v[6];
-  if (pow2_) {  // bit fields, each at its own offset (the channel digit hashed below)
-    for (int k = 0; k < 6; ++k) v[k] = static_cast<i64>((a >> field_shift_[k]) & field_mask_[k]);
-  } else {
-    for (int i = 0; i < 6; ++i) {
-      const std::uint64_t r = static_cast<std::uint64_t>(radix_[order_[i]]);
-      v[order_[i]] = static_cast<i64>(a % r);
+  std::uint64_t upper = 0;  // the digits above the channel digit
+  for (int i = 0; i < 6; ++i) {
+    const int k = order_[i];
+    if (bits_[k] >= 0) {  // a power-of-two radix: a bit field, no division
+      v[k] = static_cast<i64>(a & ((std::uint64_t{1} << bits_[k]) - 1));
+      a >>= bits_[k];
+    } else {
+      const std::uint64_t r = static_cast<std::uint64_t>(radix_[k]);
+      v[k] = static_cast<i64>(a % r);
       a /= r;
     }
+    if (k == 0) upper = a;
   }
   DramCoord c;
   if (!hash_ || channels_ == 1) {
     c.channel = static_cast<int>(v[0]);
   } else {
-    const std::uint64_t upper = (addr >> shift_) / (below_ * channels_);
-    c.channel =
-        static_cast<int>((static_cast<std::uint64_t>(v[0]) + static_cast<std::uint64_t>(rotation(upper))) % channels_);
+    // rotation() is memoised by its argument, which neighbouring addresses share.
+    if (upper != memo_u_) {
+      memo_u_ = upper;
+      memo_first_ = upper * channels_;
+      memo_rot_ = static_cast<std::uint64_t>(rotation(upper));
+    }
+    const std::uint64_t ch = static_cast<std::uint64_t>(v[0]) + memo_rot_;  // both below channels_
+    c.channel = static_cast<int>(ch >= channels_ ? ch - channels_ : ch);
   }
   c.rank = static_cast<int>(v[1]);
   c.bankgroup = static_cast<int>(v[2]);

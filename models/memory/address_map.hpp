@@ -43,12 +43,15 @@ class AddressMap {
   int burst_shift() const { return shift_; }
   // The channel of run r (bursts [r * run_bursts(), (r + 1) * run_bursts())), as decode() gives it.
   int channel_of_run(std::uint64_t r) const {
-    const std::uint64_t u = r / channels_;
-    if (u != memo_u_) {
-      memo_u_ = u;
-      memo_rot_ = static_cast<std::uint64_t>(rotation(u));
+    // Runs come in address order, so the span of `channels` runs that shares one rotation is remembered:
+    // inside it the channel is an addition, no division.
+    if (r - memo_first_ >= channels_) {  // unsigned: also true below the span
+      memo_u_ = r / channels_;
+      memo_first_ = memo_u_ * channels_;
+      memo_rot_ = static_cast<std::uint64_t>(rotation(memo_u_));
     }
-    return static_cast<int>((r % channels_ + memo_rot_) % channels_);
+    const std::uint64_t ch = r - memo_first_ + memo_rot_;  // both terms below channels_
+    return static_cast<int>(ch >= channels_ ? ch - channels_ : ch);
   }
 
  private:
@@ -58,14 +61,15 @@ class AddressMap {
   i64 radix_[6] = {};  // count of each kind
   int shift_ = 0;
   bool pow2_ = false;        // every radix a power of two: decode by shifts and masks
-  int bits_[6] = {};         // log2 of each kind's radix (pow2_)
+  int bits_[6] = {};         // log2 of each kind's radix, -1 where it is not a power of two
   int field_shift_[6] = {};  // pow2_: each kind's bit offset above the burst offset, and its mask
   std::uint64_t field_mask_[6] = {};
   std::uint64_t below_ = 1;  // bursts per run of one channel digit (product of the radices below it)
   std::uint64_t channels_ = 1;
   bool hash_ = false;
-  bool plain_ = false;                                   // pow2_ and no channel hash: decode() inline
-  mutable std::uint64_t memo_u_ = ~0ULL, memo_rot_ = 0;  // channel_of_run's last rotation
+  bool plain_ = false;  // pow2_ and no channel hash: decode() inline
+  // The last span's rotation (decode_general and channel_of_run): span memo_u_ starts at run memo_first_.
+  mutable std::uint64_t memo_u_ = 0, memo_first_ = 0, memo_rot_ = 0;
 };
 
 }  // namespace sparsim::memory

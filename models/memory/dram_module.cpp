@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <numeric>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 
 #include "sim/alloc_guard.hpp"
 
@@ -129,21 +130,43 @@ void DramModule::sample_channels(int n) {
 }
 
 // Walks the block run by run (bursts that share a channel), so a run on an unsampled channel costs one
-// channel computation, not a decode per burst.
+// channel computation, not a decode per burst. Under channel sampling a long segment goes span by span of
+// `channels` runs instead: a span holds each channel's run once, at an offset its rotation gives, so only
+// the sampled channels' runs are visited.
 void DramModule::pick_bursts(const Block& b, std::vector<Pick>& out) const {
   const int shift = map_.burst_shift();
   const std::uint64_t run = map_.run_bursts();
+  const std::uint64_t channels = static_cast<std::uint64_t>(spec_.channels);
   // At most every burst of the block, in the share of the channels simulated.
   check_allocation(static_cast<double>(block_bytes(b) >> shift) * static_cast<double>(sampled_list_.size()) /
                        static_cast<double>(spec_.channels),
                    sizeof(Pick), "a DRAM transfer's burst list");
+  std::vector<std::pair<std::uint64_t, int>> in_span;  // (offset of a sampled channel's run, channel)
   for_each_segment(b, [&](std::uint64_t begin, std::uint64_t end) {
     const std::uint64_t b0 = begin >> shift, b1 = (end + (1ULL << shift) - 1) >> shift;
-    for (std::uint64_t r = b0 / run; r * run < b1; ++r) {
-      const int ch = map_.channel_of_run(r);
-      if (!is_sampled_[static_cast<std::size_t>(ch)]) continue;
+    const std::uint64_t r0 = b0 / run, r1 = (b1 + run - 1) / run;  // the runs [r0, r1) it touches
+    const auto emit = [&](std::uint64_t r, int ch) {
       for (std::uint64_t x = std::max(b0, r * run); x < std::min(b1, (r + 1) * run); ++x)
         out.push_back({x << shift, ch});
+    };
+    if (!sampling_ || r1 - r0 < 2 * channels) {
+      for (std::uint64_t r = r0; r < r1; ++r) {
+        const int ch = map_.channel_of_run(r);
+        if (is_sampled_[static_cast<std::size_t>(ch)]) emit(r, ch);
+      }
+      return;
+    }
+    for (std::uint64_t u = r0 / channels; u * channels < r1; ++u) {
+      // Run u * channels + o goes to channel (o + rotation) mod channels; the first run's channel is the rotation.
+      const std::uint64_t rot = static_cast<std::uint64_t>(map_.channel_of_run(u * channels));
+      in_span.clear();
+      for (const int ch : sampled_list_)
+        in_span.emplace_back((static_cast<std::uint64_t>(ch) + channels - rot) % channels, ch);
+      std::sort(in_span.begin(), in_span.end());
+      for (const auto& [o, ch] : in_span) {
+        const std::uint64_t r = u * channels + o;
+        if (r >= r0 && r < r1) emit(r, ch);
+      }
     }
   });
 }
@@ -252,7 +275,17 @@ void DramModule::first_ready_order(std::vector<Pick>& picks) const {
   };
   std::vector<std::size_t> seen(static_cast<std::size_t>(spec_.channels), 0);
   std::vector<Key> keys(picks.size());
-  std::map<std::tuple<std::uint64_t, int, int, i64>, std::size_t> group_first;
+  // The first pick of each (window, channel, bank, row) group, by a hash of the four.
+  struct GroupHash {
+    std::size_t operator()(const std::tuple<std::uint64_t, int, int, i64>& g) const {
+      std::uint64_t h = std::get<0>(g) * 0x9E3779B97F4A7C15ULL;
+      h ^= (static_cast<std::uint64_t>(std::get<1>(g)) << 40) ^ (static_cast<std::uint64_t>(std::get<2>(g)) << 20);
+      h ^= static_cast<std::uint64_t>(std::get<3>(g)) * 0xBF58476D1CE4E5B9ULL;
+      return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+  };
+  std::unordered_map<std::tuple<std::uint64_t, int, int, i64>, std::size_t, GroupHash> group_first;
+  group_first.reserve(picks.size());
   for (std::size_t i = 0; i < picks.size(); ++i) {
     const DramCoord c = map_.decode(picks[i].address);
     const std::uint64_t w = seen[static_cast<std::size_t>(c.channel)]++ / static_cast<std::uint64_t>(spec_.queue_size);
