@@ -8,7 +8,8 @@ DramChannel::DramChannel(const DramSpec& spec)
     : spec_(spec),
       banks_(static_cast<std::size_t>(spec.ranks * spec.banks())),
       groups_(static_cast<std::size_t>(spec.ranks * spec.bankgroups)),
-      ranks_(static_cast<std::size_t>(spec.ranks)) {
+      ranks_(static_cast<std::size_t>(spec.ranks)),
+      pinned_(banks_.size(), 0) {
   // Ranks refresh staggered across the interval, rank 0 first after one tREFI.
   for (int r = 0; r < spec.ranks; ++r)
     ranks_[static_cast<std::size_t>(r)].refresh_due =
@@ -46,8 +47,7 @@ bool DramChannel::hit_pending(const std::deque<DramTransaction>& q, const DramCo
   return false;
 }
 
-DramChannel::Cmd DramChannel::next_command(const DramTransaction& t, const std::deque<DramTransaction>& q,
-                                           i64* earliest) {
+DramChannel::Cmd DramChannel::next_command(const DramTransaction& t, i64* earliest) {
   const DramCoord& c = t.coord;
   const Bank& b = bank(c);
   const Rank& r = ranks_[static_cast<std::size_t>(c.rank)];
@@ -72,7 +72,7 @@ DramChannel::Cmd DramChannel::next_command(const DramTransaction& t, const std::
   }
   // Another row is open: close it, unless a request of the queue being served still hits it (FR-FCFS
   // serves those first). Only that queue counts, so a write waiting for the next drain never pins a row.
-  if (hit_pending(q, c, b.open_row)) {
+  if (pinned_[static_cast<std::size_t>(c.flat_bank(spec_))]) {
     *earliest = kNever;
     return Cmd::None;
   }
@@ -232,12 +232,19 @@ i64 DramChannel::step(i64 now, std::vector<DramCompletion>& done) {
       (writes_.empty() || (static_cast<int>(writes_.size()) <= spec_.write_low_watermark && !reads_.empty())))
     draining_ = false;
   auto& q = draining_ ? writes_ : reads_;
+  // The banks whose open row a request of q hits (no other request of q may close it): one pass per
+  // step instead of a scan of q for every request that would precharge.
+  std::fill(pinned_.begin(), pinned_.end(), 0);
+  for (const DramTransaction& t : q) {
+    const std::size_t fb = static_cast<std::size_t>(t.coord.flat_bank(spec_));
+    if (banks_[fb].open_row == t.coord.row) pinned_[fb] = 1;
+  }
   // FR-FCFS: the oldest ready row hit; else the oldest request whose ACT or PRE is ready.
   std::size_t hit = q.size(), other = q.size();
   Cmd other_cmd = Cmd::None;
   for (std::size_t i = 0; i < q.size(); ++i) {
     i64 at = kNever;
-    const Cmd cmd = next_command(q[i], q, &at);
+    const Cmd cmd = next_command(q[i], &at);
     if (cmd == Cmd::None) continue;
     if (at > now) {
       next = std::min(next, at);

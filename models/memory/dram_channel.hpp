@@ -72,7 +72,8 @@ class DramChannel {
     return groups_[static_cast<std::size_t>(c.rank * spec_.bankgroups + c.bankgroup)];
   }
   // The next command a transaction needs and the earliest cycle it may issue.
-  Cmd next_command(const DramTransaction& t, const std::deque<DramTransaction>& q, i64* earliest);
+  // Reads pinned_, which step() fills for the queue being served.
+  Cmd next_command(const DramTransaction& t, i64* earliest);
   // Whether queue q holds a request for `row` of c's bank.
   bool hit_pending(const std::deque<DramTransaction>& q, const DramCoord& c, i64 row) const;
   bool refresh_step(i64 now, i64* next);
@@ -85,6 +86,7 @@ class DramChannel {
   std::vector<Group> groups_;
   std::vector<Rank> ranks_;
   std::deque<DramTransaction> reads_, writes_;
+  std::vector<char> pinned_;  // per bank, this step: a request of the served queue hits its open row
   bool draining_ = false;
   i64 bus_free_ = 0;   // first cycle the data bus is free
   int bus_rank_ = -1;  // rank that last drove the bus
