@@ -4,6 +4,7 @@
 // block takes, and how many bank accesses one streaming step needs. Plain C++, no SystemC.
 #include <algorithm>
 #include <cmath>
+#include <compare>
 #include <cstdint>
 #include <string>
 
@@ -52,6 +53,7 @@ struct Hw {
 struct Nm {
   i64 n = 0, m = 0;
   bool sparse() const { return n > 0; }
+  auto operator<=>(const Nm&) const = default;
 };
 
 // v scaled by a fraction <= 1, rounded up (DRAM bytes or bursts of a compactly stored operand).

@@ -23,6 +23,8 @@ struct Problem {
   // are tensor size / im2col size (<= 1) of B and of the final output.
   double b_dram_fraction = 1.0;
   double out_dram_fraction = 1.0;
+  // Field by field, so that problems can key a map (the mapper's search is a pure function of one).
+  auto operator<=>(const Problem&) const = default;
 };
 
 struct Mapping {

@@ -80,7 +80,7 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
   std::vector<Job> jobs;
   // The mapper's search is a pure function of the hardware and the problem, and a network repeats its
   // shapes (a ResNet stage's blocks): each distinct problem is searched once.
-  std::map<std::tuple<i64, i64, i64, i64, i64, i64, double, double>, Mapping> mapped;
+  std::map<Problem, Mapping> mapped;
   for (const bool sparse : {true, false}) {
     for (std::size_t i = 0; i < ctx.step.ops.size(); ++i) {
       const GemmOp& op = ctx.step.ops[i];
@@ -99,12 +99,10 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
         else
           j.problem.b_dram_fraction = fraction;
       }
-      const Problem& pb = j.problem;
-      const auto key =
-          std::make_tuple(pb.M, pb.K, pb.N, pb.instances, pb.nm.n, pb.nm.m, pb.b_dram_fraction, pb.out_dram_fraction);
       try {
-        const auto found = mapped.find(key);
-        j.mapping = found != mapped.end() ? found->second : mapped.emplace(key, map_op(hw_, pb)).first->second;
+        const auto found = mapped.find(j.problem);
+        j.mapping =
+            found != mapped.end() ? found->second : mapped.emplace(j.problem, map_op(hw_, j.problem)).first->second;
       } catch (const std::runtime_error& e) {
         ctx.config.fail("accelerator.glb.capacity_bytes", "layer " + op.layer + ": " + e.what());
       }
