@@ -79,9 +79,8 @@ DramCoord AddressMap::decode_general(std::uint64_t addr) const {
   if (!hash_ || channels_ == 1) {
     c.channel = static_cast<int>(v[0]);
   } else {
-    // rotation() is memoised by its argument, which neighbouring addresses share.
-    if (upper != memo_u_) {
-      memo_u_ = upper;
+    // The span's rotation is remembered: neighbouring addresses share it.
+    if (upper * channels_ != memo_first_) {
       memo_first_ = upper * channels_;
       memo_rot_ = static_cast<std::uint64_t>(rotation(upper));
     }

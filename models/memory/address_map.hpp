@@ -46,9 +46,9 @@ class AddressMap {
     // Runs come in address order, so the span of `channels` runs that shares one rotation is remembered:
     // inside it the channel is an addition, no division.
     if (r - memo_first_ >= channels_) {  // unsigned: also true below the span
-      memo_u_ = r / channels_;
-      memo_first_ = memo_u_ * channels_;
-      memo_rot_ = static_cast<std::uint64_t>(rotation(memo_u_));
+      const std::uint64_t u = r / channels_;
+      memo_first_ = u * channels_;
+      memo_rot_ = static_cast<std::uint64_t>(rotation(u));
     }
     const std::uint64_t ch = r - memo_first_ + memo_rot_;  // both terms below channels_
     return static_cast<int>(ch >= channels_ ? ch - channels_ : ch);
@@ -68,8 +68,8 @@ class AddressMap {
   std::uint64_t channels_ = 1;
   bool hash_ = false;
   bool plain_ = false;  // pow2_ and no channel hash: decode() inline
-  // The last span's rotation (decode_general and channel_of_run): span memo_u_ starts at run memo_first_.
-  mutable std::uint64_t memo_u_ = 0, memo_first_ = 0, memo_rot_ = 0;
+  // The rotation of the last span used (decode_general and channel_of_run), and the span's first run.
+  mutable std::uint64_t memo_first_ = 0, memo_rot_ = 0;
 };
 
 }  // namespace sparsim::memory
