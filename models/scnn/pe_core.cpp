@@ -22,16 +22,15 @@ void Accumulator::reset(std::int64_t entries, int banks, bool functional) {
 namespace {
 // The forward (and BP) scatter of one vector pair. Templated on what holds for the whole layer so that the
 // loop has no division (bank ways that are powers of two take masks; stride 1 needs no divisibility test),
-// and every field it reads is a local: the accumulator's byte-wide `touched` stores may alias anything, so
-// reading the frame through references would reload it after every product.
+// and the frame is a local copy: the accumulator's byte-wide `touched` stores may alias anything, so
+// reading the frame through its reference would reload it after every product.
 template <bool kStride1, bool kPow2>
 void scatter(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame& f, const ArrayShape& x,
              Accumulator& acc, std::int64_t now, PeTally& t) {
   std::int64_t* const bank_free = acc.bank_free.data();
   std::uint8_t* const touched = acc.touched.data();
   std::int64_t* const values = acc.values.empty() ? nullptr : acc.values.data();
-  const std::int64_t vy_lo = f.valid_y.lo, vy_hi = f.valid_y.hi, vx_lo = f.valid_x.lo, vx_hi = f.valid_x.hi;
-  const std::int64_t ay0 = f.acc_y.lo, ax0 = f.acc_x.lo, width = f.acc_x.size();
+  const PeFrame frame = f;
   const std::int64_t stride = x.stride, pad = x.pad, kc = x.kc;
   const std::int64_t pos_ways = x.pos_ways, k_ways = x.k_ways;
   std::int64_t max_free = acc.max_free;
@@ -46,8 +45,8 @@ void scatter(const ActEntry* a, int na, const WtEntry* w, int nw, const PeFrame&
         yo /= stride;
         xo /= stride;
       }
-      if (yo < vy_lo || yo >= vy_hi || xo < vx_lo || xo >= vx_hi) continue;  // padding border or another chunk
-      const std::int64_t pos = (yo - ay0) * width + (xo - ax0);
+      if (!frame.valid_y.contains(yo) || !frame.valid_x.contains(xo)) continue;  // padding border or another chunk
+      const std::int64_t pos = acc_position(frame, yo, xo);
       const std::int64_t k = w[j].k;
       // pos and k are never negative here, so a mask is the remainder.
       const std::int64_t pos_bank = kPow2 ? (pos & (pos_ways - 1)) : pos % pos_ways;
