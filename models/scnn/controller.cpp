@@ -308,7 +308,8 @@ void ScnnTop::run() {
       job.layer = op.layer;
       job.phase = op.phase;
       job.variant = v.name;
-      const bool functional = ctx_.functional && vi == 0;
+      // SCNN computes values in both modes; the dense baselines only through their detailed structure.
+      const bool functional = ctx_.functional && (vi == 0 || ctx_.mode == TimingMode::Detailed);
       job.functional_checked = functional;
       job.functional_pass = functional;
       std::uint64_t max_iaram = 0;
@@ -339,26 +340,33 @@ void ScnnTop::run() {
           const bool is_wu = plan.phase == Phase::WU;
           wu_dy_ = is_wu ? &wu.dy : nullptr;
           const LayerData& data = plan.phase == Phase::BP ? bp.data : fwd;
+          // Functional runs: the grid's outputs against a dense reference on the same masked values.
+          const auto check_values = [&](const std::vector<std::int64_t>& got) {
+            const auto ref = plan.phase == Phase::BP ? reference_conv_transpose(fwd, bp.dy_values)
+                             : is_wu                 ? reference_weight_gradient(fwd, wu.dy_values)
+                                                     : reference_conv(data);
+            if (got.size() != ref.size()) {
+              job.functional_pass = false;
+              return;
+            }
+            for (std::size_t i = 0; i < ref.size(); ++i) {
+              const double err = std::abs(static_cast<double>(ref[i] - got[i]));
+              job.functional_max_abs_error = std::max(job.functional_max_abs_error, err);
+              if (err != 0) job.functional_pass = false;
+            }
+          };
           if (v.sparse) {
             v.sparse->set_gradient(wu_dy_, is_wu ? &wu.dy_values : nullptr);
             v.sparse->begin_layer(data);
             run_instance(v, *v.sparse, plan, data, df, stalls);
             max_iaram = std::max(max_iaram, v.sparse->max_iaram_bytes());
-            if (functional) {
-              const auto ref = plan.phase == Phase::BP ? reference_conv_transpose(fwd, bp.dy_values)
-                               : is_wu                 ? reference_weight_gradient(fwd, wu.dy_values)
-                                                       : reference_conv(data);
-              const auto& got = v.sparse->outputs();
-              for (std::size_t i = 0; i < ref.size(); ++i) {
-                const double err = std::abs(static_cast<double>(ref[i] - got[i]));
-                job.functional_max_abs_error = std::max(job.functional_max_abs_error, err);
-                if (err != 0) job.functional_pass = false;
-              }
-            }
+            if (job.functional_checked) check_values(v.sparse->outputs());
           } else {
-            v.dense->set_gradient(wu_dy_);
+            v.dense->set_gradient(wu_dy_, is_wu ? &wu.dy_values : nullptr);
+            v.dense->begin_layer(data);
             run_instance(v, *v.dense, plan, data, df, stalls);
             max_iaram = std::max(max_iaram, v.dense->max_iaram_bytes());
+            if (job.functional_checked) check_values(v.dense->outputs());
           }
         }
       const auto t0 = sc_core::sc_time_stamp();
@@ -371,8 +379,9 @@ void ScnnTop::run() {
       job.counters = StatsRegistry::difference(v.registry.snapshot(), before);
       job.dense_macs = static_cast<std::uint64_t>(op.macs());
       job.peak_macs_per_cycle = static_cast<std::uint64_t>(p_.grid.pe_rows * p_.grid.pe_cols * p_.grid.F * p_.grid.I);
-      std::uint64_t conflicts = 0, barrier = 0;
+      std::uint64_t conflicts = 0, barrier = 0, weight_wait = 0;
       for (const auto& c : job.counters) {
+        if (c.block == v.name + ".mult" && c.name == "weight_wait_pe_cycles") weight_wait = c.value;
         if (c.block == v.name + ".mult" && c.name == "multiplies") job.issued_macs = c.value;
         if (c.block == v.name + ".mult" && c.name == "conflict_pe_cycles") conflicts = c.value;
         if (c.block == v.name + ".mult" && c.name == "barrier_pe_cycles") barrier = c.value;
@@ -381,6 +390,7 @@ void ScnnTop::run() {
       const auto npe = static_cast<std::uint64_t>(p_.grid.pe_rows * p_.grid.pe_cols);
       stalls["bank_conflict"] = conflicts / npe;
       stalls["load_imbalance"] = barrier / npe;
+      if (v.dense) stalls["weight_bus"] = weight_wait / npe;
       job.stall_cycles = stalls;
       job.mapping = plan.mapping[df].to_json();
       job.mapping["from_dram"] = plan.from_dram[df];

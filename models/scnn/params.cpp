@@ -21,6 +21,10 @@ const std::vector<ParamSpec>& scnn_param_specs() {
       int_param("accelerator.pe.bank_queue_depth", 0, 0, 64, "products",
                 "Products an accumulator bank may hold waiting ahead of its adder; 0: two products for one bank "
                 "in one cycle stall the multiplier array (SCNN as described)."),
+      int_param("accelerator.pe.dense_weight_bus_values", 0, 0, 4096, "weights/cycle",
+                "DCNN and DCNN-opt: weights the bus that broadcasts each F x I weight block to every PE's shadow "
+                "registers moves per cycle; 0: a whole block per cycle (an assumption: the paper does not describe "
+                "DCNN's weight path). A narrower bus stalls the grid on planes of few pixels per PE."),
       bool_param("accelerator.pe.stride_phases", true,
                  "Strided layers: pair activations only with weights of the same stride phase (sparsim's "
                  "choice, docs/scnn.md); false multiplies every pair and discards the products between outputs."),
@@ -71,6 +75,7 @@ ScnnParams scnn_params(const Config& cfg) {
   p.ppu_outputs_per_cycle = static_cast<int>(cfg.i64("accelerator.pe.ppu_outputs_per_cycle"));
   p.stride_phases = cfg.boolean("accelerator.pe.stride_phases");
   p.bank_queue_depth = static_cast<int>(cfg.i64("accelerator.pe.bank_queue_depth"));
+  p.dense_weight_bus_values = static_cast<int>(cfg.i64("accelerator.pe.dense_weight_bus_values"));
   return p;
 }
 

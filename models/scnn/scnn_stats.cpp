@@ -31,6 +31,8 @@ VariantStats::VariantStats(const std::string& v, const ScnnParams& p)
       busy_pe_cycles(mult.add("busy_pe_cycles", "PE-cycles with the multiplier array working or stalled")),
       conflict_pe_cycles(mult.add("conflict_pe_cycles", "PE-cycles stalled by accumulator bank conflicts")),
       barrier_pe_cycles(mult.add("barrier_pe_cycles", "PE-cycles idle at the group barrier (load imbalance)")),
+      weight_wait_pe_cycles(
+          mult.add("weight_wait_pe_cycles", "PE-cycles the whole grid waited for the weight bus (DCNN, DCNN-opt)")),
       xbar_bytes(xbar.add("bytes", "partial-sum bytes routed to accumulator banks", "crossbar_byte")),
       acc_read_bytes(acc.add("read_bytes", "accumulator bank bytes read", sram_read_action(acc_capacity_bytes(p)))),
       acc_write_bytes(

@@ -16,7 +16,7 @@ struct VariantStats {
   StatGroup mult, xbar, acc, iaram, oaram, wfifo, ppu, halo, dram;
   // Multiplier array
   Counter &mults, &mults_gated, &mults_discarded, &wu_filtered, &busy_pe_cycles, &conflict_pe_cycles,
-      &barrier_pe_cycles;
+      &barrier_pe_cycles, &weight_wait_pe_cycles;
   // Scatter crossbar (SCNN) / adder trees' outputs (DCNN), accumulator banks
   Counter &xbar_bytes, &acc_read_bytes, &acc_write_bytes;
   Counter &iaram_read_bytes, &iaram_write_bytes, &oaram_read_bytes, &oaram_write_bytes;
