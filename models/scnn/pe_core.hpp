@@ -100,24 +100,4 @@ void issue_vectors(const ActEntry* a, int na, const WtEntry* w, int nw, const Pe
 // Fast mode: runs the PE's whole group in a tight loop.
 PeTally run_group_fast(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc);
 
-// Detailed mode: the same PE stepped one cycle at a time.
-class PeCursor {
- public:
-  PeCursor(const PeOperands& op, const PeFrame& f, const ArrayShape& x, Accumulator& acc);
-  bool done() const { return done_ && now_ >= acc_->max_free; }
-  void tick();  // one clock cycle
-  const PeTally& tally() const { return tally_; }
-
- private:
-  void settle();  // skip empty channels / passes to the next pair, or finish
-  const PeOperands* op_;
-  const PeFrame* f_;
-  const ArrayShape* x_;
-  Accumulator* acc_;
-  PeTally tally_;
-  std::int64_t c_ = 0, pass_ = 0, av_ = 0, wv_ = 0;
-  std::int64_t now_ = 0;  // PE-local cycle
-  bool done_ = false;
-};
-
 }  // namespace sparsim::scnn

@@ -12,6 +12,7 @@
 #include "models/scnn/layer_data.hpp"
 #include "models/scnn/params.hpp"
 #include "models/scnn/pe_core.hpp"
+#include "models/scnn/pe_cursor.hpp"
 #include "models/scnn/scnn_stats.hpp"
 #include "sim/accelerator.hpp"
 
