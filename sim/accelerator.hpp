@@ -62,6 +62,10 @@ struct WorkLaw {
   // least these cycles (its kernels' launches) plus its recurrent weights' bytes over the DRAM's peak, as a
   // library that re-reads them every step does; 0: the op is one GEMM.
   double serial_step_cycles = 0;
+  // Fast mode: the model simulates a GEMM op identical to an earlier one (shape, weight sparsity) only once
+  // when it runs at least reuse_min_cycles per variant, so such repeats cost events_per_job per variant only.
+  bool reuse_identical_gemms = false;
+  double reuse_min_cycles = 0;
 };
 
 struct RunContext {

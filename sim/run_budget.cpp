@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <tuple>
 
 #include "sim/alloc_guard.hpp"
 #include "sim/errors.hpp"
@@ -69,8 +71,16 @@ WorkBudget estimate_work(const Config& cfg, const AcceleratorInfo& info, const T
   w.estimated = true;
   const WorkLaw law = info.work_law(cfg);
   const TimingMode mode = w.detailed ? TimingMode::Detailed : TimingMode::Fast;
+  // Ops a fast-mode model reuses (WorkLaw::reuse_identical_gemms) cost their jobs' bookkeeping only.
+  std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool, int, int, bool>> seen;
   for (const GemmOp& op : step.ops) {
-    const OpWork o = op_work(op, info.variants, mode, law);
+    OpWork o = op_work(op, info.variants, mode, law);
+    if (law.reuse_identical_gemms && mode == TimingMode::Fast && !op.rnn &&
+        o.cycles >= std::max(1, info.variants) * law.reuse_min_cycles &&
+        op.transform_adds + op.transform_const_mults == 0 &&
+        !seen.emplace(op.M, op.N, op.K, op.instances, op.a_is_weight, op.a_nm.n, op.a_nm.m, op.phase == Phase::WU)
+             .second)
+      o.events = std::max(1, info.variants) * law.events_per_job;
     w.cycles += o.cycles;
     w.events += o.events;
     if (o.events > w.biggest_events) {

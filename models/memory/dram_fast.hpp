@@ -29,6 +29,11 @@ class DramChannelFast {
   void refresh_through(i64 t) { refresh_until(t); }
   // Cycle at which the next refresh falls due.
   i64 next_refresh() const { return refresh_due_; }
+  // Moves the refresh schedule past t without counting the refreshes due until then: a requester that
+  // replays a span already simulated (and counted) skips it this way.
+  void skip_refreshes_through(i64 t) {
+    if (spec_.refresh && refresh_due_ <= t) refresh_due_ += ((t - refresh_due_) / spec_.tREFI + 1) * spec_.tREFI;
+  }
   // Steady-state skip (used by DramModule for long blocks): moves the channel's whole state dt cycles
   // later, as if a span of identical traffic had passed, and adds that span's events.
   void advance(i64 dt, i64 until, const DramStats& events);

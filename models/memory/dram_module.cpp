@@ -178,6 +178,12 @@ i64 DramModule::unsampled_latency(bool write) const {
   return std::max<i64>(spec_.idle_read_cycles(), recent_latency_);
 }
 
+void DramModule::skip_refreshes_to_now() {
+  if (!started_) return;  // the schedule starts at the first transfer
+  const i64 now = now_cycle();
+  for (DramChannelFast& c : fast_) c.skip_refreshes_through(now);
+}
+
 DramStats DramModule::totals() const {
   DramStats t;
   for (const int k : sampled_list_) {  // the others never serve

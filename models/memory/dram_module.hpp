@@ -71,6 +71,10 @@ class DramModule : public sc_core::sc_module {
   // 64 per simulated channel and at least 512). A requester of many mid-sized blocks (a DMA engine's
   // chunks) may lower it; docs/cdma.md measures what that costs.
   void set_steady_state_sample(std::uint64_t bursts) { steady_sample_ = bursts; }
+  // Fast mode: a requester that stood for a span of traffic without simulating it (it took the counts of
+  // an identical span simulated before, refreshes included) moves the refresh schedule past now, so the
+  // span's refreshes are not counted a second time when the channels next serve.
+  void skip_refreshes_to_now();
   // Totals over the channels so far (also mirrored into the "dram" StatGroup's counters).
   DramStats totals() const;
 

@@ -99,6 +99,16 @@ class GpuTop : public sc_core::sc_module {
   void hbm_transfer(const Blocks& blocks);
   std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool>, gemm::KernelPlan> plans_;
   std::vector<JobResult> results_;
+  // Fast mode (accelerator.sim.reuse_identical_gemms): GEMM jobs already simulated, by shape, sparsity and
+  // mask; a later identical job takes the first one's cycles, counters, stalls and mapping.
+  using GemmKey = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool, bool>;
+  struct GemmMemo {
+    std::uint64_t cycles = 0;
+    std::size_t job = 0;  // the simulated job
+    JobResult result;
+  };
+  bool reuse_gemms_ = false;
+  std::map<GemmKey, GemmMemo> gemm_memo_;
   // The Winograd transforms on the CUDA cores, only when some op was lowered with Winograd.
   std::unique_ptr<transform::TransformUnit> transform_;
 };

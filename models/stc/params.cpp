@@ -92,6 +92,14 @@ const std::vector<ParamSpec>& stc_params() {
       float_param("memory.hbm.latency_ns", 480.0, 1.0, 1e6, "ns",
                   "Idle latency of an L2 miss (measured by pointer chasing); the path between the L2 and the "
                   "memory controllers takes this minus the DRAM's own closed-bank read latency."),
+      bool_param("accelerator.sim.reuse_identical_gemms", true,
+                 "Fast mode: a GEMM job identical to one already simulated (shape, sparsity, mask; its operands at "
+                 "the same addresses) takes that job's cycles, counters and stalls instead of being simulated again "
+                 "(docs/stc.md measures the error); detailed mode always simulates."),
+      int_param("accelerator.sim.reuse_min_cycles", 200000, 0, 1LL << 40, "cycles",
+                "Fast mode: only a GEMM job that took at least this long stands for its identical twins (a short "
+                "kernel's time depends on the DRAM state it starts in: up to 10 % on ResNet-18's 10,000-cycle "
+                "convolutions)."),
       int_param("accelerator.sim.hbm_sampled_channels", 4, 0, 1 << 20, "channels",
                 "HBM channels simulated burst by burst, evenly spaced; each stands for channels/this of them "
                 "(docs/memory.md, channel sampling). 0: all."),
@@ -135,6 +143,8 @@ StcParams stc_params_from(const Config& cfg) {
   m.l2_latency = static_cast<int>(cfg.i64("memory.l2.latency_cycles"));
   p.dram = memory::dram_spec_from_config(cfg);
   p.hbm_sampled_channels = static_cast<int>(cfg.i64("accelerator.sim.hbm_sampled_channels"));
+  p.reuse_identical_gemms = cfg.boolean("accelerator.sim.reuse_identical_gemms");
+  p.reuse_min_cycles = static_cast<std::uint64_t>(cfg.i64("accelerator.sim.reuse_min_cycles"));
   // The tiler's estimate needs HBM bytes per SM cycle, as an exact fraction in 1/1000 byte steps.
   m.hbm_num = static_cast<std::int64_t>(std::llround(p.dram.peak_gbps() / p.clock_ghz * 1000.0));
   m.hbm_den = 1000;

@@ -19,10 +19,12 @@ struct StcParams {
   std::vector<gemm::TileShape> dense_tiles, sparse_tiles;
   SmModel sm_model = SmModel::Representative;
   std::string dtype = "fp16";
-  int sparse_max_split_k = 1;       // machine.max_split_k is the dense library's
-  memory::DramSpec dram;            // the HBM (machine.hbm_latency is the L2-to-controller path)
-  int hbm_sampled_channels = 4;     // 0: all
-  std::uint64_t launch_cycles = 0;  // fixed device time of every kernel (accelerator.kernel.launch_ns)
+  int sparse_max_split_k = 1;               // machine.max_split_k is the dense library's
+  memory::DramSpec dram;                    // the HBM (machine.hbm_latency is the L2-to-controller path)
+  int hbm_sampled_channels = 4;             // 0: all
+  bool reuse_identical_gemms = true;        // fast mode: an identical GEMM job takes the first one's results
+  std::uint64_t reuse_min_cycles = 200000;  // ... when the first one took at least this long
+  std::uint64_t launch_cycles = 0;          // fixed device time of every kernel (accelerator.kernel.launch_ns)
   // Recurrent layers (docs/rnn.md): the dense variant's algorithm ("auto": PyTorch's cuDNN choice), the design
   // variant's for its sparse weights, a grid-wide synchronization per step of a persistent kernel, the
   // batch columns a persistent kernel handles per pass, the bytes of weights an SM can keep resident, and

@@ -71,7 +71,9 @@ AcceleratorInfo stc_info() {
                    .events_per_job = 100,
                    .detailed_events_per_output = 0.25,
                    // The standard algorithm's two kernels per step (FF: GEMM + cell; BP: cell + GEMM).
-                   .serial_step_cycles = 2.0 * static_cast<double>(p.launch_cycles)};
+                   .serial_step_cycles = 2.0 * static_cast<double>(p.launch_cycles),
+                   .reuse_identical_gemms = p.reuse_identical_gemms,
+                   .reuse_min_cycles = static_cast<double>(p.reuse_min_cycles)};
   };
   return i;
 }

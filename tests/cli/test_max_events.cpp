@@ -151,3 +151,21 @@ TEST_CASE(
     CHECK(m.simulated < m.estimated * 4);
   }
 }
+
+TEST_CASE("a 32-layer LLaMA-7B step passes the budget in fast mode because identical GEMMs are simulated once") {
+  // The 288 ops of llama7b-decoder repeat one layer's nine shapes: with accelerator.sim.reuse_identical_gemms
+  // (the stc default) only the first of each costs simulation events.
+  const std::string config = std::string(SPARSIM_SOURCE_DIR) + "/configs/stc-h200.yaml";
+  const auto events = [&](const std::vector<std::string>& overrides) {
+    const sparsim::Config cfg = sparsim::Config::load(config, overrides);
+    const auto& info = *sparsim::AcceleratorRegistry::instance().find("stc");
+    return sparsim::estimate_work(cfg, info, sparsim::configured_training_step(cfg)).events;
+  };
+  const double reused = events({"workload.network=llama7b-decoder"});
+  const double simulated = events({"workload.network=llama7b-decoder", "accelerator.sim.reuse_identical_gemms=false"});
+  const double one_layer = events({"workload.network=llama7b-layer"});
+  INFO("events: 32 layers " << reused << " (every op simulated: " << simulated << "), one layer " << one_layer);
+  CHECK(reused < 300e6);
+  CHECK(simulated > 300e6);
+  CHECK(reused < 1.5 * one_layer);
+}
