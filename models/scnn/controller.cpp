@@ -335,7 +335,15 @@ void ScnnTop::run() {
           Rng grng(mix(mix(mix(seed ^ 0x6D5A3C1FULL, static_cast<std::uint64_t>(op.layer_index)),
                            static_cast<std::uint64_t>(inst)),
                        static_cast<std::uint64_t>(image)));
-          if (plan.phase == Phase::BP) bp = make_bp_data(fwd, plan.shape, plan.densities, plan.gradient_density, grng);
+          if (plan.phase == Phase::BP) {
+            bp = make_bp_data(fwd, plan.shape, plan.densities, plan.gradient_density, grng);
+            // The transposed, flipped weights keep whole kernels and kernel rows (a pruned filter becomes a
+            // pruned input channel, which SCNN's own format already skips), so BP streams them in the
+            // granularity's format too when its blocks are whole.
+            if (v.sparse)
+              bp.data.weight_granularity =
+                  weight_format_granularity(bp.data.weights, bp.data.shape, layer.sparsity.granularity);
+          }
           if (plan.phase == Phase::WU) wu = make_gradient(fwd, plan.gradient_density, grng);
           const bool is_wu = plan.phase == Phase::WU;
           wu_dy_ = is_wu ? &wu.dy : nullptr;

@@ -180,3 +180,40 @@ TEST_CASE("scnn granularity: a run at equal density moves fewer weight index bit
   CHECK(counter(df, "dcnn.dram", "weight_bytes") == counter(dv, "dcnn.dram", "weight_bytes"));
   CHECK(counter(df, "dcnn.dram", "weight_value_bits") == counter(df, "dcnn.dram", "weight_bytes") * 8);
 }
+
+TEST_CASE("scnn granularity: BP streams the transposed weights in the kernel and vector formats too",
+          "[scnn][granularity][bp]") {
+  using namespace sparsim::scnn::test;
+  // Two layers so the second has a BP job; the same density at each granularity.
+  const auto net = [](Granularity g, const std::string& name) {
+    Layer a = conv_layer("a", 8, 32, 14, 3, 1, 1, 1.0, 1.0);
+    Layer b = conv_layer("b", 32, 48, 14, 3, 1, 1, 0.4, 0.5);
+    b.sparsity.granularity = g;
+    return network_of({a, b}, name);
+  };
+  auto fine = make_sim(net(Granularity::Element, "fine"), TimingMode::Fast, true, {}, 1, {Phase::FF, Phase::BP});
+  auto vec = make_sim(net(Granularity::Vector, "vector"), TimingMode::Fast, true, {}, 1, {Phase::FF, Phase::BP});
+  auto ker = make_sim(net(Granularity::Kernel, "kernel"), TimingMode::Fast, true, {}, 1, {Phase::FF, Phase::BP});
+  auto fil = make_sim(net(Granularity::Filter, "filter"), TimingMode::Fast, true, {}, 1, {Phase::FF, Phase::BP});
+  run_all({fine.get(), vec.get(), ker.get(), fil.get()});
+  const auto bp = [](const Sim& s) -> const JobResult& {
+    for (const JobResult& j : s.results.jobs)
+      if (j.layer == "b" && j.variant == "scnn" && j.phase == Phase::BP) return j;
+    FAIL("no BP job");
+    return s.results.jobs.front();
+  };
+  const auto idx = [](const JobResult& j) { return counter(j, "scnn.dram", "weight_index_bits"); };
+  for (const Sim* s : {fine.get(), vec.get(), ker.get(), fil.get()}) {
+    INFO(s->step.network.name);
+    REQUIRE(bp(*s).functional_checked);
+    REQUIRE(bp(*s).functional_pass);  // the formats change bits moved, not values
+  }
+  INFO("BP index bits: fine " << idx(bp(*fine)) << " vector " << idx(bp(*vec)) << " kernel " << idx(bp(*ker))
+                              << " filter " << idx(bp(*fil)));
+  CHECK(idx(bp(*vec)) < idx(bp(*fine)));
+  CHECK(idx(bp(*ker)) < idx(bp(*vec)));
+  // A pruned filter is a pruned input channel in BP: SCNN's own format, whose streams of those channels are
+  // empty (no index per weight of them).
+  CHECK(idx(bp(*fil)) > 0);
+  CHECK(counter(bp(*ker), "scnn.dram", "weight_bytes") < counter(bp(*fine), "scnn.dram", "weight_bytes"));
+}
