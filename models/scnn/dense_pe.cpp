@@ -27,6 +27,13 @@ void DenseIaram::fill(const LayerData& data, std::int64_t y_lo, std::int64_t y_h
       }
 }
 
+void DenseLanes::reset(int F, int banks) {
+  sum_.assign(static_cast<std::size_t>(F), 0);
+  bank_.assign(static_cast<std::size_t>(F), 0);
+  used_.assign(static_cast<std::size_t>(banks), 0);
+  pending_ = 0;
+}
+
 DensePe::DensePe(const LayerData& data, const DenseIaram& iaram, const DenseGroupShape& g, Range oy, Range ox,
                  bool gating)
     : data_(data), iaram_(iaram), g_(g), oy_(oy), ox_(ox), gating_(gating), functional_(data.functional()) {
@@ -34,9 +41,7 @@ DensePe::DensePe(const LayerData& data, const DenseIaram& iaram, const DenseGrou
   pixels_ = oy.size() * ox.size();
   blocks_ = g.cvec * s.R * s.S * g.kvec;
   wreg_.assign(static_cast<std::size_t>(g.F * g.I), 0);
-  sum_.assign(static_cast<std::size_t>(g.F), 0);
-  sum_bank_.assign(static_cast<std::size_t>(g.F), 0);
-  used_.assign(static_cast<std::size_t>(g.k_ways * g.pos_ways), 0);
+  lanes_.reset(g.F, g.k_ways * g.pos_ways);
   act_.assign(static_cast<std::size_t>(g.I), 0);
   if (functional_ && pixels_ > 0) {
     check_allocation(static_cast<double>(pixels_ * g.kc_n), sizeof(std::int64_t), "a DCNN PE's accumulators");
@@ -77,46 +82,24 @@ void DensePe::multiply() {
   for (std::int64_t i = 0; i < vi_; ++i)
     act_[static_cast<std::size_t>(i)] = inside ? iaram_.words[static_cast<std::size_t>(addr + i)] : 0;
   const std::int64_t pos_bank = pixel_ % g_.pos_ways;
-  for (std::int64_t f = 0; f < vw_; ++f) {
-    std::int64_t sum = 0;
-    for (std::int64_t i = 0; i < vi_; ++i) {
-      const std::int64_t w = wreg_[static_cast<std::size_t>(f * g_.I + i)], a = act_[static_cast<std::size_t>(i)];
-      if (w != 0 && a != 0) {
-        ++tally_.mults;
-        sum += w * a;
-      } else if (gating_) {
-        ++tally_.gated;
-      } else {
-        ++tally_.mults;
-      }
-    }
-    sum_[static_cast<std::size_t>(f)] = sum;
-    sum_bank_[static_cast<std::size_t>(f)] = static_cast<int>(pos_bank * g_.k_ways + (kv_ * g_.F + f) % g_.k_ways);
-    pending_ |= std::uint64_t{1} << f;
-  }
+  for (std::int64_t f = 0; f < vw_; ++f)
+    lanes_.dot(
+        f, vi_, [&](std::int64_t i) { return wreg_[static_cast<std::size_t>(f * g_.I + i)]; },
+        [&](std::int64_t i) { return act_[static_cast<std::size_t>(i)]; },
+        static_cast<int>(pos_bank * g_.k_ways + (kv_ * g_.F + f) % g_.k_ways), gating_, tally_);
   ++tally_.busy;
 }
 
 void DensePe::write_banks() {
-  // Each bank takes one sum per cycle; sums whose bank is taken wait in the adder trees' output registers.
-  std::fill(used_.begin(), used_.end(), 0);
-  for (std::int64_t f = 0; f < vw_; ++f) {
-    const std::uint64_t bit = std::uint64_t{1} << f;
-    if (!(pending_ & bit)) continue;
-    auto& used = used_[static_cast<std::size_t>(sum_bank_[static_cast<std::size_t>(f)])];
-    if (used) continue;
-    used = 1;
-    pending_ &= ~bit;
-    ++tally_.sums;
-    if (functional_)
-      acc_[static_cast<std::size_t>(pixel_ * g_.kc_n + kv_ * g_.F + f)] += sum_[static_cast<std::size_t>(f)];
-  }
-  if (pending_ == 0) ++pixel_;
+  const bool done = lanes_.write(vw_, tally_, [&](std::int64_t f, std::int64_t sum) {
+    if (functional_) acc_[static_cast<std::size_t>(pixel_ * g_.kc_n + kv_ * g_.F + f)] += sum;
+  });
+  if (done) ++pixel_;
 }
 
 DensePe::Cycle DensePe::tick(std::int64_t delivered) {
   if (pixels_ == 0) return Cycle::Idle;
-  if (pending_) {
+  if (lanes_.pending()) {
     write_banks();
     ++tally_.conflict;
     return Cycle::BankWrite;
@@ -158,9 +141,7 @@ DenseWuPe::DenseWuPe(const LayerData& fwd, const DenseIaram& iaram, const Mask& 
   pixels_ = oy.size() * ox.size();
   pvec_ = (pixels_ + g.I - 1) / g.I;
   steps_ = s.R * s.S * g.kvec * pvec_;
-  sum_.assign(static_cast<std::size_t>(g.F), 0);
-  sum_bank_.assign(static_cast<std::size_t>(g.F), 0);
-  used_.assign(static_cast<std::size_t>(g.k_ways * g.pos_ways), 0);
+  lanes_.reset(g.F, g.k_ways * g.pos_ways);
   act_.assign(static_cast<std::size_t>(g.I), 0);
   pos_.assign(static_cast<std::size_t>(g.I), 0);
   if (dy_values_) acc_.assign(static_cast<std::size_t>(g.kc_n * s.R * s.S), 0);
@@ -190,47 +171,27 @@ void DenseWuPe::multiply() {
   const std::int64_t pos_bank = (r_ * s.S + s_) % g_.pos_ways;
   for (std::int64_t f = 0; f < vw_; ++f) {
     const std::int64_t k = g_.kc_lo + kv_ * g_.F + f;
-    std::int64_t sum = 0;
-    for (std::int64_t i = 0; i < vi_; ++i) {
+    const auto gradient = [&](std::int64_t i) -> std::int64_t {
       const std::int64_t d = k * plane + pos_[static_cast<std::size_t>(i)];
-      const std::int64_t a = act_[static_cast<std::size_t>(i)];
-      const std::int64_t v =
-          dy_values_ ? (*dy_values_)[static_cast<std::size_t>(d)] : static_cast<std::int64_t>(dy_.get(d));
-      if (v != 0 && a != 0) {
-        ++tally_.mults;
-        sum += v * a;
-      } else if (gating_) {
-        ++tally_.gated;
-      } else {
-        ++tally_.mults;
-      }
-    }
-    sum_[static_cast<std::size_t>(f)] = sum;
-    sum_bank_[static_cast<std::size_t>(f)] = static_cast<int>(pos_bank * g_.k_ways + (kv_ * g_.F + f) % g_.k_ways);
-    pending_ |= std::uint64_t{1} << f;
+      return dy_values_ ? (*dy_values_)[static_cast<std::size_t>(d)] : static_cast<std::int64_t>(dy_.get(d));
+    };
+    lanes_.dot(
+        f, vi_, gradient, [&](std::int64_t i) { return act_[static_cast<std::size_t>(i)]; },
+        static_cast<int>(pos_bank * g_.k_ways + (kv_ * g_.F + f) % g_.k_ways), gating_, tally_);
   }
   ++tally_.busy;
 }
 
 void DenseWuPe::write_banks() {
   const ConvShape& s = fwd_.shape;
-  std::fill(used_.begin(), used_.end(), 0);
-  for (std::int64_t f = 0; f < vw_; ++f) {
-    const std::uint64_t bit = std::uint64_t{1} << f;
-    if (!(pending_ & bit)) continue;
-    auto& used = used_[static_cast<std::size_t>(sum_bank_[static_cast<std::size_t>(f)])];
-    if (used) continue;
-    used = 1;
-    pending_ &= ~bit;
-    ++tally_.sums;
-    if (!acc_.empty())
-      acc_[static_cast<std::size_t>(((kv_ * g_.F + f) * s.R + r_) * s.S + s_)] += sum_[static_cast<std::size_t>(f)];
-  }
-  if (pending_ == 0) ++step_;
+  const bool done = lanes_.write(vw_, tally_, [&](std::int64_t f, std::int64_t sum) {
+    if (!acc_.empty()) acc_[static_cast<std::size_t>(((kv_ * g_.F + f) * s.R + r_) * s.S + s_)] += sum;
+  });
+  if (done) ++step_;
 }
 
 DensePe::Cycle DenseWuPe::tick() {
-  if (pending_) {
+  if (lanes_.pending()) {
     write_banks();
     ++tally_.conflict;
     return DensePe::Cycle::BankWrite;

@@ -9,6 +9,7 @@
 // A group is a sequence of weight blocks in loop order (c-vector, r, s, k-vector); the PE runs every pixel
 // of its own output tile against one block before taking the next from its shadow registers, where the
 // grid's weight bus broadcasts it. The fast mode's closed form (dense_grid.cpp) is measured against this.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -47,6 +48,57 @@ struct DenseIaram {
   bool holds(std::int64_t y, std::int64_t x) const { return y >= y0 && y < y1 && x >= x0 && x < x1; }
 };
 
+// The F adder trees of a DCNN PE and the accumulator banks their sums go to, shared by the FF/BP and the WU
+// PE: a lane's sum waits in its output register until its bank is free; each bank takes one sum per cycle.
+class DenseLanes {
+ public:
+  void reset(int F, int banks);
+  // Lane f: the dot product of n operand pairs (weight(i), act(i)), into its output register for `bank`. A pair
+  // with a zero operand is gated when `gating` (counted in t.gated), else multiplied like the others.
+  template <typename Weight, typename Act>
+  void dot(std::int64_t f, std::int64_t n, Weight weight, Act act, int bank, bool gating, DenseTally& t) {
+    std::int64_t sum = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::int64_t w = weight(i), a = act(i);
+      if (w != 0 && a != 0) {
+        ++t.mults;
+        sum += w * a;
+      } else if (gating) {
+        ++t.gated;
+      } else {
+        ++t.mults;
+      }
+    }
+    sum_[static_cast<std::size_t>(f)] = sum;
+    bank_[static_cast<std::size_t>(f)] = bank;
+    pending_ |= std::uint64_t{1} << f;
+  }
+  // One cycle of the banks over lanes [0, lanes): each bank takes one waiting sum, `take(f, sum)` adds it to
+  // its entry. Returns true when no sum waits any more.
+  template <typename Take>
+  bool write(std::int64_t lanes, DenseTally& t, Take take) {
+    std::fill(used_.begin(), used_.end(), 0);
+    for (std::int64_t f = 0; f < lanes; ++f) {
+      const std::uint64_t bit = std::uint64_t{1} << f;
+      if (!(pending_ & bit)) continue;
+      auto& used = used_[static_cast<std::size_t>(bank_[static_cast<std::size_t>(f)])];
+      if (used) continue;
+      used = 1;
+      pending_ &= ~bit;
+      ++t.sums;
+      take(f, sum_[static_cast<std::size_t>(f)]);
+    }
+    return pending_ == 0;
+  }
+  bool pending() const { return pending_ != 0; }
+
+ private:
+  std::vector<std::int64_t> sum_;  // the adder trees' output registers
+  std::vector<int> bank_;
+  std::uint64_t pending_ = 0;       // bit f: lane f's sum not yet written (F <= 64)
+  std::vector<std::uint8_t> used_;  // banks written this cycle
+};
+
 class DensePe {
  public:
   enum class Cycle { Multiply, BankWrite, WaitWeights, Idle };
@@ -76,12 +128,9 @@ class DensePe {
   std::int64_t block_ = -1, pixel_ = 0;
   std::int64_t cv_ = 0, r_ = 0, s_ = 0, kv_ = 0, vw_ = 0, vi_ = 0;  // the active block's coordinates
   std::vector<std::int32_t> wreg_;                                  // active weight registers, F x I
-  std::vector<std::int64_t> sum_;                                   // adder-tree outputs waiting for a bank
-  std::vector<int> sum_bank_;
-  std::uint64_t pending_ = 0;       // bit f: sum f not yet written (F <= 64)
-  std::vector<std::int64_t> acc_;   // accumulator entries (functional), pixel-major: pixel * kc_n + k
-  std::vector<std::uint8_t> used_;  // banks written this cycle
-  std::vector<std::int16_t> act_;   // the I activations read for the current pixel
+  DenseLanes lanes_;
+  std::vector<std::int64_t> acc_;  // accumulator entries (functional), pixel-major: pixel * kc_n + k
+  std::vector<std::int16_t> act_;  // the I activations read for the current pixel
   DenseTally tally_;
 };
 
@@ -93,7 +142,7 @@ class DenseWuPe {
  public:
   DenseWuPe(const LayerData& fwd, const DenseIaram& iaram, const Mask& dy, const std::vector<std::int16_t>* dy_values,
             const DenseGroupShape& g, std::int64_t c, Range oy, Range ox, bool gating);
-  bool done() const { return step_ == steps_ && pending_ == 0; }
+  bool done() const { return step_ == steps_ && !lanes_.pending(); }
   // One cycle: Multiply, BankWrite (a conflict) or Idle (done).
   DensePe::Cycle tick();
   const DenseTally& tally() const { return tally_; }
@@ -114,11 +163,8 @@ class DenseWuPe {
   bool gating_;
   std::int64_t pixels_ = 0, pvec_ = 0, steps_ = 0, step_ = 0;
   std::int64_t r_ = 0, s_ = 0, kv_ = 0, pv_ = 0, vw_ = 0, vi_ = 0;
-  std::vector<std::int64_t> sum_;
-  std::vector<int> sum_bank_;
-  std::uint64_t pending_ = 0;
+  DenseLanes lanes_;
   std::vector<std::int64_t> acc_;  // (k, r, s) partial dW, functional runs
-  std::vector<std::uint8_t> used_;
   std::vector<std::int16_t> act_;
   std::vector<std::int64_t> pos_;  // the position-vector's dY indices (k = 0)
   DenseTally tally_;
