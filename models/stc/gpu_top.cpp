@@ -380,7 +380,7 @@ void GpuTop::control() {
     const GemmKey key{op.M, op.N, op.K, op.instances, sj.sparse, sj.transposable};
     if (const auto hit = reusable ? gemm_memo_.find(key) : gemm_memo_.end(); hit != gemm_memo_.end()) {
       const GemmMemo& mm = hit->second;
-      sc_core::wait(sc_core::sc_time(static_cast<double>(mm.cycles), sc_core::SC_NS));
+      sc_core::wait(sc_core::sc_time(static_cast<double>(mm.result.cycles), sc_core::SC_NS));
       dram_->skip_refreshes_to_now();  // the twin's counters hold the span's refreshes
       r = mm.result;
       r.mapping["reused_from_job"] = mm.job;
@@ -444,7 +444,7 @@ void GpuTop::control() {
       }
       // Only long kernels stand for their twins: a short one's time depends on what the DRAM was doing
       // when it started (open rows, refresh phase), which a twin does not share.
-      if (reusable && t1 - t0 >= params_.reuse_min_cycles) gemm_memo_.emplace(key, GemmMemo{t1 - t0, j, r});
+      if (reusable && t1 - t0 >= params_.reuse_min_cycles) gemm_memo_.emplace(key, GemmMemo{j, r});
     }
     if (functional_ && sj.sparse) {
       // Real values through the compressed operand on one tile of this GEMM's shape (capped in size).

@@ -103,9 +103,8 @@ class GpuTop : public sc_core::sc_module {
   // mask; a later identical job takes the first one's cycles, counters, stalls and mapping.
   using GemmKey = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool, bool>;
   struct GemmMemo {
-    std::uint64_t cycles = 0;
     std::size_t job = 0;  // the simulated job
-    JobResult result;
+    JobResult result;     // its cycles (no gate wait: gated jobs are never reused), counters, stalls, mapping
   };
   bool reuse_gemms_ = false;
   std::map<GemmKey, GemmMemo> gemm_memo_;
