@@ -3,9 +3,11 @@
 // request is placed once, in arrival order, at the earliest cycles its ACT (or PRE + ACT) and column
 // command may take given its bank's row-buffer state and a calendar of the channel's recent commands:
 // column commands keep tCCD_S/L, the data bus and the read/write turnarounds from every command around
-// them (before or after), ACTs keep tRRD_S/L and tFAW. Requests may thus overtake one another, as under
-// FR-FCFS, but there is no queue scan, no write drain and no command-bus limit; refresh is a periodic
-// all-bank block. Its error against the detailed DramChannel is measured (tests/memory, docs/memory.md).
+// them (before or after), ACTs keep tRRD_S/L and tFAW. A request may overtake the column commands of up
+// to a queue's depth of requests placed before it, as FR-FCFS picks among its queue; there is no queue
+// scan and no command-bus limit; writes wait for watermark drains only where the caller buffers them
+// (the trace replay); refresh is a periodic all-bank block. Its error against the detailed DramChannel
+// is measured (tests/memory, docs/memory.md).
 #include <algorithm>
 #include <vector>
 
@@ -20,7 +22,17 @@ class DramChannelFast {
   explicit DramChannelFast(const DramSpec& spec);
   // Serves one burst that reaches the channel at `arrival`; returns its completion cycle. `accepted`, if
   // given, receives the cycle the request entered the controller queue (later than arrival while full).
+  // With write buffering on (set_write_buffering), a write is held for a drain and serve returns
+  // kBuffered; its completion is known when a later request or flush_writes() drains it.
   i64 serve(const DramCoord& c, bool write, i64 arrival, i64* accepted = nullptr);
+  static constexpr i64 kBuffered = -1;
+  // Write buffering, as the detailed controller's write queue does it: writes wait until the queue holds
+  // the high watermark (then drain down to the low one) or no read waits (then drain all). Off, each
+  // write is placed when it arrives. Callers that need a request's completion at once (DramModule) keep
+  // it off; the trace replay turns it on.
+  void set_write_buffering(bool on) { buffer_writes_ = on; }
+  // Places every buffered write; returns the latest completion of any write drained so far.
+  i64 flush_writes();
   // Powers the channel up at `now` (see DramChannel::start).
   void start(i64 now) { refresh_due_ = spec_.refresh ? now + spec_.tREFI : refresh_due_; }
   const DramStats& stats() const { return stats_; }
@@ -60,6 +72,9 @@ class DramChannelFast {
   }
   i64 column_gap_rule(bool same_group, bool a_write, bool b_write) const;
   i64 place_column(i64 t, int group, bool write);
+  i64 place(const DramCoord& c, bool write, i64 in);
+  // Places the oldest buffered writes, from cycle `from`, until `keep` remain; returns writes_done_.
+  i64 drain_writes(i64 from, std::size_t keep);
   i64 place_activate(i64 t, int rank, int group);
 
   DramSpec spec_;
@@ -83,9 +98,19 @@ class DramChannelFast {
   Calendar columns_;
   std::vector<Calendar> acts_;  // per rank
   i64 refresh_due_;
-  std::vector<i64> read_slots_, write_slots_;  // when each queue entry frees (ring of queue_size)
-  std::size_t read_slot_ = 0, write_slot_ = 0;
-  i64 horizon_ = 0;  // commands before this no longer constrain new ones
+  // When each free-to-be queue entry frees: min-heaps of queue_size entries (a buffered write's entry is
+  // out of its heap until its drain places it).
+  std::vector<i64> read_slots_, write_slots_;
+  struct PendingWrite {
+    DramCoord coord;
+    i64 arrival = 0;
+  };
+  bool buffer_writes_ = false;
+  std::vector<PendingWrite> pending_writes_;
+  i64 reads_waiting_until_ = 0;  // the latest column command of a placed read: reads wait until then
+  i64 writes_done_ = 0;          // latest completion of a drained write
+  i64 last_column_at_ = 0;       // the column command place() placed last
+  i64 horizon_ = 0;              // commands before this no longer constrain new ones
   i64 gap_[8] = {};
   i64 max_column_gap_ = 0;  // the largest distance column_gap() can ask for
   i64 min_column_gap_ = 0;  // the smallest

@@ -161,6 +161,7 @@ ReplayResult replay_detailed(const DramSpec& spec, const std::vector<TraceReques
 ReplayResult replay_fast(const DramSpec& spec, const std::vector<TraceRequest>& trace) {
   const AddressMap map(spec);
   std::vector<DramChannelFast> ch(static_cast<std::size_t>(spec.channels), DramChannelFast(spec));
+  for (DramChannelFast& k : ch) k.set_write_buffering(true);  // writes wait for drains, as in the controller
   std::vector<i64> read_latencies;
   ReplayResult r;
   i64 offered = -1;
@@ -169,11 +170,12 @@ ReplayResult replay_fast(const DramSpec& spec, const std::vector<TraceRequest>& 
     i64 accepted = 0;
     const i64 done =
         ch[static_cast<std::size_t>(c.channel)].serve(c, t.write, std::max(t.cycle, offered + 1), &accepted);
-    offered = accepted;  // the driver holds later requests while this one waits for a queue entry
-    r.cycles = std::max(r.cycles, done);
+    offered = accepted;                   // the driver holds later requests while this one waits for a queue entry
+    r.cycles = std::max(r.cycles, done);  // a buffered write's completion comes with its drain
     if (!t.write) read_latencies.push_back(done - accepted);
     ++r.requests;
   }
+  for (DramChannelFast& k : ch) r.cycles = std::max(r.cycles, k.flush_writes());
   for (DramChannelFast& k : ch) {
     k.refresh_through(r.cycles);
     r.stats += k.stats();

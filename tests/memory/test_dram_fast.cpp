@@ -3,8 +3,10 @@
 // its behaviour beyond them. docs/memory.md has the table (bench/memory/fast_vs_detailed.sh).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
+#include "models/memory/dram_fast.hpp"
 #include "tests/memory/memory_harness.hpp"
 
 using namespace memory_test;
@@ -26,44 +28,85 @@ TEST_CASE("dram fast mode: identical on a single access and on a lone conflict")
   }
 }
 
-TEST_CASE("dram fast mode: streaming within 1 % of the detailed controller on every preset") {
+TEST_CASE("dram fast mode: streaming within 1 % of the detailed controller on every preset (3 % on GPU presets)") {
   for (const std::string& name : dram_preset_names()) {
     DramSpec s = *dram_preset(name);
-    // One channel of a GPU preset streams a page within one bank group (tCCD_L bound), where the detailed
-    // controller overlaps the next page's bank group and the in-order fast mode does not (next test).
-    if (s.hash_channels) s.address_mapping = "rorabacochbg";
+    // One channel of a GPU preset streams a page within one bank group (tCCD_L bound) while the next
+    // page's ACT overlaps it: the fast mode reorders within its queue's depth as the controller does,
+    // within 3 % (25 % when it overtook at most eight requests).
     s.channels = 1;
+    const double bound = s.hash_channels ? 0.03 : 0.01;
     INFO(name);
     for (bool write : {false, true}) {
       const auto t = sequential(s, 20000, write);
       const ReplayResult f = replay_fast(s, t), d = replay_detailed(s, t);
       INFO((write ? "writes" : "reads") << ": fast " << f.cycles << " detailed " << d.cycles);
-      CHECK(error(f, d) < 0.01);
+      CHECK(error(f, d) < bound);
       CHECK(f.stats.activates == Approx(d.stats.activates).epsilon(0.05));
     }
   }
 }
 
-TEST_CASE("dram fast mode: one GPU HBM channel streaming page by page within 25 %") {
-  DramSpec s = *dram_preset("HBM3E_H200");
-  s.channels = 1;
-  const auto t = sequential(s, 20000, false);
-  const ReplayResult f = replay_fast(s, t), d = replay_detailed(s, t);
-  INFO("fast " << f.cycles << " detailed " << d.cycles);
-  CHECK(error(f, d) < 0.25);
-  WARN("HBM3E_H200, one channel, sequential reads: fast " << f.cycles << " detailed " << d.cycles);
-}
-
-TEST_CASE("dram fast mode: random and mixed traces within the published bound (15 %)") {
+TEST_CASE("dram fast mode: random and mixed traces within the published bound (10 %)") {
   for (const char* name : {"DDR4_3200", "HBM2"}) {
     const DramSpec s = *dram_preset(name);
     for (double w : {0.0, 1.0 / 3}) {
       const auto t = random_trace(s, 20000, w, 3);
       const ReplayResult f = replay_fast(s, t), d = replay_detailed(s, t);
       INFO(name << " writes " << w << ": fast " << f.cycles << " detailed " << d.cycles);
-      CHECK(error(f, d) < 0.15);
+      CHECK(error(f, d) < 0.10);
     }
   }
+}
+
+TEST_CASE("dram fast mode: a deeper queue lets random reads overtake more, in both modes") {
+  // The fast mode's reorder window is the queue's depth: random reads on one HBM2 channel (bank-bound,
+  // tRC 47 cycles) gain from a deeper queue as the FR-FCFS controller does, and stay close to it.
+  DramSpec s = *dram_preset("HBM2");
+  s.channels = 1;
+  s.refresh = false;  // refresh is the fast mode's remaining difference on random traffic (docs/memory.md)
+  const auto t = random_trace(s, 20000, 0.0, 5);
+  std::int64_t fast_cycles[2] = {}, detailed_cycles[2] = {};
+  int k = 0;
+  for (int depth : {4, 32}) {
+    s.queue_size = depth;
+    s.write_high_watermark = depth * 3 / 4;
+    s.write_low_watermark = depth / 4;
+    const ReplayResult f = replay_fast(s, t), d = replay_detailed(s, t);
+    INFO("queue " << depth << ": fast " << f.cycles << " detailed " << d.cycles);
+    CHECK(error(f, d) < 0.03);
+    fast_cycles[k] = f.cycles;
+    detailed_cycles[k++] = d.cycles;
+  }
+  CHECK(fast_cycles[1] < 0.8 * static_cast<double>(fast_cycles[0]));
+  CHECK(detailed_cycles[1] < 0.8 * static_cast<double>(detailed_cycles[0]));
+}
+
+TEST_CASE("dram fast mode: a buffered write waits for a drain while reads are waiting") {
+  DramSpec s = tiny_spec();
+  s.queue_size = 8;
+  s.write_high_watermark = 4;
+  s.write_low_watermark = 1;
+  const AddressMap map(s);
+  DramChannelFast ch(s);
+  ch.set_write_buffering(true);
+  // A read keeps the read queue busy, so the write arriving with it is held, not placed.
+  const std::int64_t read_done = ch.serve(map.decode(addr(s, 0, 0, 1, 0)), false, 0);
+  CHECK(ch.serve(map.decode(addr(s, 1, 0, 2, 0)), true, 0) == DramChannelFast::kBuffered);
+  // Reads that come while the first one waits overtake the held write.
+  std::int64_t last_read = read_done;
+  for (int i = 1; i < 3; ++i) last_read = std::max(last_read, ch.serve(map.decode(addr(s, 0, 0, 1, i)), false, 0));
+  CHECK(ch.stats().writes == 0);
+  // Three more writes reach the high watermark: the drain places all but the low watermark's one.
+  for (int i = 1; i < 4; ++i) CHECK(ch.serve(map.decode(addr(s, 1, 1, 3, i)), true, 0) == DramChannelFast::kBuffered);
+  CHECK(ch.stats().writes == 3);
+  const std::int64_t writes_done = ch.flush_writes();
+  CHECK(ch.stats().writes == 4);
+  CHECK(writes_done > last_read);
+  // Unbuffered (the DramModule's use), a write is placed and its completion returned at once.
+  DramChannelFast plain(s);
+  CHECK(plain.serve(map.decode(addr(s, 1, 0, 2, 0)), true, 0) > 0);
+  CHECK(plain.stats().writes == 1);
 }
 
 TEST_CASE("dram fast mode: rate-limited streams are bounded by the issue rate in both modes") {
