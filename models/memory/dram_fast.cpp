@@ -261,6 +261,9 @@ i64 DramChannelFast::flush_writes() {
 i64 DramChannelFast::place(const DramCoord& c, bool write, i64 in) {
   Bank& b = banks_[static_cast<std::size_t>(c.flat_bank(spec_))];
   const int group = c.rank * spec_.bankgroups + c.bankgroup;
+  // A refresh falls due before this request's first command could go: it blocks the channel first.
+  const i64 first = b.open_row == c.row ? std::max(in, b.col_ready) : std::max(in, b.act_ready);
+  refresh_until(first);
   i64 col = std::max(in, b.col_ready);
   if (b.open_row != c.row) {
     i64 act = std::max(in, b.act_ready);
