@@ -1,7 +1,6 @@
 #include "models/memory/dram_fast.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <limits>
 
 namespace sparsim::memory {
@@ -17,8 +16,8 @@ DramChannelFast::DramChannelFast(const DramSpec& spec)
       banks_(static_cast<std::size_t>(spec.ranks * spec.banks())),
       acts_(static_cast<std::size_t>(spec.ranks)),
       refresh_due_(spec.refresh ? spec.tREFI : i64{1} << 60),
-      read_slots_(static_cast<std::size_t>(spec.queue_size), 0),
-      write_slots_(static_cast<std::size_t>(spec.queue_size), 0) {
+      read_slots_{std::vector<i64>(static_cast<std::size_t>(spec.queue_size), 0)},
+      write_slots_{std::vector<i64>(static_cast<std::size_t>(spec.queue_size), 0)} {
   for (int k = 0; k < 8; ++k) gap_[k] = column_gap_rule(k & 4, k & 2, k & 1);
   last_column_.assign(static_cast<std::size_t>(2 * spec.ranks * spec.bankgroups), kNoCommand);
   latest_column_[0] = latest_column_[1] = kNoCommand;
@@ -199,8 +198,8 @@ void DramChannelFast::advance(i64 dt, i64 until, const DramStats& events) {
   packed_from_ += dt;
   for (Calendar& c : acts_)
     for (Command& e : c.items) e.at += dt;
-  for (i64& s : read_slots_) s += dt;
-  for (i64& s : write_slots_) s += dt;
+  read_slots_.shift(dt);
+  write_slots_.shift(dt);
   for (PendingWrite& w : pending_writes_) w.arrival += dt;
   for (i64* t : {&reads_waiting_until_, &writes_done_, &last_column_at_}) *t += dt;
   horizon_ += dt;
@@ -212,10 +211,7 @@ void DramChannelFast::advance(i64 dt, i64 until, const DramStats& events) {
 i64 DramChannelFast::serve(const DramCoord& c, bool write, i64 arrival, i64* accepted) {
   // Queue admission: the request takes the entry that frees first (an entry frees when its request's
   // column command issues; a buffered write's entry when its drain places it).
-  auto& slots = write ? write_slots_ : read_slots_;
-  std::pop_heap(slots.begin(), slots.end(), std::greater<>{});
-  const i64 in = std::max(arrival, slots.back());
-  slots.pop_back();
+  const i64 in = std::max(arrival, (write ? write_slots_ : read_slots_).take_first());
   if (accepted) *accepted = in;
   refresh_until(in);
   // Arrivals do not decrease, and no command is placed before its request arrives: commands older than
@@ -297,9 +293,7 @@ i64 DramChannelFast::place(const DramCoord& c, bool write, i64 in) {
   }
   b.col_ready = col + 1;
   stats_.busy_cycles += static_cast<std::uint64_t>(burst);
-  auto& slots = write ? write_slots_ : read_slots_;
-  slots.push_back(col);
-  std::push_heap(slots.begin(), slots.end(), std::greater<>{});
+  (write ? write_slots_ : read_slots_).add(col);
   if (!spec_.open_page) {
     b.open_row = -1;
     b.act_ready = std::max(b.act_ready, b.pre_ready + spec_.tRP);

@@ -98,9 +98,31 @@ class DramChannelFast {
   Calendar columns_;
   std::vector<Calendar> acts_;  // per rank
   i64 refresh_due_;
-  // When each free-to-be queue entry frees: min-heaps of queue_size entries (a buffered write's entry is
-  // out of its heap until its drain places it).
-  std::vector<i64> read_slots_, write_slots_;
+  // When each queue entry frees, in ascending order (a buffered write's entry is out until its drain
+  // places it). Column commands are placed nearly in time order, so an entry's new free time almost always
+  // goes at the back: a sorted run with a moving head, O(1) per request where a heap took two sifts.
+  struct FreeTimes {
+    std::vector<i64> items;
+    std::size_t head = 0;
+    i64 take_first() {  // the earliest, removed
+      const i64 t = items[head++];
+      if (head > 1024) {
+        items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
+        head = 0;
+      }
+      return t;
+    }
+    void add(i64 t) {
+      if (head == items.size() || t >= items.back())
+        items.push_back(t);
+      else
+        items.insert(std::upper_bound(items.begin() + static_cast<std::ptrdiff_t>(head), items.end(), t), t);
+    }
+    void shift(i64 dt) {
+      for (std::size_t i = head; i < items.size(); ++i) items[i] += dt;
+    }
+  };
+  FreeTimes read_slots_, write_slots_;
   struct PendingWrite {
     DramCoord coord;
     i64 arrival = 0;

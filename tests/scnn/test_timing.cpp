@@ -26,7 +26,7 @@ void require_modes_agree(const std::vector<std::string>& sets, const std::vector
   // form measured against its FR-FCFS controller (docs/memory.md). Over the run the modes agree within
   // 3 %; a job within 60 %, because outputs written behind the next job's reads drain under the
   // controller's write watermarks, which the fast mode does not model, so time shifts between neighbouring
-  // jobs (measured: runs 0.2-3 % apart, single jobs up to 51 %; docs/scnn.md). The DRAM block's
+  // jobs (measured 2026-12-01: runs 0-0.5 % apart, single jobs up to 8 %; docs/scnn.md). The DRAM block's
   // scheduling counters (activates, row hits, latency) may differ.
   double total_fast = 0, total_detailed = 0, worst = 0;
   for (std::size_t i = 0; i < fast->results.jobs.size(); ++i) {
