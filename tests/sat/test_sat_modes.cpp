@@ -19,7 +19,10 @@ const char* kSmall = "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n
 // bank conflicts between lanes) and the DRAM's fast mode is a closed form measured against its FR-FCFS
 // controller (docs/memory.md). So each job's cycles agree within 50 % and the whole run's within 10 %,
 // GLB bank accesses within 50 % per job and 25 % in total (docs/sat.md gives the measured figures).
-// Stall splits and DRAM scheduling counters (activates, row hits) may differ.
+// Stall splits and DRAM scheduling counters (activates, row hits) may differ. The two timelines drift
+// apart, so a refresh may fall due inside a short job in one mode and between jobs in the other: a job
+// may also differ by one refresh's blocking (DDR4-3200's tRFC, 350 ns, plus closing the banks first).
+constexpr double kOneRefreshCycles = 420;  // at the array's default 1 GHz
 void compare_modes(const std::string& fast, const std::string& detailed) {
   auto fields = [](const std::string& line) {
     std::map<std::string, std::string> f;
@@ -55,7 +58,7 @@ void compare_modes(const std::string& fast, const std::string& detailed) {
       }
     }
     const double cf = std::stod(fa.at("cycles")), cd = std::stod(fb.at("cycles"));
-    CHECK(cf == Approx(cd).epsilon(0.5));
+    CHECK((cf == Approx(cd).epsilon(0.5) || std::abs(cf - cd) <= kOneRefreshCycles));
     worst = std::max(worst, std::abs(cf - cd) / cd);
     total_fast += cf;
     total_detailed += cd;
