@@ -60,16 +60,17 @@ double fast_vs_detailed(const StcParams& p, const std::vector<StcJob>& jobs) {
   for (const auto& [job, c] : d) {
     const double err = std::abs(static_cast<double>(f.at(job)) - static_cast<double>(c)) / static_cast<double>(c);
     INFO(job << ": detailed " << c << " fast " << f.at(job));
-    // Regression guards at today's fidelity (docs/stc.md): the fast DRAM does not reorder across
-    // requests arriving at different times, which small bandwidth-bound GEMMs of short row pieces feel most.
-    CHECK(err < 0.75);
+    // Regression guards at today's fidelity (docs/stc.md): the fast DRAM reorders only within a queue's
+    // depth of requests placed before, which small bandwidth-bound GEMMs of short row pieces feel most
+    // (worst 57 %, mean 9.6 % with the representative SM; 13 % and 2.7 % with all 16 SMs simulated).
+    CHECK(err < 0.65);
     worst = std::max(worst, err);
     sum += err;
     // Work does not depend on the timing mode.
     CHECK(counter_of(fast, job, "tensor_core.macs") == counter_of(detailed, job, "tensor_core.macs"));
     CHECK(counter_of(fast, job, "dram.read_bytes") == counter_of(detailed, job, "dram.read_bytes"));
   }
-  CHECK(sum / static_cast<double>(d.size()) < 0.25);
+  CHECK(sum / static_cast<double>(d.size()) < 0.15);
   WARN("mean cycle difference " << 100 * sum / static_cast<double>(d.size()) << " %");
   return worst;
 }
