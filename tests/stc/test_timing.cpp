@@ -62,7 +62,7 @@ double fast_vs_detailed(const StcParams& p, const std::vector<StcJob>& jobs) {
     INFO(job << ": detailed " << c << " fast " << f.at(job));
     // Regression guards at today's fidelity (docs/stc.md): the fast DRAM reorders only within a queue's
     // depth of requests placed before, which small bandwidth-bound GEMMs of short row pieces feel most
-    // (worst 57 %, mean 9.6 % with the representative SM; 13 % and 2.7 % with all 16 SMs simulated).
+    // (worst 57 %, mean 9.6 % with the representative SM; 13 % and 2.8 % with all 16 SMs simulated).
     CHECK(err < 0.65);
     worst = std::max(worst, err);
     sum += err;
