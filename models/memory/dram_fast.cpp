@@ -209,6 +209,9 @@ void DramChannelFast::advance(i64 dt, i64 until, const DramStats& events) {
 }
 
 i64 DramChannelFast::serve(const DramCoord& c, bool write, i64 arrival, i64* accepted) {
+  // The read queue ran empty before this request came: the controller drained the waiting writes then,
+  // before this request's admission and the refreshes due until it.
+  if (!pending_writes_.empty() && reads_waiting_until_ <= arrival) drain_writes(reads_waiting_until_, 0);
   // Queue admission: the request takes the entry that frees first (an entry frees when its request's
   // column command issues; a buffered write's entry when its drain places it).
   const i64 in = std::max(arrival, (write ? write_slots_ : read_slots_).take_first());
@@ -227,7 +230,7 @@ i64 DramChannelFast::serve(const DramCoord& c, bool write, i64 arrival, i64* acc
       drain_writes(in, static_cast<std::size_t>(spec_.write_low_watermark));
     return kBuffered;
   }
-  // The read queue ran empty before this read came: the controller drained the waiting writes then.
+  // The read queue ran empty while this read waited for an entry.
   if (!pending_writes_.empty() && reads_waiting_until_ <= in) drain_writes(reads_waiting_until_, 0);
   const i64 done = place(c, false, in);
   reads_waiting_until_ = std::max(reads_waiting_until_, last_column_at_);
