@@ -201,7 +201,7 @@ void DramChannelFast::advance(i64 dt, i64 until, const DramStats& events) {
   read_slots_.shift(dt);
   write_slots_.shift(dt);
   for (PendingWrite& w : pending_writes_) w.arrival += dt;
-  for (i64* t : {&reads_waiting_until_, &writes_done_, &last_column_at_}) *t += dt;
+  for (i64* t : {&reads_waiting_until_, &writes_done_}) *t += dt;
   horizon_ += dt;
   // The skipped span's refreshes are in dt and in `events`; the next one falls due after it.
   if (refresh_due_ <= until) refresh_due_ += ((until - refresh_due_) / spec_.tREFI + 1) * spec_.tREFI;
@@ -233,7 +233,7 @@ i64 DramChannelFast::serve(const DramCoord& c, bool write, i64 arrival, i64* acc
   // The read queue ran empty while this read waited for an entry.
   if (!pending_writes_.empty() && reads_waiting_until_ <= in) drain_writes(reads_waiting_until_, 0);
   const i64 done = place(c, false, in);
-  reads_waiting_until_ = std::max(reads_waiting_until_, last_column_at_);
+  reads_waiting_until_ = std::max(reads_waiting_until_, done - spec_.CL - burst_cycles_);  // its column command
   return done;
 }
 
@@ -283,7 +283,6 @@ i64 DramChannelFast::place(const DramCoord& c, bool write, i64 in) {
     ++stats_.row_hits;
   }
   col = place_column(col, group, write);
-  last_column_at_ = col;
   const int burst = burst_cycles_;
   const i64 done = col + (write ? spec_.CWL : spec_.CL) + burst;
   if (write) {

@@ -131,7 +131,6 @@ class DramChannelFast {
   std::vector<PendingWrite> pending_writes_;
   i64 reads_waiting_until_ = 0;  // the latest column command of a placed read: reads wait until then
   i64 writes_done_ = 0;          // latest completion of a drained write
-  i64 last_column_at_ = 0;       // the column command place() placed last
   i64 horizon_ = 0;              // commands before this no longer constrain new ones
   i64 gap_[8] = {};
   i64 max_column_gap_ = 0;  // the largest distance column_gap() can ask for
