@@ -82,6 +82,17 @@ TEST_CASE("dram fast mode: a deeper queue lets random reads overtake more, in bo
   CHECK(detailed_cycles[1] < 0.8 * static_cast<double>(detailed_cycles[0]));
 }
 
+namespace {
+// Turns write buffering on and serves a read, then a write, both at cycle 0: the read keeps the read queue
+// busy, so the write is held, not placed. Returns the read's completion.
+std::int64_t read_then_held_write(DramChannelFast& ch, const DramSpec& s, const AddressMap& map) {
+  ch.set_write_buffering(true);
+  const std::int64_t read_done = ch.serve(map.decode(addr(s, 0, 0, 1, 0)), false, 0);
+  CHECK(ch.serve(map.decode(addr(s, 1, 0, 2, 0)), true, 0) == DramChannelFast::kBuffered);
+  return read_done;
+}
+}  // namespace
+
 TEST_CASE("dram fast mode: a buffered write waits for a drain while reads are waiting") {
   DramSpec s = tiny_spec();
   s.queue_size = 8;
@@ -89,10 +100,7 @@ TEST_CASE("dram fast mode: a buffered write waits for a drain while reads are wa
   s.write_low_watermark = 1;
   const AddressMap map(s);
   DramChannelFast ch(s);
-  ch.set_write_buffering(true);
-  // A read keeps the read queue busy, so the write arriving with it is held, not placed.
-  const std::int64_t read_done = ch.serve(map.decode(addr(s, 0, 0, 1, 0)), false, 0);
-  CHECK(ch.serve(map.decode(addr(s, 1, 0, 2, 0)), true, 0) == DramChannelFast::kBuffered);
+  const std::int64_t read_done = read_then_held_write(ch, s, map);
   // Reads that come while the first one waits overtake the held write.
   std::int64_t last_read = read_done;
   for (int i = 1; i < 3; ++i) last_read = std::max(last_read, ch.serve(map.decode(addr(s, 0, 0, 1, i)), false, 0));
@@ -128,9 +136,7 @@ TEST_CASE("dram fast mode: a held write drains when the reads run out, not at th
   s.tRFC = 100;
   const AddressMap map(s);
   DramChannelFast ch(s);
-  ch.set_write_buffering(true);
-  const std::int64_t read_done = ch.serve(map.decode(addr(s, 0, 0, 1, 0)), false, 0);
-  CHECK(ch.serve(map.decode(addr(s, 1, 0, 2, 0)), true, 0) == DramChannelFast::kBuffered);
+  const std::int64_t read_done = read_then_held_write(ch, s, map);
   ch.serve(map.decode(addr(s, 0, 1, 3, 0)), false, 100000);
   CHECK(ch.stats().writes == 1);
   const std::int64_t write_done = ch.flush_writes();
