@@ -39,10 +39,19 @@ void MaskUnit::wait_idle() {
   while (finished_ < submitted_) sc_core::wait(idle_);
 }
 
+std::vector<i64> MaskUnit::activity() const {
+  std::vector<i64> key;
+  for (const MaskJob& j : held_) key.insert(key.end(), {j.cout, j.red, j.instances, j.nm.n, j.nm.m, j.rank ? 1 : 0});
+  if (!held_.empty() && started_at_ >= 0)
+    key.push_back(static_cast<i64>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)) - started_at_);
+  return key;
+}
+
 void MaskUnit::run() {
   for (;;) {
     const MaskJob j = queue_.read();
     const sc_core::sc_time start = sc_core::sc_time_stamp();
+    started_at_ = static_cast<i64>(start / sc_core::sc_time(1, sc_core::SC_NS));
     const i64 groups = mask_groups(j);
     groups_ += groups;
     compares_ += groups * j.nm.m * (j.nm.m - 1) / 2;
@@ -58,6 +67,8 @@ void MaskUnit::run() {
                 {{"groups", groups}});
     ++jobs_;
     ++finished_;
+    held_.pop_front();
+    started_at_ = -1;
     idle_.notify(sc_core::SC_ZERO_TIME);
   }
 }

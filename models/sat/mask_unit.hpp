@@ -6,6 +6,7 @@
 // job; it shares the DRAM channel with it. Detailed mode steps its structure (chunks of M rows through a
 // two-chunk input buffer, comparator lanes taking groups cycle by cycle, per-chunk write-back); fast mode
 // paces the same traffic in a few slices at the lanes' rate.
+#include <deque>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -44,8 +45,13 @@ class MaskUnit : public sc_core::sc_module {
     ++submitted_;
     MaskJob j = job;
     j.layer = layer;
+    held_.push_back(j);
     queue_.write(j);
   }
+  // What the unit holds now, as a key: every job at work or waiting (shape, pattern, whether it ranks), and
+  // how many cycles it has worked on the first. Array jobs that start beside equal keys have the same mask
+  // traffic beside them (fast mode's reuse of identical jobs compares them).
+  std::vector<i64> activity() const;
   // Waits (in the caller's thread) until every submitted job is done.
   void wait_idle();
   // Ranking cycles of one job's two masks (for reports).
@@ -68,6 +74,8 @@ class MaskUnit : public sc_core::sc_module {
   bool detailed_;
   memory::DramModule& dram_;
   sc_core::sc_fifo<MaskJob> queue_;
+  std::deque<MaskJob> held_;  // submitted and not finished, oldest first
+  i64 started_at_ = -1;       // cycle the unit took held_.front() (-1: not yet)
   i64 submitted_ = 0, finished_ = 0;
   sc_core::sc_event idle_;
   Counter& groups_;

@@ -58,6 +58,13 @@ std::vector<ParamSpec> sat_params() {
                  "whose mask is known not to have changed (a training trace's mask_change of 0, e.g. RigL "
                  "between updates) is only re-compressed through its kept indices: W read and both copies "
                  "written, no ranking."),
+      bool_param("accelerator.sim.reuse_identical_gemms", true,
+                 "Fast mode: a job identical to one already simulated (variant, GEMM shape, N:M pattern; its "
+                 "operands at the same DRAM addresses) that begins while the mask unit holds the same work takes "
+                 "that job's cycles and counters for its array part instead of being simulated again (docs/sat.md "
+                 "measures the error); detailed mode always simulates."),
+      int_param("accelerator.sim.reuse_min_cycles", 0, 0, big, "cycles",
+                "Fast mode: only a job whose array part took at least this long stands for its identical twins."),
   };
   // 128 adders: the F(2x2,3x3) input transform of 4 channel tiles per cycle (32 adds each), about what a
   // 32 x 32 array consumes when Cout is 64 or more; see docs/winograd.md for the ratio per layer.

@@ -6,7 +6,9 @@
 // halves, loaded tiles, free accumulator halves, stores) and the DRAM queue, so load, compute, store and
 // mask generation overlap exactly as far as those resources allow.
 #include <functional>
+#include <map>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include <systemc>
@@ -84,6 +86,19 @@ class SatTop : public sc_core::sc_module {
   i64 mask_cycles_ = 0;
   std::unique_ptr<ArrayWaves> waves_;
   std::unique_ptr<transform::TransformUnit> transform_;
+  // Fast mode (accelerator.sim.reuse_identical_gemms): the array part of jobs already simulated, by variant,
+  // problem (shape, N:M pattern, DRAM fractions: so its operands lie at the same addresses) and what the mask
+  // unit was doing when the job began. A later identical job takes the first one's cycles and counters for
+  // that part; its mask submission and the end-of-step wait still run.
+  struct JobMemo {
+    std::size_t job = 0;  // the simulated job
+    i64 cycles = 0;       // from the job's start to the end of its array part
+    std::vector<CounterSample> counters;
+  };
+  using JobKey = std::tuple<bool, Problem, std::vector<i64>>;
+  bool reuse_jobs_ = false;
+  i64 reuse_min_cycles_ = 0;
+  std::map<JobKey, JobMemo> job_memo_;
 };
 
 }  // namespace sparsim::sat
