@@ -63,6 +63,7 @@ SramBanks::SramBanks(const SramSpec& spec) : spec_(spec) {
             : spec.arbiter == "oldest_first" ? Policy::OldestFirst
                                              : Policy::RoundRobin;
   ports_.resize(P);
+  is_busy_.assign(P, 0);
   granted_.resize(P);
   requests_.resize(B);
   rr_next_.assign(B, 0);
@@ -77,11 +78,14 @@ void SramBanks::enqueue(int port, const SramAccess& a) {
   const i64 words = words_of(spec_, a);
   ports_[static_cast<std::size_t>(port)].queue.push_back({a, cycle_, word_of(spec_, a.address), words, 0, words});
   ++stats_.accesses;
+  if (!is_busy_[static_cast<std::size_t>(port)]) {
+    is_busy_[static_cast<std::size_t>(port)] = 1;
+    busy_sorted_ = busy_sorted_ && (busy_.empty() || busy_.back() < port);
+    busy_.push_back(port);
+  }
 }
 
-bool SramBanks::idle() const {
-  return std::all_of(ports_.begin(), ports_.end(), [](const Port& p) { return p.queue.empty(); });
-}
+bool SramBanks::idle() const { return busy_.empty(); }
 
 void SramBanks::fill_window(Port& p) {
   // In order: the next words of the oldest accesses not yet presented, up to the port's width.
@@ -113,7 +117,11 @@ std::size_t SramBanks::arbitrate(int b, const std::vector<Request>& reqs) const 
 
 void SramBanks::step() {
   for (auto& r : requests_) r.clear();
-  for (int p = 0; p < spec_.ports; ++p) {
+  if (!busy_sorted_) {
+    std::sort(busy_.begin(), busy_.end());
+    busy_sorted_ = true;
+  }
+  for (const int p : busy_) {
     Port& port = ports_[static_cast<std::size_t>(p)];
     const auto depth = static_cast<i64>(port.queue.size());
     stats_.queue_depth_sum += depth;
@@ -131,7 +139,7 @@ void SramBanks::step() {
     ++stats_.bank_busy[static_cast<std::size_t>(b)];
     granted_[static_cast<std::size_t>(win.port)].push_back(win.slot);
   }
-  for (int p = 0; p < spec_.ports; ++p) {
+  for (const int p : busy_) {
     Port& port = ports_[static_cast<std::size_t>(p)];
     auto& slots = granted_[static_cast<std::size_t>(p)];
     if (slots.size() < port.window.size()) ++stats_.conflict_cycles[static_cast<std::size_t>(p)];
@@ -154,6 +162,12 @@ void SramBanks::step() {
     }
     slots.clear();
   }
+  // Ports whose queue emptied leave the busy list (it stays ascending).
+  std::erase_if(busy_, [this](int p) {
+    const bool empty = ports_[static_cast<std::size_t>(p)].queue.empty();
+    if (empty) is_busy_[static_cast<std::size_t>(p)] = 0;
+    return empty;
+  });
   ++cycle_;
   ++stats_.cycles;
 }

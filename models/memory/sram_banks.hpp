@@ -114,6 +114,11 @@ class SramBanks {
   SramSpec spec_;
   Policy policy_;
   std::vector<Port> ports_;
+  // Ports with a queued access, ascending: a cycle visits only these (an empty port presents no word, waits
+  // for nothing and adds nothing to the queue statistics). `busy_sorted_` is false after an enqueue added one.
+  std::vector<int> busy_;
+  std::vector<char> is_busy_;
+  bool busy_sorted_ = true;
   std::vector<std::vector<Request>> requests_;     // per bank, rebuilt each cycle
   std::vector<int> rr_next_;                       // per bank: the round-robin pointer
   std::vector<std::vector<std::size_t>> granted_;  // per port: window slots granted this cycle

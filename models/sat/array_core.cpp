@@ -375,32 +375,44 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
   const TileLayout layout = tile_layout(t, nm, half);  // (named copies: lambdas capture them)
   const u64 abase = layout.a, a_pitch = layout.a_pitch, bbase = layout.b, b_pitch = layout.b_pitch;
   reset_lanes(static_cast<std::size_t>(R + C));
+  // Byte range of step s inside a compressed row of A (values and packed indices), the same in every row.
+  std::vector<u64> a_step_lo(static_cast<std::size_t>(T)), a_step_hi(static_cast<std::size_t>(T));
+  for (i64 s = 0; s < T; ++s) {
+    a_step_lo[static_cast<std::size_t>(s)] = static_cast<u64>(kept(nm, s * span) * bits / 8);
+    a_step_hi[static_cast<std::size_t>(s)] =
+        static_cast<u64>(ceil_div(kept(nm, std::min(t.kl, (s + 1) * span)) * bits, 8));
+  }
   for (i64 r = 0; r < R; ++r) {  // row lanes: compressed A of row m, p kept values per step
     Lane& l = lanes_[static_cast<std::size_t>(r)];
     l.folds = folds;
     l.steps = T;
-    l.range = [&, r](i64 fold, i64 s, u64& lo, u64& hi) {
-      const i64 i = fold / ntiles;
-      if (r >= mr_of(i)) {
-        lo = hi = 0;
-        return;
+    // (A lane asks for every step of a fold in turn: the fold's row is worked out once.)
+    l.range = [&, r, memo = i64{-1}, row = u64{0}, live = false](i64 fold, i64 s, u64& lo, u64& hi) mutable {
+      if (fold != memo) {
+        memo = fold;
+        const i64 i = fold / ntiles;
+        live = r < mr_of(i);
+        row = abase + static_cast<u64>(i * R + r) * a_pitch;
       }
-      const u64 row = abase + static_cast<u64>(i * R + r) * a_pitch;
-      lo = row + static_cast<u64>(kept(nm, s * span) * bits / 8);
-      hi = row + static_cast<u64>(ceil_div(kept(nm, std::min(t.kl, (s + 1) * span)) * bits, 8));
+      lo = live ? row + a_step_lo[static_cast<std::size_t>(s)] : 0;
+      hi = live ? row + a_step_hi[static_cast<std::size_t>(s)] : 0;
     };
   }
   for (i64 c = 0; c < C; ++c) {  // column lanes: row_span activations of column n per step
     Lane& l = lanes_[static_cast<std::size_t>(R + c)];
     l.folds = folds;
     l.steps = T;
-    l.range = [&, c](i64 fold, i64 s, u64& lo, u64& hi) {
-      const i64 j = fold % ntiles;
-      if (c >= nc_of(j)) {
+    l.range = [&, c, memo = i64{-1}, col = u64{0}, live = false](i64 fold, i64 s, u64& lo, u64& hi) mutable {
+      if (fold != memo) {
+        memo = fold;
+        const i64 j = fold % ntiles;
+        live = c < nc_of(j);
+        col = bbase + static_cast<u64>(j * C + c) * b_pitch;
+      }
+      if (!live) {
         lo = hi = 0;
         return;
       }
-      const u64 col = bbase + static_cast<u64>(j * C + c) * b_pitch;
       lo = col + static_cast<u64>(s * span * db);
       hi = col + static_cast<u64>(std::min(t.kl, (s + 1) * span) * db);
     };
