@@ -253,6 +253,28 @@ TEST_CASE("sat structure: detailed functional runs pass on ragged, grouped and s
     all_pass(detailed_functional(yaml, n, m, suite()), 18);
 }
 
+// Every N:M pattern a 4-multiplier PE with 3-bit indices executes: N dividing the multipliers, N < M <= max_m,
+// M not only a power of two (a ragged last group wherever K is not a multiple of M).
+std::vector<std::pair<int, int>> every_pattern() {
+  std::vector<std::pair<int, int>> out;
+  for (const int n : {1, 2, 4})
+    for (int m = n + 1; m <= 8; ++m) out.emplace_back(n, m);
+  return out;
+}
+
+TEST_CASE("sat structure: detailed functional runs pass for every N:M pattern the array allows: WS and OS") {
+  const auto patterns = every_pattern();
+  REQUIRE(patterns.size() == 17);
+  for (const char* dataflow : {"weight_stationary", "output_stationary"}) {
+    const std::string yaml =
+        std::string("  array: {rows: 4, cols: 6, pe_multipliers: 4, max_m: 8}\n  dataflow: ") + dataflow + "\n";
+    for (auto [n, m] : patterns) {
+      INFO(dataflow << " " << n << ":" << m);
+      all_pass(detailed_functional(yaml, n, m, suite()), 18);
+    }
+  }
+}
+
 TEST_CASE("sat structure: detailed functional runs pass with transposable masks, and the mask is checked") {
   const std::string yaml = "  array: {rows: 4, cols: 6, pe_multipliers: 4, max_m: 8}\n  dataflow: weight_stationary\n";
   // Cout and Cin (per group) multiples of M; ragged tiles on the 4 x 6 array, a grouped and a strided conv.
