@@ -75,7 +75,10 @@ void ArrayCore::set_probe(i64 rows, i64 cols) {
   const auto n = static_cast<std::size_t>(signals.rows * signals.cols);
   signals.pe_valid.assign(n, 0);
   signals.pe_step.assign(n, -1);
-  signals.fifo_fill.assign(static_cast<std::size_t>(signals.cols), 0);
+  signals.fifo_lanes.clear();
+  for (i64 r = 0; r < signals.rows; ++r) signals.fifo_lanes.push_back(r);
+  for (i64 c = 0; c < signals.cols; ++c) signals.fifo_lanes.push_back(hw_.rows + c);
+  signals.fifo_fill.assign(signals.fifo_lanes.size(), 0);
 }
 
 void ArrayCore::reset_lanes(std::size_t n) {
@@ -192,9 +195,10 @@ void ArrayCore::cycle_memory() {
 void ArrayCore::capture(bool stalled) {
   signals.stalled = stalled;
   signals.weight_load = weight_pending_ > 0;
-  for (i64 c = 0; c < signals.cols && c < static_cast<i64>(lanes_.size()); ++c)
-    signals.fifo_fill[static_cast<std::size_t>(c)] =
-        static_cast<std::int64_t>(lanes_[static_cast<std::size_t>(c)].fifo.size());
+  for (std::size_t i = 0; i < signals.fifo_lanes.size(); ++i) {
+    const auto lane = static_cast<std::size_t>(signals.fifo_lanes[i]);
+    signals.fifo_fill[i] = lane < lanes_.size() ? static_cast<std::int64_t>(lanes_[lane].fifo.size()) : 0;
+  }
   for (i64 r = 0; r < signals.rows; ++r)
     for (i64 c = 0; c < signals.cols; ++c) {
       const auto i = static_cast<std::size_t>(r * signals.cols + c);

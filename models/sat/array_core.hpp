@@ -50,11 +50,14 @@ struct ArrayTally {
 
 // A window of the array's signals for waveforms (filled each cycle while a probe is attached).
 struct ArraySignals {
-  i64 rows = 0, cols = 0;               // the traced sub-array (top-left corner)
-  std::vector<std::uint8_t> pe_valid;   // rows x cols
-  std::vector<std::int64_t> pe_step;    // step (column of B / k step) each PE works on, -1 idle
-  std::vector<std::int64_t> fifo_fill;  // per lane (first `cols` lanes)
-  std::uint64_t bank_grants = 0;        // bit b: GLB bank b granted a word this cycle (first 64)
+  i64 rows = 0, cols = 0;              // the traced sub-array (top-left corner)
+  std::vector<std::uint8_t> pe_valid;  // rows x cols
+  std::vector<std::int64_t> pe_step;   // step (column of B / k step) each PE works on, -1 idle
+  // Edge FIFO fill of the lanes that feed the traced sub-array: lanes 0 .. rows-1 (OS: the rows' A lanes;
+  // WS: lane 0 is the activation stream, the others idle) and R .. R+cols-1 (OS: the columns' B lanes).
+  std::vector<std::int64_t> fifo_lanes;  // lane index of each entry of fifo_fill
+  std::vector<std::int64_t> fifo_fill;
+  std::uint64_t bank_grants = 0;  // bit b: GLB bank b granted a word this cycle (first 64)
   bool stalled = false;
   bool weight_load = false;
 };

@@ -33,7 +33,7 @@ ArrayWaves::ArrayWaves(const WaveOptions& o, const ArraySignals& signals) : o_(o
       sc_core::sc_trace(file_, step_[i], pe + ".step");
     }
   for (std::size_t l = 0; l < fifo_.size(); ++l)
-    sc_core::sc_trace(file_, fifo_[l], "edge.lane_" + std::to_string(l) + ".fifo_fill");
+    sc_core::sc_trace(file_, fifo_[l], "edge.lane_" + std::to_string(signals.fifo_lanes[l]) + ".fifo_fill");
   sc_core::sc_trace(file_, grants_, "glb.bank_grants");
   sc_core::sc_trace(file_, stalled_, "array.stalled");
   sc_core::sc_trace(file_, weight_load_, "array.weight_preload");

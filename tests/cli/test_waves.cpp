@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "cli_runner.hpp"
@@ -46,6 +47,35 @@ TEST_CASE("waves: --trace writes a VCD of the array's signals inside the window"
   int files = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir)) files += e.path().extension() == ".vcd";
   CHECK(files == 1);
+}
+
+TEST_CASE("waves: an output-stationary run traces the FIFOs of the sub-array's row and column lanes") {
+  const auto dir = temp_dir("waves-os");
+  const std::string vcd = dir + "/os.vcd";
+  // 32 x 32 array, 8 x 8 traced: row lanes 0-7 and column lanes 32-39.
+  const auto r = run_sparsim("run " + kLayer + " --set accelerator.dataflow=output_stationary --trace " + vcd +
+                             " --trace-window 0:3000 --out " + dir);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  const std::string text = slurp(vcd);
+  // (VCD names by scope: module edge, module lane_N, var fifo_fill.)
+  for (const char* lane : {"module lane_0 ", "module lane_7 ", "module lane_32 ", "module lane_39 "})
+    CHECK(text.find(lane) != std::string::npos);
+  CHECK(text.find("module lane_8 ") == std::string::npos);
+  // A column lane's FIFO fills and drains: its variable takes more than one value in the window.
+  const auto scope = text.find("module lane_32 ");
+  REQUIRE(scope != std::string::npos);
+  std::istringstream var(text.substr(text.find("$var", scope)));
+  std::string word, width, id, name;
+  var >> word >> word >> width >> id >> name;
+  CHECK(name == "fifo_fill");
+  std::set<std::string> values;
+  std::istringstream in(text.substr(text.find("$enddefinitions")));
+  for (std::string line; std::getline(in, line);)
+    if (line.size() > id.size() + 1 && line[0] == 'b' && line.substr(line.size() - id.size() - 1) == " " + id)
+      values.insert(line.substr(0, line.size() - id.size() - 1));
+  INFO("identifier " << id);
+  CHECK(values.size() >= 2);
 }
 
 TEST_CASE("waves: bad windows, paths and modes exit 2 naming the key, with no file") {
