@@ -287,14 +287,43 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
     std::vector<double> psum;    // per array column
   };
   std::deque<Flight> flights;
+  // The PEs' weight registers: PE (r, c) holds the kept weights of row span r of the fold's A row c (values,
+  // and each one's position in the span: group base + in-group index), written from the GLB's compressed A
+  // when the fold's preload completes. With shadow registers the next fold's set is written while this one
+  // streams and becomes the active set when the fold begins.
+  struct WeightRegisters {
+    std::vector<double> value;
+    std::vector<i64> position;
+  };
+  const i64 slots = kept(nm, span);  // weight registers per PE (its multipliers)
+  WeightRegisters active, shadow;
+  auto write_registers = [&](i64 fold, WeightRegisters& w) {
+    const i64 i = fold / ktiles, j = fold % ktiles;
+    w.value.assign(static_cast<std::size_t>(R * C * slots), 0.0);
+    w.position.assign(static_cast<std::size_t>(R * C * slots), 0);
+    for (i64 r = 0; r < R; ++r) {
+      const i64 k_row = t.k0 + j * kt + r * span;  // dense reduction position of the span's first weight
+      const i64 held = kept(nm, std::clamp<i64>(kc_of(j) - r * span, 0, span));
+      for (i64 c = 0; c < mc_of(i); ++c) {
+        const i64 q0 = f->row_start[static_cast<std::size_t>(t.m0 + i * C + c)] + kept(nm, k_row);
+        for (i64 q = 0; q < held; ++q) {
+          const auto slot = static_cast<std::size_t>((r * C + c) * slots + q);
+          w.value[slot] = f->kept_val[static_cast<std::size_t>(q0 + q)];
+          w.position[slot] = nm.sparse() ? q / nm.n * nm.m + f->kept_idx[static_cast<std::size_t>(q0 + q)] : q;
+        }
+      }
+    }
+  };
 
   auto wait_weights = [&](i64& counter) {
     while (!weights_ready()) tick(counter, false);
   };
   preload_weights(weight_words(0));
   wait_weights(tally.fill_drain);
+  if (values) write_registers(0, active);
   for (i64 fold = 0; fold < folds; ++fold) {
     const i64 i = fold / ktiles, j = fold % ktiles, mc = mc_of(i), kc = kc_of(j);
+    if (values && hw_.ws_shadow_weights && fold > 0) std::swap(active, shadow);
     // Shadow registers: the next fold's weights load while this one streams.
     if (hw_.ws_shadow_weights && fold + 1 < folds) preload_weights(weight_words(fold + 1));
     std::vector<i64> kept_row(static_cast<std::size_t>(R)), len_row(static_cast<std::size_t>(R));
@@ -338,13 +367,12 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
         const i64 d = a - fl.step;
         for (i64 r = std::min(R - 1, d); r >= std::max<i64>(0, d - (mc - 1)); --r) {
           const i64 c = d - r, m = t.m0 + i * C + c;
-          const i64 k_row = t.k0 + j * kt + r * span;  // dense reduction position of the row's first weight
-          const i64 q0 = f->row_start[static_cast<std::size_t>(m)] + kept(nm, k_row);
           double& psum = fl.psum[static_cast<std::size_t>(c)];
+          // Each multiplier takes its weight register and, through its M:1 selector, the activation at the
+          // register's position in the window passing this PE.
           for (i64 q = 0; q < kept_row[static_cast<std::size_t>(r)]; ++q) {
-            const i64 local = nm.sparse() ? q / nm.n * nm.m + f->kept_idx[static_cast<std::size_t>(q0 + q)] : q;
-            psum +=
-                f->kept_val[static_cast<std::size_t>(q0 + q)] * fl.window[static_cast<std::size_t>(r * span + local)];
+            const auto slot = static_cast<std::size_t>((r * C + c) * slots + q);
+            psum += active.value[slot] * fl.window[static_cast<std::size_t>(r * span + active.position[slot])];
           }
           if (r == R - 1) {  // leaves the bottom edge: read-modify-write in the accumulator bank
             const i64 nc = static_cast<i64>(f->cols.size());
@@ -359,9 +387,11 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
     if (fold + 1 < folds) {
       if (hw_.ws_shadow_weights) {
         wait_weights(tally.stall_bank);
+        if (values) write_registers(fold + 1, shadow);
       } else {
         preload_weights(weight_words(fold + 1));
         wait_weights(tally.fill_drain);
+        if (values) write_registers(fold + 1, active);
       }
     }
   }

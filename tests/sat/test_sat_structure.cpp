@@ -156,6 +156,23 @@ TEST_CASE("sat structure: values through the PEs equal the reference, and a corr
     }
 }
 
+TEST_CASE("sat structure: WS weight registers loaded behind the stream or before each fold give the reference") {
+  // 21 x 72 on a 4 x 5 array of 2 multipliers: 5 A row tiles x several k tiles, so the PEs' registers are
+  // rewritten fold after fold (into the shadow set while the previous fold streams, or before each fold).
+  for (const bool shadow : {true, false})
+    for (const Nm nm : {Nm{}, Nm{2, 4}, Nm{1, 8}}) {
+      INFO((shadow ? "shadow " : "before_fold ") << nm.n << ":" << nm.m);
+      FunctionalOp f(21, 72, 30, nm, 5, 30);
+      Hw hw = small_hw(4, 5, 2);
+      hw.ws_shadow_weights = shadow;
+      ArrayCore core(hw);
+      ArrayTally t;
+      core.run_glb_tile(whole(21, 72, 30), Stationarity::WeightStationary, nm, 0, &f, t);
+      CHECK(f.max_abs_error() <= f.tolerance());
+      CHECK(f.max_abs_error() >= 0.0);
+    }
+}
+
 TEST_CASE("sat structure: the FF and BP operands come from one W, masked along Cin and along Cout") {
   const std::uint64_t seed = 99;
   const i64 cout = 8, cin = 16, taps = 9;
