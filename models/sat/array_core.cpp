@@ -464,7 +464,42 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
         const i64 c = f->cols[static_cast<std::size_t>(q)] - (t.n0 + jn * C);
         if (c >= 0 && c < nc) sampled.emplace_back(c, q);
       }
-    std::vector<double> acc(sampled.size() * static_cast<std::size_t>(R), 0.0);
+    std::vector<double> acc(sampled.size() * static_cast<std::size_t>(R), 0.0);  // the PEs' partial sums
+    // Values ride with the lanes' FIFO entries: a row lane's entry carries its A row's kept weights of the
+    // step (values and positions in the span) and moves right one PE a cycle; a column lane's carries the
+    // step's activations of its B column and moves down. PE (r, c) meets the two of step a - r - c.
+    struct RowPayload {
+      i64 step = 0;
+      std::vector<double> value;
+      std::vector<i64> position;
+    };
+    struct ColumnPayload {
+      i64 step = 0;
+      std::vector<double> act;
+    };
+    std::vector<std::deque<RowPayload>> row_pipe(values ? static_cast<std::size_t>(R) : 0);
+    std::vector<std::deque<ColumnPayload>> column_pipe(sampled.size());
+    std::vector<i64> sampled_at(values ? static_cast<std::size_t>(C) : 0, -1);  // array column -> sampled index
+    for (std::size_t q = 0; q < sampled.size(); ++q) sampled_at[static_cast<std::size_t>(sampled[q].first)] = q;
+    auto row_entry = [&](i64 r, i64 step) {  // the compressed A bytes of the entry, as the GLB holds them
+      RowPayload p{step, {}, {}};
+      const i64 m = t.m0 + i * R + r, start = f->row_start[static_cast<std::size_t>(m)];
+      const i64 q0 = start + kept(nm, t.k0 + step * span);
+      const i64 q1 = start + kept(nm, std::min(f->K, t.k0 + std::min(t.kl, (step + 1) * span)));
+      for (i64 x = q0; x < q1; ++x) {
+        const i64 pos = x - start;
+        const i64 k = nm.sparse() ? pos / nm.n * nm.m + f->kept_idx[static_cast<std::size_t>(x)] : pos;
+        p.value.push_back(f->kept_val[static_cast<std::size_t>(x)]);
+        p.position.push_back(k - (t.k0 + step * span));
+      }
+      return p;
+    };
+    auto column_entry = [&](std::size_t q, i64 step) {
+      ColumnPayload p{step, {}};
+      const i64 k0 = t.k0 + step * span, k1 = std::min(f->K, t.k0 + std::min(t.kl, (step + 1) * span));
+      for (i64 k = k0; k < k1; ++k) p.act.push_back(f->b[static_cast<std::size_t>(k * nsamples + sampled[q].second)]);
+      return p;
+    };
     const i64 last = T - 1 + mr - 1 + nc - 1;  // the last PE's last step
     for (i64 a = 0; a <= last;) {
       advance_ = a;
@@ -479,9 +514,18 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
         continue;
       }
       for (i64 r = 0; r < mr; ++r)
-        if (a - r >= 0 && a - r < T) lanes_[static_cast<std::size_t>(r)].fifo.pop_front();
+        if (a - r >= 0 && a - r < T) {
+          lanes_[static_cast<std::size_t>(r)].fifo.pop_front();
+          if (values) row_pipe[static_cast<std::size_t>(r)].push_back(row_entry(r, a - r));
+        }
       for (i64 c = 0; c < nc; ++c)
-        if (a - c >= 0 && a - c < T) lanes_[static_cast<std::size_t>(R + c)].fifo.pop_front();
+        if (a - c >= 0 && a - c < T) {
+          lanes_[static_cast<std::size_t>(R + c)].fifo.pop_front();
+          if (values && sampled_at[static_cast<std::size_t>(c)] >= 0) {
+            const auto q = static_cast<std::size_t>(sampled_at[static_cast<std::size_t>(c)]);
+            column_pipe[q].push_back(column_entry(q, a - c));
+          }
+        }
       i64 active = 0, on_last = 0;
       for (i64 r = 0; r < R; ++r) {
         auto& row = valid_[static_cast<std::size_t>(r)];
@@ -492,20 +536,27 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
       }
       tally.macs += active * p_full - on_last * (p_full - p_last);
       tally.skipped_macs += active * (span - p_full) - on_last * ((span - p_full) - (len_last - p_last));
+      // Entries pass out of reach: a row's step past its last column, a column's past its last row.
+      for (auto& pipe : row_pipe)
+        while (!pipe.empty() && pipe.front().step < a - (nc - 1) - (R - 1)) pipe.pop_front();
+      for (auto& pipe : column_pipe)
+        while (!pipe.empty() && pipe.front().step < a - (R - 1) - (C - 1)) pipe.pop_front();
       for (std::size_t q = 0; q < sampled.size(); ++q) {
-        const auto [c, sample] = sampled[q];
+        const i64 c = sampled[q].first;
         for (i64 r = 0; r < mr; ++r) {
           const i64 step = a - r - c;
           if (step < 0 || step >= T) continue;
-          const i64 m = t.m0 + i * R + r, start = f->row_start[static_cast<std::size_t>(m)];
-          const i64 q0 = start + kept(nm, t.k0 + step * span);
-          const i64 q1 = start + kept(nm, std::min(f->K, t.k0 + std::min(t.kl, (step + 1) * span)));
+          const auto find = [step](const auto& pipe) {
+            return std::find_if(pipe.begin(), pipe.end(), [step](const auto& e) { return e.step == step; });
+          };
+          const auto w = find(row_pipe[static_cast<std::size_t>(r)]);
+          const auto x = find(column_pipe[q]);
+          if (w == row_pipe[static_cast<std::size_t>(r)].end() || x == column_pipe[q].end())
+            throw std::logic_error("sat OS: a PE's operands are not in the pipelines");
+          // Each multiplier takes a kept weight and, through its M:1 selector, the activation at its position.
           double& sum = acc[q * static_cast<std::size_t>(R) + static_cast<std::size_t>(r)];
-          for (i64 x = q0; x < q1; ++x) {
-            const i64 pos = x - start;
-            const i64 k = nm.sparse() ? pos / nm.n * nm.m + f->kept_idx[static_cast<std::size_t>(x)] : pos;
-            sum += f->kept_val[static_cast<std::size_t>(x)] * f->b[static_cast<std::size_t>(k * nsamples + sample)];
-          }
+          for (std::size_t v = 0; v < w->value.size(); ++v)
+            sum += w->value[v] * x->act[static_cast<std::size_t>(w->position[v])];
         }
       }
       tick(a < T ? tally.busy : tally.fill_drain, false);
