@@ -275,12 +275,15 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
   };
   // Functional state: the active weight registers of every PE and one partial-sum register per column
   // for each sampled step in flight (the PE of that column holding the step owns it).
-  const bool values = f != nullptr;
-  std::vector<i64> sample_of(static_cast<std::size_t>(values ? T : 0), -1);
-  if (values)
+  // Values only where the tile holds a sampled column (else nothing checked passes through it).
+  bool values = false;
+  std::vector<i64> sample_of(static_cast<std::size_t>(f ? T : 0), -1);
+  if (f)
     for (std::size_t q = 0; q < f->cols.size(); ++q)
-      if (f->cols[q] >= t.n0 && f->cols[q] < t.n0 + T)
+      if (f->cols[q] >= t.n0 && f->cols[q] < t.n0 + T) {
         sample_of[static_cast<std::size_t>(f->cols[q] - t.n0)] = static_cast<i64>(q);
+        values = true;
+      }
   struct Flight {
     i64 step = 0, sample = 0;
     std::vector<double> window;  // the column's kc activations (the FIFO entry's payload)
@@ -468,37 +471,40 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
     // Values ride with the lanes' FIFO entries: a row lane's entry carries its A row's kept weights of the
     // step (values and positions in the span) and moves right one PE a cycle; a column lane's carries the
     // step's activations of its B column and moves down. PE (r, c) meets the two of step a - r - c.
-    struct RowPayload {
-      i64 step = 0;
-      std::vector<double> value;
-      std::vector<i64> position;
-    };
-    struct ColumnPayload {
-      i64 step = 0;
-      std::vector<double> act;
-    };
-    std::vector<std::deque<RowPayload>> row_pipe(values ? static_cast<std::size_t>(R) : 0);
-    std::vector<std::deque<ColumnPayload>> column_pipe(sampled.size());
-    std::vector<i64> sampled_at(values ? static_cast<std::size_t>(C) : 0, -1);  // array column -> sampled index
+    // Each pipeline is a ring of registers, one entry per PE it spans (a row's entries reach its last column,
+    // a column's its last row, within R + C steps), each entry with its step for checking.
+    const i64 ring = R + C, slots = kept(nm, span);
+    const bool carry = !sampled.empty();
+    std::vector<double> row_value(carry ? static_cast<std::size_t>(R * ring * slots) : 0);
+    std::vector<i64> row_position(row_value.size()), row_held(carry ? static_cast<std::size_t>(R * ring) : 0),
+        row_step(row_held.size(), -1);
+    std::vector<double> column_act(sampled.size() * static_cast<std::size_t>(ring * span));
+    std::vector<i64> column_step(sampled.size() * static_cast<std::size_t>(ring), -1);
+    std::vector<i64> sampled_at(carry ? static_cast<std::size_t>(C) : 0, -1);  // array column -> sampled index
     for (std::size_t q = 0; q < sampled.size(); ++q) sampled_at[static_cast<std::size_t>(sampled[q].first)] = q;
-    auto row_entry = [&](i64 r, i64 step) {  // the compressed A bytes of the entry, as the GLB holds them
-      RowPayload p{step, {}, {}};
+    auto row_entry = [&](i64 r, i64 step) {  // the step's compressed A of row r, as the GLB holds it
+      const auto e = static_cast<std::size_t>(r * ring + step % ring);
       const i64 m = t.m0 + i * R + r, start = f->row_start[static_cast<std::size_t>(m)];
       const i64 q0 = start + kept(nm, t.k0 + step * span);
       const i64 q1 = start + kept(nm, std::min(f->K, t.k0 + std::min(t.kl, (step + 1) * span)));
+      if (q1 - q0 > slots) throw std::logic_error("sat OS: a step holds more weights than a PE's multipliers");
       for (i64 x = q0; x < q1; ++x) {
         const i64 pos = x - start;
         const i64 k = nm.sparse() ? pos / nm.n * nm.m + f->kept_idx[static_cast<std::size_t>(x)] : pos;
-        p.value.push_back(f->kept_val[static_cast<std::size_t>(x)]);
-        p.position.push_back(k - (t.k0 + step * span));
+        const auto slot = e * static_cast<std::size_t>(slots) + static_cast<std::size_t>(x - q0);
+        row_value[slot] = f->kept_val[static_cast<std::size_t>(x)];
+        row_position[slot] = k - (t.k0 + step * span);
       }
-      return p;
+      row_held[e] = q1 - q0;
+      row_step[e] = step;
     };
-    auto column_entry = [&](std::size_t q, i64 step) {
-      ColumnPayload p{step, {}};
+    auto column_entry = [&](std::size_t q, i64 step) {  // the step's activations of sampled column q
+      const auto e = q * static_cast<std::size_t>(ring) + static_cast<std::size_t>(step % ring);
       const i64 k0 = t.k0 + step * span, k1 = std::min(f->K, t.k0 + std::min(t.kl, (step + 1) * span));
-      for (i64 k = k0; k < k1; ++k) p.act.push_back(f->b[static_cast<std::size_t>(k * nsamples + sampled[q].second)]);
-      return p;
+      for (i64 k = k0; k < k1; ++k)
+        column_act[e * static_cast<std::size_t>(span) + static_cast<std::size_t>(k - k0)] =
+            f->b[static_cast<std::size_t>(k * nsamples + sampled[q].second)];
+      column_step[e] = step;
     };
     const i64 last = T - 1 + mr - 1 + nc - 1;  // the last PE's last step
     for (i64 a = 0; a <= last;) {
@@ -516,14 +522,14 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
       for (i64 r = 0; r < mr; ++r)
         if (a - r >= 0 && a - r < T) {
           lanes_[static_cast<std::size_t>(r)].fifo.pop_front();
-          if (values) row_pipe[static_cast<std::size_t>(r)].push_back(row_entry(r, a - r));
+          if (carry) row_entry(r, a - r);
         }
       for (i64 c = 0; c < nc; ++c)
         if (a - c >= 0 && a - c < T) {
           lanes_[static_cast<std::size_t>(R + c)].fifo.pop_front();
-          if (values && sampled_at[static_cast<std::size_t>(c)] >= 0) {
+          if (carry && sampled_at[static_cast<std::size_t>(c)] >= 0) {
             const auto q = static_cast<std::size_t>(sampled_at[static_cast<std::size_t>(c)]);
-            column_pipe[q].push_back(column_entry(q, a - c));
+            column_entry(q, a - c);
           }
         }
       i64 active = 0, on_last = 0;
@@ -536,27 +542,21 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
       }
       tally.macs += active * p_full - on_last * (p_full - p_last);
       tally.skipped_macs += active * (span - p_full) - on_last * ((span - p_full) - (len_last - p_last));
-      // Entries pass out of reach: a row's step past its last column, a column's past its last row.
-      for (auto& pipe : row_pipe)
-        while (!pipe.empty() && pipe.front().step < a - (nc - 1) - (R - 1)) pipe.pop_front();
-      for (auto& pipe : column_pipe)
-        while (!pipe.empty() && pipe.front().step < a - (R - 1) - (C - 1)) pipe.pop_front();
       for (std::size_t q = 0; q < sampled.size(); ++q) {
         const i64 c = sampled[q].first;
         for (i64 r = 0; r < mr; ++r) {
           const i64 step = a - r - c;
           if (step < 0 || step >= T) continue;
-          const auto find = [step](const auto& pipe) {
-            return std::find_if(pipe.begin(), pipe.end(), [step](const auto& e) { return e.step == step; });
-          };
-          const auto w = find(row_pipe[static_cast<std::size_t>(r)]);
-          const auto x = find(column_pipe[q]);
-          if (w == row_pipe[static_cast<std::size_t>(r)].end() || x == column_pipe[q].end())
+          const auto w = static_cast<std::size_t>(r * ring + step % ring);
+          const auto x = q * static_cast<std::size_t>(ring) + static_cast<std::size_t>(step % ring);
+          if (row_step[w] != step || column_step[x] != step)
             throw std::logic_error("sat OS: a PE's operands are not in the pipelines");
           // Each multiplier takes a kept weight and, through its M:1 selector, the activation at its position.
           double& sum = acc[q * static_cast<std::size_t>(R) + static_cast<std::size_t>(r)];
-          for (std::size_t v = 0; v < w->value.size(); ++v)
-            sum += w->value[v] * x->act[static_cast<std::size_t>(w->position[v])];
+          const std::size_t base = w * static_cast<std::size_t>(slots);
+          for (std::size_t v = base; v < base + static_cast<std::size_t>(row_held[w]); ++v)
+            sum += row_value[v] *
+                   column_act[x * static_cast<std::size_t>(span) + static_cast<std::size_t>(row_position[v])];
         }
       }
       tick(a < T ? tally.busy : tally.fill_drain, false);
