@@ -41,6 +41,7 @@ struct Hw {
   i64 mask_lanes = 16;               // N:M groups the mask unit ranks per cycle
   i64 mask_latency = 8;              // pipeline depth of the mask unit's comparator network
   bool mask_rank_on_change = false;  // re-rank only layers whose mask may have changed
+  bool mask_on_demand = false;       // masks generated before each sparse FF, not pre-generated after WU
   // Array structure options (SCALE-Sim makes the other choice of each): WS weights go into shadow
   // registers while the previous fold streams (else they load, R rows, before each fold); OS
   // accumulators shift out behind the next fold (overlapped) or for R cycles after it (serial).

@@ -107,8 +107,10 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
         ctx.config.fail("accelerator.glb.capacity_bytes", "layer " + op.layer + ": " + e.what());
       }
       // Bidirectional pruning: after the sparse variant's weight update of a pruned layer, the mask unit
-      // regenerates the FF (along Cin) and BP (along Cout) masks from the updated dense weights.
-      if (sparse && op.phase == Phase::WU && op.layer_index >= 0 &&
+      // regenerates the FF (along Cin) and BP (along Cout) masks from the updated dense weights (on demand:
+      // before the layer's sparse FF instead, which waits for them).
+      const Phase mask_phase = hw_.mask_on_demand ? Phase::FF : Phase::WU;
+      if (sparse && op.phase == mask_phase && op.layer_index >= 0 &&
           static_cast<std::size_t>(op.layer_index) < ctx.step.network.layers.size()) {
         const Layer& l = ctx.step.network.layers[static_cast<std::size_t>(op.layer_index)];
         // (A Winograd layer's U has no N:M pattern: no masks to regenerate.)
@@ -122,8 +124,10 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
                                                     " mask needs Cout (" + std::to_string(l.cout / groups) +
                                                     ") and Cin (" + std::to_string(l.cin / groups) +
                                                     ") per group to be multiples of " + std::to_string(m));
-          j.mask_after = true;
-          j.mask = MaskJob{op.M, op.N, op.instances, Nm{l.sparsity.nm.n, l.sparsity.nm.m}, l.name};
+          (hw_.mask_on_demand ? j.mask_before : j.mask_after) = true;
+          // W is Cout x (Cin taps): FF's A (M x K), WU's result (M x N).
+          j.mask = MaskJob{op.M, hw_.mask_on_demand ? op.K : op.N, op.instances, Nm{l.sparsity.nm.n, l.sparsity.nm.m},
+                           l.name};
           j.mask.rank = !(hw_.mask_rank_on_change && l.sparsity.mask_change == 0.0);
         }
       }
@@ -170,7 +174,7 @@ RunResults SatAccelerator::collect() {
     m["simulated_cycles"] = r.cycles;
     m["busy_cycles"] = counter(r, "array", "busy_cycles");
     m["estimate_error"] = sim > 0 ? (j.mapping.estimate_cycles - sim) / sim : 0.0;
-    if (j.mask_after) m["mask_rank_cycles"] = mask_rank_cycles(hw_, j.mask);
+    if (j.mask_after || j.mask_before) m["mask_rank_cycles"] = mask_rank_cycles(hw_, j.mask);
     r.mapping = std::move(m);
     phase_cycles[r.variant][phase_name(r.phase)] += sim;
     phase_cycles[r.variant]["step"] += sim;

@@ -53,6 +53,11 @@ std::vector<ParamSpec> sat_params() {
                 "N:M groups whose top-N the mask unit's comparator lanes rank per cycle."),
       int_param("accelerator.mask_unit.latency_cycles", 8, 0, 1 << 20, "cycles",
                 "Pipeline depth of the mask unit's comparator network."),
+      enum_param("accelerator.mask_unit.timing", "pregenerate", {"pregenerate", "on_demand"},
+                 "pregenerate: after a pruned layer's sparse WU the mask unit generates its next masks and "
+                 "compressed copies, overlapped with the jobs that follow (the SAT paper's pre-generation of "
+                 "N:M weights). on_demand: the sparse FF of the layer first waits for the unit to generate "
+                 "them (a mask-generation stall), the ablation that shows what pre-generation gains."),
       enum_param("accelerator.mask_unit.rank", "every_step", {"every_step", "when_masks_change"},
                  "every_step: the unit re-ranks every group after each weight update. when_masks_change: a layer "
                  "whose mask is known not to have changed (a training trace's mask_change of 0, e.g. RigL "
@@ -95,6 +100,7 @@ Hw hw_from_config(const Config& cfg) {
   hw.mask_lanes = cfg.i64("accelerator.mask_unit.lanes");
   hw.mask_latency = cfg.i64("accelerator.mask_unit.latency_cycles");
   hw.mask_rank_on_change = cfg.str("accelerator.mask_unit.rank") == "when_masks_change";
+  hw.mask_on_demand = cfg.str("accelerator.mask_unit.timing") == "on_demand";
   const memory::DramSpec dram = memory::dram_spec_from_config(cfg);
   const double clock = cfg.f64("accelerator.clock_ghz");  // array cycles per ns
   hw.dram_bw = dram.peak_gbps() / clock;

@@ -318,7 +318,17 @@ void SatTop::control() {
     const bool transforms = transform_ && j.op->transform_adds + j.op->transform_const_mults > 0;
     // Fast mode: a job identical to one simulated before, beside the same mask-unit work, takes that one's
     // array part (docs/sat.md, "Identical jobs in fast mode", measures the error).
-    const bool reusable = reuse_jobs_ && !gate && !transforms && !ctx_.functional && !active_timeline();
+    // Masks on demand: the job waits while the mask unit reads W, ranks it and writes both compressed copies.
+    if (j.mask_before) {
+      const i64 t0 = now_cycles();
+      mask_.submit(j.mask, j.op->layer);
+      mask_.wait_idle();
+      pe_.stall_mask += now_cycles() - t0;
+      mask_cycles_ += mask_.rank_cycles(j.mask);
+      if (ctx_.functional) check_masks(j);
+    }
+    const bool reusable =
+        reuse_jobs_ && !gate && !transforms && !ctx_.functional && !active_timeline() && !j.mask_before;
     JobKey key;
     const JobMemo* twin = nullptr;
     if (reusable) {

@@ -29,7 +29,8 @@ struct Job {
   std::string variant;
   Problem problem;
   Mapping mapping;
-  bool mask_after = false;
+  bool mask_after = false;   // the mask unit takes `mask` once the job is done (pre-generation)
+  bool mask_before = false;  // the job waits for the mask unit to do `mask` first (on demand)
   MaskJob mask;
   i64 store_base = 0;  // stores completed before the job began
   JobResult result;

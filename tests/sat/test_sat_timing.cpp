@@ -157,6 +157,70 @@ TEST_CASE("sat: busy cycles and stalls by cause add up to every job's cycles; ma
   CHECK(r.extra["speedup"]["step"].get<double>() > 1.0);
 }
 
+TEST_CASE("sat: masks on demand: each pruned layer's sparse FF waits for its masks and WU pre-generates none") {
+  const TrainingStep step =
+      step_of(net_of({conv("c1", 16, 32, 8, 3, 1, 1), conv("c2", 32, 32, 8, 3, 1, 1), fc("fc", 2048, 10)}), 2, 8, 2,
+              {Phase::FF, Phase::BP, Phase::WU});
+  // "groups cycles mask-stalls" of every sparse FF and WU job, and the step's sparse cycles.
+  const auto run = [&](const char* timing) {
+    return in_child([&] {
+      const RunResults r = simulate(config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n",
+                                           {std::string("accelerator.mask_unit.timing=") + timing}),
+                                    step, TimingMode::Fast);
+      std::ostringstream os;
+      std::uint64_t cycles = 0;
+      std::uint64_t masks = 0;
+      for (const auto& j : r.jobs) {
+        if (j.variant != "sparse") continue;
+        cycles += j.cycles;
+        masks += counter(j, "mask_unit", "jobs");  // (a pre-generated layer's finish beside a later job)
+        if (j.phase == Phase::BP) continue;
+        os << phase_name(j.phase) << " " << j.layer << " " << counter(j, "mask_unit", "jobs") << " "
+           << j.stall_cycles.at("mask_generation") << " " << j.mapping.contains("mask_rank_cycles") << "\n";
+      }
+      os << "masks " << masks << "\n"
+         << "step " << cycles << "\n";
+      return os.str();
+    });
+  };
+  const std::string pre = run("pregenerate"), demand = run("on_demand");
+  INFO("pregenerate:\n" << pre << "on demand:\n" << demand);
+  std::istringstream a(pre), b(demand);
+  std::string phase, layer, phase2, layer2;
+  std::uint64_t jobs_pre = 0, jobs_demand = 0, step_pre = 0, step_demand = 0;
+  for (std::string line; std::getline(a, line);) {
+    std::istringstream in(line);
+    in >> phase;
+    if (phase == "step" || phase == "masks") {
+      in >> (phase == "step" ? step_pre : jobs_pre);
+      continue;
+    }
+    std::uint64_t jobs = 0, stall = 0, rank = 0;
+    in >> layer >> jobs >> stall >> rank;
+    if (phase == "FF") CHECK(rank == 0);  // masks come after WU
+    if (phase == "WU") CHECK(rank == 1);
+  }
+  for (std::string line; std::getline(b, line);) {
+    std::istringstream in(line);
+    in >> phase2;
+    if (phase2 == "step" || phase2 == "masks") {
+      in >> (phase2 == "step" ? step_demand : jobs_demand);
+      continue;
+    }
+    std::uint64_t jobs = 0, stall = 0, rank = 0;
+    in >> layer2 >> jobs >> stall >> rank;
+    if (phase2 == "WU") CHECK(rank == 0);
+    if (phase2 == "FF") {
+      CHECK(rank == 1);
+      CHECK(jobs == 1);    // its masks are generated inside the FF job
+      CHECK(stall > 100);  // and the array waits for them
+    }
+  }
+  CHECK(jobs_pre == jobs_demand);  // the same layers' masks, once each
+  CHECK(jobs_demand == 3);
+  CHECK(step_demand > step_pre);  // pre-generation hides the unit behind later jobs
+}
+
 TEST_CASE("sat: a weight preload that loses the banks to the operand stream shows up as bank-conflict stalls") {
   // One 4-byte bank: a dense column of 8 rows x 2 positions x 2 B takes 8 bank cycles and leaves no slot
   // for the next tile's 8 x 16 x 2 B = 256 B of weights (64 accesses), which then outlast the 14-cycle
