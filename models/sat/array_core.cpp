@@ -84,6 +84,11 @@ void ArrayCore::set_probe(i64 rows, i64 cols) {
 void ArrayCore::reset_lanes(std::size_t n) {
   lanes_.clear();
   lanes_.resize(n);
+  const auto depth = static_cast<std::size_t>(hw_.edge_fifo_depth);
+  for (Lane& l : lanes_) {
+    l.inflight.reset(depth);
+    l.fifo.reset(depth);
+  }
 }
 
 void ArrayCore::advance_lane_cursor(Lane& l) {
@@ -168,8 +173,9 @@ void ArrayCore::cycle_memory() {
       continue;
     }
     // A port's accesses complete in order: the oldest of its lane's outstanding reads.
-    for (InFlight& e : lanes_[static_cast<std::size_t>(c.port)].inflight)
-      if (e.access && !e.granted) {
+    Ring<InFlight>& inflight = lanes_[static_cast<std::size_t>(c.port)].inflight;
+    for (std::size_t k = 0; k < inflight.size(); ++k)
+      if (InFlight& e = inflight[k]; e.access && !e.granted) {
         e.granted = true;
         e.ready_at = c.cycle;
         break;

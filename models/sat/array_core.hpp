@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <stdexcept>
 #include <vector>
 
 #include "dataflows/sat/sat_mapper.hpp"
@@ -87,6 +88,35 @@ class ArrayCore {
     i64 ready_at = 0;
     i64 bytes = 0;
   };
+  // A FIFO of at most a lane's credit (edge_fifo_depth) entries, in a fixed ring: nothing is allocated per
+  // step (a std::deque's size and node walk were a fifth of an output-stationary run).
+  template <typename T>
+  class Ring {
+   public:
+    void reset(std::size_t capacity) {
+      items_.assign(capacity, T{});
+      head_ = size_ = 0;
+    }
+    bool empty() const { return size_ == 0; }
+    std::size_t size() const { return size_; }
+    T& front() { return items_[head_]; }
+    const T& front() const { return items_[head_]; }
+    T& operator[](std::size_t i) { return items_[wrap(head_ + i)]; }
+    void push_back(const T& v) {
+      if (size_ == items_.size()) throw std::logic_error("sat: an edge FIFO took more than its credit");
+      items_[wrap(head_ + size_)] = v;
+      ++size_;
+    }
+    void pop_front() {
+      head_ = wrap(head_ + 1);
+      --size_;
+    }
+
+   private:
+    std::size_t wrap(std::size_t i) const { return i >= items_.size() ? i - items_.size() : i; }
+    std::vector<T> items_;
+    std::size_t head_ = 0, size_ = 0;
+  };
   struct Lane {
     // Byte range [lo, hi) in the GLB of the lane's step `s` of fold `f` (hi == lo: no step there).
     std::function<void(i64 f, i64 s, std::uint64_t& lo, std::uint64_t& hi)> range;
@@ -94,8 +124,8 @@ class ArrayCore {
     i64 fetch_fold = 0, fetch_step = 0;
     std::int64_t last_word = -1;             // the word in the line buffer (or requested into it)
     std::uint64_t last_lo = 0, last_hi = 0;  // the previous step's bytes
-    std::deque<InFlight> inflight;
-    std::deque<Entry> fifo;
+    Ring<InFlight> inflight;
+    Ring<Entry> fifo;
   };
 
   void reset_lanes(std::size_t n);
