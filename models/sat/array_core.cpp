@@ -258,10 +258,13 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
   Lane& stream = lanes_[0];
   stream.folds = folds;
   stream.steps = T;
-  stream.range = [&](i64 fold, i64 n, u64& lo, u64& hi) {
+  // Step n is column n of B: the fold's k tile of it.
+  std::vector<u64> column_at(static_cast<std::size_t>(T));
+  for (i64 n = 0; n < T; ++n) column_at[static_cast<std::size_t>(n)] = static_cast<u64>(n) * b_pitch;
+  stream.step_lo = stream.step_hi = &column_at;
+  stream.fold_span = [&](i64 fold) {
     const i64 j = fold % ktiles;
-    lo = bbase + static_cast<u64>(n) * b_pitch + static_cast<u64>(j * kt * db);
-    hi = lo + static_cast<u64>(kc_of(j) * db);
+    return FoldSpan{true, bbase + static_cast<u64>(j * kt * db), static_cast<u64>(kc_of(j) * db)};
   };
   auto weight_words = [&](i64 fold) {
     const i64 i = fold / ktiles, j = fold % ktiles;
@@ -425,39 +428,32 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
     a_step_hi[static_cast<std::size_t>(s)] =
         static_cast<u64>(ceil_div(kept(nm, std::min(t.kl, (s + 1) * span)) * bits, 8));
   }
+  // Byte range of step s inside a column of B (row_span activations), the same in every column.
+  std::vector<u64> b_step_lo(static_cast<std::size_t>(T)), b_step_hi(static_cast<std::size_t>(T));
+  for (i64 s = 0; s < T; ++s) {
+    b_step_lo[static_cast<std::size_t>(s)] = static_cast<u64>(s * span * db);
+    b_step_hi[static_cast<std::size_t>(s)] = static_cast<u64>(std::min(t.kl, (s + 1) * span) * db);
+  }
   for (i64 r = 0; r < R; ++r) {  // row lanes: compressed A of row m, p kept values per step
     Lane& l = lanes_[static_cast<std::size_t>(r)];
     l.folds = folds;
     l.steps = T;
-    // (A lane asks for every step of a fold in turn: the fold's row is worked out once.)
-    l.range = [&, r, memo = i64{-1}, row = u64{0}, live = false](i64 fold, i64 s, u64& lo, u64& hi) mutable {
-      if (fold != memo) {
-        memo = fold;
-        const i64 i = fold / ntiles;
-        live = r < mr_of(i);
-        row = abase + static_cast<u64>(i * R + r) * a_pitch;
-      }
-      lo = live ? row + a_step_lo[static_cast<std::size_t>(s)] : 0;
-      hi = live ? row + a_step_hi[static_cast<std::size_t>(s)] : 0;
+    l.step_lo = &a_step_lo;
+    l.step_hi = &a_step_hi;
+    l.fold_span = [&, r](i64 fold) {
+      const i64 i = fold / ntiles;
+      return FoldSpan{r < mr_of(i), abase + static_cast<u64>(i * R + r) * a_pitch, 0};
     };
   }
   for (i64 c = 0; c < C; ++c) {  // column lanes: row_span activations of column n per step
     Lane& l = lanes_[static_cast<std::size_t>(R + c)];
     l.folds = folds;
     l.steps = T;
-    l.range = [&, c, memo = i64{-1}, col = u64{0}, live = false](i64 fold, i64 s, u64& lo, u64& hi) mutable {
-      if (fold != memo) {
-        memo = fold;
-        const i64 j = fold % ntiles;
-        live = c < nc_of(j);
-        col = bbase + static_cast<u64>(j * C + c) * b_pitch;
-      }
-      if (!live) {
-        lo = hi = 0;
-        return;
-      }
-      lo = col + static_cast<u64>(s * span * db);
-      hi = col + static_cast<u64>(std::min(t.kl, (s + 1) * span) * db);
+    l.step_lo = &b_step_lo;
+    l.step_hi = &b_step_hi;
+    l.fold_span = [&, c](i64 fold) {
+      const i64 j = fold % ntiles;
+      return FoldSpan{c < nc_of(j), bbase + static_cast<u64>(j * C + c) * b_pitch, 0};
     };
   }
   const bool values = f != nullptr;

@@ -117,9 +117,27 @@ class ArrayCore {
     std::vector<T> items_;
     std::size_t head_ = 0, size_ = 0;
   };
+  // Where a lane's steps of one fold lie: step s's bytes are [base + step_lo[s], base + step_hi[s] + extra).
+  struct FoldSpan {
+    bool live = false;  // the lane has steps in this fold (else hi == lo: none)
+    std::uint64_t base = 0, extra = 0;
+  };
   struct Lane {
-    // Byte range [lo, hi) in the GLB of the lane's step `s` of fold `f` (hi == lo: no step there).
-    std::function<void(i64 f, i64 s, std::uint64_t& lo, std::uint64_t& hi)> range;
+    // Byte range [lo, hi) in the GLB of the lane's step s of fold f: the fold's part, worked out once per fold,
+    // plus the step's offsets, the same in every fold (see range()).
+    std::function<FoldSpan(i64 fold)> fold_span;
+    const std::vector<std::uint64_t>* step_lo = nullptr;
+    const std::vector<std::uint64_t>* step_hi = nullptr;
+    i64 span_of = -1;  // the fold `span` describes
+    FoldSpan span;
+    void range(i64 f, i64 s, std::uint64_t& lo, std::uint64_t& hi) {
+      if (f != span_of) {
+        span = fold_span(f);
+        span_of = f;
+      }
+      lo = span.live ? span.base + (*step_lo)[static_cast<std::size_t>(s)] : 0;
+      hi = span.live ? span.base + (*step_hi)[static_cast<std::size_t>(s)] + span.extra : 0;
+    }
     i64 folds = 0, steps = 0;  // steps per fold (same for every fold)
     i64 fetch_fold = 0, fetch_step = 0;
     std::int64_t last_word = -1;             // the word in the line buffer (or requested into it)
