@@ -19,11 +19,15 @@ const char* kSmall = "  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n
 // bank conflicts between lanes) and the DRAM's fast mode is a closed form measured against its FR-FCFS
 // controller (docs/memory.md). So each job's cycles agree within 50 % and the whole run's within 10 %,
 // GLB bank accesses within 50 % per job and 25 % in total (docs/sat.md gives the measured figures).
-// Stall splits and DRAM scheduling counters (activates, row hits) may differ. The two timelines drift
+// Fill/drain stalls agree to the cycle (except where a narrow GLB delays the weight preload); the other
+// stall splits and DRAM scheduling counters (activates, row hits) may differ. The two timelines drift
 // apart, so a refresh may fall due inside a short job in one mode and between jobs in the other: a job
 // may also differ by one refresh's blocking (DDR4-3200's tRFC, 350 ns, plus closing the banks first).
 constexpr double kOneRefreshCycles = 420;  // at the array's default 1 GHz
-void compare_modes(const std::string& fast, const std::string& detailed) {
+// fill_drain_exact: the array's fill/drain stalls (skew, weight shift-in, the first fold's wait for its
+// weights) agree to the cycle, as they do wherever the GLB's banks serve the weight preload without conflicts;
+// where the GLB is too narrow for the preload beside the stream, the detailed banks make that wait longer.
+void compare_modes(const std::string& fast, const std::string& detailed, bool fill_drain_exact) {
   auto fields = [](const std::string& line) {
     std::map<std::string, std::string> f;
     std::istringstream in(line);
@@ -57,6 +61,7 @@ void compare_modes(const std::string& fast, const std::string& detailed) {
         shared_detailed[k] += std::stod(fb.at(k));
       }
     }
+    if (fill_drain_exact) CHECK("fill_drain=" + fa.at("fill_drain") == "fill_drain=" + fb.at("fill_drain"));
     const double cf = std::stod(fa.at("cycles")), cd = std::stod(fb.at("cycles"));
     CHECK((cf == Approx(cd).epsilon(0.5) || std::abs(cf - cd) <= kOneRefreshCycles));
     worst = std::max(worst, std::abs(cf - cd) / cd);
@@ -79,7 +84,7 @@ void compare_modes(const std::string& fast, const std::string& detailed) {
 }
 
 void modes_agree(const std::string& yaml, std::vector<std::string> sets, const Network& net, int n, int m,
-                 std::int64_t batch) {
+                 std::int64_t batch, bool fill_drain_exact = true) {
   sets.push_back("workload.sparsity.n=" + std::to_string(n));
   sets.push_back("workload.sparsity.m=" + std::to_string(m));
   auto run = [&](TimingMode mode) {
@@ -90,7 +95,7 @@ void modes_agree(const std::string& yaml, std::vector<std::string> sets, const N
   const std::string detailed = in_child([&] { return run(TimingMode::Detailed); });
   const std::string fast = run(TimingMode::Fast);
   REQUIRE(!detailed.empty());
-  compare_modes(fast, detailed);
+  compare_modes(fast, detailed, fill_drain_exact);
 }
 
 Network convs() { return net_of({conv("c1", 16, 32, 8, 3, 1, 1), conv("c2", 32, 64, 8, 3, 2, 1), fc("fc", 1024, 10)}); }
@@ -107,7 +112,7 @@ TEST_CASE("sat: fast and detailed modes agree: ragged tiles") {
 }
 
 TEST_CASE("sat: fast and detailed modes agree: bandwidth-starved GLB") {
-  modes_agree(std::string(kSmall) + "  glb: {banks: 2, bank_width_bytes: 16}\n", {}, convs(), 2, 8, 2);
+  modes_agree(std::string(kSmall) + "  glb: {banks: 2, bank_width_bytes: 16}\n", {}, convs(), 2, 8, 2, false);
 }
 
 TEST_CASE("sat: fast and detailed modes agree: DRAM-bound") {
@@ -128,7 +133,7 @@ TEST_CASE("sat: fast and detailed modes agree: small buffers force many GLB tile
 
 TEST_CASE("sat: fast and detailed modes agree: weight preload bank conflicts") {
   modes_agree(std::string(kSmall) + "  dataflow: weight_stationary\n  glb: {banks: 1, bank_width_bytes: 4}\n", {},
-              net_of({fc("fc", 64, 32)}), 2, 4, 8);
+              net_of({fc("fc", 64, 32)}), 2, 4, 8, false);
 }
 
 // The mask unit regenerates the big layer's masks (megabytes of DRAM traffic) while the small layer's
