@@ -8,6 +8,7 @@
 namespace sparsim {
 
 namespace {
+// A non-negative integer (a cycle or a PE index).
 bool parse_cycle(const std::string& text, std::int64_t& v) {
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return false;
   errno = 0;
@@ -23,6 +24,11 @@ WaveOptions wave_options(const Config& cfg, bool supported) {
   WaveOptions o;
   o.path = cfg.str("run.trace");
   o.pes = cfg.i64("run.trace_pes");
+  const std::string origin = cfg.str("run.trace_origin");
+  const auto comma = origin.find(',');
+  if (comma == std::string::npos || !parse_cycle(origin.substr(0, comma), o.row0) ||
+      !parse_cycle(origin.substr(comma + 1), o.col0))
+    cfg.fail("run.trace_origin", "expected ROW,COL of the traced sub-array's top-left PE (e.g. 0,0 or 8,16)");
   const std::string window = cfg.str("run.trace_window");
   if (!window.empty()) {
     const auto colon = window.find(':');

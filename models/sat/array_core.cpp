@@ -68,16 +68,18 @@ ArrayCore::ArrayCore(const Hw& hw)
                 std::vector<u64>(static_cast<std::size_t>(ceil_div(hw.cols, 64)), 0));
 }
 
-void ArrayCore::set_probe(i64 rows, i64 cols) {
-  probe_ = rows > 0 && cols > 0;
-  signals.rows = std::min(rows, hw_.rows);
-  signals.cols = std::min(cols, hw_.cols);
+void ArrayCore::set_probe(i64 rows, i64 cols, i64 row0, i64 col0) {
+  signals.row0 = std::clamp<i64>(row0, 0, hw_.rows - 1);
+  signals.col0 = std::clamp<i64>(col0, 0, hw_.cols - 1);
+  signals.rows = std::min(rows, hw_.rows - signals.row0);
+  signals.cols = std::min(cols, hw_.cols - signals.col0);
+  probe_ = signals.rows > 0 && signals.cols > 0;
   const auto n = static_cast<std::size_t>(signals.rows * signals.cols);
   signals.pe_valid.assign(n, 0);
   signals.pe_step.assign(n, -1);
   signals.fifo_lanes.clear();
-  for (i64 r = 0; r < signals.rows; ++r) signals.fifo_lanes.push_back(r);
-  for (i64 c = 0; c < signals.cols; ++c) signals.fifo_lanes.push_back(hw_.rows + c);
+  for (i64 r = 0; r < signals.rows; ++r) signals.fifo_lanes.push_back(signals.row0 + r);
+  for (i64 c = 0; c < signals.cols; ++c) signals.fifo_lanes.push_back(hw_.rows + signals.col0 + c);
   signals.fifo_fill.assign(signals.fifo_lanes.size(), 0);
 }
 
@@ -208,8 +210,9 @@ void ArrayCore::capture(bool stalled) {
   for (i64 r = 0; r < signals.rows; ++r)
     for (i64 c = 0; c < signals.cols; ++c) {
       const auto i = static_cast<std::size_t>(r * signals.cols + c);
-      signals.pe_valid[i] = !stalled && bit_at(valid_[static_cast<std::size_t>(r)], c) ? 1 : 0;
-      signals.pe_step[i] = signals.pe_valid[i] ? advance_ - r - c : -1;
+      const i64 pr = signals.row0 + r, pc = signals.col0 + c;
+      signals.pe_valid[i] = !stalled && bit_at(valid_[static_cast<std::size_t>(pr)], pc) ? 1 : 0;
+      signals.pe_step[i] = signals.pe_valid[i] ? advance_ - pr - pc : -1;
     }
 }
 

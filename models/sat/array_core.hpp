@@ -51,7 +51,8 @@ struct ArrayTally {
 
 // A window of the array's signals for waveforms (filled each cycle while a probe is attached).
 struct ArraySignals {
-  i64 rows = 0, cols = 0;              // the traced sub-array (top-left corner)
+  i64 rows = 0, cols = 0;              // the traced sub-array
+  i64 row0 = 0, col0 = 0;              // its top-left PE
   std::vector<std::uint8_t> pe_valid;  // rows x cols
   std::vector<std::int64_t> pe_step;   // step (column of B / k step) each PE works on, -1 idle
   // Edge FIFO fill of the lanes that feed the traced sub-array: lanes 0 .. rows-1 (OS: the rows' A lanes;
@@ -75,7 +76,8 @@ class ArrayCore {
   // Called after every simulated cycle while set (waveforms): `signals` then holds that cycle.
   std::function<void()> on_cycle;
   ArraySignals signals;
-  void set_probe(i64 rows, i64 cols);
+  // Traces the rows x cols PEs from (row0, col0), clipped at the array's edge.
+  void set_probe(i64 rows, i64 cols, i64 row0 = 0, i64 col0 = 0);
 
  private:
   struct Entry {  // one operand step in an edge FIFO

@@ -26,9 +26,9 @@ ArrayWaves::ArrayWaves(const WaveOptions& o, const ArraySignals& signals) : o_(o
     for (std::int64_t c = 0; c < signals.cols; ++c) {
       const auto i = static_cast<std::size_t>(r * signals.cols + c);
       std::string pe = "array.pe_";
-      pe += std::to_string(r);
+      pe += std::to_string(signals.row0 + r);
       pe += "_";
-      pe += std::to_string(c);
+      pe += std::to_string(signals.col0 + c);
       sc_core::sc_trace(file_, valid_[i], pe + ".valid");
       sc_core::sc_trace(file_, step_[i], pe + ".step");
     }

@@ -41,7 +41,11 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
   if (ctx.device_memory) ctx.device_memory->dram = &dram_;
   if (ctx.baseline_memory) ctx.baseline_memory->dram = &dram_;
   if (const WaveOptions w = wave_options(ctx.config, true); !w.path.empty()) {
-    pe_.core().set_probe(w.pes, w.pes);
+    if (w.row0 >= hw.rows || w.col0 >= hw.cols)
+      ctx.config.fail("run.trace_origin", "PE (" + std::to_string(w.row0) + ", " + std::to_string(w.col0) +
+                                              ") is outside the " + std::to_string(hw.rows) + " x " +
+                                              std::to_string(hw.cols) + " array");
+    pe_.core().set_probe(w.pes, w.pes, w.row0, w.col0);
     waves_ = std::make_unique<ArrayWaves>(w, pe_.core().signals);
     pe_.attach_waves(waves_.get(), [this] { return dram_.queued_requests(); });
   }

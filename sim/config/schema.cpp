@@ -157,7 +157,10 @@ const std::vector<ParamSpec>& common_params() {
       string_param("run.trace_window", "",
                    "Cycles traced, START:END (END excluded); empty: the whole run. Command line: "
                    "--trace-window START:END."),
-      int_param("run.trace_pes", 8, 1, 64, "PEs", "The traced sub-array: the top-left N x N PEs."),
+      int_param("run.trace_pes", 8, 1, 64, "PEs",
+                "The traced sub-array: N x N PEs from run.trace_origin (clipped at the array's edge)."),
+      string_param("run.trace_origin", "0,0",
+                   "ROW,COL of the traced sub-array's top-left PE (it must lie inside the array)."),
       string_param("run.timeline", "",
                    "Chrome/Perfetto trace (trace-event JSON) of the run: jobs per variant for every model, plus "
                    "the model's own tracks (sat: array tiles, DRAM loads and stores, mask jobs; scnn: PE-grid "

@@ -78,6 +78,31 @@ TEST_CASE("waves: an output-stationary run traces the FIFOs of the sub-array's r
   CHECK(values.size() >= 2);
 }
 
+TEST_CASE("waves: run.trace_origin moves the traced sub-array and its lanes") {
+  const auto dir = temp_dir("waves-origin");
+  const std::string vcd = dir + "/o.vcd";
+  const auto r = run_sparsim("run " + kLayer + " --set accelerator.dataflow=output_stationary --set run.trace_pes=4" +
+                             " --set run.trace_origin=8,16 --trace " + vcd + " --trace-window 0:2000 --out " + dir);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  const std::string text = slurp(vcd);
+  for (const char* scope : {"module pe_8_16 ", "module pe_11_19 ", "module lane_8 ", "module lane_11 ",
+                            "module lane_48 ", "module lane_51 "})  // column lanes: 32 rows + 16 .. 19
+    CHECK(text.find(scope) != std::string::npos);
+  for (const char* scope : {"module pe_0_0 ", "module pe_12_16 ", "module lane_0 ", "module lane_52 "})
+    CHECK(text.find(scope) == std::string::npos);
+  // Outside the 32 x 32 array, or not ROW,COL: exit 2 naming the key, no file.
+  for (const char* origin : {"32,0", "0,40", "x,1", "3"}) {
+    const auto bad = run_sparsim("run " + kLayer + " --set run.trace_origin=" + origin + " --trace " + dir +
+                                 "/bad.vcd --out " + dir + "/bad");
+    INFO(origin << ": " << bad.err);
+    CHECK(bad.status == 2);
+    CHECK(bad.err.find("run.trace_origin") != std::string::npos);
+    CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+    CHECK_FALSE(std::filesystem::exists(dir + "/bad.vcd"));
+  }
+}
+
 TEST_CASE("waves: bad windows, paths and modes exit 2 naming the key, with no file") {
   const auto dir = temp_dir("waves-bad");
   struct Case {
