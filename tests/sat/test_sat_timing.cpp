@@ -1,6 +1,10 @@
 // Timing of the SAT-style model against closed forms and expected stall behaviour.
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <map>
+#include <sstream>
+
 #include "tests/sat/sat_harness.hpp"
 
 using namespace sat_test;
@@ -161,7 +165,8 @@ TEST_CASE("sat: masks on demand: each pruned layer's sparse FF waits for its mas
   const TrainingStep step =
       step_of(net_of({conv("c1", 16, 32, 8, 3, 1, 1), conv("c2", 32, 32, 8, 3, 1, 1), fc("fc", 2048, 10)}), 2, 8, 2,
               {Phase::FF, Phase::BP, Phase::WU});
-  // "groups cycles mask-stalls" of every sparse FF and WU job, and the step's sparse cycles.
+  // "PHASE layer mask-jobs mask-stall rank-reported" of every sparse FF and WU job, then the mask jobs and
+  // the sparse cycles of the step.
   const auto run = [&](const char* timing) {
     return in_child([&] {
       const RunResults r = simulate(config("  array: {rows: 8, cols: 8, pe_multipliers: 2, max_m: 8}\n",
@@ -183,39 +188,41 @@ TEST_CASE("sat: masks on demand: each pruned layer's sparse FF waits for its mas
       return os.str();
     });
   };
-  const std::string pre = run("pregenerate"), demand = run("on_demand");
-  INFO("pregenerate:\n" << pre << "on demand:\n" << demand);
-  std::istringstream a(pre), b(demand);
-  std::string phase, layer, phase2, layer2;
-  std::uint64_t jobs_pre = 0, jobs_demand = 0, step_pre = 0, step_demand = 0;
-  for (std::string line; std::getline(a, line);) {
-    std::istringstream in(line);
-    in >> phase;
-    if (phase == "step" || phase == "masks") {
-      in >> (phase == "step" ? step_pre : jobs_pre);
-      continue;
+  // Back from text: per "PHASE layer" its {mask jobs, mask stall, mask_rank_cycles reported}, and the totals.
+  struct Parsed {
+    std::map<std::string, std::array<std::uint64_t, 3>> jobs;
+    std::uint64_t masks = 0, step = 0;
+  };
+  const auto parse = [](const std::string& text) {
+    Parsed p;
+    std::istringstream in(text);
+    for (std::string key, layer; in >> key;) {
+      if (key == "masks" || key == "step") {
+        in >> (key == "step" ? p.step : p.masks);
+        continue;
+      }
+      in >> layer;
+      auto& j = p.jobs[key + " " + layer];
+      in >> j[0] >> j[1] >> j[2];
     }
-    std::uint64_t jobs = 0, stall = 0, rank = 0;
-    in >> layer >> jobs >> stall >> rank;
-    if (phase == "FF") CHECK(rank == 0);  // masks come after WU
-    if (phase == "WU") CHECK(rank == 1);
+    return p;
+  };
+  const std::string pre_text = run("pregenerate"), demand_text = run("on_demand");
+  INFO("pregenerate:\n" << pre_text << "on demand:\n" << demand_text);
+  const Parsed pre = parse(pre_text), demand = parse(demand_text);
+  REQUIRE(pre.jobs.size() == 6);
+  for (const auto& [job, v] : pre.jobs) CHECK(v[2] == (job.rfind("WU", 0) == 0 ? 1 : 0));  // masks after WU
+  REQUIRE(demand.jobs.size() == 6);
+  for (const auto& [job, v] : demand.jobs) {
+    INFO(job);
+    const bool ff = job.rfind("FF", 0) == 0;
+    CHECK(v[2] == (ff ? 1 : 0));
+    if (ff) {
+      CHECK(v[0] == 1);   // its masks are generated inside the FF job
+      CHECK(v[1] > 100);  // and the array waits for them
+    }
   }
-  for (std::string line; std::getline(b, line);) {
-    std::istringstream in(line);
-    in >> phase2;
-    if (phase2 == "step" || phase2 == "masks") {
-      in >> (phase2 == "step" ? step_demand : jobs_demand);
-      continue;
-    }
-    std::uint64_t jobs = 0, stall = 0, rank = 0;
-    in >> layer2 >> jobs >> stall >> rank;
-    if (phase2 == "WU") CHECK(rank == 0);
-    if (phase2 == "FF") {
-      CHECK(rank == 1);
-      CHECK(jobs == 1);    // its masks are generated inside the FF job
-      CHECK(stall > 100);  // and the array waits for them
-    }
-  }
+  const std::uint64_t jobs_pre = pre.masks, jobs_demand = demand.masks, step_pre = pre.step, step_demand = demand.step;
   CHECK(jobs_pre == jobs_demand);  // the same layers' masks, once each
   CHECK(jobs_demand == 3);
   CHECK(step_demand > step_pre);  // pre-generation hides the unit behind later jobs
