@@ -320,8 +320,6 @@ void SatTop::control() {
     }
     // Winograd: the transform unit works on the op's tiles beside the GEMM (overlap) or before it.
     const bool transforms = transform_ && j.op->transform_adds + j.op->transform_const_mults > 0;
-    // Fast mode: a job identical to one simulated before, beside the same mask-unit work, takes that one's
-    // array part (docs/sat.md, "Identical jobs in fast mode", measures the error).
     // Masks on demand: the job waits while the mask unit reads W, ranks it and writes both compressed copies.
     if (j.mask_before) {
       const i64 t0 = now_cycles();
@@ -331,6 +329,8 @@ void SatTop::control() {
       mask_cycles_ += mask_.rank_cycles(j.mask);
       if (ctx_.functional) check_masks(j);
     }
+    // Fast mode: a job identical to one simulated before, beside the same mask-unit work, takes that one's
+    // array part (docs/sat.md, "Identical jobs in fast mode", measures the error).
     const bool reusable =
         reuse_jobs_ && !gate && !transforms && !ctx_.functional && !active_timeline() && !j.mask_before;
     JobKey key;
