@@ -64,7 +64,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="skip the ResNet-50 step")
     a = ap.parse_args()
     print("| case | variant | cycles fast / detailed (err) | compute fast / detailed (err) | "
-          "operand / bank / fill-drain / DRAM stalls, fast | same, detailed | GLB words err |")
+          "operand / bank / fill-drain / DRAM / mask stalls, fast | same, detailed | GLB words err |")
     print("|---|---|---|---|---|---|---|")
     for name, config, sets in CASES:
         if a.quick and "ResNet-50" in name:
@@ -74,7 +74,7 @@ def main():
         d = totals(run(a.binary, config, "detailed", sets, os.path.join(a.out, tag + "-detailed")))
         for v in sorted(f):
             x, y = f[v], d[v]
-            st = lambda z: " / ".join(f"{z[c]:,}" for c in CAUSES[:4])
+            st = lambda z: " / ".join(f"{z[c]:,}" for c in CAUSES)
             print(f"| {name} | {v} | {x['cycles']:,} / {y['cycles']:,} ({err(x['cycles'], y['cycles'])}) | "
                   f"{x['compute']:,} / {y['compute']:,} ({err(x['compute'], y['compute'])}) | {st(x)} | {st(y)} | "
                   f"{err(x['glb_words'], y['glb_words'])} |", flush=True)
