@@ -36,7 +36,7 @@ i64 mask_rank_cycles(const Hw& hw, const MaskJob& j) {
 i64 MaskUnit::rank_cycles(const MaskJob& j) const { return mask_rank_cycles(hw_, j); }
 
 void MaskUnit::wait_idle() {
-  while (finished_ < submitted_) sc_core::wait(idle_);
+  while (!held_.empty()) sc_core::wait(idle_);
 }
 
 std::vector<i64> MaskUnit::activity() const {
@@ -66,7 +66,6 @@ void MaskUnit::run() {
                 static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS)),
                 {{"groups", groups}});
     ++jobs_;
-    ++finished_;
     held_.pop_front();
     started_at_ = -1;
     idle_.notify(sc_core::SC_ZERO_TIME);

@@ -42,7 +42,6 @@ class MaskUnit : public sc_core::sc_module {
            StatsRegistry& registry);
   // Hands a job over (the caller's thread waits while the unit's one-entry queue is full).
   void submit(const MaskJob& job, const std::string& layer = "") {
-    ++submitted_;
     MaskJob j = job;
     j.layer = layer;
     held_.push_back(j);
@@ -76,7 +75,6 @@ class MaskUnit : public sc_core::sc_module {
   sc_core::sc_fifo<MaskJob> queue_;
   std::deque<MaskJob> held_;  // submitted and not finished, oldest first
   i64 started_at_ = -1;       // cycle the unit took held_.front() (-1: not yet)
-  i64 submitted_ = 0, finished_ = 0;
   sc_core::sc_event idle_;
   Counter& groups_;
   Counter& compares_;
