@@ -81,6 +81,10 @@ inline i64 kept(Nm nm, i64 k) {
   return k / nm.m * nm.n + (rem < nm.n ? rem : nm.n);
 }
 
+// Dense reduction position of the q-th kept value of a compressed row (counted from a group boundary) whose
+// stored in-group index is `index`: its group's base plus the index (dense: q itself).
+inline i64 kept_position(Nm nm, i64 q, i64 index) { return nm.sparse() ? q / nm.n * nm.m + index : q; }
+
 // Bytes of `rows` rows of A with k reduction positions each, compressed (values + packed indices).
 inline i64 a_row_bytes(const Hw& hw, Nm nm, i64 k) {
   return ceil_div(kept(nm, k) * (hw.data_bytes * 8 + index_bits(nm)), 8);

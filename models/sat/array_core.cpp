@@ -324,7 +324,7 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
         for (i64 q = 0; q < held; ++q) {
           const auto slot = static_cast<std::size_t>((r * C + c) * slots + q);
           w.value[slot] = f->kept_val[static_cast<std::size_t>(q0 + q)];
-          w.position[slot] = nm.sparse() ? q / nm.n * nm.m + f->kept_idx[static_cast<std::size_t>(q0 + q)] : q;
+          w.position[slot] = kept_position(nm, q, f->kept_idx[static_cast<std::size_t>(q0 + q)]);
         }
       }
     }
@@ -494,8 +494,7 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
       const i64 q1 = start + kept(nm, std::min(f->K, t.k0 + std::min(t.kl, (step + 1) * span)));
       if (q1 - q0 > slots) throw std::logic_error("sat OS: a step holds more weights than a PE's multipliers");
       for (i64 x = q0; x < q1; ++x) {
-        const i64 pos = x - start;
-        const i64 k = nm.sparse() ? pos / nm.n * nm.m + f->kept_idx[static_cast<std::size_t>(x)] : pos;
+        const i64 k = kept_position(nm, x - start, f->kept_idx[static_cast<std::size_t>(x)]);
         const auto slot = e * static_cast<std::size_t>(slots) + static_cast<std::size_t>(x - q0);
         row_value[slot] = f->kept_val[static_cast<std::size_t>(x)];
         row_position[slot] = k - (t.k0 + step * span);

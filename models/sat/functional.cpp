@@ -130,15 +130,13 @@ void FunctionalOp::tile(i64 m0, i64 ml, i64 k0, i64 kl, i64 n0, i64 nl) {
   for (i64 j = 0; j < nc; ++j)
     if (cols[j] >= n0 && cols[j] < n0 + nl) in_tile.push_back(j);
   if (in_tile.empty()) return;
-  const i64 group = nm.sparse() ? nm.m : 1;
   for (i64 r = m0; r < m0 + ml; ++r) {
     // The PE holds whole groups: N kept values per group of M, so a value's group is its position in
     // the compressed row divided by N, and its k is the group base plus the stored in-group index.
     const i64 q0 = row_start[r] + kept(nm, k0);
     const i64 q1 = row_start[r] + kept(nm, std::min(K, k0 + kl));
     for (i64 q = q0; q < q1; ++q) {
-      const i64 pos = q - row_start[r];
-      const i64 k = nm.sparse() ? pos / nm.n * group + kept_idx[q] : pos;
+      const i64 k = kept_position(nm, q - row_start[r], kept_idx[q]);
       const double w = kept_val[q];
       for (i64 j : in_tile) out[r * nc + j] += w * b[k * nc + j];
     }
