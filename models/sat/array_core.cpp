@@ -68,7 +68,7 @@ ArrayCore::ArrayCore(const Hw& hw)
                 std::vector<u64>(static_cast<std::size_t>(ceil_div(hw.cols, 64)), 0));
 }
 
-void ArrayCore::set_probe(i64 rows, i64 cols, i64 row0, i64 col0) {
+void ArrayCore::set_probe(i64 rows, i64 cols, i64 row0, i64 col0, bool values) {
   signals.row0 = std::clamp<i64>(row0, 0, hw_.rows - 1);
   signals.col0 = std::clamp<i64>(col0, 0, hw_.cols - 1);
   signals.rows = std::min(rows, hw_.rows - signals.row0);
@@ -81,6 +81,14 @@ void ArrayCore::set_probe(i64 rows, i64 cols, i64 row0, i64 col0) {
   for (i64 r = 0; r < signals.rows; ++r) signals.fifo_lanes.push_back(signals.row0 + r);
   for (i64 c = 0; c < signals.cols; ++c) signals.fifo_lanes.push_back(hw_.rows + signals.col0 + c);
   signals.fifo_fill.assign(signals.fifo_lanes.size(), 0);
+  trace_values_ = probe_ && values;
+  signals.values = trace_values_;
+  signals.multipliers = hw_.pe_multipliers;
+  const auto slots = trace_values_ ? n * static_cast<std::size_t>(hw_.pe_multipliers) : 0;
+  signals.pe_weight.assign(slots, 0.0);
+  signals.pe_act.assign(slots, 0.0);
+  signals.pe_psum.assign(trace_values_ ? n : 0, 0.0);
+  signals.pe_carries.assign(trace_values_ ? n : 0, 0);
 }
 
 void ArrayCore::reset_lanes(std::size_t n) {
@@ -223,6 +231,11 @@ void ArrayCore::tick(i64& counter, bool stalled) {
     if (probe_) capture(stalled);
     on_cycle();
   }
+  if (trace_values_) {  // the next cycle's products are its own
+    std::fill(signals.pe_act.begin(), signals.pe_act.end(), 0.0);
+    std::fill(signals.pe_psum.begin(), signals.pe_psum.end(), 0.0);
+    std::fill(signals.pe_carries.begin(), signals.pe_carries.end(), 0);
+  }
 }
 
 void ArrayCore::run_glb_tile(const GlbTile& t, Stationarity s, Nm nm, int half, FunctionalOp* f, ArrayTally& tally) {
@@ -302,6 +315,9 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
     std::vector<double> psum;    // per array column
   };
   std::deque<Flight> flights;
+  // The PEs' weight registers hold their values in every tile of a functional run (waveforms show them);
+  // activations and partial sums travel only with the sampled steps.
+  const bool registers = f != nullptr;
   // The PEs' weight registers: PE (r, c) holds the kept weights of row span r of the fold's A row c (values,
   // and each one's position in the span: group base + in-group index), written from the GLB's compressed A
   // when the fold's preload completes. With shadow registers the next fold's set is written while this one
@@ -333,12 +349,27 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
   auto wait_weights = [&](i64& counter) {
     while (!weights_ready()) tick(counter, false);
   };
+  // Waveforms: the traced PEs' active weight registers.
+  auto show_registers = [&] {
+    if (!trace_values_) return;
+    const auto shown = static_cast<std::size_t>(std::min(slots, hw_.pe_multipliers));
+    for (i64 r = 0; r < R; ++r)
+      for (i64 c = 0; c < C; ++c)
+        if (const i64 pi = traced_value_pe(r, c); pi >= 0)
+          for (std::size_t q = 0; q < static_cast<std::size_t>(hw_.pe_multipliers); ++q)
+            signals.pe_weight[static_cast<std::size_t>(pi * hw_.pe_multipliers) + q] =
+                registers && q < shown ? active.value[static_cast<std::size_t>((r * C + c) * slots) + q] : 0.0;
+  };
   preload_weights(weight_words(0));
   wait_weights(tally.fill_drain);
-  if (values) write_registers(0, active);
+  if (registers) write_registers(0, active);
+  show_registers();
   for (i64 fold = 0; fold < folds; ++fold) {
     const i64 i = fold / ktiles, j = fold % ktiles, mc = mc_of(i), kc = kc_of(j);
-    if (values && hw_.ws_shadow_weights && fold > 0) std::swap(active, shadow);
+    if (registers && hw_.ws_shadow_weights && fold > 0) {
+      std::swap(active, shadow);
+      show_registers();
+    }
     // Shadow registers: the next fold's weights load while this one streams.
     if (hw_.ws_shadow_weights && fold + 1 < folds) preload_weights(weight_words(fold + 1));
     std::vector<i64> kept_row(static_cast<std::size_t>(R)), len_row(static_cast<std::size_t>(R));
@@ -389,6 +420,15 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
             const auto slot = static_cast<std::size_t>((r * C + c) * slots + q);
             psum += active.value[slot] * fl.window[static_cast<std::size_t>(r * span + active.position[slot])];
           }
+          if (const i64 pi = traced_value_pe(r, c); pi >= 0) {
+            for (i64 q = 0; q < std::min(kept_row[static_cast<std::size_t>(r)], hw_.pe_multipliers); ++q) {
+              const auto slot = static_cast<std::size_t>((r * C + c) * slots + q);
+              signals.pe_act[static_cast<std::size_t>(pi * hw_.pe_multipliers + q)] =
+                  fl.window[static_cast<std::size_t>(r * span + active.position[slot])];
+            }
+            signals.pe_psum[static_cast<std::size_t>(pi)] = psum;
+            signals.pe_carries[static_cast<std::size_t>(pi)] = 1;
+          }
           if (r == R - 1) {  // leaves the bottom edge: read-modify-write in the accumulator bank
             const i64 nc = static_cast<i64>(f->cols.size());
             f->out[static_cast<std::size_t>(m * nc + fl.sample)] += psum;
@@ -402,11 +442,12 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
     if (fold + 1 < folds) {
       if (hw_.ws_shadow_weights) {
         wait_weights(tally.stall_bank);
-        if (values) write_registers(fold + 1, shadow);
+        if (registers) write_registers(fold + 1, shadow);
       } else {
         preload_weights(weight_words(fold + 1));
         wait_weights(tally.fill_drain);
-        if (values) write_registers(fold + 1, active);
+        if (registers) write_registers(fold + 1, active);
+        show_registers();
       }
     }
   }
@@ -479,7 +520,7 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
     // Each pipeline is a ring of registers, one entry per PE it spans (a row's entries reach its last column,
     // a column's its last row, within R + C steps), each entry with its step for checking.
     const i64 ring = R + C, slots = kept(nm, span);
-    const bool carry = !sampled.empty();
+    const bool carry = values;  // row entries carry their weights in every fold (waveforms show them)
     std::vector<double> row_value(carry ? static_cast<std::size_t>(R * ring * slots) : 0);
     std::vector<i64> row_position(row_value.size()), row_held(carry ? static_cast<std::size_t>(R * ring) : 0),
         row_step(row_held.size(), -1);
@@ -561,8 +602,27 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
           for (std::size_t v = base; v < base + static_cast<std::size_t>(row_held[w]); ++v)
             sum += row_value[v] *
                    column_act[x * static_cast<std::size_t>(span) + static_cast<std::size_t>(row_position[v])];
+          if (const i64 pi = traced_value_pe(r, c); pi >= 0) {
+            for (std::size_t v = base; v < base + static_cast<std::size_t>(std::min(row_held[w], hw_.pe_multipliers));
+                 ++v)
+              signals.pe_act[static_cast<std::size_t>(pi * hw_.pe_multipliers) + (v - base)] =
+                  column_act[x * static_cast<std::size_t>(span) + static_cast<std::size_t>(row_position[v])];
+            signals.pe_psum[static_cast<std::size_t>(pi)] = sum;
+            signals.pe_carries[static_cast<std::size_t>(pi)] = 1;
+          }
         }
       }
+      if (trace_values_)  // the kept weights of the row entry passing each traced PE (0: none, or not carried)
+        for (i64 tr = 0; tr < signals.rows; ++tr)
+          for (i64 tc = 0; tc < signals.cols; ++tc) {
+            const i64 r = signals.row0 + tr, c = signals.col0 + tc, step = a - r - c;
+            const auto w = static_cast<std::size_t>(r * ring + (step >= 0 ? step % ring : 0));
+            const bool held = carry && r < mr && c < nc && step >= 0 && step < T && row_step[w] == step;
+            for (i64 q = 0; q < hw_.pe_multipliers; ++q)
+              signals.pe_weight[static_cast<std::size_t>((tr * signals.cols + tc) * hw_.pe_multipliers + q)] =
+                  held && q < row_held[w] ? row_value[w * static_cast<std::size_t>(slots) + static_cast<std::size_t>(q)]
+                                          : 0.0;
+          }
       tick(a < T ? tally.busy : tally.fill_drain, false);
       ++a;
     }
@@ -574,6 +634,7 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
         f->out[static_cast<std::size_t>((t.m0 + i * R + r) * nsamples + sampled[q].second)] +=
             acc[q * static_cast<std::size_t>(R) + static_cast<std::size_t>(r)];
     for (auto& row : valid_) std::fill(row.begin(), row.end(), 0);
+    std::fill(signals.pe_weight.begin(), signals.pe_weight.end(), 0.0);  // no row entry passes any PE now
     if (!hw_.os_overlapped_drain)
       for (i64 x = 0; x < R; ++x) tick(tally.fill_drain, false);  // shift-out down the columns
   }

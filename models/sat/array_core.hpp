@@ -62,6 +62,15 @@ struct ArraySignals {
   std::uint64_t bank_grants = 0;  // bit b: GLB bank b granted a word this cycle (first 64)
   bool stalled = false;
   bool weight_load = false;
+  // Values (functional runs): per traced PE and multiplier q (pe_multipliers of them; index
+  // pe * multipliers + q) the weight it multiplies (WS: its weight register; OS: the kept weight of the row
+  // entry passing it, 0 past the step's kept values) and the activation its M:1 selector took; the PE's
+  // partial-sum register after this cycle's products; and whether the step it works on carries values
+  // (only the functional sample's output columns do: activations and partial sums are 0 on the others).
+  bool values = false;
+  i64 multipliers = 0;
+  std::vector<double> pe_weight, pe_act, pe_psum;
+  std::vector<std::uint8_t> pe_carries;
 };
 
 // The GLB as the shared SRAM block sees it: both halves, the configured banks, width and mapping.
@@ -76,8 +85,9 @@ class ArrayCore {
   // Called after every simulated cycle while set (waveforms): `signals` then holds that cycle.
   std::function<void()> on_cycle;
   ArraySignals signals;
-  // Traces the rows x cols PEs from (row0, col0), clipped at the array's edge.
-  void set_probe(i64 rows, i64 cols, i64 row0 = 0, i64 col0 = 0);
+  // Traces the rows x cols PEs from (row0, col0), clipped at the array's edge; `values`: their operands
+  // and partial sums too (functional runs).
+  void set_probe(i64 rows, i64 cols, i64 row0 = 0, i64 col0 = 0, bool values = false);
 
  private:
   struct Entry {  // one operand step in an edge FIFO
@@ -158,6 +168,12 @@ class ArrayCore {
   bool weights_ready() const;
   static bool lane_has(const Lane& l, i64 fold, i64 step);
   void capture(bool stalled);
+  // Index of PE (r, c) among the traced ones when their values are traced, else -1.
+  i64 traced_value_pe(i64 r, i64 c) const {
+    if (!trace_values_) return -1;
+    const i64 tr = r - signals.row0, tc = c - signals.col0;
+    return tr >= 0 && tr < signals.rows && tc >= 0 && tc < signals.cols ? tr * signals.cols + tc : -1;
+  }
 
   struct TileLayout {
     std::uint64_t a = 0, a_pitch = 0, b = 0, b_pitch = 0;
@@ -184,6 +200,7 @@ class ArrayCore {
   std::vector<std::vector<std::uint64_t>> valid_;
   std::vector<i64> bank_busy_before_;
   bool probe_ = false;
+  bool trace_values_ = false;
 };
 
 }  // namespace sparsim::sat

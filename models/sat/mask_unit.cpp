@@ -1,5 +1,7 @@
 #include "models/sat/mask_unit.hpp"
 
+#include <cmath>
+
 #include "sim/timeline.hpp"
 
 namespace sparsim::sat {
@@ -154,6 +156,46 @@ void MaskUnit::run_detailed(const MaskJob& j) {
   std::vector<std::shared_ptr<memory::DramModule::Transfer>> writes;
   std::size_t next_read = 0, ranking = 0;
   i64 left = chunks.empty() ? 0 : chunks[0].groups;
+  // Values (functional runs): the chunk being ranked, M rows of W, in the input buffer; group x of a chunk
+  // is FF group x (row x / ceil(red / M), its M columns) below rows * ceil(red / M), then BP group (its
+  // column: the chunk's rows).
+  MaskValues* const vals = j.values && j.rank && j.nm.sparse() ? j.values.get() : nullptr;
+  const i64 ff_per_row = ceil_div(j.red, M);
+  std::vector<double> buffer;
+  std::size_t buffered = chunks.size();  // chunk the buffer holds
+  if (vals) {
+    vals->ff.assign(static_cast<std::size_t>(j.instances * j.cout * j.red), true);
+    vals->bp.assign(vals->ff.size(), true);
+  }
+  auto rank_next = [&](const Chunk& c, i64 groups) {  // the lanes' groups of this cycle
+    if (buffered != ranking) {
+      buffer.resize(static_cast<std::size_t>(c.rows * j.red));
+      for (i64 r = 0; r < c.rows; ++r)
+        for (i64 k = 0; k < j.red; ++k) buffer[static_cast<std::size_t>(r * j.red + k)] = vals->w(c.row0 + r, k);
+      buffered = ranking;
+    }
+    double v[64];
+    i64 pos[64];
+    for (i64 x = c.groups - left; x < c.groups - left + groups; ++x) {
+      i64 size = 0;
+      if (x < c.rows * ff_per_row) {  // along Cin: a row's M columns
+        const i64 r = x / ff_per_row, k0 = x % ff_per_row * M;
+        for (i64 k = k0; k < std::min(j.red, k0 + M); ++k, ++size) {
+          v[size] = buffer[static_cast<std::size_t>(r * j.red + k)];
+          pos[size] = (c.row0 + r) * j.red + k;
+        }
+        rank_group(v, pos, size, j.nm, vals->ff);
+      } else {  // along Cout: the chunk's rows of one column
+        const i64 k = x - c.rows * ff_per_row;
+        for (i64 r = 0; r < c.rows; ++r, ++size) {
+          v[size] = buffer[static_cast<std::size_t>(r * j.red + k)];
+          pos[size] = (c.row0 + r) * j.red + k;
+        }
+        rank_group(v, pos, size, j.nm, vals->bp);
+      }
+      ++vals->groups_ranked;
+    }
+  };
   auto issue_reads = [&] {
     while (next_read < chunks.size() && next_read < ranking + 2) {  // two chunk buffers
       const Chunk& c = chunks[next_read++];
@@ -166,7 +208,11 @@ void MaskUnit::run_detailed(const MaskJob& j) {
   issue_reads();
   while (ranking < chunks.size()) {
     Chunk& c = chunks[ranking];
-    if (*c.arrived) left -= std::min<i64>(hw_.mask_lanes, left);  // the lanes take this cycle's groups
+    if (*c.arrived) {  // the lanes take this cycle's groups
+      const i64 groups = std::min<i64>(hw_.mask_lanes, left);
+      if (vals) rank_next(c, groups);
+      left -= groups;
+    }
     sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
     if (left > 0 || !*c.arrived) continue;  // (an unranked chunk still waits for its data)
     // All groups of the chunk ranked: after the pipeline depth its FF rows go back to DRAM.
@@ -179,6 +225,16 @@ void MaskUnit::run_detailed(const MaskJob& j) {
   writes.push_back(
       submit_traffic({l.bp_base, static_cast<std::uint64_t>(j.instances * j.red), l.bp_row, l.bp_row, true}));
   for (const auto& w : writes) dram_.wait(w);
+  if (vals) vals->done = true;
+}
+
+void MaskUnit::rank_group(const double* v, const i64* pos, i64 size, Nm nm, std::vector<bool>& mask) {
+  for (i64 e = 0; e < size; ++e) {
+    i64 beaten_by = 0;
+    for (i64 o = 0; o < size; ++o)
+      if (o != e && (std::abs(v[o]) > std::abs(v[e]) || (std::abs(v[o]) == std::abs(v[e]) && o < e))) ++beaten_by;
+    mask[static_cast<std::size_t>(pos[e])] = beaten_by < nm.n;
+  }
 }
 
 }  // namespace sparsim::sat

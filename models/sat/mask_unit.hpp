@@ -4,9 +4,11 @@
 // Cout (the BP mask, for W^T) in `lanes` comparator lanes per cycle, and writes both compressed weight
 // copies (values + in-group indices) back. It runs in its own thread, so it overlaps the array's next
 // job; it shares the DRAM channel with it. Detailed mode steps its structure (chunks of M rows through a
-// two-chunk input buffer, comparator lanes taking groups cycle by cycle, per-chunk write-back); fast mode
-// paces the same traffic in a few slices at the lanes' rate.
+// two-chunk input buffer, comparator lanes taking groups cycle by cycle, per-chunk write-back; in
+// functional runs the chunk buffer holds W's values and each lane ranks its group element by element);
+// fast mode paces the same traffic in a few slices at the lanes' rate.
 #include <deque>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -20,6 +22,16 @@
 
 namespace sparsim::sat {
 
+// Values for the detailed unit to rank (functional runs): W's element at (row = instance * cout + co,
+// col = reduction position k) and the two masks the comparator lanes produce from it, bit per element of
+// W (ff: kept along Cin, bp: kept along Cout), for the run's check against a sort of every group.
+struct MaskValues {
+  std::function<double(i64 row, i64 col)> w;
+  std::vector<bool> ff, bp;  // filled by the unit, row-major like W
+  i64 groups_ranked = 0;     // groups whose values went through the lanes
+  bool done = false;
+};
+
 struct MaskJob {
   i64 cout = 0;       // rows of W
   i64 red = 0;        // Cin * kh * kw: columns of W
@@ -27,6 +39,7 @@ struct MaskJob {
   Nm nm;
   std::string layer;  // for the timeline
   bool rank = true;   // false: the mask is unchanged, so the copies are re-compressed through the kept indices
+  std::shared_ptr<MaskValues> values = nullptr;  // detailed functional runs: the lanes rank these values
   // sc_fifo's print() needs it.
   friend std::ostream& operator<<(std::ostream& os, const MaskJob& j) { return os << j.cout << "x" << j.red; }
 };
@@ -69,6 +82,10 @@ class MaskUnit : public sc_core::sc_module {
   std::shared_ptr<memory::DramModule::Transfer> submit_traffic(const memory::DramModule::Block& b,
                                                                memory::DramModule::DoneCallback on_done = {});
   void run_detailed(const MaskJob& j);
+  // One comparator lane on one group of W (the `size` <= M elements at `at(0..size-1)` of the chunk
+  // buffer): every element's rank among the others (one comparator per pair: |v_o| > |v_e|, or equal with
+  // o first), kept when fewer than N beat it; the bits go to the mask at W positions `pos(e)`.
+  static void rank_group(const double* v, const i64* pos, i64 size, Nm nm, std::vector<bool>& mask);
   Hw hw_;
   bool detailed_;
   memory::DramModule& dram_;

@@ -126,8 +126,11 @@ void SatAccelerator::elaborate(const RunContext& ctx) {
                                                     ") per group to be multiples of " + std::to_string(m));
           (hw_.mask_on_demand ? j.mask_before : j.mask_after) = true;
           // W is Cout x (Cin taps): FF's A (M x K), WU's result (M x N).
-          j.mask = MaskJob{op.M, hw_.mask_on_demand ? op.K : op.N, op.instances, Nm{l.sparsity.nm.n, l.sparsity.nm.m},
-                           l.name};
+          j.mask.cout = op.M;
+          j.mask.red = hw_.mask_on_demand ? op.K : op.N;
+          j.mask.instances = op.instances;
+          j.mask.nm = Nm{l.sparsity.nm.n, l.sparsity.nm.m};
+          j.mask.layer = l.name;
           j.mask.rank = !(hw_.mask_rank_on_change && l.sparsity.mask_change == 0.0);
         }
       }

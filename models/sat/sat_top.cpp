@@ -45,7 +45,7 @@ SatTop::SatTop(sc_core::sc_module_name name, const RunContext& ctx, const Hw& hw
       ctx.config.fail("run.trace_origin", "PE (" + std::to_string(w.row0) + ", " + std::to_string(w.col0) +
                                               ") is outside the " + std::to_string(hw.rows) + " x " +
                                               std::to_string(hw.cols) + " array");
-    pe_.core().set_probe(w.pes, w.pes, w.row0, w.col0);
+    pe_.core().set_probe(w.pes, w.pes, w.row0, w.col0, ctx.functional);
     waves_ = std::make_unique<ArrayWaves>(w, pe_.core().signals);
     pe_.attach_waves(waves_.get(), [this] { return dram_.queued_requests(); });
   }
@@ -151,11 +151,15 @@ void SatTop::storer() {
 void SatTop::run_job(Job& j) {
   const Problem& p = j.problem;
   const TileSequence seq(p, j.mapping);
-  std::unique_ptr<FunctionalOp> f;
-  if (ctx_.functional) {
-    const std::uint64_t seed = ctx_.seed * 0x9E3779B97F4A7C15ULL + j.op_index * 2 + (j.design ? 1 : 0);
-    f = std::make_unique<FunctionalOp>(p.M, p.K, p.N, p.nm, seed, 16, layer_weights(j));
-  }
+  // Functional runs: every instance (conv group, batched GEMM) carries its own operands through the array
+  // (a group's W from its own seed, the same in FF and BP), each checked against its dense reference.
+  std::vector<std::unique_ptr<FunctionalOp>> f;
+  if (ctx_.functional)
+    for (i64 g = 0; g < p.instances; ++g) {
+      const std::uint64_t seed = ctx_.seed * 0x9E3779B97F4A7C15ULL + j.op_index * 2 + (j.design ? 1 : 0) +
+                                 static_cast<std::uint64_t>(g) * 0xBF58476D1CE4E5B9ULL;
+      f.push_back(std::make_unique<FunctionalOp>(p.M, p.K, p.N, p.nm, seed, 16, layer_weights(j, g)));
+    }
   j.store_base = stores_done_;
   loader_jobs_.write(&j);
   i64 issued = 0;
@@ -167,7 +171,8 @@ void SatTop::run_job(Job& j) {
     if (t.run_start) obuf_free_.read();
     waited(t0);
     const i64 tile_start = now_cycles();
-    pe_.run_glb_tile(t, j.mapping.stationarity, p.nm, t.instance == 0 ? f.get() : nullptr);
+    pe_.run_glb_tile(t, j.mapping.stationarity, p.nm,
+                     f.empty() ? nullptr : f[static_cast<std::size_t>(t.instance)].get());
     if (Timeline* tl = active_timeline())
       tl->slice("sat: array", j.variant + " " + j.op->layer + " " + phase_name(j.op->phase), tile_start, now_cycles(),
                 {{"tile", g}, {"of", seq.size()}, {"m0", t.m0}, {"k0", t.k0}, {"n0", t.n0}});
@@ -196,11 +201,18 @@ void SatTop::run_job(Job& j) {
   const i64 t0 = now_cycles();
   while (stores_done_ < j.store_base + issued) wait(store_done_);
   waited(t0);
-  if (f) {
+  if (!f.empty()) {
     j.result.functional_checked = true;
-    j.result.functional_max_abs_error = f->max_abs_error();
-    j.result.functional_pass = j.result.functional_max_abs_error <= f->tolerance();
-    j.result.mapping["functional_columns_checked"] = f->cols.size();
+    j.result.functional_pass = true;
+    i64 columns = 0;
+    for (const auto& op : f) {
+      const double err = op->max_abs_error();
+      j.result.functional_max_abs_error = std::max(j.result.functional_max_abs_error, err);
+      j.result.functional_pass = j.result.functional_pass && err <= op->tolerance();
+      columns += static_cast<i64>(op->cols.size());
+    }
+    j.result.mapping["functional_columns_checked"] = columns;
+    j.result.mapping["functional_instances_checked"] = static_cast<i64>(f.size());
     // A Winograd op's values go through the array as the position GEMMs above; the transforms around them
     // are checked here against direct convolution on one channel of the layer.
     if (const Layer* l = layer_of(j); l && j.op->conv_algorithm != ConvAlgorithm::Direct) {
@@ -218,28 +230,84 @@ const Layer* SatTop::layer_of(const Job& j) const {
   return l.kind == LayerKind::MatMul ? nullptr : &l;
 }
 
-std::uint64_t SatTop::weight_seed(const Job& j) const {
-  return ctx_.seed * 0xD1B54A32D192ED03ULL + static_cast<std::uint64_t>(j.op->layer_index);
+std::uint64_t SatTop::weight_seed(const Job& j, i64 group) const {
+  return ctx_.seed * 0xD1B54A32D192ED03ULL + static_cast<std::uint64_t>(j.op->layer_index) +
+         static_cast<std::uint64_t>(group) * kInstanceSeedStride;
 }
 
 // The A operand of FF and BP is the layer's W (transposed for BP), the same values in both phases and
 // both variants, so the FF mask (along Cin) and the BP mask (along Cout) are ranked on one W.
-std::function<double(i64, i64)> SatTop::layer_weights(const Job& j) const {
+LayerWeights SatTop::group_weights(const Job& j, i64 group) const {
+  const Layer* l = layer_of(j);
+  if (!l) return {};
+  const i64 cin_g = l->kind == LayerKind::Conv ? l->cin / l->groups : l->cin;
+  const i64 cout_g = l->kind == LayerKind::Conv ? l->cout / l->groups : l->cout;
+  // A transposable mask is one mask for both phases, applied to W before the mask unit ranks it (whose
+  // groups then hold N values or fewer, so it keeps exactly that mask).
+  if (l->sparsity.transposable && j.design)
+    return transposable_weights(weight_seed(j, group), j.problem.nm, cout_g, cin_g);
+  return [seed = weight_seed(j, group)](i64 co, i64 c, i64 pos) { return layer_weight(seed, co, c, pos); };
+}
+
+// The A operand of FF and BP is the layer's W (transposed for BP), the same values in both phases and
+// both variants, so the FF mask (along Cin) and the BP mask (along Cout) are ranked on one W.
+std::function<double(i64, i64)> SatTop::layer_weights(const Job& j, i64 group) const {
   const Layer* l = layer_of(j);
   if (!l || !j.op->a_is_weight) return {};
   const i64 cin_g = l->cin / l->groups, cout_g = l->cout / l->groups, taps = l->kh * l->kw;
   const i64 red = l->kind == LayerKind::Conv ? cin_g * taps : l->cin;
   const i64 out = l->kind == LayerKind::Conv ? cout_g : l->cout;
   const i64 ci = l->kind == LayerKind::Conv ? cin_g : l->cin;
-  // A transposable mask is one mask for both phases, applied to W before the mask unit ranks it (whose
-  // groups then hold N values or fewer, so it keeps exactly that mask).
-  const LayerWeights w =
-      l->sparsity.transposable && j.design
-          ? transposable_weights(weight_seed(j), j.problem.nm, out, ci)
-          : LayerWeights([seed = weight_seed(j)](i64 co, i64 c, i64 pos) { return layer_weight(seed, co, c, pos); });
+  const LayerWeights w = group_weights(j, group);
   if (j.op->phase == Phase::FF && j.problem.M == out && j.problem.K == red) return ff_operand(w, ci);
   if (j.op->phase == Phase::BP && j.problem.M == red && j.problem.K == out) return bp_operand(w, ci);
   return {};
+}
+
+void SatTop::attach_mask_values(Job& j) const {
+  if (!ctx_.functional || ctx_.mode != TimingMode::Detailed || !j.mask.rank || !j.mask.nm.sparse()) return;
+  const Layer* l = layer_of(j);
+  const i64 cin_g = l ? (l->kind == LayerKind::Conv ? l->cin / l->groups : l->cin) : 0;
+  // W of every group, in FF's layout (row co, column k = tap * cin_g + ci); a job without a layer (a
+  // trace's GEMM) ranks values drawn from the job's seed.
+  std::vector<std::function<double(i64, i64)>> groups;
+  for (i64 g = 0; l && g < j.mask.instances; ++g) groups.push_back(ff_operand(group_weights(j, g), cin_g));
+  auto values = std::make_shared<MaskValues>();
+  const i64 cout = j.mask.cout;
+  values->w = [groups = std::move(groups), cout, seed = weight_seed(j)](i64 row, i64 col) {
+    return groups.empty() ? layer_weight(seed, row, col, 0)
+                          : groups[static_cast<std::size_t>(row / cout)](row % cout, col);
+  };
+  j.mask.values = std::move(values);
+}
+
+void SatTop::check_mask_values(Job& j) {
+  const MaskValues* v = j.mask.values.get();
+  if (!v) return;
+  const MaskJob& mj = j.mask;
+  bool ff_ok = v->done, bp_ok = v->done;
+  for (i64 row = 0; v->done && row < mj.instances * mj.cout; ++row) {  // along Cin: a row of W
+    std::vector<double> w(static_cast<std::size_t>(mj.red));
+    for (i64 k = 0; k < mj.red; ++k) w[static_cast<std::size_t>(k)] = v->w(row, k);
+    const auto keep = nm_mask_by_sort(w, mj.nm);
+    for (i64 k = 0; k < mj.red; ++k)
+      ff_ok = ff_ok && v->ff[static_cast<std::size_t>(row * mj.red + k)] == (keep[static_cast<std::size_t>(k)] != 0);
+  }
+  for (i64 g = 0; v->done && g < mj.instances; ++g)  // along Cout: a column of one group's W
+    for (i64 k = 0; k < mj.red; ++k) {
+      std::vector<double> w(static_cast<std::size_t>(mj.cout));
+      for (i64 co = 0; co < mj.cout; ++co) w[static_cast<std::size_t>(co)] = v->w(g * mj.cout + co, k);
+      const auto keep = nm_mask_by_sort(w, mj.nm);
+      for (i64 co = 0; co < mj.cout; ++co)
+        bp_ok = bp_ok && v->bp[static_cast<std::size_t>((g * mj.cout + co) * mj.red + k)] ==
+                             (keep[static_cast<std::size_t>(co)] != 0);
+    }
+  const bool ok = ff_ok && bp_ok && v->groups_ranked == mask_groups(mj);
+  j.result.mapping["mask_unit_groups_ranked_with_values"] = v->groups_ranked;
+  j.result.mapping["mask_unit_ff_mask_pass"] = ff_ok;
+  j.result.mapping["mask_unit_bp_mask_pass"] = bp_ok;
+  j.result.mapping["mask_functional_pass"] = j.result.mapping.value("mask_functional_pass", true) && ok;
+  j.result.functional_pass = j.result.functional_pass && ok;
 }
 
 // Functional check of the mask unit's rank network on the layer's weights: both masks against sorting.
@@ -256,11 +324,12 @@ void SatTop::check_masks(Job& j) {
   std::vector<double> w(static_cast<std::size_t>(rows * cols));
   for (i64 r = 0; r < rows; ++r)
     for (i64 c = 0; c < cols; ++c) w[static_cast<std::size_t>(r * cols + c)] = w_of ? w_of(r, c) : dist(rng);
-  for (i64 r = 0; r < rows; ++r) {  // FF mask: groups along Cin (a row of W)
+  // (Detailed functional runs check the masks the unit itself produced instead: check_mask_values.)
+  for (i64 r = 0; r < rows && !mj.values; ++r) {  // FF mask: groups along Cin (a row of W)
     std::vector<double> v(w.begin() + r * cols, w.begin() + (r + 1) * cols);
     ok = ok && nm_mask_by_rank(v, mj.nm) == nm_mask_by_sort(v, mj.nm);
   }
-  for (i64 c = 0; c < cols; ++c) {  // BP mask: groups along Cout (a column of W, a row of W^T)
+  for (i64 c = 0; c < cols && !mj.values; ++c) {  // BP mask: groups along Cout (a column of W, a row of W^T)
     std::vector<double> v;
     for (i64 r = 0; r < rows; ++r) v.push_back(w[r * cols + c]);
     ok = ok && nm_mask_by_rank(v, mj.nm) == nm_mask_by_sort(v, mj.nm);
@@ -321,6 +390,7 @@ void SatTop::control() {
     // Winograd: the transform unit works on the op's tiles beside the GEMM (overlap) or before it.
     const bool transforms = transform_ && j.op->transform_adds + j.op->transform_const_mults > 0;
     // Masks on demand: the job waits while the mask unit reads W, ranks it and writes both compressed copies.
+    if (j.mask_before || j.mask_after) attach_mask_values(j);
     if (j.mask_before) {
       const i64 t0 = now_cycles();
       mask_.submit(j.mask, j.op->layer);
@@ -382,6 +452,7 @@ void SatTop::control() {
     if (ctx_.progress)
       ctx_.progress->job_done(n + 1, total, j.variant + " " + j.op->layer + " " + phase_name(j.op->phase));
   }
+  for (Job& j : jobs_) check_mask_values(j);  // (every mask job is done: the last variant waited for them)
   sc_core::sc_stop();
 }
 

@@ -54,9 +54,17 @@ class SatTop : public sc_core::sc_module {
   void storer();
   void run_job(Job& j);
   void check_masks(Job& j);
+  // Detailed functional runs: hands the mask unit the layer's W to rank (MaskJob::values), and, once the run
+  // is over, compares both masks its lanes produced with a sort of every group.
+  void attach_mask_values(Job& j) const;
+  void check_mask_values(Job& j);
   const Layer* layer_of(const Job& j) const;
-  std::uint64_t weight_seed(const Job& j) const;
-  std::function<double(i64, i64)> layer_weights(const Job& j) const;
+  // A layer's W is drawn from a seed per conv group (instance); group 0's is the layer's seed.
+  static constexpr std::uint64_t kInstanceSeedStride = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t weight_seed(const Job& j, i64 group = 0) const;
+  std::function<double(i64, i64)> layer_weights(const Job& j, i64 group = 0) const;
+  // Group `group`'s W of the job's layer (empty when the job's A is not a layer's weights).
+  LayerWeights group_weights(const Job& j, i64 group) const;
 
   struct Store {
     memory::DramModule::Block block;

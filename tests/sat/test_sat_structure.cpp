@@ -239,6 +239,12 @@ std::string detailed_functional(const std::string& yaml, int n, int m, Network n
     for (const auto& j : r.jobs) {
       out << j.variant << " " << j.layer << " " << phase_name(j.phase) << " checked=" << j.functional_checked
           << " pass=" << j.functional_pass << " err=" << j.functional_max_abs_error;
+      if (j.mapping.contains("functional_instances_checked"))
+        out << " instances=" << j.mapping["functional_instances_checked"].get<std::int64_t>();
+      if (j.mapping.contains("mask_unit_groups_ranked_with_values"))
+        out << " unit_groups=" << j.mapping["mask_unit_groups_ranked_with_values"].get<std::int64_t>()
+            << " unit_ff=" << j.mapping["mask_unit_ff_mask_pass"].get<bool>()
+            << " unit_bp=" << j.mapping["mask_unit_bp_mask_pass"].get<bool>();
       if (j.mapping.contains("transposable_mask_pass"))
         out << " transposable=" << j.mapping["transposable_mask_pass"].get<bool>();
       out << "\n";
@@ -266,8 +272,29 @@ Network suite() {
 
 TEST_CASE("sat structure: detailed functional runs pass on ragged, grouped and strided layers: WS") {
   const std::string yaml = "  array: {rows: 4, cols: 6, pe_multipliers: 4, max_m: 8}\n  dataflow: weight_stationary\n";
-  for (auto [n, m] : std::vector<std::pair<int, int>>{{0, 0}, {1, 2}, {2, 4}, {4, 8}, {1, 8}})
-    all_pass(detailed_functional(yaml, n, m, suite()), 18);
+  for (auto [n, m] : std::vector<std::pair<int, int>>{{0, 0}, {1, 2}, {2, 4}, {4, 8}, {1, 8}}) {
+    const std::string report = detailed_functional(yaml, n, m, suite());
+    all_pass(report, 18);
+    // Both groups of the grouped conv carry their own weights through the array, in FF, BP and WU.
+    INFO(report);
+    for (const char* job : {"sparse g FF ", "sparse g BP ", "sparse g WU ", "dense g FF "}) {
+      const auto at = report.find(job);
+      REQUIRE(at != std::string::npos);
+      CHECK(report.substr(at, report.find('\n', at) - at).find("instances=2") != std::string::npos);
+    }
+    // The mask unit's lanes ranked every group of every sparse layer's W, both groups of the grouped conv
+    // included, and both masks they produced equal a sort of each group.
+    if (n != 0)
+      for (const std::string layer : {"c1", "g", "fc"}) {
+        const auto at = report.find("sparse " + layer + " WU ");
+        REQUIRE(at != std::string::npos);
+        const std::string line = report.substr(at, report.find('\n', at) - at);
+        INFO(line);
+        CHECK(line.find("unit_groups=0") == std::string::npos);
+        CHECK(line.find("unit_groups=") != std::string::npos);
+        CHECK(line.find("unit_ff=1 unit_bp=1") != std::string::npos);
+      }
+  }
 }
 
 // Every N:M pattern a 4-multiplier PE with 3-bit indices executes: N dividing the multipliers, N < M <= max_m,
