@@ -27,6 +27,8 @@ struct Hw {
   i64 glb_bank_width = 32;               // bytes per bank access
   std::string glb_bank_mapping = "xor";  // which bank holds a word: interleave | xor (models/memory SramSpec)
   i64 obuf_capacity = 256 << 10;         // accumulator (output) buffer, bytes (two halves)
+  i64 obuf_banks = 32;                   // accumulator banks (array column c's in bank c mod banks)
+  bool obuf_single_port = false;         // one port per bank (else a read and a write port)
   // The mapper's view of DRAM, derived from the memory model (memory.dram.*): peak bytes per array
   // cycle, an unloaded read's latency in array cycles (tRCD + CL + burst) and the burst size.
   double dram_bw = 102.4;
@@ -120,6 +122,14 @@ inline i64 ws_stream_cycles(const Hw& hw, i64 kc, i64 kl, i64 steps) {
 }
 // Steps an OS tile streams for kl reduction positions.
 inline i64 os_steps(const Hw& hw, Nm nm, i64 kl) { return ceil_div(kl, row_span(hw, nm)); }
+
+// Output buffer: partial sums a column's read-modify-write pipeline holds in flight.
+inline constexpr i64 kObufPipelineDepth = 4;  // read granted, data back and added, write granted, one spare
+// Array columns that share the busiest accumulator bank when `cols` columns pass partial sums (column c's
+// live in bank c mod obuf_banks), and the bank cycles one partial sum takes there (a single-ported bank
+// serves a read-modify-write, `read`, in two).
+inline i64 obuf_sharing(const Hw& hw, i64 cols) { return ceil_div(std::max<i64>(1, cols), hw.obuf_banks); }
+inline i64 obuf_bank_cycles(const Hw& hw, bool read) { return hw.obuf_single_port && read ? 2 : 1; }
 // GLB words of one OS fold: every row lane reads its compressed A row and every column lane its B
 // column once, word by word (a lane's line buffer serves the steps inside a word). A lane's range
 // shorter than a word shares it with the lane's range of the next fold when the fold stride (R rows of

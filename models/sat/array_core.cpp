@@ -62,10 +62,44 @@ bool bit_at(const std::vector<u64>& row, i64 c) { return (row[static_cast<std::s
 ArrayCore::ArrayCore(const Hw& hw)
     : hw_(hw),
       ws_glb_(glb_sram_spec(hw, 2, "fixed_priority")),
-      os_glb_(glb_sram_spec(hw, static_cast<int>(hw.rows + hw.cols), "round_robin")) {
+      os_glb_(glb_sram_spec(hw, static_cast<int>(hw.rows + hw.cols), "round_robin")),
+      obuf_(obuf_spec(hw)) {
   if (hw.edge_fifo_depth < 1) throw std::invalid_argument("array: edge_fifo_depth must be at least 1");
   valid_.assign(static_cast<std::size_t>(hw.rows),
                 std::vector<u64>(static_cast<std::size_t>(ceil_div(hw.cols, 64)), 0));
+  shift_out_.resize(static_cast<std::size_t>(hw.cols));
+}
+
+// The accumulator banks: a port per array column, kObufPipelineDepth partial sums in flight on each.
+memory::AccumulatorSpec ArrayCore::obuf_spec(const Hw& hw) {
+  memory::AccumulatorSpec s;
+  s.banks = static_cast<int>(hw.obuf_banks);
+  s.ports = static_cast<int>(hw.cols);
+  s.word_bytes = static_cast<int>(std::bit_ceil(static_cast<u64>(hw.acc_bytes)));
+  s.single_port = hw.obuf_single_port;
+  s.depth = static_cast<int>(kObufPipelineDepth);
+  s.read_latency = 1;
+  return s;
+}
+
+u64 ArrayCore::obuf_address(i64 c, i64 slot) const {
+  const u64 B = static_cast<u64>(hw_.obuf_banks);
+  const u64 sharing = static_cast<u64>(ceil_div(hw_.cols, hw_.obuf_banks));  // columns per bank
+  const u64 word = (static_cast<u64>(slot) * sharing + static_cast<u64>(c) / B) * B + static_cast<u64>(c) % B;
+  return word * static_cast<u64>(obuf_.spec().word_bytes);
+}
+
+bool ArrayCore::obuf_drained() const { return shifting_out_ == 0; }
+
+void ArrayCore::cycle_obuf() {
+  if (shifting_out_ > 0)
+    for (std::size_t c = 0; c < shift_out_.size(); ++c)
+      if (!shift_out_[c].empty() && obuf_.accepts(static_cast<int>(c))) {
+        obuf_.push(static_cast<int>(c), shift_out_[c].front().address, shift_out_[c].front().read);
+        shift_out_[c].pop_front();
+        --shifting_out_;
+      }
+  obuf_.step();
 }
 
 void ArrayCore::set_probe(i64 rows, i64 cols, i64 row0, i64 col0, bool values) {
@@ -227,6 +261,7 @@ void ArrayCore::capture(bool stalled) {
 void ArrayCore::tick(i64& counter, bool stalled) {
   ++counter;
   cycle_memory();
+  cycle_obuf();
   if (on_cycle) {
     if (probe_) capture(stalled);
     on_cycle();
@@ -385,6 +420,15 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
         tick(tally.stall_operand, true);
         continue;
       }
+      // Column c's bottom PE passes step a - (R - 1) - c to the output buffer this cycle; it needs room in
+      // the column's read-modify-write pipeline, else the array holds.
+      const i64 c_lo = std::max<i64>(0, a - (R - 1) - (T - 1)), c_hi = std::min(mc - 1, a - (R - 1));
+      bool room = true;
+      for (i64 c = c_lo; c <= c_hi && room; ++c) room = obuf_.accepts(static_cast<int>(c));
+      if (!room) {
+        tick(tally.stall_obuf, true);
+        continue;
+      }
       if (inject) {
         stream.fifo.pop_front();
         if (values && sample_of[static_cast<std::size_t>(a)] >= 0) {
@@ -408,6 +452,8 @@ void ArrayCore::ws(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
       const i64 out = count_used(valid_[static_cast<std::size_t>(R - 1)], mc);  // partial sums leaving
       tally.obuf_writes += out;
       if (!(starts_zero && j == 0)) tally.obuf_reads += out;
+      for (i64 c = c_lo; c <= c_hi; ++c)  // (slot: the column's A row i, B column n)
+        obuf_.push(static_cast<int>(c), obuf_address(c, i * T + a - (R - 1) - c), !(starts_zero && j == 0));
       // Values: each sampled step in flight occupies one anti-diagonal r + c = a - step.
       for (Flight& fl : flights) {
         const i64 d = a - fl.step;
@@ -635,8 +681,20 @@ void ArrayCore::os(const GlbTile& t, Nm nm, int half, FunctionalOp* f, ArrayTall
             acc[q * static_cast<std::size_t>(R) + static_cast<std::size_t>(r)];
     for (auto& row : valid_) std::fill(row.begin(), row.end(), 0);
     std::fill(signals.pe_weight.begin(), signals.pe_weight.end(), 0.0);  // no row entry passes any PE now
-    if (!hw_.os_overlapped_drain)
+    // The accumulators shift down their columns into the output buffer, one per column and cycle as the
+    // column's read-modify-write pipeline takes them: after the fold (serial), or behind the next fold
+    // (overlapped: into a second register per PE, which must be empty again before the fold ends).
+    if (hw_.os_overlapped_drain)
+      while (!obuf_drained()) tick(tally.stall_obuf, true);
+    for (i64 c = 0; c < nc; ++c)
+      for (i64 r = mr - 1; r >= 0; --r) {  // the bottom row first; slot: the column's B column, A row
+        shift_out_[static_cast<std::size_t>(c)].push_back({obuf_address(c, jn * t.ml + i * R + r), !starts_zero});
+        ++shifting_out_;
+      }
+    if (!hw_.os_overlapped_drain) {
       for (i64 x = 0; x < R; ++x) tick(tally.fill_drain, false);  // shift-out down the columns
+      while (!obuf_drained()) tick(tally.stall_obuf, true);
+    }
   }
 }
 

@@ -10,7 +10,11 @@
 //      cycle), weight registers with N:M in-group indices (and shadow registers, WS), an activation
 //      window it selects from, and a partial-sum register; the whole array advances one cycle when every
 //      lane that must inject this cycle has its step, otherwise it holds (a global stall)
-//   -> bottom edge: one accumulator bank per column, read-modify-write of every partial sum leaving.
+//   -> bottom edge: the output buffer's accumulator banks (models/memory SramBanks; array column c's partial
+//      sums in bank c mod obuf.banks): every partial sum leaving a column enters the column's
+//      read-modify-write pipeline (read the sum so far, add, write back; a write only where the run starts
+//      at zero) of kObufPipelineDepth entries, whose reads and writes the banks' arbiters grant; a column whose
+//      pipeline is full holds the array (WS) or its accumulator shift-out (OS).
 //
 // Weight stationary: K on the rows (row_span dense positions each), M on the columns, the GLB tile's N
 // streamed in time; one lane streams B columns, a second GLB port preloads the next fold's compressed
@@ -31,6 +35,7 @@
 #include <vector>
 
 #include "dataflows/sat/sat_mapper.hpp"
+#include "models/memory/accumulator_banks.hpp"
 #include "models/memory/sram_banks.hpp"
 #include "models/sat/functional.hpp"
 
@@ -41,12 +46,13 @@ struct ArrayTally {
   i64 busy = 0;           // cycles in which a step entered the array
   i64 stall_operand = 0;  // cycles the array held because an edge lane lacked its step
   i64 stall_bank = 0;     // cycles waiting for weights that lost GLB banks to the stream (WS)
+  i64 stall_obuf = 0;     // cycles a partial sum could not enter its column's full read-modify-write pipeline
   i64 fill_drain = 0;     // skew fill/drain, accumulator shift-out, weight loads nothing overlaps
   i64 macs = 0, skipped_macs = 0;
   i64 glb_words = 0, glb_read_bytes = 0;
   i64 fifo_bytes = 0;                   // written into and read out of the edge FIFOs
   i64 obuf_reads = 0, obuf_writes = 0;  // accumulator entries (acc_bytes each)
-  i64 cycles() const { return busy + stall_operand + stall_bank + fill_drain; }
+  i64 cycles() const { return busy + stall_operand + stall_bank + stall_obuf + fill_drain; }
 };
 
 // A window of the array's signals for waveforms (filled each cycle while a probe is attached).
@@ -158,6 +164,16 @@ class ArrayCore {
     Ring<Entry> fifo;
   };
 
+  // Output buffer. Partial sums of a column enter its pipeline in order; a read-modify-write never meets
+  // another of the same address in flight (a WS address recurs a K fold later, an OS one a GLB tile later),
+  // so the pipeline needs no forwarding.
+  static memory::AccumulatorSpec obuf_spec(const Hw& hw);
+  // Byte address of the partial sum in slot `slot` of array column `c` (bank c mod banks).
+  std::uint64_t obuf_address(i64 c, i64 slot) const;
+  // Moves one cycle: queued shift-out entries enter their columns' pipelines, the banks grant.
+  void cycle_obuf();
+  bool obuf_drained() const;
+
   void reset_lanes(std::size_t n);
   void advance_lane_cursor(Lane& l);
   // Issues GLB reads for lanes with FIFO credit, steps the banks one cycle, moves arrived steps into
@@ -201,6 +217,13 @@ class ArrayCore {
   std::vector<i64> bank_busy_before_;
   bool probe_ = false;
   bool trace_values_ = false;
+  memory::AccumulatorBanks obuf_;  // the output buffer: a port (read-modify-write pipeline) per column
+  struct ShiftOut {                // OS: an accumulator waiting at the column's bottom
+    std::uint64_t address = 0;
+    bool read = false;
+  };
+  std::vector<std::deque<ShiftOut>> shift_out_;  // per column
+  i64 shifting_out_ = 0;                         // entries in the shift-out queues
 };
 
 }  // namespace sparsim::sat

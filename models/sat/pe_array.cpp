@@ -19,6 +19,8 @@ PeArray::PeArray(const Hw& hw, bool detailed, StatsRegistry& registry)
       stall_operand(array.add("stall_operand_cycles", "cycles waiting for the GLB to deliver a step's operands")),
       stall_bank(array.add("stall_bank_conflict_cycles",
                            "cycles waiting for a weight preload that lost GLB banks to the operand stream")),
+      stall_obuf(array.add("stall_obuf_conflict_cycles",
+                           "cycles a partial sum waited for its accumulator bank's full read-modify-write pipeline")),
       stall_fill_drain(array.add("stall_fill_drain_cycles", "pipeline fill, drain and first weight load")),
       stall_dram(array.add("stall_dram_cycles", "cycles waiting for a tile load or an output store (DRAM)")),
       stall_mask(array.add("stall_mask_cycles", "cycles waiting for the mask unit")),
@@ -46,6 +48,7 @@ void PeArray::add(const ArrayTally& t) {
   busy_cycles += static_cast<std::uint64_t>(t.busy);
   stall_operand += static_cast<std::uint64_t>(t.stall_operand);
   stall_bank += static_cast<std::uint64_t>(t.stall_bank);
+  stall_obuf += static_cast<std::uint64_t>(t.stall_obuf);
   stall_fill_drain += static_cast<std::uint64_t>(t.fill_drain);
   macs += static_cast<std::uint64_t>(t.macs);
   skipped_macs += static_cast<std::uint64_t>(t.skipped_macs);
@@ -97,6 +100,9 @@ void PeArray::fast_ws(const GlbTile& t, Nm nm, FunctionalOp* f) {
       }
       a.obuf_writes += mc * t.nl;
       if (!(starts_zero && j == 0)) a.obuf_reads += mc * t.nl;
+      // Columns sharing an accumulator bank (or single-ported banks) pass their partial sums slower than
+      // the array makes them: the array holds for the difference over the fold's stream.
+      a.stall_obuf += (obuf_sharing(hw_, mc) * obuf_bank_cycles(hw_, !(starts_zero && j == 0)) - 1) * t.nl;
       const i64 issued = mc * kept(nm, kc) * t.nl;
       a.macs += issued;
       a.skipped_macs += mc * kc * t.nl - issued;
@@ -126,6 +132,15 @@ void PeArray::fast_os(const GlbTile& t, Nm nm, FunctionalOp* f) {
       a.fifo_bytes += bytes;
       a.obuf_writes += mr * nc;
       if (!starts_zero) a.obuf_reads += mr * nc;  // partial sums preloaded into the PEs
+      // A bank takes the mr accumulators of each of its columns at its pace, within the R drain cycles
+      // (serial: the columns' pipelines, kObufPipelineDepth each, hold some of the rest) or the next fold
+      // (overlapped, taken as long as this one: at that pace the pipelines stay full), and the array waits
+      // for the rest.
+      const i64 sharing = obuf_sharing(hw_, nc);
+      const i64 in_pipes = hw_.os_overlapped_drain ? 0 : sharing * std::min(mr, kObufPipelineDepth);
+      const i64 shift = (sharing * mr - in_pipes) * obuf_bank_cycles(hw_, !starts_zero);
+      const i64 window = hw_.os_overlapped_drain ? stream + os_fill_drain(hw_, mr, nc) : hw_.rows;
+      a.stall_obuf += std::max<i64>(0, shift - window);
       const i64 issued = mr * nc * kept(nm, t.kl);
       a.macs += issued;
       a.skipped_macs += mr * nc * t.kl - issued;

@@ -41,6 +41,7 @@ class PeArray {
   Counter& busy_cycles;
   Counter& stall_operand;
   Counter& stall_bank;
+  Counter& stall_obuf;
   Counter& stall_fill_drain;
   Counter& stall_dram;
   Counter& stall_mask;

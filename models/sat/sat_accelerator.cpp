@@ -166,7 +166,8 @@ RunResults SatAccelerator::collect() {
     r.peak_macs_per_cycle = peak;
     r.stall_cycles = {{"operand_starvation", counter(r, "array", "stall_operand_cycles")},
                       {"dram_bandwidth", counter(r, "array", "stall_dram_cycles")},
-                      {"bank_conflict", counter(r, "array", "stall_bank_conflict_cycles")},
+                      {"bank_conflict", counter(r, "array", "stall_bank_conflict_cycles") +
+                                            counter(r, "array", "stall_obuf_conflict_cycles")},
                       {"fill_drain", counter(r, "array", "stall_fill_drain_cycles")},
                       {"mask_generation", counter(r, "array", "stall_mask_cycles")},
                       {"gate", counter(r, "array", "stall_gate_cycles")}};

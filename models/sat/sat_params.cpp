@@ -49,6 +49,12 @@ std::vector<ParamSpec> sat_params() {
                  "(detailed mode; the fast mode assumes no conflict)."),
       int_param("accelerator.obuf.capacity_bytes", 256 << 10, 1, big, "bytes",
                 "Accumulator (output) buffer at the array's bottom edge, two halves (compute/store)."),
+      int_param("accelerator.obuf.banks", 0, 0, 4096, "banks",
+                "Accumulator banks of the output buffer; array column c's partial sums live in bank c mod banks "
+                "(0: one bank per array column)."),
+      enum_param("accelerator.obuf.bank_ports", "read_and_write", {"read_and_write", "single"},
+                 "Ports of each accumulator bank: a read port and a write port (read_and_write: a "
+                 "read-modify-write per cycle), or one port (single: a read-modify-write takes two cycles of it)."),
       int_param("accelerator.mask_unit.lanes", 16, 1, 4096, "groups/cycle",
                 "N:M groups whose top-N the mask unit's comparator lanes rank per cycle."),
       int_param("accelerator.mask_unit.latency_cycles", 8, 0, 1 << 20, "cycles",
@@ -97,6 +103,8 @@ Hw hw_from_config(const Config& cfg) {
   hw.glb_bank_width = cfg.i64("accelerator.glb.bank_width_bytes");
   hw.glb_bank_mapping = cfg.str("accelerator.glb.bank_mapping");
   hw.obuf_capacity = cfg.i64("accelerator.obuf.capacity_bytes");
+  hw.obuf_banks = cfg.i64("accelerator.obuf.banks") == 0 ? hw.cols : cfg.i64("accelerator.obuf.banks");
+  hw.obuf_single_port = cfg.str("accelerator.obuf.bank_ports") == "single";
   hw.mask_lanes = cfg.i64("accelerator.mask_unit.lanes");
   hw.mask_latency = cfg.i64("accelerator.mask_unit.latency_cycles");
   hw.mask_rank_on_change = cfg.str("accelerator.mask_unit.rank") == "when_masks_change";

@@ -22,7 +22,9 @@ using json = nlohmann::json;
 std::string meaning(const std::string& cause) {
   static const std::map<std::string, std::string> m = {
       {"operand_starvation", "the on-chip buffer's banks could not deliver the operands a cycle needs"},
-      {"bank_conflict", "two requests wanted one buffer bank (SAT: the weight preload lost to the stream)"},
+      {"bank_conflict",
+       "two requests wanted one buffer bank (SAT: the weight preload lost GLB banks to the stream, or a partial sum "
+       "found its accumulator bank's read-modify-write pipeline full)"},
       {"fill_drain", "pipeline skew, fill and drain of each tile, weight loads nothing overlaps"},
       {"dram_bandwidth", "waiting for DRAM: tile loads, a free output buffer, the final stores"},
       {"dram", "waiting for DRAM transfers"},

@@ -143,3 +143,16 @@ TEST_CASE("sat: fast and detailed modes agree: weight preload bank conflicts") {
 TEST_CASE("sat: fast and detailed modes agree: mask unit traffic beside small jobs") {
   modes_agree(kSmall, {}, net_of({conv("small", 16, 16, 4, 1, 1, 0), conv("big", 64, 512, 4, 3, 1, 1)}), 2, 8, 1);
 }
+
+// A narrow output buffer: two array columns share each accumulator bank (WS, single-ported banks as well),
+// or four (OS): the partial sums leave slower than the array makes them and the array waits.
+TEST_CASE("sat: fast and detailed modes agree: output buffer bank conflicts: WS") {
+  modes_agree(std::string(kSmall) + "  dataflow: weight_stationary\n  obuf: {banks: 4}\n", {}, convs(), 2, 8, 2, false);
+}
+TEST_CASE("sat: fast and detailed modes agree: output buffer bank conflicts: WS single-ported") {
+  modes_agree(std::string(kSmall) + "  dataflow: weight_stationary\n  obuf: {banks: 4, bank_ports: single}\n", {},
+              convs(), 2, 8, 2, false);
+}
+TEST_CASE("sat: fast and detailed modes agree: output buffer bank conflicts: OS") {
+  modes_agree(std::string(kSmall) + "  dataflow: output_stationary\n  obuf: {banks: 2}\n", {}, convs(), 2, 4, 2, false);
+}

@@ -90,6 +90,42 @@ TEST_CASE("sat structure: OS folds drain serially or behind the next fold") {
   CHECK(serial.stall_operand == 1);
 }
 
+TEST_CASE("sat structure: partial sums wait for the output buffer's accumulator banks") {
+  // 8x8 array, dense, 1 multiplier, 50 columns of B. With a bank per column nothing waits. With 4 banks,
+  // columns c and c + 4 share one: 100 writes of a fold at one per cycle where the array makes 50 in 50
+  // cycles, so it holds for about 50 (less the 4-cycle skew between the two columns and the pipelines' room).
+  auto run = [](i64 banks, bool single, i64 K, Stationarity s, i64 M = 8, i64 N = 50) {
+    Hw hw = small_hw(8, 8, 1);
+    hw.obuf_banks = banks;
+    hw.obuf_single_port = single;
+    ArrayCore core(hw);
+    ArrayTally t;
+    core.run_glb_tile(whole(M, K, N), s, Nm{}, 0, nullptr, t);
+    return t;
+  };
+  const auto WS = Stationarity::WeightStationary, OS = Stationarity::OutputStationary;
+  const ArrayTally free = run(8, false, 8, WS), shared = run(4, false, 8, WS);
+  CHECK(free.stall_obuf == 0);
+  CHECK(shared.stall_obuf >= 40);
+  CHECK(shared.stall_obuf <= 50);
+  CHECK(shared.cycles() == free.cycles() + shared.stall_obuf);
+  CHECK(shared.obuf_writes == free.obuf_writes);
+  // Single-ported banks: the first K fold only writes (the sums start at zero), the second reads and
+  // writes every sum, two cycles of its bank each.
+  const ArrayTally one = run(8, false, 16, WS), single = run(8, true, 16, WS);
+  CHECK(one.stall_obuf == 0);
+  CHECK(single.stall_obuf >= 40);
+  CHECK(single.stall_obuf <= 50);
+  CHECK(single.obuf_reads == 8 * 50);
+  // OS: a fold's 8 x 8 accumulators shift out down the columns in the R = 8 drain cycles; with 2 banks four
+  // columns share each, 32 writes per bank a fold: 8 written in the drain, 16 waiting in the four columns'
+  // pipelines (4 each, written while the next fold runs), so each of the two folds waits about 8 more.
+  const ArrayTally os_free = run(8, false, 40, OS, 16, 8), os_shared = run(2, false, 40, OS, 16, 8);
+  CHECK(os_free.stall_obuf == 0);
+  CHECK(os_shared.stall_obuf >= 2 * (8 - 2));
+  CHECK(os_shared.stall_obuf <= 2 * (8 + 2));
+}
+
 TEST_CASE("sat structure: OS row lanes whose A rows all sit in one bank conflict, the closed form cannot see it") {
   // K = 256 dense fp16: a row of A is 512 bytes = one full line of 16 banks x 32 bytes, so every row
   // lane's next word is in the same bank as every other's. The lanes are skewed by a cycle each, yet
