@@ -373,9 +373,17 @@ i64 DramModule::serve_fast(const Block& b, i64 now) {
   const double factor = static_cast<double>(total - served) / static_cast<double>(served);  // events
   const i64 refreshes = spec_.refresh ? (done + dt) / spec_.tREFI - done / spec_.tREFI : 0;
   dt += refreshes * spec_.tRFC;
+  // The span's column accesses, shared among the channels as the sample's were, summing to the span's
+  // bursts exactly.
+  std::uint64_t seen = 0, given = 0;
   for (std::size_t i = 0; i < sampled_list_.size(); ++i) {  // unsampled channels never serve
     const std::size_t k = static_cast<std::size_t>(sampled_list_[i]);
-    DramStats events = fast_[k].stats().extrapolated(before[i], factor);
+    const DramStats& now_stats = fast_[k].stats();
+    seen += (now_stats.reads + now_stats.writes) - (before[i].reads + before[i].writes);
+    const std::uint64_t upto =
+        static_cast<std::uint64_t>((static_cast<unsigned __int128>(total - served) * seen + served / 2) / served);
+    DramStats events = now_stats.extrapolated(before[i], factor, upto - given);
+    given = upto;
     events.refreshes = static_cast<std::uint64_t>(refreshes * spec_.ranks);
     fast_[k].advance(dt, done + dt, events);
   }

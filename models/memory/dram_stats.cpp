@@ -13,18 +13,32 @@ std::uint64_t DramStats::read_latency_quantile(double q) const {
   return (std::uint64_t{2} << 23) - 1;
 }
 
-DramStats DramStats::extrapolated(const DramStats& base, double factor) const {
+DramStats DramStats::extrapolated(const DramStats& base, double factor, std::uint64_t columns) const {
   auto f = [&](std::uint64_t now, std::uint64_t then) {
     return static_cast<std::uint64_t>(static_cast<double>(now - then) * factor + 0.5);
   };
+  // part / whole of n, rounded (128-bit: n * part may not fit in 64).
+  auto share = [](std::uint64_t n, std::uint64_t part, std::uint64_t whole) -> std::uint64_t {
+    if (whole == 0) return 0;
+    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(n) * part + whole / 2) / whole);
+  };
   DramStats d;
-  d.reads = f(reads, base.reads);
-  d.writes = f(writes, base.writes);
-  d.row_hits = f(row_hits, base.row_hits);
-  d.row_misses = f(row_misses, base.row_misses);
-  d.row_conflicts = f(row_conflicts, base.row_conflicts);
-  d.activates = f(activates, base.activates);
-  d.precharges = f(precharges, base.precharges);
+  // Row events follow from the span's column accesses in the sample's proportions, so they keep the
+  // counts' identities: hits + misses + conflicts = reads + writes, activates = misses + conflicts. The
+  // span leaves the banks' open rows as they were (the channel's advance()), so it closes as many rows
+  // as it opens: precharges = activates. (Scaling each field on its own did not: a refresh inside the
+  // sample closes every bank, and the sample's extra precharges, times the factor, came out thousands
+  // above the activates.)
+  const std::uint64_t s_reads = reads - base.reads, s_cols = s_reads + (writes - base.writes);
+  const std::uint64_t s_conflicts = row_conflicts - base.row_conflicts;
+  const std::uint64_t s_opens = (row_misses - base.row_misses) + s_conflicts;
+  d.reads = share(columns, s_reads, s_cols);
+  d.writes = columns - d.reads;
+  d.activates = share(columns, s_opens, s_cols);
+  d.row_conflicts = share(d.activates, s_conflicts, s_opens);
+  d.row_misses = d.activates - d.row_conflicts;
+  d.row_hits = columns - d.activates;
+  d.precharges = d.activates;
   d.refreshes = f(refreshes, base.refreshes);
   d.read_latency_sum = f(read_latency_sum, base.read_latency_sum);
   d.queue_occupancy_sum = f(queue_occupancy_sum, base.queue_occupancy_sum);

@@ -24,8 +24,10 @@ struct DramStats {
   // The latency below which a fraction q of the reads completed (bucket upper bound, in cycles).
   std::uint64_t read_latency_quantile(double q) const;
   DramStats& operator+=(const DramStats& o);
-  // (this - base) * factor, field by field, rounded: the events of a span extrapolated to a longer one.
-  DramStats extrapolated(const DramStats& base, double factor) const;
+  // The events of a span extrapolated from a sample (this - base) to `columns` column accesses: reads,
+  // writes and row events in the sample's proportions of those accesses (precharges = activates: the span
+  // leaves the open rows as they were), the other fields (this - base) * factor, rounded.
+  DramStats extrapolated(const DramStats& base, double factor, std::uint64_t columns) const;
 };
 
 }  // namespace sparsim::memory
