@@ -25,11 +25,14 @@ AccumulatorBanks::AccumulatorBanks(const AccumulatorSpec& spec) : spec_(spec) {
   write_winner_.assign(banks, -1);
   last_read_.assign(banks, spec.ports - 1);  // (port 0 first)
   last_write_.assign(banks, spec.ports - 1);
+  while ((1 << word_shift_) < spec.word_bytes) ++word_shift_;
+  if ((spec.banks & (spec.banks - 1)) == 0) bank_mask_ = static_cast<std::uint64_t>(spec.banks - 1);
 }
 
 int AccumulatorBanks::bank_of(std::uint64_t address) const {
-  return static_cast<int>(address / static_cast<std::uint64_t>(spec_.word_bytes) %
-                          static_cast<std::uint64_t>(spec_.banks));
+  const std::uint64_t word = address >> word_shift_;
+  return static_cast<int>(bank_mask_ != 0 || spec_.banks == 1 ? word & bank_mask_
+                                                              : word % static_cast<std::uint64_t>(spec_.banks));
 }
 
 bool AccumulatorBanks::accepts(int p) {
@@ -97,7 +100,7 @@ void AccumulatorBanks::step() {
   std::int64_t granted = 0;
   auto grant_write = [&](int p) {
     Port& q = ports_[static_cast<std::size_t>(p)];
-    q.head = (q.head + 1) % spec_.depth;
+    q.head = q.head + 1 == spec_.depth ? 0 : q.head + 1;
     --q.size;
     q.next_read = std::max(0, q.next_read - 1);
     settle(q);

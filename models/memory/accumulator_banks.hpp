@@ -62,7 +62,10 @@ class AccumulatorBanks {
     int head = 0, size = 0;
     int next_read = 0;  // offset from head of the oldest entry still to read (== size: none)
     // (entries before next_read are read or need no read; a write-only entry is never waited for)
-    Entry& at(int i) { return ring[static_cast<std::size_t>((head + i) % static_cast<int>(ring.size()))]; }
+    Entry& at(int i) {  // (no division: this runs for every partial sum of every column)
+      const int k = head + i;
+      return ring[static_cast<std::size_t>(k >= static_cast<int>(ring.size()) ? k - static_cast<int>(ring.size()) : k)];
+    }
   };
   // Moves next_read past entries that need no read.
   static void settle(Port& q);
@@ -70,6 +73,8 @@ class AccumulatorBanks {
   int distance(int bank, int port, const std::vector<int>& last) const;
 
   AccumulatorSpec spec_;
+  int word_shift_ = 0;           // log2(word_bytes)
+  std::uint64_t bank_mask_ = 0;  // banks - 1 when a power of two (else 0: bank_of divides)
   std::vector<Port> ports_;
   std::vector<int> busy_;                        // ports with entries
   std::vector<int> read_winner_, write_winner_;  // per bank, this cycle (-1: none)

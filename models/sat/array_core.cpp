@@ -68,6 +68,9 @@ ArrayCore::ArrayCore(const Hw& hw)
   valid_.assign(static_cast<std::size_t>(hw.rows),
                 std::vector<u64>(static_cast<std::size_t>(ceil_div(hw.cols, 64)), 0));
   shift_out_.resize(static_cast<std::size_t>(hw.cols));
+  const u64 B = static_cast<u64>(hw.obuf_banks);
+  obuf_stride_ = static_cast<u64>(ceil_div(hw.cols, hw.obuf_banks)) * B;  // columns per bank x banks
+  for (i64 c = 0; c < hw.cols; ++c) obuf_column_word_.push_back(static_cast<u64>(c) / B * B + static_cast<u64>(c) % B);
 }
 
 // The accumulator banks: a port per array column, kObufPipelineDepth partial sums in flight on each.
@@ -83,10 +86,10 @@ memory::AccumulatorSpec ArrayCore::obuf_spec(const Hw& hw) {
 }
 
 u64 ArrayCore::obuf_address(i64 c, i64 slot) const {
-  const u64 B = static_cast<u64>(hw_.obuf_banks);
-  const u64 sharing = static_cast<u64>(ceil_div(hw_.cols, hw_.obuf_banks));  // columns per bank
-  const u64 word = (static_cast<u64>(slot) * sharing + static_cast<u64>(c) / B) * B + static_cast<u64>(c) % B;
-  return word * static_cast<u64>(obuf_.spec().word_bytes);
+  // Column c's slots follow one another every `sharing` rows of banks, at its place in the row (worked out
+  // once per column: no division per partial sum).
+  return (static_cast<u64>(slot) * obuf_stride_ + obuf_column_word_[static_cast<std::size_t>(c)]) *
+         static_cast<u64>(obuf_.spec().word_bytes);
 }
 
 bool ArrayCore::obuf_drained() const { return shifting_out_ == 0; }

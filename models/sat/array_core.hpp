@@ -223,6 +223,8 @@ class ArrayCore {
     bool read = false;
   };
   std::vector<std::deque<ShiftOut>> shift_out_;  // per column
+  std::uint64_t obuf_stride_ = 0;                // words between a column's consecutive slots
+  std::vector<std::uint64_t> obuf_column_word_;  // a column's first word (bank c mod banks)
   i64 shifting_out_ = 0;                         // entries in the shift-out queues
 };
 
