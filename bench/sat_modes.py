@@ -58,7 +58,7 @@ def totals(report):
         v["cycles"] += j["cycles"]
         a = j["counters"]["array"]
         v["compute"] += (a["busy_cycles"] + a["stall_operand_cycles"] + a["stall_bank_conflict_cycles"]
-                         + a["stall_fill_drain_cycles"])
+                         + a.get("stall_obuf_conflict_cycles", 0) + a["stall_fill_drain_cycles"])
         v["glb_words"] += j["counters"]["glb"]["bank_accesses"]
         for c in CAUSES:
             v[c] += j["stall_cycles"].get(c, 0)

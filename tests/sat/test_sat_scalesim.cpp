@@ -42,8 +42,9 @@ std::string compute_cycles(const std::string& dataflow, TimingMode mode) {
       if (j.variant != "dense") continue;
       std::uint64_t c = 0;
       for (const auto& x : j.counters)
-        if (x.block == "array" && (x.name == "busy_cycles" || x.name == "stall_operand_cycles" ||
-                                   x.name == "stall_bank_conflict_cycles" || x.name == "stall_fill_drain_cycles"))
+        if (x.block == "array" &&
+            (x.name == "busy_cycles" || x.name == "stall_operand_cycles" || x.name == "stall_bank_conflict_cycles" ||
+             x.name == "stall_obuf_conflict_cycles" || x.name == "stall_fill_drain_cycles"))
           c += x.value;
       out << j.layer << " " << c << "\n";
     }
